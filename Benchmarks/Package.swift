@@ -1,0 +1,51 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+// Benchmarks live in their own package, as in SwiftNIO and postgres-nio, so that `swift test` in
+// the main package stays fast. Run one with `./dev bench NAME` from the repository root: it starts
+// the local stack, builds in release mode, and prints a last line
+// `RESULT NAME ratio=<x.xx> ours=<figure> anchor=<figure>`.
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+// A path dependency is known by its folder's name, and a clone may sit in any folder.
+let root = Context.packageDirectory.split(separator: "/").dropLast().last.map(String.init) ?? "BoxOffice"
+
+let package = Package(
+    name: "BoxOfficeBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(path: "../")
+    ],
+    targets: [
+        .target(name: "BenchmarkSupport", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "postgres",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "BoxOfficePostgres", package: root),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "redis",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "BoxOfficeRedis", package: root),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "rabbitmq",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "BoxOfficeRabbitMQ", package: root),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,137 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+// One settings list for every target: Swift 6 language mode and the upcoming features that
+// grpc-swift 2 and Hummingbird build with.
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+/// A `C…` shim over a Debian-packaged C library found with pkg-config.
+func systemLibrary(_ name: String, pkgConfig: String?, apt: [String]) -> Target {
+    .systemLibrary(name: name, path: "Sources/Shims/\(name)", pkgConfig: pkgConfig, providers: [.apt(apt)])
+}
+
+let log = Target.Dependency.product(name: "Logging", package: "swift-log")
+let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics")
+let coreMetrics = Target.Dependency.product(name: "CoreMetrics", package: "swift-metrics")
+let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+
+let package = Package(
+    name: "BoxOffice",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "boxoffice", targets: ["BoxOfficeCLI"]),
+        // Libraries for the Benchmarks package, which depends on this one by path.
+        .library(name: "BoxOfficeThreads", targets: ["BoxOfficeThreads"]),
+        .library(name: "BoxOfficePostgres", targets: ["BoxOfficePostgres"]),
+        .library(name: "BoxOfficeRabbitMQ", targets: ["BoxOfficeRabbitMQ"]),
+        .library(name: "BoxOfficeRedis", targets: ["BoxOfficeRedis"]),
+        .library(name: "BoxOfficeCrypto", targets: ["BoxOfficeCrypto"]),
+        .library(name: "BoxOfficeMessaging", targets: ["BoxOfficeMessaging"]),
+        .library(name: "BoxOfficeRuntime", targets: ["BoxOfficeRuntime"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ],
+    targets: [
+        // C libraries, one shim each.
+        systemLibrary("CLibPQ", pkgConfig: "libpq", apt: ["libpq-dev"]),
+        systemLibrary("CRabbitMQ", pkgConfig: "librabbitmq", apt: ["librabbitmq-dev"]),
+        // hiredis's pkg-config adds -D_FILE_OFFSET_BITS=64, which SwiftPM refuses with a warning; its
+        // headers are on the default include path, so the shim names them directly.
+        systemLibrary("CHiredis", pkgConfig: nil, apt: ["libhiredis-dev"]),
+        systemLibrary("COpenSSL", pkgConfig: "libcrypto", apt: ["libssl-dev"]),
+        systemLibrary("CProtobufC", pkgConfig: "libprotobuf-c", apt: ["libprotobuf-c-dev"]),
+
+        // Dedicated threads for blocking C calls, kept off the concurrency pool.
+        .target(name: "BoxOfficeThreads", swiftSettings: swiftSettings),
+
+        // One Swift wrapper per C library.
+        .target(
+            name: "BoxOfficePostgres",
+            dependencies: ["CLibPQ", "BoxOfficeThreads", log, metrics],
+            resources: [],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "BoxOfficeRabbitMQ",
+            dependencies: ["CRabbitMQ", "BoxOfficeThreads", log, metrics, serviceLifecycle],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "BoxOfficeRedis",
+            dependencies: ["CHiredis", "BoxOfficeThreads", log],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "BoxOfficeCrypto", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
+
+        // Outbox and inbox, shared by every service.
+        .target(
+            name: "BoxOfficeMessaging",
+            dependencies: ["BoxOfficePostgres", "BoxOfficeRabbitMQ", log, metrics, serviceLifecycle],
+            resources: [.copy("Migrations")],
+            swiftSettings: swiftSettings
+        ),
+
+        // Process plumbing: configuration, logging, metrics.
+        .target(
+            name: "BoxOfficeRuntime",
+            dependencies: [
+                log, metrics, coreMetrics, serviceLifecycle,
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // The `boxoffice` executable.
+        .executableTarget(
+            name: "BoxOfficeCLI",
+            dependencies: [
+                "BoxOfficeRuntime", "BoxOfficePostgres", "BoxOfficeMessaging",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                log, serviceLifecycle,
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(name: "BoxOfficeThreadsTests", dependencies: ["BoxOfficeThreads"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "BoxOfficePostgresTests",
+            dependencies: ["BoxOfficePostgres", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BoxOfficeRabbitMQTests",
+            dependencies: ["BoxOfficeRabbitMQ", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BoxOfficeRedisTests",
+            dependencies: ["BoxOfficeRedis", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "BoxOfficeCryptoTests", dependencies: ["BoxOfficeCrypto"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "BoxOfficeMessagingTests",
+            dependencies: ["BoxOfficeMessaging", "BoxOfficePostgres", "BoxOfficeRabbitMQ", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BoxOfficeRuntimeTests",
+            dependencies: ["BoxOfficeRuntime"],
+            swiftSettings: swiftSettings
+        ),
+        // Helpers for tests against the local stack: environment, unique names, child processes.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
+    ]
+)

@@ -128,7 +128,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BoxOfficeRuntimeTests",
-            dependencies: ["BoxOfficeRuntime"],
+            dependencies: ["BoxOfficeRuntime", log],
             swiftSettings: swiftSettings
         ),
         // Helpers for tests against the local stack: environment, unique names, child processes.

@@ -31,6 +31,11 @@ public enum TestEnvironment {
         value("RABBITMQ_SPARE_CTL", default: "./dev rabbitmqctl spare").split(separator: " ").map(String.init)
     }
 
+    /// The command that runs `rabbitmqctl` against the main node (for deleting test queues).
+    public static var rabbitMQMainControl: [String] {
+        value("RABBITMQ_MAIN_CTL", default: "./dev rabbitmqctl main").split(separator: " ").map(String.init)
+    }
+
     /// The Redis server.
     public static var redisURL: String {
         value("REDIS_URL", default: "redis://127.0.0.1:56379")

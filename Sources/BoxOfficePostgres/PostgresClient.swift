@@ -62,6 +62,7 @@ public final class PostgresClient: Sendable {
     /// no thread hop. A transaction `body` left open is rolled back. Throws
     /// ``PostgresError/Code/poolTimeout``, ``PostgresError/Code/connectionFailed``,
     /// ``PostgresError/Code/clientShutdown``, or what `body` throws.
+    @discardableResult
     public func withConnection<R: Sendable>(_ body: (PostgresConnection) async throws -> R) async throws -> R {
         let base = try await self.acquire()
         let lease = PostgresConnection(base: base)
@@ -86,6 +87,7 @@ public final class PostgresClient: Sendable {
     /// A failed `COMMIT` (a deferred constraint, a serialization failure detected at commit, or a
     /// transaction that had already failed) throws: ``PostgresError/Code/server`` with the SQLSTATE,
     /// or ``PostgresError/Code/commitFailed``.
+    @discardableResult
     public func withTransaction<R: Sendable>(
         isolation: PostgresIsolationLevel = .readCommitted,
         _ body: (PostgresConnection) async throws -> R
@@ -111,6 +113,7 @@ public final class PostgresClient: Sendable {
     /// at most `attemptsMax` times in all, with a short random pause between attempts.
     ///
     /// `body` may run several times: it must not have effects outside the transaction.
+    @discardableResult
     public func withRetryingTransaction<R: Sendable>(
         isolation: PostgresIsolationLevel = .serializable,
         attemptsMax: Int = 5,

@@ -54,6 +54,12 @@ public struct PostgresQuery: Sendable, ExpressibleByStringInterpolation, CustomS
             self.sql += "$\(self.bindings.count)"
         }
 
+        /// Binds an optional as the next parameter: NULL for `nil`.
+        public mutating func appendInterpolation<Value: PostgresEncodable>(_ value: Value?) {
+            self.bindings.append(value)
+            self.sql += "$\(self.bindings.count)"
+        }
+
         /// Splices trusted SQL text (an identifier, a keyword) into the statement as it is.
         public mutating func appendInterpolation(unescaped text: String) {
             self.sql += text

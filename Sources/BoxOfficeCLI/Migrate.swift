@@ -50,7 +50,9 @@ struct Migrate: AsyncParsableCommand {
             do {
                 let applied = try await PostgresMigrator(client: client, logger: logger)
                     .migrate(try service.migrationSets())
-                print("\(service.rawValue): \(applied.isEmpty ? "up to date" : "applied \(applied.joined(separator: ", "))")")
+                print(
+                    "\(service.rawValue): \(applied.isEmpty ? "up to date" : "applied \(applied.joined(separator: ", "))")"
+                )
                 await client.shutdown()
             } catch {
                 await client.shutdown()

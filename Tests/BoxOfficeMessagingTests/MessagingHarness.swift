@@ -16,7 +16,7 @@ struct MessagingHarness: Sendable {
     let logger: Logger
 
     static func with(
-        bindingKeys: [String] = ["#"],
+        bindingKeys: [String] = ["test.#"],
         deliveryLimit: Int = 5,
         _ body: (MessagingHarness) async throws -> Void
     ) async throws {
@@ -50,14 +50,19 @@ struct MessagingHarness: Sendable {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await broker.run() }
                 try await harness.waitForBroker()
-                try await body(harness)
+                do {
+                    try await body(harness)
+                } catch {
+                    try? await broker.deleteTopology()
+                    throw error
+                }
+                try await broker.deleteTopology()
                 group.cancelAll()
             }
         } catch {
             failure = error
         }
         await client.shutdown()
-        try? await RabbitMQAdmin.delete(exchange: exchange, queue: queue)
         try await admin.withConnection { try await $0.execute("DROP DATABASE \(unescaped: database) WITH (FORCE)") }
         await admin.shutdown()
         if let failure { throw failure }
@@ -71,7 +76,7 @@ struct MessagingHarness: Sendable {
                 // Routed to nowhere on purpose: a key no queue binds is unroutable, which proves a
                 // live, confirming channel without leaving a message behind.
                 try await self.broker.publish(
-                    RabbitMQMessage(exchange: self.exchange, routingKey: "probe", body: [], messageID: "probe")
+                    RabbitMQMessage(exchange: self.exchange, routingKey: "probe.nowhere", body: [], messageID: "probe")
                 )
                 return
             } catch let error as RabbitMQError where error.code == .unroutable {
@@ -145,15 +150,5 @@ struct MessagingHarness: Sendable {
             let rows = try await connection.query("SELECT count(*)::bigint AS n FROM outbox WHERE sent_at IS NULL")
             return Int(try rows[0].decode("n", as: Int64.self))
         }
-    }
-}
-
-/// Deletes test exchanges and queues through a short-lived connection.
-enum RabbitMQAdmin {
-    static func delete(exchange: String, queue: String) async throws {
-        try ChildProcess.run(
-            TestEnvironment.rabbitMQMainControl + ["delete_queue", queue]
-        )
-        try ChildProcess.run(TestEnvironment.rabbitMQMainControl + ["delete_queue", "\(queue).dead-letter"])
     }
 }

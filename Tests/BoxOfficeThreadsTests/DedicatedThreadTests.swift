@@ -37,25 +37,41 @@ import Testing
         #expect(results.allSatisfy { $0 })
     }
 
-    @Test func blockingCallsDoNotBlockTheCooperativePool() async {
-        // Two threads each sleep 300 ms; the pool stays free to run a counter meanwhile.
-        let first = DedicatedThread(name: "test-block-1")
-        let second = DedicatedThread(name: "test-block-2")
-        defer {
-            first.shutdown()
-            second.shutdown()
+    @Test func blockingCallsDoNotBlockTheCooperativePool() async throws {
+        // More threads block at once than the cooperative pool has threads (as many as cores),
+        // and each stays blocked until all have arrived: had they run on the pool, they could
+        // not all arrive, and the tasks awaiting them would starve.
+        let count = 8
+        let barrier = ConditionLock()
+        let arrived = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+        arrived.initialize(to: 0)
+        defer { arrived.deallocate() }
+        let threads = (0..<count).map { DedicatedThread(name: "test-block-\($0)") }
+        defer { threads.forEach { $0.shutdown() } }
+        nonisolated(unsafe) let counter = arrived
+        let allArrived = await withTaskGroup(of: Bool.self) { group in
+            for thread in threads {
+                group.addTask {
+                    await thread.run {
+                        barrier.withLock {
+                            counter.pointee += 1
+                            barrier.broadcast()
+                            var waitedMilliseconds = 0
+                            while counter.pointee < count && waitedMilliseconds < 10_000 {
+                                barrier.wait(timeoutMilliseconds: 50)
+                                waitedMilliseconds += 50
+                            }
+                            return counter.pointee == count
+                        }
+                    }
+                }
+            }
+            var results: [Bool] = []
+            for await result in group { results.append(result) }
+            return results
         }
-        let start = ContinuousClock.now
-        async let a: Void = first.run { usleep(300_000) }
-        async let b: Void = second.run { usleep(300_000) }
-        var ticks = 0
-        while ContinuousClock.now - start < .milliseconds(200) {
-            ticks += 1
-            await Task.yield()
-        }
-        _ = await (a, b)
-        #expect(ticks > 10)
-        #expect(ContinuousClock.now - start < .milliseconds(550))
+        #expect(allArrived.count == count)
+        #expect(allArrived.allSatisfy { $0 })
     }
 
     @Test func jobsEnqueuedAfterShutdownStillRun() async {

@@ -30,6 +30,21 @@ import Testing
         }
     }
 
+    @Test func messageLargerThanAFrameRoundTrips() async throws {
+        let bodyBytes = 300_000
+        let topology = uniqueTopology()
+        try await withRunningConnection(topology: topology) { connection in
+            var sent = message(topology)
+            sent.body = (0..<bodyBytes).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+            try await connection.publish(sent)
+            let collector = DeliveryCollector(connection.consume(queue: topology.queues[0].name))
+            defer { collector.cancel() }
+            let delivery = try #require(try await collector.waitFor(count: 1).first)
+            #expect(delivery.body == sent.body)
+            try await delivery.ack()
+        }
+    }
+
     @Test func nackedMessageIsRedelivered() async throws {
         let topology = uniqueTopology()
         try await withRunningConnection(topology: topology) { connection in
@@ -173,6 +188,28 @@ import Testing
             #expect(error?.code == .notConnected)
             #expect(error.map { !"\($0)".contains("boxoffice:boxoffice") } == true)
             #expect(ContinuousClock.now - start < configuration.connectTimeout + configuration.reconnectBackoffMax)
+            group.cancelAll()
+            try await group.waitForAll()
+        }
+    }
+}
+
+extension RabbitMQConnectionTests {
+    @Test func wrongPasswordFailsWithoutRevealingIt() async throws {
+        var configuration = try testConfiguration(url: TestEnvironment.rabbitMQURL)
+        configuration.password = "not-the-password-\(UInt32.random(in: 0...UInt32.max))"
+        let connection = RabbitMQConnection(
+            configuration: configuration,
+            topology: uniqueTopology(),
+            logger: Logger(label: "rabbitmq-test")
+        )
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await connection.run() }
+            let error = await #expect(throws: RabbitMQError.self) {
+                try await connection.publish(message(uniqueTopology()))
+            }
+            #expect(error?.code == .notConnected)
+            #expect(error.map { !"\($0)".contains(configuration.password) } == true)
             group.cancelAll()
             try await group.waitForAll()
         }

@@ -17,24 +17,6 @@ public struct RabbitMQDelivery: Sendable {
 
     let settler: DeliverySettler
 
-    init(
-        body: [UInt8],
-        routingKey: String,
-        messageID: String?,
-        headers: [String: String],
-        redelivered: Bool,
-        deliveryCount: Int,
-        settler: DeliverySettler
-    ) {
-        self.body = body
-        self.routingKey = routingKey
-        self.messageID = messageID
-        self.headers = headers
-        self.redelivered = redelivered
-        self.deliveryCount = deliveryCount
-        self.settler = settler
-    }
-
     /// Tells the broker the message is handled; it is removed from the queue.
     ///
     /// Throws ``RabbitMQError/Code/staleDelivery`` when the connection it came on is gone or it

@@ -18,7 +18,9 @@ import Testing
         #expect(try RabbitMQConfiguration(url: "amqp://u:p@localhost/%2F").virtualHost == "/")
     }
 
-    @Test(arguments: ["http://u:hunter2@host/", "amqp://u:hunter2@host:notaport/", "amqp://u:hunter2@/", "amqp://u:hunter2%zz@h/"])
+    @Test(arguments: [
+        "http://u:hunter2@host/", "amqp://u:hunter2@host:notaport/", "amqp://u:hunter2@/", "amqp://u:hunter2%zz@h/",
+    ])
     func rejectsMalformedURLsWithoutRevealingThePassword(url: String) {
         let error = #expect(throws: RabbitMQError.self) { try RabbitMQConfiguration(url: url) }
         #expect(error?.code == .invalidConfiguration)

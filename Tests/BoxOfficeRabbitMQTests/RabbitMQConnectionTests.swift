@@ -30,6 +30,21 @@ import Testing
         }
     }
 
+    @Test func messageLargerThanAFrameRoundTrips() async throws {
+        let bodyBytes = 300_000
+        let topology = uniqueTopology()
+        try await withRunningConnection(topology: topology) { connection in
+            var sent = message(topology)
+            sent.body = (0..<bodyBytes).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+            try await connection.publish(sent)
+            let collector = DeliveryCollector(connection.consume(queue: topology.queues[0].name))
+            defer { collector.cancel() }
+            let delivery = try #require(try await collector.waitFor(count: 1).first)
+            #expect(delivery.body == sent.body)
+            try await delivery.ack()
+        }
+    }
+
     @Test func nackedMessageIsRedelivered() async throws {
         let topology = uniqueTopology()
         try await withRunningConnection(topology: topology) { connection in
@@ -175,6 +190,74 @@ import Testing
             #expect(ContinuousClock.now - start < configuration.connectTimeout + configuration.reconnectBackoffMax)
             group.cancelAll()
             try await group.waitForAll()
+        }
+    }
+}
+
+extension RabbitMQConnectionTests {
+    @Test func wrongPasswordFailsWithoutRevealingIt() async throws {
+        var configuration = try testConfiguration(url: TestEnvironment.rabbitMQURL)
+        configuration.password = "not-the-password-\(UInt32.random(in: 0...UInt32.max))"
+        let connection = RabbitMQConnection(
+            configuration: configuration,
+            topology: uniqueTopology(),
+            logger: Logger(label: "rabbitmq-test")
+        )
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await connection.run() }
+            let error = await #expect(throws: RabbitMQError.self) {
+                try await connection.publish(message(uniqueTopology()))
+            }
+            #expect(error?.code == .notConnected)
+            #expect(error.map { !"\($0)".contains(configuration.password) } == true)
+            group.cancelAll()
+            try await group.waitForAll()
+        }
+    }
+}
+
+/// A broker that goes silent without closing the socket, through a proxy that drops bytes.
+@Suite struct RabbitMQDeadPeerTests {
+    static let heartbeatSeconds = 1
+    /// Detection takes two heartbeat intervals; the rest is slack for a loaded machine.
+    static let detectionTimeMax: Duration = .seconds(8)
+
+    @Test func deadPeerIsDetectedByHeartbeatsAndTheConnectionComesBack() async throws {
+        let upstream = try RabbitMQConfiguration(url: TestEnvironment.rabbitMQURL)
+        let proxy = try BlackholeProxy(upstreamPort: upstream.port)
+        defer { proxy.stop() }
+        var configuration = try testConfiguration(url: TestEnvironment.rabbitMQURL)
+        configuration.host = "127.0.0.1"
+        configuration.port = proxy.port
+        configuration.heartbeatSeconds = Self.heartbeatSeconds
+        configuration.connectTimeout = .seconds(2)
+        let topology = uniqueTopology()
+        let connection = RabbitMQConnection(
+            configuration: configuration,
+            topology: topology,
+            logger: Logger(label: "rabbitmq-test")
+        )
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await connection.run() }
+            defer { group.cancelAll() }
+            try await connection.publish(message(topology))
+
+            proxy.blackholed = true
+            let start = ContinuousClock.now
+            let error = await #expect(throws: RabbitMQError.self) { try await connection.publish(message(topology)) }
+            #expect(error?.code == .connectionLost)
+            #expect(ContinuousClock.now - start < Self.detectionTimeMax)
+
+            proxy.blackholed = false
+            try await eventually("a publish after the peer came back") {
+                do {
+                    try await connection.publish(message(topology))
+                    return true
+                } catch let error as RabbitMQError where [.notConnected, .connectionLost].contains(error.code) {
+                    return false
+                }
+            }
+            try await connection.deleteTopology()
         }
     }
 }

@@ -26,17 +26,22 @@ import Testing
     @Test func consumerResumesAfterABrokerRestartAndPublishingWorksAgain() async throws {
         let topology = uniqueTopology()
         try await withRunningConnection(url: TestEnvironment.rabbitMQSpareURL, topology: topology) { connection in
-            let collector = DeliveryCollector(connection.consume(queue: topology.queues[0].name)) { delivery in
-                try? await delivery.ack()
-            }
+            let collector = DeliveryCollector(connection.consume(queue: topology.queues[0].name))
             defer { collector.cancel() }
-            try await connection.publish(message(topology, body: "before"))
-            try await collector.waitFor(count: 1)
+            let before = message(topology, body: "before")
+            try await connection.publish(before)
+            // Left unsettled across the restart: its tag belongs to the old connection.
+            let unsettled = try #require(try await collector.waitFor(count: 1).first)
             try restartSpareNode()
             let after = message(topology, body: "after")
             try await publishUntilConfirmed(after, on: connection)
-            let deliveries = try await collector.waitFor(count: 2)
-            #expect(deliveries.last?.messageID == after.messageID)
+            let deliveries = try await collector.waitFor(count: 3)
+            #expect(Set(deliveries.dropFirst().compactMap(\.messageID)) == [before.messageID, after.messageID])
+            #expect(deliveries.dropFirst().first { $0.messageID == before.messageID }?.redelivered == true)
+            let error = await #expect(throws: RabbitMQError.self) { try await unsettled.ack() }
+            #expect(error?.code == .staleDelivery)
+            for delivery in deliveries.dropFirst() { try await delivery.ack() }
+            #expect(try await connection.messageCount(queue: topology.queues[0].name) == 0)
             #expect(!collector.hasEnded)
         }
     }

@@ -33,7 +33,11 @@ func testConfiguration(url: String) throws -> RabbitMQConfiguration {
     return configuration
 }
 
-func message(_ topology: RabbitMQTopology, routingKey: String = "orders.created", body: String = "hello") -> RabbitMQMessage {
+func message(
+    _ topology: RabbitMQTopology,
+    routingKey: String = "orders.created",
+    body: String = "hello"
+) -> RabbitMQMessage {
     RabbitMQMessage(
         exchange: topology.exchange,
         routingKey: routingKey,

@@ -89,7 +89,11 @@ final class AMQPSession {
 
     /// Turns an RPC reply into success or a sorted error, answering broker closes as the
     /// protocol requires.
-    func check(_ reply: amqp_rpc_reply_t, channel: UInt16, doing action: @autoclosure () -> String) throws(RabbitMQError) {
+    func check(
+        _ reply: amqp_rpc_reply_t,
+        channel: UInt16,
+        doing action: @autoclosure () -> String
+    ) throws(RabbitMQError) {
         switch reply.reply_type {
         case AMQP_RESPONSE_NORMAL:
             return

@@ -46,7 +46,9 @@ extension ConnectionOwner {
         properties.message_id = arena.bytes(message.messageID)
         if !message.headers.isEmpty {
             properties._flags |= amqp_flags_t(AMQP_BASIC_HEADERS_FLAG)
-            properties.headers = arena.table(message.headers.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })
+            properties.headers = arena.table(
+                message.headers.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }
+            )
         }
         let channel = request.confirm ? Self.confirmChannel : Self.utilityChannel
         if request.confirm {
@@ -110,7 +112,10 @@ extension ConnectionOwner {
         consumer.unsettled = []
         self.consumersByChannel[channel] = consumer
         self.consumersBySubscription[consumer.subscription] = consumer
-        self.logger.debug("RabbitMQ consumer subscribed", metadata: ["queue": "\(consumer.queue)", "channel": "\(channel)"])
+        self.logger.debug(
+            "RabbitMQ consumer subscribed",
+            metadata: ["queue": "\(consumer.queue)", "channel": "\(channel)"]
+        )
     }
 
     private func allocateChannel() -> UInt16 {
@@ -214,21 +219,49 @@ extension ConnectionOwner {
         let arena = CArena()
         let state = session.state
         _ = amqp_exchange_declare(
-            state, channel, arena.bytes(topology.exchange), arena.bytes("topic"), 0, 1, 0, 0, amqp_empty_table
+            state,
+            channel,
+            arena.bytes(topology.exchange),
+            arena.bytes("topic"),
+            0,
+            1,
+            0,
+            0,
+            amqp_empty_table
         )
         try session.checkLastReply(channel: channel, doing: "declare exchange \(topology.exchange)")
         _ = amqp_exchange_declare(
-            state, channel, arena.bytes(topology.deadLetterExchange), arena.bytes("direct"), 0, 1, 0, 0,
+            state,
+            channel,
+            arena.bytes(topology.deadLetterExchange),
+            arena.bytes("direct"),
+            0,
+            1,
+            0,
+            0,
             amqp_empty_table
         )
         try session.checkLastReply(channel: channel, doing: "declare exchange \(topology.deadLetterExchange)")
         for queue in topology.queues {
             let deadLetterArguments = arena.table([("x-queue-type", .string("quorum"))])
-            _ = amqp_queue_declare(state, channel, arena.bytes(queue.deadLetterQueueName), 0, 1, 0, 0, deadLetterArguments)
+            _ = amqp_queue_declare(
+                state,
+                channel,
+                arena.bytes(queue.deadLetterQueueName),
+                0,
+                1,
+                0,
+                0,
+                deadLetterArguments
+            )
             try session.checkLastReply(channel: channel, doing: "declare queue \(queue.deadLetterQueueName)")
             _ = amqp_queue_bind(
-                state, channel, arena.bytes(queue.deadLetterQueueName), arena.bytes(topology.deadLetterExchange),
-                arena.bytes(queue.name), amqp_empty_table
+                state,
+                channel,
+                arena.bytes(queue.deadLetterQueueName),
+                arena.bytes(topology.deadLetterExchange),
+                arena.bytes(queue.name),
+                amqp_empty_table
             )
             try session.checkLastReply(channel: channel, doing: "bind queue \(queue.deadLetterQueueName)")
 
@@ -242,7 +275,11 @@ extension ConnectionOwner {
             try session.checkLastReply(channel: channel, doing: "declare queue \(queue.name)")
             for key in queue.bindingKeys {
                 _ = amqp_queue_bind(
-                    state, channel, arena.bytes(queue.name), arena.bytes(topology.exchange), arena.bytes(key),
+                    state,
+                    channel,
+                    arena.bytes(queue.name),
+                    arena.bytes(topology.exchange),
+                    arena.bytes(key),
                     amqp_empty_table
                 )
                 try session.checkLastReply(channel: channel, doing: "bind queue \(queue.name) with \(key)")

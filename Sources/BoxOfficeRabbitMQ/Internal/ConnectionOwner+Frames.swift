@@ -47,17 +47,23 @@ extension ConnectionOwner {
         switch method.id {
         case AMQP_BASIC_ACK_METHOD where channel == Self.confirmChannel:
             let ack = method.decoded.assumingMemoryBound(to: amqp_basic_ack_t.self).pointee
-            for (continuation, outcome) in self.confirms.ack(deliveryTag: ack.delivery_tag, multiple: ack.multiple != 0) {
+            for (continuation, outcome) in self.confirms.ack(deliveryTag: ack.delivery_tag, multiple: ack.multiple != 0)
+            {
                 Self.resume(continuation, with: outcome)
             }
         case AMQP_BASIC_NACK_METHOD where channel == Self.confirmChannel:
             let nack = method.decoded.assumingMemoryBound(to: amqp_basic_nack_t.self).pointee
-            for (continuation, outcome) in self.confirms.nack(deliveryTag: nack.delivery_tag, multiple: nack.multiple != 0) {
+            for (continuation, outcome) in self.confirms.nack(
+                deliveryTag: nack.delivery_tag,
+                multiple: nack.multiple != 0
+            ) {
                 Self.resume(continuation, with: outcome)
             }
         case AMQP_BASIC_RETURN_METHOD:
             let returned = method.decoded.assumingMemoryBound(to: amqp_basic_return_t.self).pointee
-            self.pendingContent[channel] = PendingContent(kind: .returned(replyText: String(amqpBytes: returned.reply_text)))
+            self.pendingContent[channel] = PendingContent(
+                kind: .returned(replyText: String(amqpBytes: returned.reply_text))
+            )
         case AMQP_BASIC_DELIVER_METHOD:
             let deliver = method.decoded.assumingMemoryBound(to: amqp_basic_deliver_t.self).pointee
             self.pendingContent[channel] = PendingContent(
@@ -73,7 +79,10 @@ extension ConnectionOwner {
                 self.consumers[consumer.id] = nil
                 self.dropSubscription(of: consumer)
                 consumer.continuation.finish(
-                    throwing: RabbitMQError(code: .channelClosed, message: "the broker cancelled the consumer of \(consumer.queue)")
+                    throwing: RabbitMQError(
+                        code: .channelClosed,
+                        message: "the broker cancelled the consumer of \(consumer.queue)"
+                    )
                 )
             }
         case AMQP_CHANNEL_CLOSE_METHOD:
@@ -83,13 +92,19 @@ extension ConnectionOwner {
         case AMQP_CONNECTION_CLOSE_METHOD:
             let close = method.decoded.assumingMemoryBound(to: amqp_connection_close_t.self).pointee
             session.sendConnectionCloseOk()
-            throw RabbitMQError(code: .connectionLost, message: "the broker closed the connection: \(String(amqpBytes: close.reply_text))")
+            throw RabbitMQError(
+                code: .connectionLost,
+                message: "the broker closed the connection: \(String(amqpBytes: close.reply_text))"
+            )
         case AMQP_CONNECTION_BLOCKED_METHOD:
             self.logger.warning("RabbitMQ blocked publishing (resource alarm)")
         case AMQP_CONNECTION_UNBLOCKED_METHOD:
             self.logger.info("RabbitMQ unblocked publishing")
         default:
-            self.logger.debug("RabbitMQ ignored a method", metadata: ["method": "\(method.id)", "channel": "\(channel)"])
+            self.logger.debug(
+                "RabbitMQ ignored a method",
+                metadata: ["method": "\(method.id)", "channel": "\(channel)"]
+            )
         }
     }
 
@@ -115,7 +130,11 @@ extension ConnectionOwner {
                 headers: content.headers,
                 redelivered: redelivered,
                 deliveryCount: content.deliveryCount,
-                settler: DeliverySettler(mailbox: self.mailbox, subscription: consumer.subscription, deliveryTag: deliveryTag)
+                settler: DeliverySettler(
+                    mailbox: self.mailbox,
+                    subscription: consumer.subscription,
+                    deliveryTag: deliveryTag
+                )
             )
             consumer.continuation.yield(delivery)
         }
@@ -129,7 +148,10 @@ extension ConnectionOwner {
         switch channel {
         case Self.confirmChannel:
             // Whether the outstanding messages were taken is unknown: they fail and are retried.
-            let error = RabbitMQError(code: .channelClosed, message: "the broker closed the publishing channel: \(reason)")
+            let error = RabbitMQError(
+                code: .channelClosed,
+                message: "the broker closed the publishing channel: \(reason)"
+            )
             for continuation in self.confirms.reset() { continuation.resume(throwing: error) }
             do {
                 try session.openChannel(channel)
@@ -146,7 +168,10 @@ extension ConnectionOwner {
             self.freeChannels.append(channel)
             self.consumers[consumer.id] = nil
             consumer.continuation.finish(
-                throwing: RabbitMQError(code: .channelClosed, message: "the broker closed the consumer of \(consumer.queue): \(reason)")
+                throwing: RabbitMQError(
+                    code: .channelClosed,
+                    message: "the broker closed the consumer of \(consumer.queue): \(reason)"
+                )
             )
         }
     }
@@ -159,7 +184,9 @@ extension ConnectionOwner {
         case .confirmed:
             continuation.resume()
         case .unroutable:
-            continuation.resume(throwing: RabbitMQError(code: .unroutable, message: "no queue is bound for the message"))
+            continuation.resume(
+                throwing: RabbitMQError(code: .unroutable, message: "no queue is bound for the message")
+            )
         case .nacked:
             continuation.resume(throwing: RabbitMQError(code: .nacked, message: "the broker refused the message"))
         }

@@ -150,7 +150,7 @@ final class ConnectionOwner: @unchecked Sendable {
     private func declareTopology(on session: AMQPSession) throws(RabbitMQError) {
         do {
             try Self.declare(self.topology, on: session, channel: Self.utilityChannel)
-        } catch where error.code == .channelClosed {
+        } catch  where error.code == .channelClosed {
             // The broker refused a declaration (an existing queue with other arguments): a
             // configuration problem that no reconnection fixes.
             throw RabbitMQError(code: .topology, message: error.message)
@@ -227,11 +227,17 @@ final class ConnectionOwner: @unchecked Sendable {
                 self.session = nil
             }
         }
-        self.forgetConnectionState(failingWith: RabbitMQError(code: .connectionLost, message: "the connection was closed"))
+        self.forgetConnectionState(
+            failingWith: RabbitMQError(code: .connectionLost, message: "the connection was closed")
+        )
         for command in self.waiting + self.mailbox.finish() { command.fail(Self.closedError) }
         self.waiting = []
         for consumer in self.consumers.values {
-            if let fatalError { consumer.continuation.finish(throwing: fatalError) } else { consumer.continuation.finish() }
+            if let fatalError {
+                consumer.continuation.finish(throwing: fatalError)
+            } else {
+                consumer.continuation.finish()
+            }
         }
         self.consumers = [:]
         self.logger.info("RabbitMQ connection closed", metadata: ["broker": "\(self.configuration)"])

@@ -1,10 +1,11 @@
+import CRabbitMQ
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
     import Musl
 #endif
-import CRabbitMQ
-import Synchronization
 
 /// Hands commands from any task to the owner thread and wakes it through an eventfd that the
 /// owner polls together with the AMQP socket.

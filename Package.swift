@@ -107,23 +107,23 @@ let package = Package(
         .testTarget(name: "BoxOfficeThreadsTests", dependencies: ["BoxOfficeThreads"], swiftSettings: swiftSettings),
         .testTarget(
             name: "BoxOfficePostgresTests",
-            dependencies: ["BoxOfficePostgres", "TestSupport"],
+            dependencies: ["BoxOfficePostgres", "TestSupport", log],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "BoxOfficeRabbitMQTests",
-            dependencies: ["BoxOfficeRabbitMQ", "TestSupport"],
+            dependencies: ["BoxOfficeRabbitMQ", "TestSupport", log],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "BoxOfficeRedisTests",
-            dependencies: ["BoxOfficeRedis", "TestSupport"],
+            dependencies: ["BoxOfficeRedis", "TestSupport", log],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "BoxOfficeCryptoTests", dependencies: ["BoxOfficeCrypto"], swiftSettings: swiftSettings),
         .testTarget(
             name: "BoxOfficeMessagingTests",
-            dependencies: ["BoxOfficeMessaging", "BoxOfficePostgres", "BoxOfficeRabbitMQ", "TestSupport"],
+            dependencies: ["BoxOfficeMessaging", "BoxOfficePostgres", "BoxOfficeRabbitMQ", "TestSupport", log],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -19,7 +19,8 @@ let package = Package(
     name: "BoxOfficeBenchmarks",
     platforms: [.macOS(.v15)],
     dependencies: [
-        .package(path: "../")
+        .package(path: "../"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .target(name: "BenchmarkSupport", swiftSettings: swiftSettings),
@@ -27,6 +28,7 @@ let package = Package(
             name: "postgres",
             dependencies: [
                 "BenchmarkSupport",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "BoxOfficePostgres", package: root),
             ],
             swiftSettings: swiftSettings
@@ -35,6 +37,7 @@ let package = Package(
             name: "redis",
             dependencies: [
                 "BenchmarkSupport",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "BoxOfficeRedis", package: root),
             ],
             swiftSettings: swiftSettings
@@ -43,6 +46,7 @@ let package = Package(
             name: "rabbitmq",
             dependencies: [
                 "BenchmarkSupport",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "BoxOfficeRabbitMQ", package: root),
             ],
             swiftSettings: swiftSettings

@@ -110,7 +110,9 @@ public final class RedisClient: Sendable {
 
     private func startTimer(for id: UInt64) {
         let timeout = self.acquireTimeout
-        Task { [self] in
+        // Not inheriting the caller's executor preference: the caller may be inside another
+        // connection's scope, whose thread has no business running this timer.
+        Task(executorPreference: globalConcurrentExecutor) { [self] in
             try? await Task.sleep(for: timeout)
             guard let waiter = self.state.withLock({ $0.removeWaiter(id) }) else { return }
             waiter.resume(

@@ -1,4 +1,4 @@
-public import BoxOfficeThreads
+import BoxOfficeThreads
 import CHiredis
 import Synchronization
 
@@ -12,7 +12,7 @@ import Synchronization
 /// pool then replaces it.
 public final class RedisConnection: @unchecked Sendable {
     /// The thread that all of this connection's blocking calls run on.
-    public let thread: DedicatedThread
+    let thread: DedicatedThread
 
     // Touched only on `thread`.
     private let context: HiredisContext

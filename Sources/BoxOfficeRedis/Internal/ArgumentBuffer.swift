@@ -68,8 +68,6 @@ final class ArgumentBuffer {
         self.lengths.append(contentsOf: command.lengths)
     }
 
-    var count: Int { self.lengths.count }
-
     /// Calls `body` with `argc`, `argv` and `argvlen` for hiredis; valid only during the call.
     func withArgv<Result>(
         _ body: (Int32, UnsafeMutablePointer<UnsafePointer<CChar>?>, UnsafePointer<Int>) throws -> Result

@@ -182,7 +182,7 @@ public final class RedisConnection: @unchecked Sendable {
         precondition(!command.lengths.isEmpty, "a command needs at least its name")
         return try await self.perform { context throws(RedisError) in
             try context.command {
-                $0.append(command)
+                $0.appendArguments(of: command)
             } read: {
                 RedisReply($0)
             }

@@ -12,7 +12,7 @@ import CHiredis
 /// failure marks the context failed and the pool replaces it.
 final class HiredisContext {
     private var context: UnsafeMutablePointer<redisContext>?
-    private let arguments = ArgumentBuffer()
+    private let encoder = CommandEncoder()
     private let endpoint: String
 
     /// True once an I/O, protocol or timeout error occurred; the context must then be freed.
@@ -57,17 +57,21 @@ final class HiredisContext {
         }
         do {
             if let password = configuration.password {
-                context.arguments.reset()
-                context.arguments.append("AUTH")
-                if let username = configuration.username { context.arguments.append(username) }
-                context.arguments.append(password)
-                try context.execute { reply throws(RedisError) in try Self.expectOK(reply, command: "AUTH") }
+                try context.command {
+                    $0.append("AUTH")
+                    if let username = configuration.username { $0.append(username) }
+                    $0.append(password)
+                } read: { reply throws(RedisError) in
+                    try Self.expectOK(reply, command: "AUTH")
+                }
             }
             if configuration.database != 0 {
-                context.arguments.reset()
-                context.arguments.append("SELECT")
-                context.arguments.append(configuration.database)
-                try context.execute { reply throws(RedisError) in try Self.expectOK(reply, command: "SELECT") }
+                try context.command {
+                    $0.append("SELECT")
+                    $0.append(configuration.database)
+                } read: { reply throws(RedisError) in
+                    try Self.expectOK(reply, command: "SELECT")
+                }
             }
         } catch {
             throw RedisError(
@@ -88,53 +92,58 @@ final class HiredisContext {
         self.context = nil
     }
 
-    /// Sends the command that `build` writes into the argument buffer, waits for its reply and
-    /// hands it to `read`, which must not keep the pointer.
+    /// Sends the command that `build` writes into the encoder, waits for its reply and hands it
+    /// to `read`, which must not keep the pointer.
     func command<Result>(
-        _ build: (ArgumentBuffer) -> Void,
+        _ build: (CommandEncoder) -> Void,
         read: (UnsafePointer<redisReply>) throws(RedisError) -> Result
     ) throws(RedisError) -> Result {
-        self.arguments.reset()
-        build(self.arguments)
-        return try self.execute(read)
+        let context = try self.usableContext()
+        self.encoder.reset()
+        build(self.encoder)
+        self.encoder.finishCommand()
+        try self.append(context)
+        let reply = try self.nextReply(context)
+        defer { freeReplyObject(reply) }
+        return try read(reply)
     }
 
-    /// Sends every command, then reads every reply in order: one write and as few reads as the
-    /// replies need, instead of one round trip per command.
+    /// Sends every command in one write, then reads every reply in order: one round trip for
+    /// the batch instead of one per command.
     func pipeline(_ commands: [RedisCommand]) throws(RedisError) -> [RedisReply] {
         let context = try self.usableContext()
-        for command in commands {
-            self.arguments.reset()
-            self.arguments.append(command)
-            let result = self.arguments.withArgv { argc, argv, lengths in
-                redisAppendCommandArgv(context, argc, argv, lengths)
-            }
-            guard result == REDIS_OK else { throw self.failure(context, errorNumber: errno) }
-        }
+        self.encoder.reset()
+        for command in commands { self.encoder.encode(command) }
+        try self.append(context)
         var replies: [RedisReply] = []
         replies.reserveCapacity(commands.count)
         for _ in commands.indices {
-            var raw: UnsafeMutableRawPointer?
-            guard redisGetReply(context, &raw) == REDIS_OK, let raw else {
-                throw self.failure(context, errorNumber: errno)
-            }
-            let reply = raw.assumingMemoryBound(to: redisReply.self)
-            defer { freeReplyObject(raw) }
+            let reply = try self.nextReply(context)
+            defer { freeReplyObject(reply) }
             replies.append(RedisReply(reply))
         }
         return replies
     }
 
-    private func execute<Result>(
-        _ read: (UnsafePointer<redisReply>) throws(RedisError) -> Result
-    ) throws(RedisError) -> Result {
-        let context = try self.usableContext()
-        let raw = self.arguments.withArgv { argc, argv, lengths in
-            redisCommandArgv(context, argc, argv, lengths)
+    /// Queues the encoder's output in hiredis's write buffer; it is written by the next read.
+    private func append(_ context: UnsafeMutablePointer<redisContext>) throws(RedisError) {
+        let result = self.encoder.output.withUnsafeBufferPointer { output in
+            output.withMemoryRebound(to: CChar.self) { redisAppendFormattedCommand(context, $0.baseAddress, $0.count) }
         }
-        guard let raw else { throw self.failure(context, errorNumber: errno) }
-        defer { freeReplyObject(raw) }
-        return try read(raw.assumingMemoryBound(to: redisReply.self))
+        guard result == REDIS_OK else { throw self.failure(context, errorNumber: errno) }
+    }
+
+    /// Writes what is pending, then blocks (up to the command timeout) for the next reply.
+    private func nextReply(
+        _ context: UnsafeMutablePointer<redisContext>
+    ) throws(RedisError) -> UnsafeMutablePointer<
+        redisReply
+    > {
+        var raw: UnsafeMutableRawPointer?
+        guard redisGetReply(context, &raw) == REDIS_OK, let raw else {
+            throw self.failure(context, errorNumber: errno)
+        }
+        return raw.assumingMemoryBound(to: redisReply.self)
     }
 
     private func usableContext() throws(RedisError) -> UnsafeMutablePointer<redisContext> {

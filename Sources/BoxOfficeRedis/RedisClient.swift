@@ -11,6 +11,8 @@ import Synchronization
 /// failed (timeout, I/O error, server closed it) is closed on release and replaced by the next
 /// acquire, so one bad moment does not poison the pool.
 ///
+/// Call ``shutdown()`` before dropping the client: each open connection holds a thread.
+///
 /// Redis being down never hangs a caller: connecting is bounded by the configuration's
 /// `connectTimeout` (a refused connection fails at once) and each command by `commandTimeout`.
 public final class RedisClient: Sendable {

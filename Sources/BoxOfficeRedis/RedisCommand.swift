@@ -1,7 +1,8 @@
 /// One command for ``RedisConnection/pipeline(_:)``: its name and arguments as bytes.
 ///
-/// A command is a value: build a batch once and send it many times.
-public struct RedisCommand: Sendable, Hashable {
+/// A command is a value: build a batch once and send it many times. Its description shows the
+/// command name and the number of arguments, never keys or values.
+public struct RedisCommand: Sendable, Hashable, CustomStringConvertible {
     // The arguments back to back, with their lengths: two allocations per command instead of
     // one per argument.
     private(set) var bytes: [UInt8]
@@ -35,6 +36,11 @@ public struct RedisCommand: Sendable, Hashable {
             defer { start += length }
             return Array(self.bytes[start..<start + length])
         }
+    }
+
+    public var description: String {
+        let name = String(decoding: self.bytes.prefix(self.lengths.first ?? 0), as: UTF8.self)
+        return "RedisCommand(\(name), \(self.lengths.count - 1) arguments)"
     }
 
     /// `GET key`.

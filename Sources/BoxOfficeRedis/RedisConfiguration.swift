@@ -6,8 +6,8 @@
 
 /// Where a Redis server is and how long to wait for it.
 ///
-/// The description shows host, port and database, never the password.
-public struct RedisConfiguration: Sendable, CustomStringConvertible {
+/// The description and the mirror (`dump`) show host, port and database, never the password.
+public struct RedisConfiguration: Sendable, CustomStringConvertible, CustomReflectable {
     /// The default port of Redis.
     public static let portDefault = 6379
     /// How long a connection attempt may take by default.
@@ -79,5 +79,16 @@ public struct RedisConfiguration: Sendable, CustomStringConvertible {
 
     public var description: String {
         "redis://\(self.password == nil ? "" : "***@")\(self.host):\(self.port)/\(self.database)"
+    }
+
+    public var customMirror: Mirror {
+        Mirror(
+            self,
+            children: [
+                "host": self.host, "port": self.port, "username": self.username as Any,
+                "password": self.password == nil ? "nil" : "***", "database": self.database,
+                "connectTimeout": self.connectTimeout, "commandTimeout": self.commandTimeout,
+            ]
+        )
     }
 }

@@ -11,6 +11,9 @@ import Synchronization
 /// the wire. A call that fails with a timeout or an I/O error leaves the connection closed; the
 /// pool then replaces it.
 public final class RedisConnection: @unchecked Sendable {
+    /// The most commands one ``pipeline(_:)`` may hold: the replies are all kept in memory.
+    public static let pipelineCommandCountMax = 10_000
+
     /// The thread that all of this connection's blocking calls run on.
     let thread: DedicatedThread
 
@@ -154,7 +157,8 @@ public final class RedisConnection: @unchecked Sendable {
         }
     }
 
-    /// Sends all `commands` before reading any reply, and returns the replies in order.
+    /// Sends all `commands` before reading any reply, and returns the replies in order. At most
+    /// ``pipelineCommandCountMax`` commands; split longer batches.
     ///
     /// A command the server rejects gives a ``RedisReply/error(_:)`` in its place; the others
     /// still run.
@@ -162,6 +166,7 @@ public final class RedisConnection: @unchecked Sendable {
     /// - Throws: ``RedisError`` for I/O errors and timeouts (the connection is then closed).
     public func pipeline(_ commands: [RedisCommand]) async throws -> [RedisReply] {
         if commands.isEmpty { return [] }
+        precondition(commands.count <= Self.pipelineCommandCountMax, "pipeline of \(commands.count) commands")
         return try await self.perform { context throws(RedisError) in try context.pipeline(commands) }
     }
 

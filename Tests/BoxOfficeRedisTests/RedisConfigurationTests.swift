@@ -55,3 +55,15 @@ import Testing
         #expect("\(error)" == "RedisError.server: SET failed (ERR)")
     }
 }
+
+@Suite struct RedisRedactionTests {
+    @Test func mirrorAndCommandDescriptionHideSecrets() throws {
+        let configuration = try RedisConfiguration(url: "redis://:hunter2@host:6379")
+        var dumped = ""
+        dump(configuration, to: &dumped)
+        #expect(!dumped.contains("hunter2"))
+        #expect(dumped.contains("host"))
+        let command = RedisCommand.set("session:alice", Array("token-value".utf8))
+        #expect("\(command)" == "RedisCommand(SET, 2 arguments)")
+    }
+}

@@ -33,6 +33,7 @@ let package = Package(
         .library(name: "BoxOfficeCrypto", targets: ["BoxOfficeCrypto"]),
         .library(name: "BoxOfficeMessaging", targets: ["BoxOfficeMessaging"]),
         .library(name: "BoxOfficeRuntime", targets: ["BoxOfficeRuntime"]),
+        .library(name: "BoxOfficeRPC", targets: ["BoxOfficeRPC"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -81,6 +82,9 @@ let package = Package(
             resources: [.copy("Migrations")],
             swiftSettings: swiftSettings
         ),
+
+        // The RPC core: status codes, metadata, method ids, routing; no networking, no codec.
+        .target(name: "BoxOfficeRPC", swiftSettings: swiftSettings),
 
         // Process plumbing: configuration, logging, metrics.
         .target(

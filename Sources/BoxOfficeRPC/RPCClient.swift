@@ -1,0 +1,24 @@
+/// The transport side of a client: sends one encoded request, returns the encoded response.
+public protocol RPCClientTransport: Sendable {
+    func unary(method: MethodDescriptor, request: [UInt8], options: CallOptions) async throws(RPCError) -> [UInt8]
+}
+
+/// Typed calls over a transport; generated clients wrap one.
+public struct RPCClient: Sendable {
+    public let transport: any RPCClientTransport
+
+    public init(transport: any RPCClientTransport) {
+        self.transport = transport
+    }
+
+    /// Encodes `request`, calls `method`, decodes the response.
+    public func unary<Request: RPCMessage, Response: RPCMessage>(
+        _ method: MethodDescriptor,
+        _ request: Request,
+        options: CallOptions = CallOptions()
+    ) async throws(RPCError) -> Response {
+        let bytes = try request.serializedBytes()
+        let response = try await self.transport.unary(method: method, request: bytes, options: options)
+        return try Response(rpcBytes: response)
+    }
+}

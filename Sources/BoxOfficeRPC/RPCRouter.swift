@@ -1,0 +1,41 @@
+/// Maps method ids to handlers over bytes; generated server protocols fill it.
+public struct RPCRouter: Sendable {
+    /// A handler over encoded messages: decodes the request, runs the typed handler, encodes
+    /// the response.
+    public typealias Handler = @Sendable (UnsafeRawBufferPointer, ServerContext) async throws(RPCError) -> [UInt8]
+
+    public private(set) var handlers: [UInt32: (method: MethodDescriptor, handler: Handler)] = [:]
+
+    public init() {}
+
+    /// Registers a typed handler. Registering two methods with one id is a programmer error.
+    public mutating func register<Request: RPCMessage, Response: RPCMessage>(
+        _ method: MethodDescriptor,
+        _ handler: @escaping @Sendable (Request, ServerContext) async throws -> Response
+    ) {
+        precondition(self.handlers[method.id] == nil, "two methods registered with id \(method.id): \(method)")
+        self.handlers[method.id] = (
+            method,
+            { (bytes, context) throws(RPCError) -> [UInt8] in
+                let request = try Request(rpcBytes: bytes)
+                let response: Response
+                do {
+                    response = try await handler(request, context)
+                } catch {
+                    throw RPCError(unexpected: error)
+                }
+                return try response.serializedBytes()
+            }
+        )
+    }
+
+    /// Registers every method of `service`.
+    public mutating func register(_ service: some RPCService) {
+        service.register(into: &self)
+    }
+}
+
+/// A service implementation; generated server protocols refine it and implement ``register(into:)``.
+public protocol RPCService: Sendable {
+    func register(into router: inout RPCRouter)
+}

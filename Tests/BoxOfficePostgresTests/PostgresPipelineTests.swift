@@ -73,4 +73,20 @@ struct PostgresPipelineTests {
             #expect(ids == [3, 4])
         }
     }
+
+    @Test func batchOfManyDistinctStatementsRuns() async throws {
+        try await TestDatabase.withClient { client in
+            try await client.withConnection { connection in
+                // More distinct statements than the prepared-statement cache holds.
+                let queries: [PostgresQuery] = (0..<400).map { "SELECT \($0) AS n, \(unescaped: String($0)) AS literal" }
+                let results = try await connection.pipeline(queries)
+                for (index, rows) in results.enumerated() {
+                    #expect(try rows[0].decode("n", as: Int.self) == index)
+                    #expect(try rows[0].decode("literal", as: Int32.self) == Int32(index))
+                }
+                // And again, for the cached path.
+                #expect(try await connection.pipeline(Array(queries.prefix(50))).count == 50)
+            }
+        }
+    }
 }

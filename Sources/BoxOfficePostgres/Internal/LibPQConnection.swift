@@ -81,17 +81,7 @@ final class LibPQConnection: @unchecked Sendable {
     /// binary results.
     func execute(_ query: PostgresQuery) throws(PostgresError) -> PostgresResult {
         let bindings = query.bindings
-        let name: String
-        if let cached = self.statements.lookUp(sql: query.sql, parameterTypes: bindings.types) {
-            name = cached
-        } else {
-            name = self.statements.nextName()
-            let prepared = PQprepare(self.handle, name, query.sql, Int32(bindings.count), bindings.types)
-            _ = try self.checked(prepared)
-            if let stale = self.statements.insert(sql: query.sql, name: name, parameterTypes: bindings.types) {
-                self.deallocate(stale)
-            }
-        }
+        let name = try self.preparedStatement(for: query)
         let result = Self.withParameters(bindings) { values, lengths, formats in
             PQexecPrepared(self.handle, name, Int32(bindings.count), values, lengths, formats, 1)
         }
@@ -107,6 +97,20 @@ final class LibPQConnection: @unchecked Sendable {
         }
     }
 
+    /// The name of the prepared statement for `query`'s SQL and parameter types, preparing it
+    /// on first use.
+    private func preparedStatement(for query: PostgresQuery) throws(PostgresError) -> String {
+        let types = query.bindings.types
+        if let cached = self.statements.lookUp(sql: query.sql, parameterTypes: types) { return cached }
+        let name = self.statements.nextName()
+        let prepared = PQprepare(self.handle, name, query.sql, Int32(types.count), types)
+        _ = try self.checked(prepared)
+        if let stale = self.statements.insert(sql: query.sql, name: name, parameterTypes: types) {
+            self.deallocate(stale)
+        }
+        return name
+    }
+
     /// Runs SQL text without parameters over the simple protocol; it may hold several statements
     /// (migrations) and returns the last one's result.
     @discardableResult
@@ -117,25 +121,45 @@ final class LibPQConnection: @unchecked Sendable {
     /// Sends every query, then one sync, then reads every result: one round trip for the batch.
     func pipeline(_ queries: [PostgresQuery]) throws(PostgresError) -> [PostgresResult] {
         guard !queries.isEmpty else { return [] }
+        // Statements are prepared (or found in the cache) before the batch, so that the server
+        // only binds and executes each one: a batch of one INSERT repeated parses it once.
+        // A batch of more distinct statements than the cache keeps would evict its own
+        // statements before they run; such a batch is sent unprepared instead.
+        let prepares = Set(queries.lazy.map(\.sql)).count <= self.statements.statementsMax / 2
+        var names: [String?] = []
+        names.reserveCapacity(queries.count)
+        for (index, query) in queries.enumerated() {
+            do {
+                names.append(prepares ? try self.preparedStatement(for: query) : nil)
+            } catch {
+                var error = error
+                error.queryIndex = index
+                throw error
+            }
+        }
         guard PQenterPipelineMode(self.handle) == 1 else { throw self.connectionError() }
         // Non-blocking while sending: with a large batch the server's replies could fill the socket
         // while we still write, and both sides would wait for ever. `flushPipeline` reads them.
         PQsetnonblocking(self.handle, 1)
         var sent = true
-        for query in queries where sent {
+        for (query, name) in zip(queries, names) where sent {
             let bindings = query.bindings
             sent =
                 Self.withParameters(bindings) { values, lengths, formats in
-                    PQsendQueryParams(
-                        self.handle,
-                        query.sql,
-                        Int32(bindings.count),
-                        bindings.types,
-                        values,
-                        lengths,
-                        formats,
-                        1
-                    )
+                    if let name {
+                        PQsendQueryPrepared(self.handle, name, Int32(bindings.count), values, lengths, formats, 1)
+                    } else {
+                        PQsendQueryParams(
+                            self.handle,
+                            query.sql,
+                            Int32(bindings.count),
+                            bindings.types,
+                            values,
+                            lengths,
+                            formats,
+                            1
+                        )
+                    }
                 } == 1
         }
         sent = sent && PQpipelineSync(self.handle) == 1 && self.flushPipeline()

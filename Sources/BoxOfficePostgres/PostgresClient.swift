@@ -1,5 +1,5 @@
-public import Logging
 import BoxOfficeThreads
+public import Logging
 import Synchronization
 
 /// A pool of Postgres connections with scoped access.
@@ -174,10 +174,14 @@ public final class PostgresClient: Sendable {
                     let timeout = self.acquireTimeout
                     state.timeouts[id] = Task { [weak self] in
                         guard (try? await Task.sleep(for: timeout)) != nil else { return }
-                        self?.failWaiter(id: id, with: PostgresError(
-                            code: .poolTimeout,
-                            message: "no connection became free within \(timeout) (pool size \(self?.poolSizeMax ?? 0))"
-                        ))
+                        self?.failWaiter(
+                            id: id,
+                            with: PostgresError(
+                                code: .poolTimeout,
+                                message:
+                                    "no connection became free within \(timeout) (pool size \(self?.poolSizeMax ?? 0))"
+                            )
+                        )
                     }
                     return nil
                 }

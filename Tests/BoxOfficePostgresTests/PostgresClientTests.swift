@@ -18,7 +18,9 @@ struct PostgresClientTests {
                 #expect(waited < .seconds(3))
             }
             // The connection came back: the pool works again.
-            let one = try await client.withConnection { try await $0.query("SELECT 1 AS one")[0].decode("one", as: Int32.self) }
+            let one = try await client.withConnection {
+                try await $0.query("SELECT 1 AS one")[0].decode("one", as: Int32.self)
+            }
             #expect(one == 1)
         }
     }
@@ -96,7 +98,9 @@ struct PostgresClientTests {
             let attempts = Counter()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for id in 1...2 {
-                    group.addTask { try await Self.addTotal(to: id, client: client, readers: readers, attempts: attempts) }
+                    group.addTask {
+                        try await Self.addTotal(to: id, client: client, readers: readers, attempts: attempts)
+                    }
                 }
                 try await group.waitForAll()
             }
@@ -150,7 +154,9 @@ struct PostgresClientTests {
                 }
             }
             #expect(error != nil)
-            let one = try await client.withConnection { try await $0.query("SELECT 1 AS one")[0].decode("one", as: Int32.self) }
+            let one = try await client.withConnection {
+                try await $0.query("SELECT 1 AS one")[0].decode("one", as: Int32.self)
+            }
             #expect(one == 1)
         }
     }

@@ -101,7 +101,11 @@ do {
         ["\(binaries)/pgbench", "-i", "-q", "-s", String(pgbenchScale)] + pgConnectionArguments + [database],
         environment: pgEnvironment
     )
-    let client = PostgresClient(configuration: adminConfiguration.with(database: database), poolSizeMax: 1, logger: logger)
+    let client = PostgresClient(
+        configuration: adminConfiguration.with(database: database),
+        poolSizeMax: 1,
+        logger: logger
+    )
     try await client.withConnection { try await $0.execute("CREATE TABLE bench_items (id int8, payload text)") }
 
     // Warm-up: connection, prepared statement, caches.
@@ -139,7 +143,9 @@ do {
     )
     Bench.result("postgres", ours: Bench.median(ours), anchor: Bench.median(anchor), unit: "q/s")
 } catch {
-    _ = try? await admin.withConnection { try await $0.execute("DROP DATABASE IF EXISTS \(unescaped: database) WITH (FORCE)") }
+    _ = try? await admin.withConnection {
+        try await $0.execute("DROP DATABASE IF EXISTS \(unescaped: database) WITH (FORCE)")
+    }
     await admin.shutdown()
     throw error
 }

@@ -33,7 +33,8 @@ final class LibPQConnection: @unchecked Sendable {
     var isBroken: Bool { self.broken.load(ordering: .relaxed) }
 
     /// Opens a connection on a new thread; fails within the configuration's connect timeout.
-    static func connect(_ configuration: PostgresConfiguration, id: Int) async throws(PostgresError) -> LibPQConnection {
+    static func connect(_ configuration: PostgresConfiguration, id: Int) async throws(PostgresError) -> LibPQConnection
+    {
         let thread = DedicatedThread(name: "postgres-\(id)")
         let result = await thread.run { () -> Result<OpaquePointer, PostgresError> in
             var parameters = configuration.connectionParameters
@@ -42,8 +43,7 @@ final class LibPQConnection: @unchecked Sendable {
             let keywords = parameters.map { strdup($0.0) }
             let values = parameters.map { strdup($0.1) }
             defer {
-                keywords.forEach { free($0) }
-                values.forEach { free($0) }
+                for pointer in keywords + values { free(pointer) }
             }
             let handle = (keywords.map { UnsafePointer($0) } + [nil]).withUnsafeBufferPointer { keywordPointers in
                 (values.map { UnsafePointer($0) } + [nil]).withUnsafeBufferPointer { valuePointers in
@@ -51,7 +51,9 @@ final class LibPQConnection: @unchecked Sendable {
                 }
             }
             guard let handle else {
-                return .failure(PostgresError(code: .connectionFailed, message: "libpq could not allocate a connection"))
+                return .failure(
+                    PostgresError(code: .connectionFailed, message: "libpq could not allocate a connection")
+                )
             }
             guard PQstatus(handle) == CONNECTION_OK else {
                 let message = Self.errorMessage(handle)
@@ -305,7 +307,11 @@ final class LibPQConnection: @unchecked Sendable {
                                 ? nil
                                 : (base + bindings.offsets[index]).assumingMemoryBound(to: CChar.self)
                         }
-                        return body(UnsafePointer(values.baseAddress), lengths.baseAddress, UnsafePointer(formats.baseAddress))
+                        return body(
+                            UnsafePointer(values.baseAddress),
+                            lengths.baseAddress,
+                            UnsafePointer(formats.baseAddress)
+                        )
                     }
                 }
             }

@@ -87,6 +87,68 @@ struct PostgresMigratorTests {
         }
     }
 
+    static let childDatabaseVariable = "BOXOFFICE_MIGRATION_CHILD_DATABASE"
+    static let childOutputVariable = "BOXOFFICE_MIGRATION_CHILD_OUTPUT"
+
+    @Test func twoProcessesMigratingAtOnceApplyEachMigrationOnce() async throws {
+        try await TestDatabase.withConfiguration { configuration in
+            let outputs = (0..<2).map { _ in
+                FileManager.default.temporaryDirectory.appendingPathComponent("migrate-\(UUID().uuidString)")
+            }
+            defer { for output in outputs { try? FileManager.default.removeItem(at: output) } }
+            // Each child is this test binary running only `migrateAsChildProcess`.
+            let statuses = try await withThrowingTaskGroup(of: Int32.self) { group in
+                for output in outputs {
+                    let process = Process()
+                    process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+                    process.arguments = ["--testing-library", "swift-testing", "--filter", "migrateAsChildProcess"]
+                    var environment = ProcessInfo.processInfo.environment
+                    environment[Self.childDatabaseVariable] = configuration.database
+                    environment[Self.childOutputVariable] = output.path
+                    process.environment = environment
+                    process.standardOutput = FileHandle.nullDevice
+                    process.standardError = FileHandle.nullDevice
+                    group.addTask {
+                        try await withCheckedThrowingContinuation { continuation in
+                            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+                            do {
+                                try process.run()
+                            } catch {
+                                continuation.resume(throwing: error)
+                            }
+                        }
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses == [0, 0])
+            let applied = try outputs.map { try String(contentsOf: $0, encoding: .utf8) }
+            #expect(
+                applied.flatMap { $0.split(separator: "\n") }.sorted()
+                    == ["app/0001_create_items", "app/0002_add_column", "app/0003_slow_seed"]
+            )
+            #expect(applied.contains(""))
+        }
+    }
+
+    /// The child side of ``twoProcessesMigratingAtOnceApplyEachMigrationOnce()``; skipped otherwise.
+    @Test(
+        .enabled(if: ProcessInfo.processInfo.environment[childDatabaseVariable] != nil, "runs only as a child process")
+    )
+    func migrateAsChildProcess() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let database = try #require(environment[Self.childDatabaseVariable])
+        let output = try #require(environment[Self.childOutputVariable])
+        let client = PostgresClient(
+            configuration: try TestDatabase.adminConfiguration.with(database: database),
+            poolSizeMax: 1,
+            logger: TestDatabase.logger
+        )
+        let applied = try await PostgresMigrator(client: client, logger: TestDatabase.logger).migrate([Self.appSet])
+        await client.shutdown()
+        try applied.joined(separator: "\n").write(toFile: output, atomically: true, encoding: .utf8)
+    }
+
     @Test func editedAppliedMigrationIsRefused() async throws {
         try await TestDatabase.withClient { client in
             let migrator = PostgresMigrator(client: client, logger: TestDatabase.logger)

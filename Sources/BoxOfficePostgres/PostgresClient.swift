@@ -139,6 +139,8 @@ public final class PostgresClient: Sendable {
 
     /// Closes the idle connections and fails the waiting callers; connections in use close when
     /// their scope ends, and later calls throw ``PostgresError/Code/clientShutdown``.
+    ///
+    /// Call it before dropping the client: each open connection holds a thread until closed.
     public func shutdown() async {
         let (idle, waiters, timeouts) = self.state.withLock { state in
             let (idle, waiters) = state.pool.shutDown()

@@ -7,8 +7,10 @@ import Logging
 // same server and database, run alternately; then batched INSERTs in pipeline mode against the
 // same INSERTs one by one. Prints the pipeline ratio, then the RESULT line for the SELECT ratio.
 
-let runsPerSide = 5
-let selectSeconds = 5
+// Short runs, alternated often: the machine is shared, and its load changes within seconds.
+let runsPerSide = 9
+let selectSeconds = 3
+let insertRuns = 5
 let insertRowsPerRun = 5_000
 let pgbenchScale = 1
 let pgbenchAccountsPerScale: Int32 = 100_000
@@ -123,7 +125,7 @@ do {
 
     var pipelined: [Double] = []
     var oneByOne: [Double] = []
-    for run in 1...runsPerSide {
+    for run in 1...insertRuns {
         pipelined.append(try await insertsPerSecond(client: client, pipelined: true))
         oneByOne.append(try await insertsPerSecond(client: client, pipelined: false))
         Bench.progress(

@@ -82,21 +82,25 @@ final class LibPQConnection: @unchecked Sendable {
     /// Runs `query` as a prepared statement (prepared on first use, then cached), returning
     /// binary results.
     func execute(_ query: PostgresQuery) throws(PostgresError) -> PostgresResult {
+        do {
+            return try self.executePrepared(query)
+        } catch  where error.sqlState == "0A000" && error.serverMessage?.contains("cached plan") == true {
+            // "cached plan must not change result type": the table changed under the prepared
+            // statement (a migration ran). Forget it; outside a transaction nothing was lost, so
+            // prepare afresh and run once more. Inside one the transaction has failed anyway.
+            if let stale = self.statements.remove(sql: query.sql) { self.deallocate(stale) }
+            guard PQtransactionStatus(self.handle) == PQTRANS_IDLE else { throw error }
+            return try self.executePrepared(query)
+        }
+    }
+
+    private func executePrepared(_ query: PostgresQuery) throws(PostgresError) -> PostgresResult {
         let bindings = query.bindings
         let name = try self.preparedStatement(for: query)
         let result = Self.withParameters(bindings) { values, lengths, formats in
             PQexecPrepared(self.handle, name, Int32(bindings.count), values, lengths, formats, 1)
         }
-        do {
-            return try self.checked(result)
-        } catch {
-            // "cached plan must not change result type": the table changed under the prepared
-            // statement; forget it so the next call prepares afresh.
-            if error.sqlState == "0A000", let stale = self.statements.remove(sql: query.sql) {
-                self.deallocate(stale)
-            }
-            throw error
-        }
+        return try self.checked(result)
     }
 
     /// The name of the prepared statement for `query`'s SQL and parameter types, preparing it

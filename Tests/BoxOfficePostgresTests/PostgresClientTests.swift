@@ -195,17 +195,20 @@ struct PostgresClientTests {
         let connections = 6
         try await TestDatabase.withClient(poolSizeMax: connections) { client in
             // More sleeping queries than the pool has threads: if libpq blocked pool threads, the
-            // ticker below could not run until they finished.
+            // ticker below could not finish before the queries do, two seconds after the start.
+            let start = ContinuousClock.now
+            let sleepSeconds = 2
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<connections {
-                    group.addTask { _ = try await client.withConnection { try await $0.execute("SELECT pg_sleep(1)") } }
+                    group.addTask {
+                        _ = try await client.withConnection { try await $0.execute("SELECT pg_sleep(\(sleepSeconds))") }
+                    }
                 }
-                try await Task.sleep(for: .milliseconds(300))
-                let start = ContinuousClock.now
                 for _ in 0..<10 { try await Task.sleep(for: .milliseconds(10)) }
-                #expect(ContinuousClock.now - start < .milliseconds(500))
+                #expect(ContinuousClock.now - start < .seconds(sleepSeconds) / 2)
                 try await group.waitForAll()
             }
+            #expect(ContinuousClock.now - start >= .seconds(sleepSeconds))
         }
     }
 

@@ -1,5 +1,4 @@
 import BoxOfficePostgres
-import Synchronization
 import Testing
 
 @Suite("Pool and transactions")
@@ -233,10 +232,4 @@ struct PostgresClientTests {
             try await connection.execute("UPDATE accounts SET balance = balance + \(total) WHERE id = \(id)")
         }
     }
-}
-
-final class Counter: Sendable {
-    private let count = Mutex(0)
-    var value: Int { self.count.withLock { $0 } }
-    func increment() { self.count.withLock { $0 += 1 } }
 }

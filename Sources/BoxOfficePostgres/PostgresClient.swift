@@ -1,5 +1,5 @@
-public import Logging
 import BoxOfficeThreads
+public import Logging
 import Synchronization
 
 /// A pool of Postgres connections with scoped access.
@@ -139,6 +139,8 @@ public final class PostgresClient: Sendable {
 
     /// Closes the idle connections and fails the waiting callers; connections in use close when
     /// their scope ends, and later calls throw ``PostgresError/Code/clientShutdown``.
+    ///
+    /// Call it before dropping the client: each open connection holds a thread until closed.
     public func shutdown() async {
         let (idle, waiters, timeouts) = self.state.withLock { state in
             let (idle, waiters) = state.pool.shutDown()
@@ -174,10 +176,14 @@ public final class PostgresClient: Sendable {
                     let timeout = self.acquireTimeout
                     state.timeouts[id] = Task { [weak self] in
                         guard (try? await Task.sleep(for: timeout)) != nil else { return }
-                        self?.failWaiter(id: id, with: PostgresError(
-                            code: .poolTimeout,
-                            message: "no connection became free within \(timeout) (pool size \(self?.poolSizeMax ?? 0))"
-                        ))
+                        self?.failWaiter(
+                            id: id,
+                            with: PostgresError(
+                                code: .poolTimeout,
+                                message:
+                                    "no connection became free within \(timeout) (pool size \(self?.poolSizeMax ?? 0))"
+                            )
+                        )
                     }
                     return nil
                 }

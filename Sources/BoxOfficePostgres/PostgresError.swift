@@ -11,7 +11,7 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible, CustomDeb
         private enum Base: String {
             case server, connectionFailed, connectionClosed, poolTimeout, clientShutdown
             case typeMismatch, unexpectedNull, columnNotFound, commitFailed, connectionMisuse
-            case migrationInvalid, migrationChecksumMismatch, invalidConfiguration, pipelineAborted
+            case migrationInvalid, migrationChecksumMismatch, invalidConfiguration
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -42,8 +42,6 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible, CustomDeb
         public static let migrationChecksumMismatch = Code(.migrationChecksumMismatch)
         /// A connection URL or setting is invalid.
         public static let invalidConfiguration = Code(.invalidConfiguration)
-        /// A pipeline statement did not run because an earlier one in the same batch failed.
-        public static let pipelineAborted = Code(.pipelineAborted)
 
         public var description: String { self.base.rawValue }
     }

@@ -50,7 +50,8 @@ public struct PostgresMigrator: Sendable {
         }
     }
 
-    private func migrateLocked(_ sets: [PostgresMigrationSet], connection: PostgresConnection) async throws -> [String] {
+    private func migrateLocked(_ sets: [PostgresMigrationSet], connection: PostgresConnection) async throws -> [String]
+    {
         try await connection.executeScript(
             """
             CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -51,13 +51,15 @@ public struct PostgresQuery: Sendable, ExpressibleByStringInterpolation, CustomS
         /// Binds `value` as the next parameter.
         public mutating func appendInterpolation(_ value: some PostgresEncodable) {
             self.bindings.append(value)
-            self.sql += "$\(self.bindings.count)"
+            self.sql.append("$")
+            self.sql.append(String(self.bindings.count))
         }
 
         /// Binds an optional as the next parameter: NULL for `nil`.
         public mutating func appendInterpolation<Value: PostgresEncodable>(_ value: Value?) {
             self.bindings.append(value)
-            self.sql += "$\(self.bindings.count)"
+            self.sql.append("$")
+            self.sql.append(String(self.bindings.count))
         }
 
         /// Splices trusted SQL text (an identifier, a keyword) into the statement as it is.

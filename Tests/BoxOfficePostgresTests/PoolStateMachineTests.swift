@@ -1,5 +1,6 @@
-@testable import BoxOfficePostgres
 import Testing
+
+@testable import BoxOfficePostgres
 
 @Suite("Pool state machine")
 struct PoolStateMachineTests {

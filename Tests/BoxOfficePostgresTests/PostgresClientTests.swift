@@ -1,5 +1,4 @@
 import BoxOfficePostgres
-import Synchronization
 import Testing
 
 @Suite("Pool and transactions")
@@ -18,7 +17,9 @@ struct PostgresClientTests {
                 #expect(waited < .seconds(3))
             }
             // The connection came back: the pool works again.
-            let one = try await client.withConnection { try await $0.query("SELECT 1 AS one")[0].decode("one", as: Int32.self) }
+            let one = try await client.withConnection {
+                try await $0.query("SELECT 1 AS one")[0].decode("one", as: Int32.self)
+            }
             #expect(one == 1)
         }
     }
@@ -96,7 +97,9 @@ struct PostgresClientTests {
             let attempts = Counter()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for id in 1...2 {
-                    group.addTask { try await Self.addTotal(to: id, client: client, readers: readers, attempts: attempts) }
+                    group.addTask {
+                        try await Self.addTotal(to: id, client: client, readers: readers, attempts: attempts)
+                    }
                 }
                 try await group.waitForAll()
             }
@@ -150,7 +153,9 @@ struct PostgresClientTests {
                 }
             }
             #expect(error != nil)
-            let one = try await client.withConnection { try await $0.query("SELECT 1 AS one")[0].decode("one", as: Int32.self) }
+            let one = try await client.withConnection {
+                try await $0.query("SELECT 1 AS one")[0].decode("one", as: Int32.self)
+            }
             #expect(one == 1)
         }
     }
@@ -189,17 +194,20 @@ struct PostgresClientTests {
         let connections = 6
         try await TestDatabase.withClient(poolSizeMax: connections) { client in
             // More sleeping queries than the pool has threads: if libpq blocked pool threads, the
-            // ticker below could not run until they finished.
+            // ticker below could not finish before the queries do, two seconds after the start.
+            let start = ContinuousClock.now
+            let sleepSeconds = 2
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<connections {
-                    group.addTask { _ = try await client.withConnection { try await $0.execute("SELECT pg_sleep(1)") } }
+                    group.addTask {
+                        _ = try await client.withConnection { try await $0.execute("SELECT pg_sleep(\(sleepSeconds))") }
+                    }
                 }
-                try await Task.sleep(for: .milliseconds(300))
-                let start = ContinuousClock.now
                 for _ in 0..<10 { try await Task.sleep(for: .milliseconds(10)) }
-                #expect(ContinuousClock.now - start < .milliseconds(500))
+                #expect(ContinuousClock.now - start < .seconds(sleepSeconds) / 2)
                 try await group.waitForAll()
             }
+            #expect(ContinuousClock.now - start >= .seconds(sleepSeconds))
         }
     }
 
@@ -224,10 +232,4 @@ struct PostgresClientTests {
             try await connection.execute("UPDATE accounts SET balance = balance + \(total) WHERE id = \(id)")
         }
     }
-}
-
-final class Counter: Sendable {
-    private let count = Mutex(0)
-    var value: Int { self.count.withLock { $0 } }
-    func increment() { self.count.withLock { $0 += 1 } }
 }

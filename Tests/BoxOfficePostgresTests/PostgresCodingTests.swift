@@ -21,7 +21,10 @@ struct PostgresCodingTests {
                     // Wider Swift types read narrower columns.
                     #expect(try row.decode("small", as: Int64.self) == Int64(small))
                     // The server saw the values themselves, not a re-interpretation.
-                    let text = try await connection.query("SELECT large::text AS t FROM numbers")[0].decode("t", as: String.self)
+                    let text = try await connection.query("SELECT large::text AS t FROM numbers")[0].decode(
+                        "t",
+                        as: String.self
+                    )
                     #expect(text == String(large))
                 }
             }
@@ -59,7 +62,9 @@ struct PostgresCodingTests {
                 #expect(try row.decode("text", as: String.self) == "2026-11-29 07:54:31.123456")
 
                 // Far past and future, read from server literals: exact to Double's precision there.
-                for literal in ["0001-01-01 00:00:00.000001+00", "9999-12-31 23:59:59.999999+00", "1969-12-31 23:59:59.5+00"] {
+                for literal in [
+                    "0001-01-01 00:00:00.000001+00", "9999-12-31 23:59:59.999999+00", "1969-12-31 23:59:59.5+00",
+                ] {
                     let row = try await connection.query(
                         "SELECT \(literal)::timestamptz AS t, extract(epoch FROM \(literal)::timestamptz)::float8 AS epoch"
                     )[0]
@@ -124,7 +129,9 @@ struct PostgresCodingTests {
     @Test func typeMismatchErrorNamesTheColumn() async throws {
         try await TestDatabase.withClient { client in
             try await client.withConnection { connection in
-                let row = try await connection.query("SELECT 'abc'::text AS label, NULL::int8 AS missing, 70000 AS big")[0]
+                let row = try await connection.query(
+                    "SELECT 'abc'::text AS label, NULL::int8 AS missing, 70000 AS big"
+                )[0]
                 let mismatch = #expect(throws: PostgresError.self) { try row.decode("label", as: Int.self) }
                 #expect(mismatch?.code == .typeMismatch)
                 #expect(mismatch?.column == "label")

@@ -5,7 +5,8 @@ import Testing
 struct PostgresConfigurationTests {
     @Test func parsesAURLWithPercentEncodingAndOptions() throws {
         let configuration = try PostgresConfiguration(
-            url: "postgres://bill%40box:p%3Ass%2Fw@db.internal:6543/box%20office?application_name=box%20api&connect_timeout=2"
+            url:
+                "postgres://bill%40box:p%3Ass%2Fw@db.internal:6543/box%20office?application_name=box%20api&connect_timeout=2"
         )
         #expect(configuration.user == "bill@box")
         #expect(configuration.password == "p:ss/w")

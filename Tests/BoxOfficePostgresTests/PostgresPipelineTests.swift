@@ -60,17 +60,39 @@ struct PostgresPipelineTests {
             try await client.withConnection { try await $0.execute("CREATE TABLE items (id int8)") }
             await #expect(throws: TestFailure.self) {
                 try await client.withTransaction { connection in
-                    _ = try await connection.pipeline(["INSERT INTO items VALUES (\(1))", "INSERT INTO items VALUES (\(2))"])
+                    _ = try await connection.pipeline([
+                        "INSERT INTO items VALUES (\(1))", "INSERT INTO items VALUES (\(2))",
+                    ])
                     throw TestFailure()
                 }
             }
             try await client.withTransaction { connection in
-                _ = try await connection.pipeline(["INSERT INTO items VALUES (\(3))", "INSERT INTO items VALUES (\(4))"])
+                _ = try await connection.pipeline([
+                    "INSERT INTO items VALUES (\(3))", "INSERT INTO items VALUES (\(4))",
+                ])
             }
             let ids = try await client.withConnection { connection in
                 try await connection.query("SELECT id FROM items ORDER BY id").map { try $0.decode("id", as: Int.self) }
             }
             #expect(ids == [3, 4])
+        }
+    }
+
+    @Test func batchOfManyDistinctStatementsRuns() async throws {
+        try await TestDatabase.withClient { client in
+            try await client.withConnection { connection in
+                // More distinct statements than the prepared-statement cache holds.
+                let queries: [PostgresQuery] = (0..<400).map {
+                    "SELECT \($0) AS n, \(unescaped: String($0)) AS literal"
+                }
+                let results = try await connection.pipeline(queries)
+                for (index, rows) in results.enumerated() {
+                    #expect(try rows[0].decode("n", as: Int.self) == index)
+                    #expect(try rows[0].decode("literal", as: Int32.self) == Int32(index))
+                }
+                // And again, for the cached path.
+                #expect(try await connection.pipeline(Array(queries.prefix(50))).count == 50)
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 import BoxOfficePostgres
 import Logging
+import Synchronization
 import TestSupport
 
 /// A database of its own for one test, created through the superuser URL and dropped afterwards,
@@ -59,3 +60,10 @@ enum TestDatabase {
 }
 
 struct TestFailure: Error {}
+
+/// A count shared by concurrent tasks.
+final class Counter: Sendable {
+    private let count = Mutex(0)
+    var value: Int { self.count.withLock { $0 } }
+    func increment() { self.count.withLock { $0 += 1 } }
+}

@@ -33,7 +33,8 @@ final class LibPQConnection: @unchecked Sendable {
     var isBroken: Bool { self.broken.load(ordering: .relaxed) }
 
     /// Opens a connection on a new thread; fails within the configuration's connect timeout.
-    static func connect(_ configuration: PostgresConfiguration, id: Int) async throws(PostgresError) -> LibPQConnection {
+    static func connect(_ configuration: PostgresConfiguration, id: Int) async throws(PostgresError) -> LibPQConnection
+    {
         let thread = DedicatedThread(name: "postgres-\(id)")
         let result = await thread.run { () -> Result<OpaquePointer, PostgresError> in
             var parameters = configuration.connectionParameters
@@ -42,8 +43,7 @@ final class LibPQConnection: @unchecked Sendable {
             let keywords = parameters.map { strdup($0.0) }
             let values = parameters.map { strdup($0.1) }
             defer {
-                keywords.forEach { free($0) }
-                values.forEach { free($0) }
+                for pointer in keywords + values { free(pointer) }
             }
             let handle = (keywords.map { UnsafePointer($0) } + [nil]).withUnsafeBufferPointer { keywordPointers in
                 (values.map { UnsafePointer($0) } + [nil]).withUnsafeBufferPointer { valuePointers in
@@ -51,7 +51,9 @@ final class LibPQConnection: @unchecked Sendable {
                 }
             }
             guard let handle else {
-                return .failure(PostgresError(code: .connectionFailed, message: "libpq could not allocate a connection"))
+                return .failure(
+                    PostgresError(code: .connectionFailed, message: "libpq could not allocate a connection")
+                )
             }
             guard PQstatus(handle) == CONNECTION_OK else {
                 let message = Self.errorMessage(handle)
@@ -80,31 +82,39 @@ final class LibPQConnection: @unchecked Sendable {
     /// Runs `query` as a prepared statement (prepared on first use, then cached), returning
     /// binary results.
     func execute(_ query: PostgresQuery) throws(PostgresError) -> PostgresResult {
-        let bindings = query.bindings
-        let name: String
-        if let cached = self.statements.lookUp(sql: query.sql, parameterTypes: bindings.types) {
-            name = cached
-        } else {
-            name = self.statements.nextName()
-            let prepared = PQprepare(self.handle, name, query.sql, Int32(bindings.count), bindings.types)
-            _ = try self.checked(prepared)
-            if let stale = self.statements.insert(sql: query.sql, name: name, parameterTypes: bindings.types) {
-                self.deallocate(stale)
-            }
+        do {
+            return try self.executePrepared(query)
+        } catch  where error.sqlState == "0A000" && error.serverMessage?.contains("cached plan") == true {
+            // "cached plan must not change result type": the table changed under the prepared
+            // statement (a migration ran). Forget it; outside a transaction nothing was lost, so
+            // prepare afresh and run once more. Inside one the transaction has failed anyway.
+            if let stale = self.statements.remove(sql: query.sql) { self.deallocate(stale) }
+            guard PQtransactionStatus(self.handle) == PQTRANS_IDLE else { throw error }
+            return try self.executePrepared(query)
         }
+    }
+
+    private func executePrepared(_ query: PostgresQuery) throws(PostgresError) -> PostgresResult {
+        let bindings = query.bindings
+        let name = try self.preparedStatement(for: query)
         let result = Self.withParameters(bindings) { values, lengths, formats in
             PQexecPrepared(self.handle, name, Int32(bindings.count), values, lengths, formats, 1)
         }
-        do {
-            return try self.checked(result)
-        } catch {
-            // "cached plan must not change result type": the table changed under the prepared
-            // statement; forget it so the next call prepares afresh.
-            if error.sqlState == "0A000", let stale = self.statements.remove(sql: query.sql) {
-                self.deallocate(stale)
-            }
-            throw error
+        return try self.checked(result)
+    }
+
+    /// The name of the prepared statement for `query`'s SQL and parameter types, preparing it
+    /// on first use.
+    private func preparedStatement(for query: PostgresQuery) throws(PostgresError) -> String {
+        let types = query.bindings.types
+        if let cached = self.statements.lookUp(sql: query.sql, parameterTypes: types) { return cached }
+        let name = self.statements.nextName()
+        let prepared = PQprepare(self.handle, name, query.sql, Int32(types.count), types)
+        _ = try self.checked(prepared)
+        if let stale = self.statements.insert(sql: query.sql, name: name, parameterTypes: types) {
+            self.deallocate(stale)
         }
+        return name
     }
 
     /// Runs SQL text without parameters over the simple protocol; it may hold several statements
@@ -117,25 +127,45 @@ final class LibPQConnection: @unchecked Sendable {
     /// Sends every query, then one sync, then reads every result: one round trip for the batch.
     func pipeline(_ queries: [PostgresQuery]) throws(PostgresError) -> [PostgresResult] {
         guard !queries.isEmpty else { return [] }
+        // Statements are prepared (or found in the cache) before the batch, so that the server
+        // only binds and executes each one: a batch of one INSERT repeated parses it once.
+        // A batch of more distinct statements than the cache keeps would evict its own
+        // statements before they run; such a batch is sent unprepared instead.
+        let prepares = Set(queries.lazy.map(\.sql)).count <= self.statements.statementsMax / 2
+        var names: [String?] = []
+        names.reserveCapacity(queries.count)
+        for (index, query) in queries.enumerated() {
+            do {
+                names.append(prepares ? try self.preparedStatement(for: query) : nil)
+            } catch {
+                var error = error
+                error.queryIndex = index
+                throw error
+            }
+        }
         guard PQenterPipelineMode(self.handle) == 1 else { throw self.connectionError() }
         // Non-blocking while sending: with a large batch the server's replies could fill the socket
         // while we still write, and both sides would wait for ever. `flushPipeline` reads them.
         PQsetnonblocking(self.handle, 1)
         var sent = true
-        for query in queries where sent {
+        for (query, name) in zip(queries, names) where sent {
             let bindings = query.bindings
             sent =
                 Self.withParameters(bindings) { values, lengths, formats in
-                    PQsendQueryParams(
-                        self.handle,
-                        query.sql,
-                        Int32(bindings.count),
-                        bindings.types,
-                        values,
-                        lengths,
-                        formats,
-                        1
-                    )
+                    if let name {
+                        PQsendQueryPrepared(self.handle, name, Int32(bindings.count), values, lengths, formats, 1)
+                    } else {
+                        PQsendQueryParams(
+                            self.handle,
+                            query.sql,
+                            Int32(bindings.count),
+                            bindings.types,
+                            values,
+                            lengths,
+                            formats,
+                            1
+                        )
+                    }
                 } == 1
         }
         sent = sent && PQpipelineSync(self.handle) == 1 && self.flushPipeline()
@@ -281,7 +311,11 @@ final class LibPQConnection: @unchecked Sendable {
                                 ? nil
                                 : (base + bindings.offsets[index]).assumingMemoryBound(to: CChar.self)
                         }
-                        return body(UnsafePointer(values.baseAddress), lengths.baseAddress, UnsafePointer(formats.baseAddress))
+                        return body(
+                            UnsafePointer(values.baseAddress),
+                            lengths.baseAddress,
+                            UnsafePointer(formats.baseAddress)
+                        )
                     }
                 }
             }

@@ -60,6 +60,9 @@ final class LibPQConnection: @unchecked Sendable {
                 PQfinish(handle)
                 return .failure(PostgresError(code: .connectionFailed, message: message))
             }
+            // libpq prints server notices ("relation already exists, skipping") to stderr by
+            // default, past the process's logger and its format; they are informational only.
+            PQsetNoticeProcessor(handle, { _, _ in }, nil)
             return .success(handle)
         }
         switch result {

@@ -47,7 +47,7 @@ import Testing
         arrived.initialize(to: 0)
         defer { arrived.deallocate() }
         let threads = (0..<count).map { DedicatedThread(name: "test-block-\($0)") }
-        defer { threads.forEach { $0.shutdown() } }
+        defer { for thread in threads { thread.shutdown() } }
         nonisolated(unsafe) let counter = arrived
         let allArrived = await withTaskGroup(of: Bool.self) { group in
             for thread in threads {

@@ -56,10 +56,13 @@ let package = Package(
         // Dedicated threads for blocking C calls, kept off the concurrency pool.
         .target(name: "BoxOfficeThreads", swiftSettings: swiftSettings),
 
+        // The connection pool the wrappers share: a state machine and the async pool around it.
+        .target(name: "BoxOfficePool", swiftSettings: swiftSettings),
+
         // One Swift wrapper per C library.
         .target(
             name: "BoxOfficePostgres",
-            dependencies: ["CLibPQ", "BoxOfficeThreads", log, metrics],
+            dependencies: ["CLibPQ", "BoxOfficeThreads", "BoxOfficePool", log, metrics],
             resources: [],
             swiftSettings: swiftSettings
         ),
@@ -70,7 +73,7 @@ let package = Package(
         ),
         .target(
             name: "BoxOfficeRedis",
-            dependencies: ["CHiredis", "BoxOfficeThreads", log],
+            dependencies: ["CHiredis", "BoxOfficeThreads", "BoxOfficePool", log],
             swiftSettings: swiftSettings
         ),
         .target(name: "BoxOfficeCrypto", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
@@ -109,6 +112,7 @@ let package = Package(
         ),
 
         .testTarget(name: "BoxOfficeThreadsTests", dependencies: ["BoxOfficeThreads"], swiftSettings: swiftSettings),
+        .testTarget(name: "BoxOfficePoolTests", dependencies: ["BoxOfficePool"], swiftSettings: swiftSettings),
         .testTarget(
             name: "BoxOfficePostgresTests",
             dependencies: ["BoxOfficePostgres", "TestSupport", log],

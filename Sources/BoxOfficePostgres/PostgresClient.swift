@@ -1,3 +1,4 @@
+import BoxOfficePool
 import BoxOfficeThreads
 public import Logging
 import Synchronization
@@ -21,25 +22,11 @@ public final class PostgresClient: Sendable {
     /// How long ``withConnection(_:)`` waits for a free connection.
     public let acquireTimeout: Duration
     let logger: Logger
-    private let state: Mutex<State>
+    private let pool: ConnectionPool<LibPQConnection>
 
-    /// A task waiting for a connection; resumed with one, or with permission to open one.
-    private struct Waiter {
-        var id: Int
-        var continuation: CheckedContinuation<Grant, any Error>
-    }
-
-    private enum Grant {
-        case connection(LibPQConnection)
-        case open
-    }
-
-    private struct State {
-        var pool: PoolStateMachine<LibPQConnection, Waiter>
-        var nextWaiterID = 0
-        var nextConnectionID = 0
-        var timeouts: [Int: Task<Void, Never>] = [:]
-    }
+    /// Numbers connections across all clients of the process, so that thread names and log lines
+    /// tell them apart.
+    private static let connectionIDs = Atomic<Int>(0)
 
     /// Creates a pool; no connection is opened until the first use.
     public init(
@@ -53,7 +40,22 @@ public final class PostgresClient: Sendable {
         self.poolSizeMax = poolSizeMax
         self.acquireTimeout = acquireTimeout
         self.logger = logger
-        self.state = Mutex(State(pool: PoolStateMachine(sizeMax: poolSizeMax)))
+        self.pool = ConnectionPool(
+            sizeMax: poolSizeMax,
+            acquireTimeout: acquireTimeout,
+            open: {
+                let id = Self.connectionIDs.wrappingAdd(1, ordering: .relaxed).newValue
+                do {
+                    let connection = try await LibPQConnection.connect(configuration, id: id)
+                    logger.debug("opened Postgres connection", metadata: ["connection": "\(id)"])
+                    return connection
+                } catch {
+                    logger.warning("could not open Postgres connection", metadata: ["error": "\(error)"])
+                    throw error
+                }
+            },
+            close: { await $0.close() }
+        )
     }
 
     /// Lends a connection to `body` and takes it back when `body` returns or throws.
@@ -142,121 +144,30 @@ public final class PostgresClient: Sendable {
     ///
     /// Call it before dropping the client: each open connection holds a thread until closed.
     public func shutdown() async {
-        let (idle, waiters, timeouts) = self.state.withLock { state in
-            let (idle, waiters) = state.pool.shutDown()
-            let timeouts = state.timeouts.values
-            state.timeouts = [:]
-            return (idle, waiters, Array(timeouts))
-        }
-        for timeout in timeouts { timeout.cancel() }
-        for waiter in waiters { waiter.continuation.resume(throwing: Self.shutdownError()) }
-        for connection in idle { await connection.close() }
+        await self.pool.shutdown()
     }
 
     // MARK: - Pool
 
     private func acquire() async throws -> LibPQConnection {
-        switch self.state.withLock({ $0.pool.acquire() }) {
-        case .use(let connection): return connection
-        case .open: return try await self.open()
-        case .fail: throw Self.shutdownError()
-        case .wait: break
-        }
-        let id = self.state.withLock { state in
-            state.nextWaiterID += 1
-            return state.nextWaiterID
-        }
-        let grant = try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Grant, any Error>) in
-                let immediate: PoolStateMachine<LibPQConnection, Waiter>.AcquireAction? = self.state.withLock { state in
-                    // Look again: a connection may have come back since the first look.
-                    let action = state.pool.acquire()
-                    guard case .wait = action, !Task.isCancelled else { return action }
-                    state.pool.enqueue(Waiter(id: id, continuation: continuation), id: id)
-                    let timeout = self.acquireTimeout
-                    state.timeouts[id] = Task { [weak self] in
-                        guard (try? await Task.sleep(for: timeout)) != nil else { return }
-                        self?.failWaiter(
-                            id: id,
-                            with: PostgresError(
-                                code: .poolTimeout,
-                                message:
-                                    "no connection became free within \(timeout) (pool size \(self?.poolSizeMax ?? 0))"
-                            )
-                        )
-                    }
-                    return nil
-                }
-                switch immediate {
-                case nil: break
-                case .use(let connection): continuation.resume(returning: .connection(connection))
-                case .open: continuation.resume(returning: .open)
-                case .fail: continuation.resume(throwing: Self.shutdownError())
-                case .wait: continuation.resume(throwing: CancellationError())
-                }
-            }
-        } onCancel: {
-            self.failWaiter(id: id, with: CancellationError())
-        }
-        switch grant {
-        case .connection(let connection): return connection
-        case .open: return try await self.open()
-        }
-    }
-
-    private func failWaiter(id: Int, with error: any Error) {
-        let waiter = self.state.withLock { state in
-            state.timeouts.removeValue(forKey: id)?.cancel()
-            return state.pool.removeWaiter(id: id)
-        }
-        waiter?.continuation.resume(throwing: error)
-    }
-
-    /// Opens a connection in a slot the state machine reserved.
-    private func open() async throws -> LibPQConnection {
-        let id = self.state.withLock { state in
-            state.nextConnectionID += 1
-            return state.nextConnectionID
-        }
         do {
-            let connection = try await LibPQConnection.connect(self.configuration, id: id)
-            self.logger.debug("opened Postgres connection", metadata: ["connection": "\(id)"])
-            return connection
-        } catch {
-            self.state.withLock { $0.pool.openFailed() }
-            self.logger.warning("could not open Postgres connection", metadata: ["error": "\(error)"])
-            throw error
+            return try await self.pool.acquire()
+        } catch let error as ConnectionPoolError {
+            if error.code == .timeout {
+                throw PostgresError(
+                    code: .poolTimeout,
+                    message: "no connection became free within \(self.acquireTimeout) (pool size \(self.poolSizeMax))",
+                    underlying: error
+                )
+            }
+            throw PostgresError(code: .clientShutdown, message: "the Postgres client was shut down", underlying: error)
         }
     }
 
     private func release(_ connection: LibPQConnection, reusable: Bool) async {
-        let action = self.state.withLock { state in
-            let action = state.pool.release(connection, reusable: reusable)
-            switch action {
-            case .handOver(_, let waiter), .closeAndOpen(_, let waiter):
-                state.timeouts.removeValue(forKey: waiter.id)?.cancel()
-            case .keep, .close:
-                break
-            }
-            return action
-        }
-        switch action {
-        case .keep:
-            break
-        case .handOver(let connection, let waiter):
-            waiter.continuation.resume(returning: .connection(connection))
-        case .close(let connection):
-            await connection.close()
-        case .closeAndOpen(let connection, let waiter):
-            waiter.continuation.resume(returning: .open)
-            await connection.close()
-        }
         if !reusable {
             self.logger.debug("discarded Postgres connection", metadata: ["connection": "\(connection.id)"])
         }
-    }
-
-    private static func shutdownError() -> PostgresError {
-        PostgresError(code: .clientShutdown, message: "the Postgres client was shut down")
+        await self.pool.release(connection, reusable: reusable)
     }
 }

@@ -1,6 +1,6 @@
+import BoxOfficePool
 import BoxOfficeThreads
 public import Logging
-import Synchronization
 
 /// A pool of Redis connections.
 ///
@@ -21,14 +21,11 @@ public final class RedisClient: Sendable {
     /// The default longest wait for a free connection.
     public static let acquireTimeoutDefault = Duration.seconds(1)
 
-    private typealias Waiter = CheckedContinuation<PoolLease<RedisConnection>, any Error>
-    private typealias StateMachine = PoolStateMachine<RedisConnection, Waiter>
-
     /// Where the client connects.
     public let configuration: RedisConfiguration
     private let acquireTimeout: Duration
     private let logger: Logger
-    private let state: Mutex<StateMachine>
+    private let pool: ConnectionPool<RedisConnection>
 
     /// Creates a pool; no connection is opened until the first use.
     public init(
@@ -41,7 +38,12 @@ public final class RedisClient: Sendable {
         self.configuration = configuration
         self.acquireTimeout = acquireTimeout
         self.logger = logger
-        self.state = Mutex(StateMachine(connectionCountMax: poolSizeMax))
+        self.pool = ConnectionPool(
+            sizeMax: poolSizeMax,
+            acquireTimeout: acquireTimeout,
+            open: { try await Self.connect(configuration, logger: logger) },
+            close: { await Self.close($0) }
+        )
     }
 
     /// Runs `body` with a connection to itself, on the connection's thread.
@@ -68,79 +70,38 @@ public final class RedisClient: Sendable {
     /// Closes idle connections and fails waiting tasks; connections in use close when their
     /// scope ends. Later calls fail with `.shutdown`.
     public func shutdown() async {
-        let (idle, waiters) = self.state.withLock { $0.shutdown() }
-        for waiter in waiters {
-            waiter.resume(throwing: Self.shutDownError())
-        }
-        for connection in idle { await Self.close(connection) }
+        await self.pool.shutdown()
     }
 
     // MARK: Pool
 
     private func acquire() async throws -> RedisConnection {
-        let id: UInt64
-        switch self.state.withLock({ $0.acquire() }) {
-        case .use(let connection): return connection
-        case .connect: return try await self.connect()
-        case .fail: throw Self.shutDownError()
-        case .wait(let waiterID): id = waiterID
-        }
-        let lease = try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: Waiter) in
-                switch self.state.withLock({ $0.enqueue(id, continuation) }) {
-                case .queued: self.startTimer(for: id)
-                case .lease(let lease): continuation.resume(returning: lease)
-                case .fail: continuation.resume(throwing: Self.shutDownError())
-                }
-            }
-        } onCancel: {
-            // When cancellation comes before the waiter is queued, nothing is removed here and
-            // the wait is still bounded by the acquire timeout.
-            if let waiter = self.state.withLock({ $0.removeWaiter(id) }) {
-                waiter.resume(throwing: CancellationError())
-            }
-        }
-        switch lease {
-        case .connection(let connection): return connection
-        case .connectSlot: return try await self.connect()
-        }
-    }
-
-    private static func shutDownError() -> RedisError {
-        RedisError(code: .shutdown, message: "the Redis client was shut down")
-    }
-
-    private func startTimer(for id: UInt64) {
-        let timeout = self.acquireTimeout
-        // Not inheriting the caller's executor preference: the caller may be inside another
-        // connection's scope, whose thread has no business running this timer.
-        Task(executorPreference: globalConcurrentExecutor) { [self] in
-            try? await Task.sleep(for: timeout)
-            guard let waiter = self.state.withLock({ $0.removeWaiter(id) }) else { return }
-            waiter.resume(
-                throwing: RedisError(
-                    code: .poolTimeout,
-                    message: "no Redis connection became free within \(timeout)"
-                )
-            )
-        }
-    }
-
-    /// Opens a connection for a slot this task holds.
-    private func connect() async throws -> RedisConnection {
-        let thread = DedicatedThread(name: "redis \(self.configuration.host):\(self.configuration.port)")
         do {
-            let configuration = self.configuration
+            return try await self.pool.acquire()
+        } catch let error as ConnectionPoolError {
+            if error.code == .timeout {
+                throw RedisError(
+                    code: .poolTimeout,
+                    message: "no Redis connection became free within \(self.acquireTimeout)"
+                )
+            }
+            throw RedisError(code: .shutdown, message: "the Redis client was shut down")
+        }
+    }
+
+    /// Opens a connection, with a thread of its own, for a slot the pool reserved.
+    private static func connect(_ configuration: RedisConfiguration, logger: Logger) async throws -> RedisConnection {
+        let thread = DedicatedThread(name: "redis \(configuration.host):\(configuration.port)")
+        do {
             let context = try await thread.run { () throws(RedisError) in try HiredisContext.connect(configuration) }
-            self.logger.debug("Redis connection opened", metadata: ["redis.server": "\(self.configuration)"])
+            logger.debug("Redis connection opened", metadata: ["redis.server": "\(configuration)"])
             return RedisConnection(thread: thread, context: context)
         } catch {
-            self.logger.warning(
+            logger.warning(
                 "Redis connection failed",
-                metadata: ["redis.server": "\(self.configuration)", "error": "\(error)"]
+                metadata: ["redis.server": "\(configuration)", "error": "\(error)"]
             )
             await Self.retire(thread)
-            self.perform(self.state.withLock { $0.connectFailed() })
             throw error
         }
     }
@@ -153,24 +114,7 @@ public final class RedisClient: Sendable {
                 metadata: ["redis.server": "\(self.configuration)"]
             )
         }
-        let action = self.state.withLock { $0.release(connection, reusable: reusable) }
-        switch action {
-        case .close(let connection):
-            await Self.close(connection)
-        case .closeAndResume(let connection, let waiter):
-            waiter.resume(returning: .connectSlot)
-            await Self.close(connection)
-        default:
-            self.perform(action)
-        }
-    }
-
-    private func perform(_ action: StateMachine.ReleaseAction) {
-        switch action {
-        case .none: break
-        case .resume(let waiter, let lease): waiter.resume(returning: lease)
-        case .close, .closeAndResume: preconditionFailure("closing is handled by release")
-        }
+        await self.pool.release(connection, reusable: reusable)
     }
 
     private static func close(_ connection: RedisConnection) async {

@@ -1,67 +1,78 @@
-/// What a task waiting for a pooled connection receives.
-enum PoolLease<Connection: AnyObject> {
+/// What a task that waited for a pooled connection receives.
+enum PoolLease<Connection> {
     /// Use this connection.
     case connection(Connection)
-    /// A slot was freed for this task: open a connection.
-    case connectSlot
+    /// A slot is reserved for this task: open a connection in it.
+    case open
 }
 
 /// The bookkeeping of a connection pool as a value that returns what to do, so that every
 /// transition is testable without sockets (postgres-nio's approach). The caller holds it in a
 /// lock and performs the returned actions outside the lock.
 ///
-/// A *slot* is the right to hold one open (or opening) connection; there are at most
-/// `connectionCountMax` slots. A waiter is handed either an idle connection or a slot to
-/// connect with.
-struct PoolStateMachine<Connection: AnyObject, Waiter> {
+/// A *slot* is the right to hold one open (or opening) connection; there are at most `sizeMax`
+/// slots. Waiters are served first come, first served, each with an idle connection or with a
+/// slot to open one in.
+struct PoolStateMachine<Connection, Waiter> {
     typealias Lease = PoolLease<Connection>
 
     enum AcquireAction {
         /// Use this idle connection.
         case use(Connection)
-        /// A slot is reserved: open a connection, then report ``connected()`` or ``connectFailed()``.
-        case connect
-        /// Wait; the waiter was queued under this id.
+        /// A slot is reserved: open a connection, and call ``openFailed()`` if that fails.
+        case open
+        /// Wait: call ``enqueue(_:_:)`` with this id and the waiter.
         case wait(UInt64)
         /// The pool is shut down.
         case fail
     }
 
+    enum EnqueueResult {
+        /// The waiter is queued; it will be resumed by a release, or removed by ``removeWaiter(_:)``.
+        case queued
+        /// Something became free since ``acquire()``: use it instead of waiting.
+        case lease(Lease)
+        /// The pool was shut down since ``acquire()``.
+        case fail
+    }
+
     enum ReleaseAction {
-        /// Nothing to do (the connection is idle again, or the slot simply freed).
+        /// Nothing to do (the connection is idle again, or its slot is simply free).
         case none
         /// Resume `waiter` with `lease`.
         case resume(Waiter, Lease)
-        /// Close `connection`.
+        /// Close `connection`; its slot is free.
         case close(Connection)
-        /// Close `connection`, and resume `waiter` with a slot to connect with.
-        case closeAndResume(Connection, Waiter)
+        /// Close `connection`, and resume `waiter` with its slot to open a new one in.
+        case closeAndOpen(Connection, for: Waiter)
     }
 
-    private let connectionCountMax: Int
+    /// The most connections open or opening at once.
+    let sizeMax: Int
     private var idle: [Connection] = []
     private var slotsTaken = 0
     private var waiters: [(id: UInt64, waiter: Waiter)] = []
     private var nextWaiterID: UInt64 = 0
-    private var isShutDown = false
+    private(set) var isShutDown = false
 
-    init(connectionCountMax: Int) {
-        precondition(connectionCountMax > 0, "a pool needs at least one connection")
-        self.connectionCountMax = connectionCountMax
+    init(sizeMax: Int) {
+        precondition(sizeMax > 0, "a pool needs at least one connection")
+        self.sizeMax = sizeMax
     }
 
-    /// Connections open or opening.
+    /// Connections open or being opened, in use or idle.
     var connectionCount: Int { self.slotsTaken }
+    /// Open connections nobody uses.
+    var idleCount: Int { self.idle.count }
     /// Tasks waiting for a connection.
     var waiterCount: Int { self.waiters.count }
 
-    /// Asks for a connection. On `.wait(id)` the caller must call ``enqueue(_:_:)`` with that
-    /// id and its waiter.
+    /// Asks for a connection.
     mutating func acquire() -> AcquireAction {
         if let lease = self.immediateLease() {
             switch lease {
             case .connection(let connection): return .use(connection)
-            case .connectSlot: return .connect
+            case .open: return .open
             }
         }
         if self.isShutDown { return .fail }
@@ -70,14 +81,8 @@ struct PoolStateMachine<Connection: AnyObject, Waiter> {
         return .wait(id)
     }
 
-    enum EnqueueResult {
-        case queued
-        /// Something became free since ``acquire()``: use it instead of waiting.
-        case lease(Lease)
-        case fail
-    }
-
-    /// Queues a waiter for the id that ``acquire()`` returned.
+    /// Queues `waiter` under the id that ``acquire()`` returned. The caller's lock was let go in
+    /// between, so this looks again first.
     mutating func enqueue(_ id: UInt64, _ waiter: Waiter) -> EnqueueResult {
         if let lease = self.immediateLease() { return .lease(lease) }
         if self.isShutDown { return .fail }
@@ -89,14 +94,14 @@ struct PoolStateMachine<Connection: AnyObject, Waiter> {
         if self.isShutDown { return nil }
         // Most recently used first: it is the one most likely to still be warm.
         if let connection = self.idle.popLast() { return .connection(connection) }
-        if self.slotsTaken < self.connectionCountMax {
+        if self.slotsTaken < self.sizeMax {
             self.slotsTaken += 1
-            return .connectSlot
+            return .open
         }
         return nil
     }
 
-    /// Gives back a connection; `reusable` is false when it failed and must be closed.
+    /// Gives back a connection; `reusable` is false when it broke and must be closed.
     mutating func release(_ connection: Connection, reusable: Bool) -> ReleaseAction {
         if reusable && !self.isShutDown {
             if !self.waiters.isEmpty {
@@ -105,32 +110,34 @@ struct PoolStateMachine<Connection: AnyObject, Waiter> {
             self.idle.append(connection)
             return .none
         }
-        // The connection goes; its slot passes to the first waiter, if any.
+        // The connection goes; its slot passes straight to the first waiter, if any, so the
+        // count stays the same.
         if !self.waiters.isEmpty && !self.isShutDown {
-            return .closeAndResume(connection, self.waiters.removeFirst().waiter)
+            return .closeAndOpen(connection, for: self.waiters.removeFirst().waiter)
         }
         self.slotsTaken -= 1
         return .close(connection)
     }
 
-    /// A connection attempt for a slot failed: the slot passes to the first waiter, if any.
-    mutating func connectFailed() -> ReleaseAction {
+    /// Opening a connection in a reserved slot failed: the slot passes to the first waiter, if
+    /// any, or is free again.
+    mutating func openFailed() -> ReleaseAction {
         if !self.waiters.isEmpty && !self.isShutDown {
-            return .resume(self.waiters.removeFirst().waiter, .connectSlot)
+            return .resume(self.waiters.removeFirst().waiter, .open)
         }
         self.slotsTaken -= 1
         return .none
     }
 
     /// Removes the waiter `id` (its wait timed out or its task was cancelled); nil when it was
-    /// already served.
+    /// already served or never queued.
     mutating func removeWaiter(_ id: UInt64) -> Waiter? {
         guard let index = self.waiters.firstIndex(where: { $0.id == id }) else { return nil }
         return self.waiters.remove(at: index).waiter
     }
 
     /// Shuts the pool down: returns the idle connections to close and the waiters to fail.
-    /// Connections in use are closed when released.
+    /// Connections in use are closed when released; later acquires fail.
     mutating func shutdown() -> (close: [Connection], fail: [Waiter]) {
         self.isShutDown = true
         let idle = self.idle
@@ -143,6 +150,13 @@ struct PoolStateMachine<Connection: AnyObject, Waiter> {
 }
 
 extension PoolLease: Sendable where Connection: Sendable {}
+extension PoolStateMachine: Sendable where Connection: Sendable, Waiter: Sendable {}
 extension PoolStateMachine.AcquireAction: Sendable where Connection: Sendable {}
-extension PoolStateMachine.ReleaseAction: Sendable where Connection: Sendable, Waiter: Sendable {}
 extension PoolStateMachine.EnqueueResult: Sendable where Connection: Sendable {}
+extension PoolStateMachine.ReleaseAction: Sendable where Connection: Sendable, Waiter: Sendable {}
+
+// Equality lets the unit tests compare whole actions.
+extension PoolLease: Equatable where Connection: Equatable {}
+extension PoolStateMachine.AcquireAction: Equatable where Connection: Equatable {}
+extension PoolStateMachine.EnqueueResult: Equatable where Connection: Equatable {}
+extension PoolStateMachine.ReleaseAction: Equatable where Connection: Equatable, Waiter: Equatable {}

@@ -15,6 +15,23 @@ struct PoolStateMachineTests {
         return id
     }
 
+    /// A pool of one whose connection is in use, with `waiters` queued in this order; returns
+    /// their ids.
+    private static func fullPool(
+        waiters: [String],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> (Machine, [UInt64]) {
+        var machine = Machine(sizeMax: 1)
+        #expect(machine.acquire() == .open, sourceLocation: sourceLocation)
+        var ids: [UInt64] = []
+        for waiter in waiters {
+            let id = try #require(Self.waitID(&machine, sourceLocation: sourceLocation), sourceLocation: sourceLocation)
+            #expect(machine.enqueue(id, waiter) == .queued, sourceLocation: sourceLocation)
+            ids.append(id)
+        }
+        return (machine, ids)
+    }
+
     @Test func opensUpToTheMaximumThenQueuesWaiters() throws {
         var machine = Machine(sizeMax: 2)
         #expect(machine.acquire() == .open)
@@ -38,12 +55,7 @@ struct PoolStateMachineTests {
     }
 
     @Test func releaseHandsOverToWaitersFirstComeFirstServedThenKeepsIdle() throws {
-        var machine = Machine(sizeMax: 1)
-        _ = machine.acquire()
-        for name in ["first", "second", "third"] {
-            let id = try #require(Self.waitID(&machine))
-            #expect(machine.enqueue(id, name) == .queued)
-        }
+        var (machine, _) = try Self.fullPool(waiters: ["first", "second", "third"])
         #expect(machine.release("c", reusable: true) == .resume("first", .connection("c")))
         #expect(machine.release("c", reusable: true) == .resume("second", .connection("c")))
         #expect(machine.release("c", reusable: true) == .resume("third", .connection("c")))
@@ -53,12 +65,8 @@ struct PoolStateMachineTests {
     }
 
     @Test func removedWaiterIsSkippedAndRemovedOnlyOnce() throws {
-        var machine = Machine(sizeMax: 1)
-        _ = machine.acquire()
-        let first = try #require(Self.waitID(&machine))
-        _ = machine.enqueue(first, "first")
-        let second = try #require(Self.waitID(&machine))
-        _ = machine.enqueue(second, "second")
+        var (machine, ids) = try Self.fullPool(waiters: ["first", "second"])
+        let (first, second) = (ids[0], ids[1])
         #expect(machine.removeWaiter(first) == "first")
         #expect(machine.removeWaiter(first) == nil)
         #expect(machine.release("c", reusable: true) == .resume("second", .connection("c")))
@@ -67,10 +75,7 @@ struct PoolStateMachineTests {
     }
 
     @Test func brokenConnectionIsClosedAndItsSlotPassesToAWaiter() throws {
-        var machine = Machine(sizeMax: 1)
-        _ = machine.acquire()
-        let id = try #require(Self.waitID(&machine))
-        _ = machine.enqueue(id, "next")
+        var (machine, _) = try Self.fullPool(waiters: ["next"])
         #expect(machine.release("broken", reusable: false) == .closeAndOpen("broken", for: "next"))
         #expect(machine.connectionCount == 1)
 
@@ -80,10 +85,7 @@ struct PoolStateMachineTests {
     }
 
     @Test func failedOpenPassesTheSlotToAWaiterOrFreesIt() throws {
-        var machine = Machine(sizeMax: 1)
-        _ = machine.acquire()
-        let id = try #require(Self.waitID(&machine))
-        _ = machine.enqueue(id, "next")
+        var (machine, _) = try Self.fullPool(waiters: ["next"])
         #expect(machine.openFailed() == .resume("next", .open))
         #expect(machine.connectionCount == 1)
         #expect(machine.openFailed() == .none)
@@ -122,12 +124,8 @@ struct PoolStateMachineTests {
     }
 
     @Test func shutdownReturnsTheWaitersAndRefusesLaterWork() throws {
-        var machine = Machine(sizeMax: 1)
-        _ = machine.acquire()
-        let first = try #require(Self.waitID(&machine))
-        _ = machine.enqueue(first, "w1")
-        let second = try #require(Self.waitID(&machine))
-        _ = machine.enqueue(second, "w2")
+        var (machine, ids) = try Self.fullPool(waiters: ["w1", "w2"])
+        let second = ids[1]
         let (close, fail) = machine.shutdown()
         #expect(close.isEmpty)
         #expect(fail == ["w1", "w2"])

@@ -1,0 +1,4 @@
+import GRPCCore
+import GRPCNIOTransportHTTP2Posix
+import BoxOfficeRPC
+print("stub")

@@ -87,7 +87,7 @@ let package = Package(
         ),
 
         // The RPC core: status codes, metadata, method ids, routing; no networking, no codec.
-        .target(name: "BoxOfficeRPC", dependencies: [log], swiftSettings: swiftSettings),
+        .target(name: "BoxOfficeRPC", dependencies: [log, metrics], swiftSettings: swiftSettings),
         // The SwiftNIO TCP transport of the RPC core: client, server, frame codec.
         .target(
             name: "BoxOfficeRPCNIO",

@@ -40,9 +40,16 @@ public struct RPCMetricsInterceptor: ClientInterceptor, ServerInterceptor {
         }
     }
 
-    private static func record(_ label: String, _ method: MethodDescriptor, _ error: RPCError?, _ start: ContinuousClock.Instant) {
+    private static func record(
+        _ label: String,
+        _ method: MethodDescriptor,
+        _ error: RPCError?,
+        _ start: ContinuousClock.Instant
+    ) {
         let elapsed = ContinuousClock.now - start
         Metrics.Timer(label: label, dimensions: [("method", method.fullName), ("code", error?.code.name ?? "OK")])
-            .recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+            .recordNanoseconds(
+                elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
+            )
     }
 }

@@ -22,7 +22,11 @@ public struct InProcessTransport: RPCClientTransport {
     }
 
     /// Calls `method`'s handler with `request`; see the type's documentation for the outcomes.
-    public func unary(method: MethodDescriptor, request: [UInt8], options: CallOptions) async throws(RPCError) -> [UInt8] {
+    public func unary(
+        method: MethodDescriptor,
+        request: [UInt8],
+        options: CallOptions
+    ) async throws(RPCError) -> [UInt8] {
         guard let route = self.router.handlers[method.id] else {
             throw RPCError(code: .unimplemented, message: "unknown method id \(method.id)")
         }
@@ -96,7 +100,8 @@ private final class CallRace: Sendable {
     }
 
     func finish(_ result: Result<[UInt8], RPCError>) {
-        let running = self.state.withLock { state -> (UnsafeContinuation<Result<[UInt8], RPCError>, Never>, [Task<Void, Never>])? in
+        let running = self.state.withLock {
+            state -> (UnsafeContinuation<Result<[UInt8], RPCError>, Never>, [Task<Void, Never>])? in
             switch state {
             case .starting:
                 state = .finishedEarly(result)

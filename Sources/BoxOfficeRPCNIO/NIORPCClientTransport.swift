@@ -82,7 +82,11 @@ public final class NIORPCClientTransport: RPCClientTransport, Service {
     ///
     /// Throws the server's status, `DEADLINE_EXCEEDED`, `CANCELLED`, `UNAVAILABLE` (target
     /// unreachable or connection lost) or `RESOURCE_EXHAUSTED` (response over the size limit).
-    public func unary(method: MethodDescriptor, request: [UInt8], options: CallOptions) async throws(RPCError) -> [UInt8] {
+    public func unary(
+        method: MethodDescriptor,
+        request: [UInt8],
+        options: CallOptions
+    ) async throws(RPCError) -> [UInt8] {
         let timeout = options.timeout ?? self.configuration.timeoutDefault
         guard timeout > .zero else { throw RPCError(code: .deadlineExceeded, message: "deadline exceeded") }
         let deadline = ContinuousClock.now + timeout

@@ -23,7 +23,10 @@ struct RPCClientTests {
     @Test("the client reconnects after the server restarts")
     func reconnect() async throws {
         let port = try await Self.deadPort()
-        let transport = TestServers.client(port: port, configuration: NIORPCClientConfiguration(connectionsPerTarget: 1))
+        let transport = TestServers.client(
+            port: port,
+            configuration: NIORPCClientConfiguration(connectionsPerTarget: 1)
+        )
         let client = RPCClient(transport: transport)
         try await TestServers.withServer(port: port) { _, _, _ in
             #expect(await client.call(TestMethods.echo, "one") == .success("one"))
@@ -48,7 +51,11 @@ struct RPCClientTests {
     @Test("a zero timeout fails DEADLINE_EXCEEDED without a call")
     func zeroTimeout() async throws {
         let transport = TestServers.client(port: 1)
-        let result = await RPCClient(transport: transport).call(TestMethods.echo, "", options: CallOptions(timeout: .zero))
+        let result = await RPCClient(transport: transport).call(
+            TestMethods.echo,
+            "",
+            options: CallOptions(timeout: .zero)
+        )
         #expect(result.code == .deadlineExceeded)
     }
 }

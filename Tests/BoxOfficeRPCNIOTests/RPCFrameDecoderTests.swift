@@ -1,7 +1,8 @@
 import BoxOfficeRPC
-@testable import BoxOfficeRPCNIO
 import NIOCore
 import Testing
+
+@testable import BoxOfficeRPCNIO
 
 @Suite("RPC frame codec")
 struct RPCFrameDecoderTests {
@@ -50,7 +51,11 @@ struct RPCFrameDecoderTests {
     func responses() throws {
         var buffer = ByteBuffer()
         RPCFrameEncoder.writeResponse(into: &buffer, requestID: 1, status: nil, message: [1, 2, 3])
-        let error = RPCError(code: .notFound, message: "no such seat", details: [RPCErrorDetail(field: "seat", reason: "gone")])
+        let error = RPCError(
+            code: .notFound,
+            message: "no such seat",
+            details: [RPCErrorDetail(field: "seat", reason: "gone")]
+        )
         RPCFrameEncoder.writeResponse(into: &buffer, requestID: 2, status: error, message: [9])
         RPCFrameEncoder.writeCancel(into: &buffer, requestID: 3)
         var decoder = RPCFrameDecoder()

@@ -1,8 +1,9 @@
 import BoxOfficeRPC
-@testable import BoxOfficeRPCNIO
 import Foundation
 import NIOCore
 import Testing
+
+@testable import BoxOfficeRPCNIO
 
 /// Random and mutated frames against the decoder and a live server. Seeded: a failure prints its
 /// seed, and `RPC_FUZZ_SEED` replays it.
@@ -59,7 +60,10 @@ struct RPCFuzzTests {
         }
         switch random.next() % 4 {
         case 0: bytes.removeLast(Int(random.next() % UInt64(bytes.count)))
-        case 1: bytes.append(contentsOf: (0..<Int(random.next() % 16)).map { _ in UInt8(truncatingIfNeeded: random.next()) })
+        case 1:
+            bytes.append(
+                contentsOf: (0..<Int(random.next() % 16)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+            )
         default: break
         }
         return bytes

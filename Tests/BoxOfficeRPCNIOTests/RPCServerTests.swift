@@ -1,8 +1,9 @@
 import BoxOfficeRPC
-@testable import BoxOfficeRPCNIO
 import NIOCore
 import ServiceLifecycle
 import Testing
+
+@testable import BoxOfficeRPCNIO
 
 @Suite("RPC over TCP")
 struct RPCServerTests {
@@ -20,7 +21,10 @@ struct RPCServerTests {
     @Test("many concurrent calls on one connection reach the right callers")
     func multiplexing() async throws {
         try await TestServers.withServer { _, _, port in
-            let transport = TestServers.client(port: port, configuration: NIORPCClientConfiguration(connectionsPerTarget: 1))
+            let transport = TestServers.client(
+                port: port,
+                configuration: NIORPCClientConfiguration(connectionsPerTarget: 1)
+            )
             let client = RPCClient(transport: transport)
             let callCount = 500
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -111,7 +115,11 @@ struct RPCServerTests {
                 )
                 let seen = await client.call(TestMethods.metadata, "", options: CallOptions(metadata: metadata))
                 #expect(seen == .success("trace-1|user:42|key-7|acme|Metadata"))
-                let remaining = try await client.call(TestMethods.deadline, "", options: CallOptions(timeout: .seconds(5))).get()
+                let remaining = try await client.call(
+                    TestMethods.deadline,
+                    "",
+                    options: CallOptions(timeout: .seconds(5))
+                ).get()
                 let milliseconds = try #require(Int(remaining))
                 #expect(milliseconds > 4000 && milliseconds <= 5000)
             }
@@ -162,7 +170,10 @@ struct RPCServerTests {
         let probe = HandlerProbe(slowDuration: .seconds(2))
         let configuration = RPCServerConfiguration(callsPerConnectionMax: 2)
         try await TestServers.withServer(probe: probe, configuration: configuration) { _, _, port in
-            let transport = TestServers.client(port: port, configuration: NIORPCClientConfiguration(connectionsPerTarget: 1))
+            let transport = TestServers.client(
+                port: port,
+                configuration: NIORPCClientConfiguration(connectionsPerTarget: 1)
+            )
             let client = RPCClient(transport: transport)
             let first = Task { await client.call(TestMethods.slow, "") }
             let second = Task { await client.call(TestMethods.slow, "") }
@@ -181,7 +192,10 @@ struct RPCServerTests {
     func gracefulDrain() async throws {
         let probe = HandlerProbe(slowDuration: .milliseconds(600))
         try await TestServers.withServer(probe: probe) { _, group, port in
-            let transport = TestServers.client(port: port, configuration: NIORPCClientConfiguration(connectionsPerTarget: 1))
+            let transport = TestServers.client(
+                port: port,
+                configuration: NIORPCClientConfiguration(connectionsPerTarget: 1)
+            )
             let client = RPCClient(transport: transport)
             let inFlight = Task { await client.call(TestMethods.slow, "") }
             #expect(await HandlerProbe.next(probe.started))

@@ -129,7 +129,9 @@ enum TestServers {
         router.register(TestMethods.deadline) { (_: RawMessage, context) in
             guard let deadline = context.deadline else { return RawMessage("none") }
             let remaining = deadline - ContinuousClock.now
-            return RawMessage("\(remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000)")
+            return RawMessage(
+                "\(remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000)"
+            )
         }
         return router
     }

@@ -23,7 +23,11 @@ enum RawSocket {
             .get()
         // The server may close before all is written; that is an outcome, not a test failure.
         try? await channel.writeAndFlush(ByteBuffer(bytes: bytes))
-        let timer = channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(wait.components.seconds) * 1_000_000_000 + wait.components.attoseconds / 1_000_000_000)) {
+        let timer = channel.eventLoop.scheduleTask(
+            in: .nanoseconds(
+                Int64(wait.components.seconds) * 1_000_000_000 + wait.components.attoseconds / 1_000_000_000
+            )
+        ) {
             received.timedOut.store(true, ordering: .relaxed)
             channel.close(promise: nil)
         }

@@ -77,7 +77,11 @@ struct InProcessTransportTests {
     func deadline() async throws {
         let start = ContinuousClock.now
         do {
-            let _: Text = try await Self.client().unary(Self.slow, Text(""), options: CallOptions(timeout: .milliseconds(100)))
+            let _: Text = try await Self.client().unary(
+                Self.slow,
+                Text(""),
+                options: CallOptions(timeout: .milliseconds(100))
+            )
             Issue.record("no error")
         } catch {
             #expect(error.code == .deadlineExceeded)

@@ -59,7 +59,8 @@ struct InterceptorTests {
         let client = RPCClient(
             transport: InProcessTransport(router: router),
             interceptors: [
-                NamedClientInterceptor(name: "x", journal: journal), NamedClientInterceptor(name: "y", journal: journal),
+                NamedClientInterceptor(name: "x", journal: journal),
+                NamedClientInterceptor(name: "y", journal: journal),
             ]
         )
         let response: Text = try await client.unary(Self.method, Text(""))

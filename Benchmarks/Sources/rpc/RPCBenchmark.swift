@@ -26,7 +26,10 @@ enum RPCBenchmark {
         static var name: String { get }
         static var serveCommand: String { get }
         /// Runs `body` with a function that makes one call.
-        static func withCaller(port: Int, _ body: (@escaping @Sendable () async throws -> Void) async throws -> Void) async throws
+        static func withCaller(
+            port: Int,
+            _ body: (@escaping @Sendable () async throws -> Void) async throws -> Void
+        ) async throws
     }
 
     static func main() async throws {

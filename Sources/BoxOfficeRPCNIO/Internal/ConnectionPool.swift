@@ -44,7 +44,9 @@ final class ConnectionPool: Sendable {
         self.eventLoopGroup = eventLoopGroup
         self.logger = logger
         self.slotCount = configuration.connectionsPerTarget
-        self.slots = Mutex(Array(repeating: Slot.idle(failures: 0, retryAt: nil), count: configuration.connectionsPerTarget))
+        self.slots = Mutex(
+            Array(repeating: Slot.idle(failures: 0, retryAt: nil), count: configuration.connectionsPerTarget)
+        )
     }
 
     /// The slot the next call uses.

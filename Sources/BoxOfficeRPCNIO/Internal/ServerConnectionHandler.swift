@@ -109,7 +109,10 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             if type == .request {
                 self.answer(
                     requestID,
-                    RPCError(code: .resourceExhausted, message: "frame over \(self.shared.configuration.payloadBytesMax) bytes"),
+                    RPCError(
+                        code: .resourceExhausted,
+                        message: "frame over \(self.shared.configuration.payloadBytesMax) bytes"
+                    ),
                     context: context
                 )
             }
@@ -125,11 +128,19 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             return
         }
         guard let route = self.shared.router.handlers[request.methodID] else {
-            self.answer(requestID, RPCError(code: .unimplemented, message: "unknown method id \(request.methodID)"), context: context)
+            self.answer(
+                requestID,
+                RPCError(code: .unimplemented, message: "unknown method id \(request.methodID)"),
+                context: context
+            )
             return
         }
         guard self.running < self.shared.configuration.callsPerConnectionMax else {
-            self.answer(requestID, RPCError(code: .resourceExhausted, message: "too many concurrent calls"), context: context)
+            self.answer(
+                requestID,
+                RPCError(code: .resourceExhausted, message: "too many concurrent calls"),
+                context: context
+            )
             return
         }
         // Counted before the drain flag is read, so that a drain that has set the flag and then
@@ -137,7 +148,11 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         self.shared.inFlight.add(1, ordering: .sequentiallyConsistent)
         if self.shared.draining.load(ordering: .sequentiallyConsistent) {
             self.shared.inFlight.subtract(1, ordering: .sequentiallyConsistent)
-            self.answer(requestID, RPCError(code: .unavailable, message: "the server is shutting down"), context: context)
+            self.answer(
+                requestID,
+                RPCError(code: .unavailable, message: "the server is shutting down"),
+                context: context
+            )
             return
         }
         self.running += 1
@@ -166,7 +181,9 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             let bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: max(length, 1), alignment: 16)
             message.withUnsafeReadableBytes { bytes.copyMemory(from: $0) }
             do throws(RPCError) {
-                outcome = .success(try await handler(UnsafeRawBufferPointer(rebasing: bytes[0..<length]), serverContext))
+                outcome = .success(
+                    try await handler(UnsafeRawBufferPointer(rebasing: bytes[0..<length]), serverContext)
+                )
             } catch {
                 outcome = .failure(error)
             }

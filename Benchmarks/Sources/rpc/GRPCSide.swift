@@ -36,7 +36,7 @@ enum GRPCSide: RPCBenchmark.Side {
             address: .ipv4(host: "127.0.0.1", port: 0),
             transportSecurity: .plaintext,
             config: .defaults { config in
-                config.compression = .init(algorithm: .none, enabledAlgorithms: .none)
+                config.compression = .init(enabledAlgorithms: .none)
                 config.connection.flushCoalescing = nil
             }
         )
@@ -46,8 +46,7 @@ enum GRPCSide: RPCBenchmark.Side {
             guard let port = try await transport.listeningAddress.ipv4?.port else {
                 throw CancellationError()
             }
-            print(port)
-            fflush(stdout)
+            FileHandle.standardOutput.write(Data("\(port)\n".utf8))
             try await group.waitForAll()
         }
     }

@@ -41,8 +41,8 @@ enum OursSide: RPCBenchmark.Side {
         let server = RPCServer(host: "127.0.0.1", port: 0, router: router, logger: Self.logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.run() }
-            print(try await server.boundPort())
-            fflush(stdout)
+            let port = try await server.boundPort()
+            FileHandle.standardOutput.write(Data("\(port)\n".utf8))
             try await group.waitForAll()
         }
     }

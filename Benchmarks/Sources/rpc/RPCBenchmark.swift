@@ -168,7 +168,7 @@ enum CPUTime {
     /// User + system CPU time of this process.
     static func selfMicroseconds() -> Double {
         var usage = rusage()
-        getrusage(RUSAGE_SELF, &usage)
+        getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
         return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e6
             + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec)
     }

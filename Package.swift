@@ -34,6 +34,8 @@ let package = Package(
         .library(name: "BoxOfficeMessaging", targets: ["BoxOfficeMessaging"]),
         .library(name: "BoxOfficeRuntime", targets: ["BoxOfficeRuntime"]),
         .library(name: "BoxOfficeRPC", targets: ["BoxOfficeRPC"]),
+        .library(name: "BoxOfficeRPCNIO", targets: ["BoxOfficeRPCNIO"]),
+        .library(name: "BoxOfficeRPCInProcess", targets: ["BoxOfficeRPCInProcess"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -42,6 +44,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // C libraries, one shim each.
@@ -87,7 +90,20 @@ let package = Package(
         ),
 
         // The RPC core: status codes, metadata, method ids, routing; no networking, no codec.
-        .target(name: "BoxOfficeRPC", swiftSettings: swiftSettings),
+        .target(name: "BoxOfficeRPC", dependencies: [log, metrics], swiftSettings: swiftSettings),
+        // The SwiftNIO TCP transport of the RPC core: client, server, frame codec.
+        .target(
+            name: "BoxOfficeRPCNIO",
+            dependencies: [
+                "BoxOfficeRPC",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                log, serviceLifecycle,
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Runs a router's handlers in the calling process, for unit tests of services.
+        .target(name: "BoxOfficeRPCInProcess", dependencies: ["BoxOfficeRPC"], swiftSettings: swiftSettings),
 
         // Process plumbing: configuration, logging, metrics.
         .target(
@@ -137,6 +153,21 @@ let package = Package(
         .testTarget(
             name: "BoxOfficeRuntimeTests",
             dependencies: ["BoxOfficeRuntime", log],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BoxOfficeRPCTests",
+            dependencies: ["BoxOfficeRPC", "BoxOfficeRPCInProcess"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BoxOfficeRPCNIOTests",
+            dependencies: [
+                "BoxOfficeRPC", "BoxOfficeRPCNIO",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                log, serviceLifecycle,
+            ],
             swiftSettings: swiftSettings
         ),
         // Helpers for tests against the local stack: environment, unique names, child processes.

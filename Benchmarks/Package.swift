@@ -21,6 +21,9 @@ let package = Package(
     dependencies: [
         .package(path: "../"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
     ],
     targets: [
         .target(name: "BenchmarkSupport", swiftSettings: swiftSettings),
@@ -48,6 +51,21 @@ let package = Package(
                 "BenchmarkSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "BoxOfficeRabbitMQ", package: root),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Unary ping-pong: our RPC over SwiftNIO vs grpc-swift 2 over HTTP/2, server in a child process.
+        .executableTarget(
+            name: "rpc",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "BoxOfficeRPC", package: root),
+                .product(name: "BoxOfficeRPCNIO", package: root),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -29,6 +29,12 @@ public struct RPCRouter: Sendable {
         )
     }
 
+    /// Swaps the handler of a registered method (used to wrap handlers in interceptors).
+    mutating func replaceHandler(_ id: UInt32, _ handler: @escaping Handler) {
+        guard let route = self.handlers[id] else { return }
+        self.handlers[id] = (route.method, handler)
+    }
+
     /// Registers every method of `service`.
     public mutating func register(_ service: some RPCService) {
         service.register(into: &self)

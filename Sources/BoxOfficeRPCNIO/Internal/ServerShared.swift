@@ -1,0 +1,39 @@
+import BoxOfficeRPC
+import Logging
+import NIOCore
+import Synchronization
+
+/// What every connection of one server shares: the routes, the limits, and the counters that a
+/// graceful drain watches.
+final class ServerShared: Sendable {
+    let router: RPCRouter
+    let configuration: RPCServerConfiguration
+    let logger: Logger
+    /// Handlers running on all connections.
+    let inFlight = Atomic<Int>(0)
+    /// Set when a graceful shutdown starts: new calls are answered `UNAVAILABLE`.
+    let draining = Atomic<Bool>(false)
+    private let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
+
+    init(router: RPCRouter, configuration: RPCServerConfiguration, logger: Logger) {
+        self.router = router
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    func register(_ channel: any Channel) {
+        let key = ObjectIdentifier(channel)
+        self.connections.withLock { $0[key] = channel }
+        channel.closeFuture.whenComplete { _ in
+            _ = self.connections.withLock { $0.removeValue(forKey: key) }
+        }
+    }
+
+    /// Closes every connection; their handlers cancel the calls still running.
+    func closeAll() async {
+        let channels = self.connections.withLock { Array($0.values) }
+        for channel in channels {
+            try? await channel.close()
+        }
+    }
+}

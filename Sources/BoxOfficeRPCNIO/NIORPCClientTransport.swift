@@ -1,0 +1,155 @@
+public import BoxOfficeRPC
+public import Logging
+public import NIOCore
+public import NIOPosix
+public import ServiceLifecycle
+
+/// The client side of the TCP transport: calls one target over a small pool of connections,
+/// many calls multiplexed on each.
+///
+/// Guarantees: a call fails `DEADLINE_EXCEEDED` at its deadline even if the server never
+/// answers; cancelling the calling task fails it `CANCELLED` and tells the server; a call is
+/// retried automatically only when its request never left (the connection could not be made
+/// or was already closing), up to ``NIORPCClientConfiguration/connectAttemptsMax`` attempts
+/// with backoff, then fails `UNAVAILABLE`; a call whose connection dies after the request was
+/// written fails `UNAVAILABLE` without retry, since the server may have acted on it.
+///
+/// Connections open on first use, so creating a transport starts nothing. Close it with
+/// ``shutdown()``, or use ``withTransport(host:port:configuration:logger:eventLoopGroup:_:)``,
+/// or run it as a `Service` (``run()`` returns, closing the connections, on graceful shutdown).
+public final class NIORPCClientTransport: RPCClientTransport, Service {
+    private let pool: ConnectionPool
+    private let configuration: NIORPCClientConfiguration
+    private let target: String
+
+    /// A transport to `host:port`; no connection is made until the first call.
+    public init(
+        host: String,
+        port: Int,
+        configuration: NIORPCClientConfiguration = NIORPCClientConfiguration(),
+        logger: Logger,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) {
+        self.configuration = configuration
+        self.target = "\(host):\(port)"
+        self.pool = ConnectionPool(
+            host: host,
+            port: port,
+            configuration: configuration,
+            eventLoopGroup: eventLoopGroup,
+            logger: logger
+        )
+    }
+
+    /// Runs `body` with a transport and closes its connections afterwards.
+    public static func withTransport<Result>(
+        host: String,
+        port: Int,
+        configuration: NIORPCClientConfiguration = NIORPCClientConfiguration(),
+        logger: Logger,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        _ body: (NIORPCClientTransport) async throws -> Result
+    ) async rethrows -> Result {
+        let transport = NIORPCClientTransport(
+            host: host,
+            port: port,
+            configuration: configuration,
+            logger: logger,
+            eventLoopGroup: eventLoopGroup
+        )
+        do {
+            let result = try await body(transport)
+            await transport.shutdown()
+            return result
+        } catch {
+            await transport.shutdown()
+            throw error
+        }
+    }
+
+    /// Waits for graceful shutdown (or cancellation), then closes the connections.
+    public func run() async throws {
+        try? await gracefulShutdown()
+        await self.shutdown()
+    }
+
+    /// Closes every connection (their calls fail `UNAVAILABLE`); later calls fail `UNAVAILABLE`.
+    public func shutdown() async {
+        await self.pool.shutdown()
+    }
+
+    /// Sends `request` to `method` and returns the encoded response.
+    ///
+    /// Throws the server's status, `DEADLINE_EXCEEDED`, `CANCELLED`, `UNAVAILABLE` (target
+    /// unreachable or connection lost) or `RESOURCE_EXHAUSTED` (response over the size limit).
+    public func unary(
+        method: MethodDescriptor,
+        request: [UInt8],
+        options: CallOptions
+    ) async throws(RPCError) -> [UInt8] {
+        let timeout = options.timeout ?? self.configuration.timeoutDefault
+        guard timeout > .zero else { throw RPCError(code: .deadlineExceeded, message: "deadline exceeded") }
+        let deadline = ContinuousClock.now + timeout
+        let index = self.pool.pickSlot()
+        var attempts = 0
+        while true {
+            if Task.isCancelled { throw RPCError(code: .cancelled, message: "the call was cancelled") }
+            let connection: ClientConnection
+            switch self.pool.step(index) {
+            case .use(let ready):
+                connection = ready
+            case .wait(let future):
+                do {
+                    connection = try await future.get()
+                } catch {
+                    attempts += 1
+                    try await self.pause(attempts: attempts, until: nil, deadline: deadline)
+                    continue
+                }
+            case .retryAt(let instant):
+                // Backoff after an earlier failure, counted as an attempt of this call.
+                attempts += 1
+                try await self.pause(attempts: attempts, until: instant, deadline: deadline)
+                continue
+            case .shutDown:
+                throw RPCError(code: .unavailable, message: "the client is shut down")
+            }
+            let remaining = deadline - ContinuousClock.now
+            guard remaining > .zero else { throw RPCError(code: .deadlineExceeded, message: "deadline exceeded") }
+            switch await connection.call(
+                methodID: method.id,
+                request: request,
+                metadata: options.metadata,
+                timeout: remaining
+            ) {
+            case .response(let bytes):
+                return bytes
+            case .failure(let error):
+                throw error
+            case .notSent:
+                attempts += 1
+                try await self.pause(attempts: attempts, until: nil, deadline: deadline)
+            }
+        }
+    }
+
+    /// Gives up with `UNAVAILABLE` after the last attempt, or waits until the next one may start.
+    private func pause(
+        attempts: Int,
+        until instant: ContinuousClock.Instant?,
+        deadline: ContinuousClock.Instant
+    ) async throws(RPCError) {
+        guard attempts < self.configuration.connectAttemptsMax else {
+            throw RPCError(code: .unavailable, message: "cannot reach \(self.target)")
+        }
+        guard let instant else { return }  // the pool's backoff decides when to retry
+        guard instant < deadline else {
+            throw RPCError(code: .unavailable, message: "cannot reach \(self.target) before the deadline")
+        }
+        do {
+            try await Task.sleep(until: instant, clock: .continuous)
+        } catch {
+            throw RPCError(code: .cancelled, message: "the call was cancelled")
+        }
+    }
+}

@@ -1,0 +1,25 @@
+/// Limits of an ``RPCServer``.
+public struct RPCServerConfiguration: Sendable {
+    /// Handlers running at once on one connection; calls beyond it are answered `RESOURCE_EXHAUSTED`.
+    public var callsPerConnectionMax: Int
+    /// The largest frame payload (everything after the 16-byte header) accepted, in bytes. A larger
+    /// request is answered `RESOURCE_EXHAUSTED` without reading its payload, and the connection closed.
+    public var payloadBytesMax: Int
+    /// How long a graceful shutdown waits for in-flight calls before closing connections anyway.
+    public var drainDurationMax: Duration
+    /// Pending connections the listening socket queues.
+    public var listenBacklog: Int
+
+    /// The defaults: 1,024 calls per connection, 4 MiB frames, 10 s of drain.
+    public init(
+        callsPerConnectionMax: Int = 1024,
+        payloadBytesMax: Int = 4 * 1024 * 1024,
+        drainDurationMax: Duration = .seconds(10),
+        listenBacklog: Int = 256
+    ) {
+        self.callsPerConnectionMax = callsPerConnectionMax
+        self.payloadBytesMax = payloadBytesMax
+        self.drainDurationMax = drainDurationMax
+        self.listenBacklog = listenBacklog
+    }
+}

@@ -21,6 +21,7 @@ let package = Package(
     dependencies: [
         .package(path: "../"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         .target(name: "BenchmarkSupport", swiftSettings: swiftSettings),
@@ -48,6 +49,19 @@ let package = Package(
                 "BenchmarkSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "BoxOfficeRabbitMQ", package: root),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Encode + decode of a ten-line invoice: our generated code over protobuf-c vs
+        // swift-protobuf's generated code for the same .proto (SwiftProtobufTest.pb.swift, made by
+        // protoc-gen-swift 1.39 from Tests/CodegenTests/Proto/test.proto and committed).
+        .executableTarget(
+            name: "codec",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "TestContracts", package: root),
+                .product(name: "BoxOfficeProtobuf", package: root),
             ],
             swiftSettings: swiftSettings
         ),

@@ -67,10 +67,11 @@ public enum ProtobufDecoding {
         let count = strlen(pointer)
         if count == 0 { return "" }
         let utf8 = UnsafeBufferPointer(start: UnsafeRawPointer(pointer).assumingMemoryBound(to: UInt8.self), count: count)
-        guard let string = String(validating: utf8, as: UTF8.self) else {
+        guard UTF8Validation.isValid(utf8) else {
             throw RPCError.invalidArgument(field: "\(field)", reason: "invalid UTF-8")
         }
-        return string
+        // Valid input: `String(decoding:)` copies it without repairing anything.
+        return String(decoding: utf8, as: UTF8.self)
     }
 
     /// Strings of a repeated field.

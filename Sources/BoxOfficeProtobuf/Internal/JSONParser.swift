@@ -164,8 +164,8 @@ struct JSONParser {
             if byte == UInt8(ascii: "\"") {
                 let utf8 = UnsafeBufferPointer(rebasing: self.bytes[start..<self.index])
                 self.index += 1
-                guard let string = String(validating: utf8, as: UTF8.self) else { throw self.error("invalid UTF-8") }
-                return string
+                guard UTF8Validation.isValid(utf8) else { throw self.error("invalid UTF-8") }
+                return String(decoding: utf8, as: UTF8.self)
             }
             if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
             self.index += 1
@@ -176,8 +176,9 @@ struct JSONParser {
             self.index += 1
             switch byte {
             case UInt8(ascii: "\""):
-                guard let string = String(validating: scalars, as: UTF8.self) else { throw self.error("invalid UTF-8") }
-                return string
+                let valid = scalars.withUnsafeBufferPointer { UTF8Validation.isValid($0) }
+                guard valid else { throw self.error("invalid UTF-8") }
+                return String(decoding: scalars, as: UTF8.self)
             case UInt8(ascii: "\\"):
                 guard self.index < self.bytes.count else { throw self.error("unexpected end") }
                 let escape = self.bytes[self.index]

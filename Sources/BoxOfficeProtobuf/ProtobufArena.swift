@@ -39,7 +39,13 @@ public struct ProtobufArena {
             let state = buffer.baseAddress!.bindMemory(to: State.self, capacity: 1)
             let first = buffer.baseAddress! + MemoryLayout<State>.stride
             state.initialize(
-                to: State(cursor: first, end: first + Self.firstBlockBytes, blocks: nil, heapBytes: 0, limitExceeded: false)
+                to: State(
+                    cursor: first,
+                    end: first + Self.firstBlockBytes,
+                    blocks: nil,
+                    heapBytes: 0,
+                    limitExceeded: false
+                )
             )
             let arena = ProtobufArena(state: state)
             defer { arena.releaseBlocks() }

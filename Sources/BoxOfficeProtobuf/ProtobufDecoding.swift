@@ -66,7 +66,10 @@ public enum ProtobufDecoding {
         guard let pointer else { return "" }
         let count = strlen(pointer)
         if count == 0 { return "" }
-        let utf8 = UnsafeBufferPointer(start: UnsafeRawPointer(pointer).assumingMemoryBound(to: UInt8.self), count: count)
+        let utf8 = UnsafeBufferPointer(
+            start: UnsafeRawPointer(pointer).assumingMemoryBound(to: UInt8.self),
+            count: count
+        )
         guard UTF8Validation.isValid(utf8) else {
             throw RPCError.invalidArgument(field: "\(field)", reason: "invalid UTF-8")
         }

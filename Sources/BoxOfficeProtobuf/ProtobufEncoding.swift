@@ -1,6 +1,5 @@
 public import CProtobufC
 
-
 /// Encoding entry points for generated code.
 public enum ProtobufEncoding {
     /// Builds the C struct of a message in an arena with `fill`, then packs it with protobuf-c

@@ -38,7 +38,8 @@ public enum ProtobufHTTPCodec {
         try Response(rpcBytes: bytes).jsonBytes()
     }
 
-    private static func set(_ value: inout ProtobufJSONValue, path: ArraySlice<String>, to newValue: ProtobufJSONValue) {
+    private static func set(_ value: inout ProtobufJSONValue, path: ArraySlice<String>, to newValue: ProtobufJSONValue)
+    {
         guard let first = path.first else {
             value = newValue
             return

@@ -29,7 +29,10 @@ public enum ProtobufJSONValue: Sendable, Equatable {
     ///   malformed JSON, invalid UTF-8, or nesting past ``ProtobufLimits/jsonNestingDepthMax``.
     public static func parse(_ bytes: some Collection<UInt8>) throws(RPCError) -> ProtobufJSONValue {
         guard bytes.count <= ProtobufLimits.jsonBytesMax else {
-            throw RPCError(code: .resourceExhausted, message: "the JSON body is larger than \(ProtobufLimits.jsonBytesMax) bytes")
+            throw RPCError(
+                code: .resourceExhausted,
+                message: "the JSON body is larger than \(ProtobufLimits.jsonBytesMax) bytes"
+            )
         }
         let array = Array(bytes)
         return try array.withUnsafeBufferPointer { buffer throws(RPCError) in

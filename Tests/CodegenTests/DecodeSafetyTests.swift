@@ -1,7 +1,7 @@
 import BoxOfficeProtobuf
 import BoxOfficeRPC
-import Testing
 import TestContracts
+import Testing
 
 /// Untrusted bytes into generated decoders: limits protobuf-c lacks, UTF-8, and no crash on
 /// random or mutated input.
@@ -68,9 +68,12 @@ struct DecodeSafetyTests {
         #expect(error?.code == .invalidArgument)
     }
 
-    @Test("invalid UTF-8 in a string field is INVALID_ARGUMENT naming the field", arguments: [
-        [0xc3, 0x28], [0xed, 0xa0, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80], [0xc0, 0xaf], [0x61, 0xff],
-    ] as [[UInt8]])
+    @Test(
+        "invalid UTF-8 in a string field is INVALID_ARGUMENT naming the field",
+        arguments: [
+            [0xc3, 0x28], [0xed, 0xa0, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80], [0xc0, 0xaf], [0x61, 0xff],
+        ] as [[UInt8]]
+    )
     func invalidUTF8(string: [UInt8]) {
         let bytes = Self.field(14, string)
         let error = Self.code { _ = try Codegentest_V1_Scalars(rpcBytes: bytes) }
@@ -102,20 +105,20 @@ struct DecodeSafetyTests {
     /// Every generated decoder of the test contract.
     static var decoders: [(String, ([UInt8]) throws -> Void)] {
         [
-        ("Scalars", { _ = try Codegentest_V1_Scalars(rpcBytes: $0) }),
-        ("Composite", { _ = try Codegentest_V1_Composite(rpcBytes: $0) }),
-        ("Composite.Item", { _ = try Codegentest_V1_Composite.Item(rpcBytes: $0) }),
-        ("Node", { _ = try Codegentest_V1_Node(rpcBytes: $0) }),
-        ("Money", { _ = try Codegentest_V1_Money(rpcBytes: $0) }),
-        ("Invoice", { _ = try Codegentest_V1_Invoice(rpcBytes: $0) }),
-        ("Invoice.Line", { _ = try Codegentest_V1_Invoice.Line(rpcBytes: $0) }),
-        ("Invoice.Address", { _ = try Codegentest_V1_Invoice.Address(rpcBytes: $0) }),
-        ("GetInvoiceRequest", { _ = try Codegentest_V1_GetInvoiceRequest(rpcBytes: $0) }),
-        ("CreateInvoiceRequest", { _ = try Codegentest_V1_CreateInvoiceRequest(rpcBytes: $0) }),
-        ("ListInvoicesRequest", { _ = try Codegentest_V1_ListInvoicesRequest(rpcBytes: $0) }),
-        ("ListInvoicesResponse", { _ = try Codegentest_V1_ListInvoicesResponse(rpcBytes: $0) }),
-        ("PingRequest", { _ = try Codegentest_V1_PingRequest(rpcBytes: $0) }),
-        ("PingResponse", { _ = try Codegentest_V1_PingResponse(rpcBytes: $0) }),
+            ("Scalars", { _ = try Codegentest_V1_Scalars(rpcBytes: $0) }),
+            ("Composite", { _ = try Codegentest_V1_Composite(rpcBytes: $0) }),
+            ("Composite.Item", { _ = try Codegentest_V1_Composite.Item(rpcBytes: $0) }),
+            ("Node", { _ = try Codegentest_V1_Node(rpcBytes: $0) }),
+            ("Money", { _ = try Codegentest_V1_Money(rpcBytes: $0) }),
+            ("Invoice", { _ = try Codegentest_V1_Invoice(rpcBytes: $0) }),
+            ("Invoice.Line", { _ = try Codegentest_V1_Invoice.Line(rpcBytes: $0) }),
+            ("Invoice.Address", { _ = try Codegentest_V1_Invoice.Address(rpcBytes: $0) }),
+            ("GetInvoiceRequest", { _ = try Codegentest_V1_GetInvoiceRequest(rpcBytes: $0) }),
+            ("CreateInvoiceRequest", { _ = try Codegentest_V1_CreateInvoiceRequest(rpcBytes: $0) }),
+            ("ListInvoicesRequest", { _ = try Codegentest_V1_ListInvoicesRequest(rpcBytes: $0) }),
+            ("ListInvoicesResponse", { _ = try Codegentest_V1_ListInvoicesResponse(rpcBytes: $0) }),
+            ("PingRequest", { _ = try Codegentest_V1_PingRequest(rpcBytes: $0) }),
+            ("PingResponse", { _ = try Codegentest_V1_PingResponse(rpcBytes: $0) }),
         ]
     }
 
@@ -126,7 +129,8 @@ struct DecodeSafetyTests {
     func fuzz() throws {
         var random = SplitMix64(seed: Self.fuzzSeed)
         let valid = try [
-            Fixtures.scalars.serializedBytes(), Fixtures.composite(choice: .choiceItem(Fixtures.item)).serializedBytes(),
+            Fixtures.scalars.serializedBytes(),
+            Fixtures.composite(choice: .choiceItem(Fixtures.item)).serializedBytes(),
             Fixtures.invoice.serializedBytes(), Fixtures.node(depth: 8).serializedBytes(),
         ]
         for iteration in 0..<Self.fuzzIterations {

@@ -1,8 +1,8 @@
 import BoxOfficeProtobuf
 import BoxOfficeRPC
 import Foundation
-import Testing
 import TestContracts
+import Testing
 
 /// Our proto3 JSON against the reference implementation, PyPI's `protobuf` (json_format), both
 /// directions: python reads our JSON into the message our bytes encode and writes the same JSON

@@ -1,7 +1,7 @@
 import BoxOfficeProtobuf
 import BoxOfficeRPC
-import Testing
 import TestContracts
+import Testing
 
 /// proto3 JSON rules and the errors that name the field at fault.
 @Suite("Proto3 JSON reading and writing")
@@ -63,7 +63,10 @@ struct JSONTests {
         #expect(error?.details.first?.field == field)
     }
 
-    @Test("malformed JSON is INVALID_ARGUMENT", arguments: [#"{"id":"#, #"{"id":"a",}"#, "[1,2", #"{"id":"\ud800"}"#, "{} x"])
+    @Test(
+        "malformed JSON is INVALID_ARGUMENT",
+        arguments: [#"{"id":"#, #"{"id":"a",}"#, "[1,2", #"{"id":"\ud800"}"#, "{} x"]
+    )
     func malformed(json: String) {
         #expect(Self.error(json)?.code == .invalidArgument)
     }

@@ -1,8 +1,8 @@
 import BoxOfficeProtobuf
 import BoxOfficeRPC
 import Foundation
-import Testing
 import TestContracts
+import Testing
 
 /// Our encoder and decoder against protoc's own (C++ protobuf): `protoc --decode` must read our
 /// bytes as the expected text, and our decoder must read what `protoc --encode` writes from it.

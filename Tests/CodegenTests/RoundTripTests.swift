@@ -1,7 +1,7 @@
 import BoxOfficeProtobuf
 import BoxOfficeRPC
-import Testing
 import TestContracts
+import Testing
 
 @Suite("Generated messages round-trip through protobuf-c and proto3 JSON")
 struct RoundTripTests {

@@ -1,7 +1,7 @@
 import BoxOfficeProtobuf
 import BoxOfficeRPC
-import Testing
 import TestContracts
+import Testing
 
 /// A test implementation of the generated service protocol.
 struct InvoiceService: Codegentest_V1_InvoiceServiceProtocol {
@@ -33,7 +33,8 @@ struct InvoiceService: Codegentest_V1_InvoiceServiceProtocol {
         return response
     }
 
-    func ping(_ request: Codegentest_V1_PingRequest, context: ServerContext) async throws -> Codegentest_V1_PingResponse {
+    func ping(_ request: Codegentest_V1_PingRequest, context: ServerContext) async throws -> Codegentest_V1_PingResponse
+    {
         var response = Codegentest_V1_PingResponse()
         response.text = request.text + " / " + context.method.fullName
         return response
@@ -119,7 +120,10 @@ struct ServiceTests {
         let create = try bindings[1].decodeJSONRequest(Array(#"{"invoiceId":"inv_9","memo":"m"}"#.utf8), [:])
         #expect(try Codegentest_V1_CreateInvoiceRequest(rpcBytes: create).invoice?.invoiceID == "inv_9")
 
-        let list = try bindings[2].decodeJSONRequest(Array(#"{"pageSize":2,"customerId":"body"}"#.utf8), ["customerId": "path"])
+        let list = try bindings[2].decodeJSONRequest(
+            Array(#"{"pageSize":2,"customerId":"body"}"#.utf8),
+            ["customerId": "path"]
+        )
         let listRequest = try Codegentest_V1_ListInvoicesRequest(rpcBytes: list)
         #expect(listRequest.pageSize == 2)
         #expect(listRequest.customerID == "path")

@@ -150,6 +150,10 @@ let decodeOurs = try measure(seconds: runSeconds) { try Codegentest_V1_Invoice(r
 let decodeTheirs = try measure(seconds: runSeconds) {
     try Boxoffice_Codegentest_V1_Invoice(serializedBytes: theirBytes).lines.count
 }
-print("encode ratio=\(String(format: "%.2f", encodeOurs / encodeTheirs)) ours=\(Int(encodeOurs))/s anchor=\(Int(encodeTheirs))/s")
-print("decode ratio=\(String(format: "%.2f", decodeOurs / decodeTheirs)) ours=\(Int(decodeOurs))/s anchor=\(Int(decodeTheirs))/s")
+print(
+    "encode ratio=\(String(format: "%.2f", encodeOurs / encodeTheirs)) ours=\(Int(encodeOurs))/s anchor=\(Int(encodeTheirs))/s"
+)
+print(
+    "decode ratio=\(String(format: "%.2f", decodeOurs / decodeTheirs)) ours=\(Int(decodeOurs))/s anchor=\(Int(decodeTheirs))/s"
+)
 Bench.result("codec", ours: Bench.median(oursPerSecond), anchor: Bench.median(theirsPerSecond), unit: "ops/s")

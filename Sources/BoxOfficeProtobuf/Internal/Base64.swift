@@ -1,7 +1,9 @@
 /// Base64 for proto3 JSON bytes: writes the standard alphabet with padding, reads both alphabets
 /// with or without padding (as the reference implementations do).
 enum Base64 {
-    private static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+    private static let alphabet: [UInt8] = Array(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8
+    )
 
     static func encode(_ bytes: [UInt8], into output: inout [UInt8]) {
         var index = 0

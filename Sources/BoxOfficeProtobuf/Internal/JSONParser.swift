@@ -133,7 +133,9 @@ struct JSONParser {
         let start = self.index
         func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
         if self.bytes[self.index] == UInt8(ascii: "-") { self.index += 1 }
-        guard self.index < self.bytes.count, isDigit(self.bytes[self.index]) else { throw self.error("malformed number") }
+        guard self.index < self.bytes.count, isDigit(self.bytes[self.index]) else {
+            throw self.error("malformed number")
+        }
         if self.bytes[self.index] == UInt8(ascii: "0") {
             self.index += 1
         } else {
@@ -141,15 +143,21 @@ struct JSONParser {
         }
         if self.index < self.bytes.count, self.bytes[self.index] == UInt8(ascii: ".") {
             self.index += 1
-            guard self.index < self.bytes.count, isDigit(self.bytes[self.index]) else { throw self.error("malformed number") }
+            guard self.index < self.bytes.count, isDigit(self.bytes[self.index]) else {
+                throw self.error("malformed number")
+            }
             while self.index < self.bytes.count, isDigit(self.bytes[self.index]) { self.index += 1 }
         }
         if self.index < self.bytes.count, self.bytes[self.index] | 0x20 == UInt8(ascii: "e") {
             self.index += 1
-            if self.index < self.bytes.count, self.bytes[self.index] == UInt8(ascii: "+") || self.bytes[self.index] == UInt8(ascii: "-") {
+            if self.index < self.bytes.count,
+                self.bytes[self.index] == UInt8(ascii: "+") || self.bytes[self.index] == UInt8(ascii: "-")
+            {
                 self.index += 1
             }
-            guard self.index < self.bytes.count, isDigit(self.bytes[self.index]) else { throw self.error("malformed number") }
+            guard self.index < self.bytes.count, isDigit(self.bytes[self.index]) else {
+                throw self.error("malformed number")
+            }
             while self.index < self.bytes.count, isDigit(self.bytes[self.index]) { self.index += 1 }
         }
         return String(decoding: UnsafeBufferPointer(rebasing: self.bytes[start..<self.index]), as: UTF8.self)

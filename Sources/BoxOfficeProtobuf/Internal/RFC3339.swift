@@ -41,7 +41,7 @@ enum RFC3339 {
             return true
         }
         guard let year = number(4), expect("-"), let month = number(2), expect("-"), let day = number(2),
-            index < bytes.count, bytes[index] | 0x20 == UInt8(ascii: "t"), (index += 1) == (),
+            expect("T") || expect("t"),
             let hour = number(2), expect(":"), let minute = number(2), expect(":"), let second = number(2),
             (1...12).contains(month), (1...self.daysInMonth(year, month)).contains(day), hour < 24, minute < 60,
             second < 60
@@ -65,13 +65,16 @@ enum RFC3339 {
         } else if bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
             let sign: Int64 = bytes[index] == UInt8(ascii: "-") ? -1 : 1
             index += 1
-            guard let hours = number(2), expect(":"), let minutes = number(2), hours < 24, minutes < 60 else { return nil }
+            guard let hours = number(2), expect(":"), let minutes = number(2), hours < 24, minutes < 60 else {
+                return nil
+            }
             offsetSeconds = sign * (hours * 3600 + minutes * 60)
         } else {
             return nil
         }
         guard index == bytes.count else { return nil }
-        let seconds = self.days(fromCivil: year, month, day) * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
+        let seconds =
+            self.days(fromCivil: year, month, day) * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
         guard seconds >= ProtobufTimestamp.secondsMin, seconds <= ProtobufTimestamp.secondsMax else { return nil }
         return ProtobufTimestamp(seconds: seconds, nanos: Int32(nanos))
     }

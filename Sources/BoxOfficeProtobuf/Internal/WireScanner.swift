@@ -14,10 +14,6 @@ import CProtobufC
 struct WireScanner {
     let bytes: UnsafeRawBufferPointer
 
-    init(bytes: UnsafeRawBufferPointer) {
-        self.bytes = bytes
-    }
-
     func scan(descriptor: UnsafePointer<ProtobufCMessageDescriptor>, depth: Int) throws(RPCError) {
         try self.scan(from: 0, to: self.bytes.count, descriptor: descriptor, depth: depth)
     }
@@ -87,6 +83,9 @@ struct WireScanner {
     }
 
     private func malformed(_ descriptor: UnsafePointer<ProtobufCMessageDescriptor>) -> RPCError {
-        RPCError(code: .invalidArgument, message: "malformed protobuf encoding of \(String(cString: descriptor.pointee.name))")
+        RPCError(
+            code: .invalidArgument,
+            message: "malformed protobuf encoding of \(String(cString: descriptor.pointee.name))"
+        )
     }
 }

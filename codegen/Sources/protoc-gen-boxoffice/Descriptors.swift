@@ -113,7 +113,8 @@ struct MessageDescriptor {
 struct FieldDescriptor {
     /// descriptor.proto's `FieldDescriptorProto.Type` numbers.
     enum ProtoType: Int {
-        case double = 1, float, int64, uint64, int32, fixed64, fixed32, bool, string, group, message, bytes
+        case double = 1
+        case float, int64, uint64, int32, fixed64, fixed32, bool, string, group, message, bytes
         case uint32, enumeration, sfixed32, sfixed64, sint32, sint64
     }
 

@@ -21,17 +21,49 @@ struct Resolver {
             let prefix = Names.swiftPrefix(package: file.package)
             let scope = file.package.isEmpty ? "" : file.package + "."
             for (index, message) in file.messages.enumerated() {
-                self.register(message, fullName: scope + message.name, swiftName: prefix + message.name, path: [4, Int32(index)])
+                self.register(
+                    message,
+                    fullName: scope + message.name,
+                    swiftName: prefix + message.name,
+                    path: [4, Int32(index)]
+                )
                 if generating.contains(file.name) { resolving.append(self.messages["." + scope + message.name]!) }
             }
             for (index, enumeration) in file.enums.enumerated() {
-                self.register(enumeration, fullName: scope + enumeration.name, swiftName: prefix + enumeration.name, path: [5, Int32(index)])
+                self.register(
+                    enumeration,
+                    fullName: scope + enumeration.name,
+                    swiftName: prefix + enumeration.name,
+                    path: [5, Int32(index)]
+                )
             }
         }
+        var resolved: [MessageInfo] = []
         while let info = resolving.popLast() {
             resolving.append(contentsOf: info.nestedMessages)
             info.fields = try info.descriptor.fields.enumerated().map { index, field in
                 try self.resolve(field, in: info, path: info.commentPath + [2, Int32(index)])
+            }
+            resolved.append(info)
+        }
+        for info in resolved { try Self.refuseSelfContainment(info) }
+    }
+
+    /// A Swift struct cannot contain itself, so a message may not reach itself through singular
+    /// message fields (repeated fields and maps are arrays and dictionaries, which may).
+    private static func refuseSelfContainment(_ start: MessageInfo) throws {
+        var stack: [(MessageInfo, [String])] = [(start, [start.fullName])]
+        var seen: Set<String> = []
+        while let (info, path) = stack.popLast() {
+            for field in info.fields where !field.isRepeated {
+                guard case .message(let next) = field.kind else { continue }
+                if next === start {
+                    throw GeneratorError(
+                        "\((path + [next.fullName]).joined(separator: " → ")): a message cannot contain itself "
+                            + "through singular fields; make one of them repeated"
+                    )
+                }
+                if seen.insert(next.fullName).inserted { stack.append((next, path + [next.fullName])) }
             }
         }
     }
@@ -41,12 +73,22 @@ struct Resolver {
         self.messages["." + fullName] = info
         for (index, nested) in message.nestedMessages.enumerated() {
             let name = fullName + "." + nested.name
-            self.register(nested, fullName: name, swiftName: swiftName + "." + nested.name, path: path + [3, Int32(index)])
+            self.register(
+                nested,
+                fullName: name,
+                swiftName: swiftName + "." + nested.name,
+                path: path + [3, Int32(index)]
+            )
             info.nestedMessages.append(self.messages["." + name]!)
         }
         for (index, nested) in message.enums.enumerated() {
             let name = fullName + "." + nested.name
-            self.register(nested, fullName: name, swiftName: swiftName + "." + nested.name, path: path + [4, Int32(index)])
+            self.register(
+                nested,
+                fullName: name,
+                swiftName: swiftName + "." + nested.name,
+                path: path + [4, Int32(index)]
+            )
             info.nestedEnums.append(self.enums["." + name]!)
         }
     }
@@ -78,7 +120,9 @@ struct Resolver {
             oneofIndex: field.oneofIndex,
             commentPath: path
         )
-        if field.isRepeated, field.type == .message, let entry = self.messages[field.typeName], entry.descriptor.isMapEntry {
+        if field.isRepeated, field.type == .message, let entry = self.messages[field.typeName],
+            entry.descriptor.isMapEntry
+        {
             guard let keyField = entry.descriptor.fields.first(where: { $0.number == 1 }),
                 let valueField = entry.descriptor.fields.first(where: { $0.number == 2 }),
                 let key = Scalar(keyField.type), key.isMapKey
@@ -97,7 +141,10 @@ struct Resolver {
         case .message:
             if field.typeName == ".google.protobuf.Timestamp" { return .timestamp }
             if let scalar = Self.wrappers[field.typeName] {
-                return .wrapper(scalar, cFunctionPrefix: Names.cFunctionPrefix(fullName: String(field.typeName.dropFirst())))
+                return .wrapper(
+                    scalar,
+                    cFunctionPrefix: Names.cFunctionPrefix(fullName: String(field.typeName.dropFirst()))
+                )
             }
             if field.typeName.hasPrefix(".google.protobuf.") {
                 throw GeneratorError(
@@ -105,7 +152,9 @@ struct Resolver {
                         + "Timestamp and the wrapper types are"
                 )
             }
-            guard let info = self.messages[field.typeName] else { throw GeneratorError("unknown message \(field.typeName)") }
+            guard let info = self.messages[field.typeName] else {
+                throw GeneratorError("unknown message \(field.typeName)")
+            }
             return .message(info)
         default:
             throw GeneratorError("\(message.fullName).\(field.name): groups are not supported")

@@ -7,8 +7,12 @@ extension SwiftEmitter {
         let cType = info.cTypeName
         out.line()
         out.block("extension \(info.swiftName) {") { out in
-            out.line("/// Decodes untrusted protobuf bytes; throws `INVALID_ARGUMENT` for malformed input, invalid UTF-8")
-            out.line("/// or nesting past ``ProtobufLimits/nestingDepthMax``, `RESOURCE_EXHAUSTED` past the size limits.")
+            out.line(
+                "/// Decodes untrusted protobuf bytes; throws `INVALID_ARGUMENT` for malformed input, invalid UTF-8"
+            )
+            out.line(
+                "/// or nesting past ``ProtobufLimits/nestingDepthMax``, `RESOURCE_EXHAUSTED` past the size limits."
+            )
             out.block("public init(rpcBytes bytes: UnsafeRawBufferPointer) throws(RPCError) {") { out in
                 out.block("self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor) {") { out in
                     out.line("(message: UnsafePointer<\(cType)>) throws(RPCError) in try Self(cMessage: message)")
@@ -96,7 +100,9 @@ extension SwiftEmitter {
                 out.line("\(target) = try ProtobufDecoding.strings(\(c), count: \(count), field: \(path.literal))")
             case .message(let info):
                 out.line("\(target) = try ProtobufDecoding.messages(\(c), count: \(count)) {")
-                out.line("    (m: UnsafePointer<\(info.cTypeName)>) throws(RPCError) in try \(info.swiftName)(cMessage: m)")
+                out.line(
+                    "    (m: UnsafePointer<\(info.cTypeName)>) throws(RPCError) in try \(info.swiftName)(cMessage: m)"
+                )
                 out.line("}")
             case .timestamp:
                 out.line("\(target) = try ProtobufDecoding.messages(\(c), count: \(count)) {")
@@ -117,14 +123,20 @@ extension SwiftEmitter {
         let oneof = message.descriptor.oneofNames[index]
         out.switchBlock("switch c.pointee.\(Names.cFieldName(oneof))_case.rawValue {") { out in
             for field in message.fields where field.oneofIndex == index {
-                var value = self.decodeValue(field.kind, "c.pointee.\(field.cName)", field: "\(message.fullName).\(field.protoName)")
+                var value = self.decodeValue(
+                    field.kind,
+                    "c.pointee.\(field.cName)",
+                    field: "\(message.fullName).\(field.protoName)"
+                )
                 switch field.kind {
                 case .message(let info): value = "(\(value)) ?? \(info.swiftName)()"
                 case .timestamp: value = "(\(value)) ?? ProtobufTimestamp()"
                 case .wrapper(let scalar, _): value = "(\(value)) ?? \(scalar.defaultValue)"
                 default: break
                 }
-                out.line("case \(field.number): self.\(message.oneofPropertyName(index)) = .\(field.swiftName)(\(value))")
+                out.line(
+                    "case \(field.number): self.\(message.oneofPropertyName(index)) = .\(field.swiftName)(\(value))"
+                )
             }
             out.line("default: self.\(message.oneofPropertyName(index)) = nil")
         }
@@ -146,7 +158,8 @@ extension SwiftEmitter {
             return "arena.message(google__protobuf__timestamp__init) { m in "
                 + "m.pointee.seconds = \(value).seconds; m.pointee.nanos = \(value).nanos }"
         case .wrapper(let scalar, let prefix):
-            return "arena.message(\(prefix)__init) { m in m.pointee.value = \(self.encodeValue(.scalar(scalar), value)) }"
+            return
+                "arena.message(\(prefix)__init) { m in m.pointee.value = \(self.encodeValue(.scalar(scalar), value)) }"
         }
     }
 
@@ -173,7 +186,9 @@ extension SwiftEmitter {
                 case .scalar(let scalar) where scalar.hasCLayout: out.line("\(c) = arena.copy(\(value))")
                 case .scalar(.string): out.line("\(c) = arena.cStrings(\(value))")
                 case .message(let info):
-                    out.line("\(c) = arena.messages(\(value), \(info.cFunctionPrefix)__init) { value, m in value.fill(m, arena: arena) }")
+                    out.line(
+                        "\(c) = arena.messages(\(value), \(info.cFunctionPrefix)__init) { value, m in value.fill(m, arena: arena) }"
+                    )
                 case .timestamp:
                     out.line("\(c) = arena.messages(\(value), google__protobuf__timestamp__init) { value, m in")
                     out.line("    m.pointee.seconds = value.seconds")

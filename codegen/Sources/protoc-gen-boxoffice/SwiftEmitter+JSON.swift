@@ -105,20 +105,28 @@ extension SwiftEmitter {
     }
 
     func emitJSONRead(_ field: Field, message: MessageInfo, into out: inout CodeWriter) {
-        let names = field.jsonName == field.protoName ? field.jsonName.literal : "\(field.jsonName.literal), \(field.protoName.literal)"
+        let names =
+            field.jsonName == field.protoName
+            ? field.jsonName.literal : "\(field.jsonName.literal), \(field.protoName.literal)"
         out.block("case \(names):", close: nil) { out in
             out.line("let at = ProtobufJSONPath(parent: base, name: \(field.jsonName.literal))")
             let target = "self.\(field.swiftName)"
             if let map = field.map {
                 out.block("\(target) = try value.map(at) { key, value, at throws(RPCError) in") { out in
-                    out.line("(\(self.jsonRead(.scalar(map.key), "ProtobufJSONValue.string(key)", "at")), \(self.jsonRead(map.value, "value", "at")))")
+                    out.line(
+                        "(\(self.jsonRead(.scalar(map.key), "ProtobufJSONValue.string(key)", "at")), \(self.jsonRead(map.value, "value", "at")))"
+                    )
                 }
             } else if field.isRepeated {
-                out.line("\(target) = try value.array(at) { value, at throws(RPCError) in \(self.jsonRead(field.kind, "value", "at")) }")
+                out.line(
+                    "\(target) = try value.array(at) { value, at throws(RPCError) in \(self.jsonRead(field.kind, "value", "at")) }"
+                )
             } else if let index = field.oneofIndex {
                 let property = "self.\(message.oneofPropertyName(index))"
                 out.line("if value.isNull { break }")
-                out.line("if \(property) != nil { throw at.oneofConflict(\(message.descriptor.oneofNames[index].literal)) }")
+                out.line(
+                    "if \(property) != nil { throw at.oneofConflict(\(message.descriptor.oneofNames[index].literal)) }"
+                )
                 out.line("\(property) = .\(field.swiftName)(\(self.jsonRead(field.kind, "value", "at")))")
             } else {
                 switch field.kind {

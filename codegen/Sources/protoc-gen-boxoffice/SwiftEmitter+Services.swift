@@ -16,7 +16,9 @@ extension SwiftEmitter {
         out.block("public protocol \(prefix)Protocol: RPCService {") { out in
             for method in methods {
                 out.doc(method.comment, fallback: "`\(method.name)`.")
-                out.line("func \(method.swiftName)(_ request: \(method.input.swiftName), context: ServerContext) async throws -> \(method.output.swiftName)")
+                out.line(
+                    "func \(method.swiftName)(_ request: \(method.input.swiftName), context: ServerContext) async throws -> \(method.output.swiftName)"
+                )
             }
         }
 
@@ -25,7 +27,9 @@ extension SwiftEmitter {
             out.line("/// Registers every method of the service.")
             out.block("public func register(into router: inout RPCRouter) {") { out in
                 for method in methods {
-                    out.line("router.register(\(prefix)Methods.\(method.swiftName)) { (request: \(method.input.swiftName), context) in")
+                    out.line(
+                        "router.register(\(prefix)Methods.\(method.swiftName)) { (request: \(method.input.swiftName), context) in"
+                    )
                     out.line("    try await self.\(method.swiftName)(request, context: context)")
                     out.line("}")
                 }
@@ -47,7 +51,9 @@ extension SwiftEmitter {
             }
             out.line()
             out.line("/// Every method, in declaration order.")
-            out.line("public static let all: [MethodDescriptor] = [\(methods.map(\.swiftName).joined(separator: ", "))]")
+            out.line(
+                "public static let all: [MethodDescriptor] = [\(methods.map(\.swiftName).joined(separator: ", "))]"
+            )
             out.line()
             out.line("/// The HTTP routes of the methods that declare `(boxoffice.http)`.")
             out.block("public static let httpBindings: [HTTPBinding] = [", close: "]") { out in
@@ -92,7 +98,9 @@ extension SwiftEmitter {
                 out.line("    _ request: \(method.input.swiftName),")
                 out.line("    options: CallOptions = CallOptions()")
                 out.block(") async throws(RPCError) -> \(method.output.swiftName) {") { out in
-                    out.line("try await self.client.unary(\(prefix)Methods.\(method.swiftName), request, options: options)")
+                    out.line(
+                        "try await self.client.unary(\(prefix)Methods.\(method.swiftName), request, options: options)"
+                    )
                 }
             }
         }
@@ -122,7 +130,9 @@ struct ResolvedMethod {
             guard ["GET", "POST", "PUT", "PATCH", "DELETE"].contains(http.verb) else {
                 throw GeneratorError("\(method.name): unknown HTTP verb \(http.verb)")
             }
-            guard http.path.hasPrefix("/") else { throw GeneratorError("\(method.name): the HTTP path must start with /") }
+            guard http.path.hasPrefix("/") else {
+                throw GeneratorError("\(method.name): the HTTP path must start with /")
+            }
             http.path = try Self.jsonPathTemplate(http.path, input: input, method: method.name)
             if !http.body.isEmpty, http.body != "*" {
                 http.body = try Self.jsonFieldPath(http.body, input: input, method: method.name)
@@ -143,7 +153,9 @@ struct ResolvedMethod {
                 throw GeneratorError("\(method): unbalanced braces in \(template)")
             }
             result += rest[..<open]
-            result += "{" + (try jsonFieldPath(String(rest[rest.index(after: open)..<close]), input: input, method: method)) + "}"
+            result +=
+                "{" + (try jsonFieldPath(String(rest[rest.index(after: open)..<close]), input: input, method: method))
+                + "}"
             rest = rest[rest.index(after: close)...]
         }
         return result + rest

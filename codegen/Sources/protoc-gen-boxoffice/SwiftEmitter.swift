@@ -75,7 +75,9 @@ struct SwiftEmitter {
             out.line("/// The value for `rawValue`; unknown numbers become ``unrecognized(_:)``.")
             out.block("public init(rawValue: Int32) {") { out in
                 out.switchBlock("switch rawValue {") { out in
-                    for value in info.cases { out.line("case \(value.number): self = .\(Names.escaped(value.swiftName))") }
+                    for value in info.cases {
+                        out.line("case \(value.number): self = .\(Names.escaped(value.swiftName))")
+                    }
                     out.line("default: self = .unrecognized(rawValue)")
                 }
             }
@@ -120,7 +122,9 @@ struct SwiftEmitter {
             for field in info.fields where field.oneofIndex == nil {
                 out.doc(self.comment(field.commentPath), fallback: "`\(field.protoName)` (\(field.number)).")
                 let initial = self.defaultValue(field)
-                out.line("public var \(field.swiftName): \(self.propertyType(field))\(initial == "nil" ? "" : " = " + initial)")
+                out.line(
+                    "public var \(field.swiftName): \(self.propertyType(field))\(initial == "nil" ? "" : " = " + initial)"
+                )
             }
             for index in info.descriptor.oneofNames.indices {
                 out.line("/// The `\(info.descriptor.oneofNames[index])` oneof: nil when none of its fields is set.")

@@ -104,15 +104,27 @@ public struct ProtobufArena {
         }
     }
 
-    /// A protobuf-c allocator drawing from this arena; its `free` does nothing.
+    /// A protobuf-c allocator drawing from this arena; its `free` does nothing. Each allocation
+    /// is preceded by its size (``allocationSize(of:)``): protobuf-c allocates a string of `n`
+    /// bytes as `n + 1`, so the conversion to Swift knows every string's real length and can
+    /// refuse an embedded NUL that the C string would otherwise silently cut off.
     public var allocator: ProtobufCAllocator {
         ProtobufCAllocator(
             alloc: { data, size in
-                ProtobufArena(state: data!.assumingMemoryBound(to: State.self)).allocateIfPossible(byteCount: size)
+                let arena = ProtobufArena(state: data!.assumingMemoryBound(to: State.self))
+                guard let block = arena.allocateIfPossible(byteCount: size + ProtobufArena.alignment) else { return nil }
+                block.storeBytes(of: size, as: Int.self)
+                return block + ProtobufArena.alignment
             },
             free: { _, _ in },
             allocator_data: UnsafeMutableRawPointer(self.state)
         )
+    }
+
+    /// The size protobuf-c asked for when it allocated `pointer` through ``allocator``.
+    @inlinable
+    public static func allocationSize(of pointer: UnsafeRawPointer) -> Int {
+        pointer.load(fromByteOffset: -Self.alignment, as: Int.self)
     }
 
     // MARK: Building C structs (for generated code)

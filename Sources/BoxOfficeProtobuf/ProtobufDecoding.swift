@@ -11,7 +11,9 @@ public import CProtobufSupport
 /// Decoding entry points for generated code: limits first, then protobuf-c's unpack into one
 /// arena, then conversion to Swift values with UTF-8 validation.
 public enum ProtobufDecoding {
-    /// Decodes untrusted `bytes` as the message of `descriptor`.
+    /// Decodes untrusted `bytes` as the message of `descriptor`. `scanNesting` is false when the
+    /// message's types cannot nest deeper than ``ProtobufLimits/nestingDepthMax`` whatever the
+    /// input (the generator knows: no type reaches itself), which spares a pass over the bytes.
     ///
     /// - Throws: `RESOURCE_EXHAUSTED` when the input is larger than
     ///   ``ProtobufLimits/messageBytesMax`` or would need more than
@@ -21,9 +23,10 @@ public enum ProtobufDecoding {
     public static func decode<C, Message>(
         _ bytes: UnsafeRawBufferPointer,
         descriptor: ProtobufCDescriptor,
+        scanNesting: Bool = true,
         _ convert: (UnsafePointer<C>) throws(RPCError) -> Message
     ) throws(RPCError) -> Message {
-        try self.check(bytes, descriptor: descriptor)
+        try self.check(bytes, descriptor: descriptor, scanNesting: scanNesting)
         return try ProtobufArena.with { arena throws(RPCError) -> Message in
             var allocator = arena.allocator
             let data = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
@@ -36,8 +39,14 @@ public enum ProtobufDecoding {
 
     /// The checks protobuf-c does not make, on the wire bytes before unpacking.
     @usableFromInline
-    static func check(_ bytes: UnsafeRawBufferPointer, descriptor: ProtobufCDescriptor) throws(RPCError) {
+    static func check(
+        _ bytes: UnsafeRawBufferPointer,
+        descriptor: ProtobufCDescriptor,
+        scanNesting: Bool
+    ) throws(RPCError) {
         guard bytes.count <= ProtobufLimits.messageBytesMax else { throw self.tooLarge(descriptor) }
+        // Each level of nesting costs at least two bytes (tag and length).
+        guard scanNesting, bytes.count / 2 > ProtobufLimits.nestingDepthMax else { return }
         let scanner = WireScanner(bytes: bytes)
         try scanner.scan(descriptor: descriptor.pointer, depth: 1)
     }
@@ -60,12 +69,15 @@ public enum ProtobufDecoding {
 
     // MARK: Conversions (for generated code)
 
-    /// A Swift string from protobuf-c's NUL-terminated copy, validated as UTF-8 (protobuf-c does
-    /// not validate); throws `INVALID_ARGUMENT` naming `field`.
+    /// A Swift string from protobuf-c's copy in the decoding arena, validated as UTF-8 (protobuf-c
+    /// does not validate) and free of NUL; throws `INVALID_ARGUMENT` naming `field`.
     public static func string(_ pointer: UnsafePointer<CChar>?, field: StaticString) throws(RPCError) -> String {
-        guard let pointer else { return "" }
-        let count = strlen(pointer)
-        if count == 0 { return "" }
+        // Absent strings point to protobuf-c's static empty string; present ones to the arena.
+        guard let pointer, pointer.pointee != 0 else { return "" }
+        let count = ProtobufArena.allocationSize(of: pointer) - 1
+        guard memchr(pointer, 0, count) == nil else {
+            throw RPCError.invalidArgument(field: "\(field)", reason: "string holds a NUL character")
+        }
         let utf8 = UnsafeBufferPointer(
             start: UnsafeRawPointer(pointer).assumingMemoryBound(to: UInt8.self),
             count: count

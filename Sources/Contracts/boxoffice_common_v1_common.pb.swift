@@ -79,7 +79,7 @@ extension Common_V1_Money {
     /// Decodes untrusted protobuf bytes; throws `INVALID_ARGUMENT` for malformed input, invalid UTF-8
     /// or nesting past ``ProtobufLimits/nestingDepthMax``, `RESOURCE_EXHAUSTED` past the size limits.
     public init(rpcBytes bytes: UnsafeRawBufferPointer) throws(RPCError) {
-        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor) {
+        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor, scanNesting: false) {
             (message: UnsafePointer<Boxoffice__Common__V1__Money>) throws(RPCError) in try Self(cMessage: message)
         }
     }
@@ -144,7 +144,7 @@ extension Common_V1_PageRequest {
     /// Decodes untrusted protobuf bytes; throws `INVALID_ARGUMENT` for malformed input, invalid UTF-8
     /// or nesting past ``ProtobufLimits/nestingDepthMax``, `RESOURCE_EXHAUSTED` past the size limits.
     public init(rpcBytes bytes: UnsafeRawBufferPointer) throws(RPCError) {
-        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor) {
+        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor, scanNesting: false) {
             (message: UnsafePointer<Boxoffice__Common__V1__PageRequest>) throws(RPCError) in try Self(cMessage: message)
         }
     }
@@ -209,7 +209,7 @@ extension Common_V1_PageInfo {
     /// Decodes untrusted protobuf bytes; throws `INVALID_ARGUMENT` for malformed input, invalid UTF-8
     /// or nesting past ``ProtobufLimits/nestingDepthMax``, `RESOURCE_EXHAUSTED` past the size limits.
     public init(rpcBytes bytes: UnsafeRawBufferPointer) throws(RPCError) {
-        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor) {
+        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor, scanNesting: false) {
             (message: UnsafePointer<Boxoffice__Common__V1__PageInfo>) throws(RPCError) in try Self(cMessage: message)
         }
     }
@@ -265,7 +265,7 @@ extension Common_V1_FieldViolation {
     /// Decodes untrusted protobuf bytes; throws `INVALID_ARGUMENT` for malformed input, invalid UTF-8
     /// or nesting past ``ProtobufLimits/nestingDepthMax``, `RESOURCE_EXHAUSTED` past the size limits.
     public init(rpcBytes bytes: UnsafeRawBufferPointer) throws(RPCError) {
-        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor) {
+        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor, scanNesting: false) {
             (message: UnsafePointer<Boxoffice__Common__V1__FieldViolation>) throws(RPCError) in try Self(cMessage: message)
         }
     }
@@ -330,7 +330,7 @@ extension Common_V1_ErrorDetails {
     /// Decodes untrusted protobuf bytes; throws `INVALID_ARGUMENT` for malformed input, invalid UTF-8
     /// or nesting past ``ProtobufLimits/nestingDepthMax``, `RESOURCE_EXHAUSTED` past the size limits.
     public init(rpcBytes bytes: UnsafeRawBufferPointer) throws(RPCError) {
-        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor) {
+        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor, scanNesting: false) {
             (message: UnsafePointer<Boxoffice__Common__V1__ErrorDetails>) throws(RPCError) in try Self(cMessage: message)
         }
     }

@@ -554,7 +554,7 @@ extension Codegentest_V1_Scalars {
     /// Decodes untrusted protobuf bytes; throws `INVALID_ARGUMENT` for malformed input, invalid UTF-8
     /// or nesting past ``ProtobufLimits/nestingDepthMax``, `RESOURCE_EXHAUSTED` past the size limits.
     public init(rpcBytes bytes: UnsafeRawBufferPointer) throws(RPCError) {
-        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor) {
+        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor, scanNesting: false) {
             (message: UnsafePointer<Boxoffice__Codegentest__V1__Scalars>) throws(RPCError) in try Self(cMessage: message)
         }
     }
@@ -975,7 +975,7 @@ extension Codegentest_V1_Composite {
     /// Decodes untrusted protobuf bytes; throws `INVALID_ARGUMENT` for malformed input, invalid UTF-8
     /// or nesting past ``ProtobufLimits/nestingDepthMax``, `RESOURCE_EXHAUSTED` past the size limits.
     public init(rpcBytes bytes: UnsafeRawBufferPointer) throws(RPCError) {
-        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor) {
+        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor, scanNesting: false) {
             (message: UnsafePointer<Boxoffice__Codegentest__V1__Composite>) throws(RPCError) in try Self(cMessage: message)
         }
     }
@@ -1421,7 +1421,7 @@ extension Codegentest_V1_Composite.Item {
     /// Decodes untrusted protobuf bytes; throws `INVALID_ARGUMENT` for malformed input, invalid UTF-8
     /// or nesting past ``ProtobufLimits/nestingDepthMax``, `RESOURCE_EXHAUSTED` past the size limits.
     public init(rpcBytes bytes: UnsafeRawBufferPointer) throws(RPCError) {
-        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor) {
+        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor, scanNesting: false) {
             (message: UnsafePointer<Boxoffice__Codegentest__V1__Composite__Item>) throws(RPCError) in try Self(cMessage: message)
         }
     }
@@ -1495,7 +1495,7 @@ extension Codegentest_V1_Node {
     /// Decodes untrusted protobuf bytes; throws `INVALID_ARGUMENT` for malformed input, invalid UTF-8
     /// or nesting past ``ProtobufLimits/nestingDepthMax``, `RESOURCE_EXHAUSTED` past the size limits.
     public init(rpcBytes bytes: UnsafeRawBufferPointer) throws(RPCError) {
-        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor) {
+        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor, scanNesting: true) {
             (message: UnsafePointer<Boxoffice__Codegentest__V1__Node>) throws(RPCError) in try Self(cMessage: message)
         }
     }
@@ -1567,7 +1567,7 @@ extension Codegentest_V1_Money {
     /// Decodes untrusted protobuf bytes; throws `INVALID_ARGUMENT` for malformed input, invalid UTF-8
     /// or nesting past ``ProtobufLimits/nestingDepthMax``, `RESOURCE_EXHAUSTED` past the size limits.
     public init(rpcBytes bytes: UnsafeRawBufferPointer) throws(RPCError) {
-        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor) {
+        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor, scanNesting: false) {
             (message: UnsafePointer<Boxoffice__Codegentest__V1__Money>) throws(RPCError) in try Self(cMessage: message)
         }
     }
@@ -1632,7 +1632,7 @@ extension Codegentest_V1_Invoice {
     /// Decodes untrusted protobuf bytes; throws `INVALID_ARGUMENT` for malformed input, invalid UTF-8
     /// or nesting past ``ProtobufLimits/nestingDepthMax``, `RESOURCE_EXHAUSTED` past the size limits.
     public init(rpcBytes bytes: UnsafeRawBufferPointer) throws(RPCError) {
-        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor) {
+        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor, scanNesting: false) {
             (message: UnsafePointer<Boxoffice__Codegentest__V1__Invoice>) throws(RPCError) in try Self(cMessage: message)
         }
     }
@@ -1794,7 +1794,7 @@ extension Codegentest_V1_Invoice.Line {
     /// Decodes untrusted protobuf bytes; throws `INVALID_ARGUMENT` for malformed input, invalid UTF-8
     /// or nesting past ``ProtobufLimits/nestingDepthMax``, `RESOURCE_EXHAUSTED` past the size limits.
     public init(rpcBytes bytes: UnsafeRawBufferPointer) throws(RPCError) {
-        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor) {
+        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor, scanNesting: false) {
             (message: UnsafePointer<Boxoffice__Codegentest__V1__Invoice__Line>) throws(RPCError) in try Self(cMessage: message)
         }
     }
@@ -1895,7 +1895,7 @@ extension Codegentest_V1_Invoice.Address {
     /// Decodes untrusted protobuf bytes; throws `INVALID_ARGUMENT` for malformed input, invalid UTF-8
     /// or nesting past ``ProtobufLimits/nestingDepthMax``, `RESOURCE_EXHAUSTED` past the size limits.
     public init(rpcBytes bytes: UnsafeRawBufferPointer) throws(RPCError) {
-        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor) {
+        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor, scanNesting: false) {
             (message: UnsafePointer<Boxoffice__Codegentest__V1__Invoice__Address>) throws(RPCError) in try Self(cMessage: message)
         }
     }
@@ -1996,7 +1996,7 @@ extension Codegentest_V1_GetInvoiceRequest {
     /// Decodes untrusted protobuf bytes; throws `INVALID_ARGUMENT` for malformed input, invalid UTF-8
     /// or nesting past ``ProtobufLimits/nestingDepthMax``, `RESOURCE_EXHAUSTED` past the size limits.
     public init(rpcBytes bytes: UnsafeRawBufferPointer) throws(RPCError) {
-        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor) {
+        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor, scanNesting: false) {
             (message: UnsafePointer<Boxoffice__Codegentest__V1__GetInvoiceRequest>) throws(RPCError) in try Self(cMessage: message)
         }
     }
@@ -2061,7 +2061,7 @@ extension Codegentest_V1_CreateInvoiceRequest {
     /// Decodes untrusted protobuf bytes; throws `INVALID_ARGUMENT` for malformed input, invalid UTF-8
     /// or nesting past ``ProtobufLimits/nestingDepthMax``, `RESOURCE_EXHAUSTED` past the size limits.
     public init(rpcBytes bytes: UnsafeRawBufferPointer) throws(RPCError) {
-        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor) {
+        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor, scanNesting: false) {
             (message: UnsafePointer<Boxoffice__Codegentest__V1__CreateInvoiceRequest>) throws(RPCError) in try Self(cMessage: message)
         }
     }
@@ -2126,7 +2126,7 @@ extension Codegentest_V1_ListInvoicesRequest {
     /// Decodes untrusted protobuf bytes; throws `INVALID_ARGUMENT` for malformed input, invalid UTF-8
     /// or nesting past ``ProtobufLimits/nestingDepthMax``, `RESOURCE_EXHAUSTED` past the size limits.
     public init(rpcBytes bytes: UnsafeRawBufferPointer) throws(RPCError) {
-        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor) {
+        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor, scanNesting: false) {
             (message: UnsafePointer<Boxoffice__Codegentest__V1__ListInvoicesRequest>) throws(RPCError) in try Self(cMessage: message)
         }
     }
@@ -2200,7 +2200,7 @@ extension Codegentest_V1_ListInvoicesResponse {
     /// Decodes untrusted protobuf bytes; throws `INVALID_ARGUMENT` for malformed input, invalid UTF-8
     /// or nesting past ``ProtobufLimits/nestingDepthMax``, `RESOURCE_EXHAUSTED` past the size limits.
     public init(rpcBytes bytes: UnsafeRawBufferPointer) throws(RPCError) {
-        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor) {
+        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor, scanNesting: false) {
             (message: UnsafePointer<Boxoffice__Codegentest__V1__ListInvoicesResponse>) throws(RPCError) in try Self(cMessage: message)
         }
     }
@@ -2272,7 +2272,7 @@ extension Codegentest_V1_PingRequest {
     /// Decodes untrusted protobuf bytes; throws `INVALID_ARGUMENT` for malformed input, invalid UTF-8
     /// or nesting past ``ProtobufLimits/nestingDepthMax``, `RESOURCE_EXHAUSTED` past the size limits.
     public init(rpcBytes bytes: UnsafeRawBufferPointer) throws(RPCError) {
-        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor) {
+        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor, scanNesting: false) {
             (message: UnsafePointer<Boxoffice__Codegentest__V1__PingRequest>) throws(RPCError) in try Self(cMessage: message)
         }
     }
@@ -2328,7 +2328,7 @@ extension Codegentest_V1_PingResponse {
     /// Decodes untrusted protobuf bytes; throws `INVALID_ARGUMENT` for malformed input, invalid UTF-8
     /// or nesting past ``ProtobufLimits/nestingDepthMax``, `RESOURCE_EXHAUSTED` past the size limits.
     public init(rpcBytes bytes: UnsafeRawBufferPointer) throws(RPCError) {
-        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor) {
+        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor, scanNesting: false) {
             (message: UnsafePointer<Boxoffice__Codegentest__V1__PingResponse>) throws(RPCError) in try Self(cMessage: message)
         }
     }

@@ -8,9 +8,8 @@ import CProtobufC
 #endif
 
 /// Walks the wire format with the message's descriptor before protobuf-c unpacks it, to refuse
-/// what protobuf-c would not: nesting deeper than ``ProtobufLimits/nestingDepthMax`` (its unpack
-/// recurses without bound) and strings holding NUL (it keeps strings NUL-terminated, so they
-/// would come out silently truncated).
+/// nesting deeper than ``ProtobufLimits/nestingDepthMax``: protobuf-c's unpack recurses without
+/// bound.
 struct WireScanner {
     let bytes: UnsafeRawBufferPointer
 
@@ -49,11 +48,6 @@ struct WireScanner {
                     }
                     let nested = field.pointee.descriptor.assumingMemoryBound(to: ProtobufCMessageDescriptor.self)
                     try self.scan(from: fieldStart, to: index, descriptor: nested, depth: depth + 1)
-                } else if field.pointee.type == PROTOBUF_C_TYPE_STRING, length > 0,
-                    memchr(self.bytes.baseAddress! + fieldStart, 0, Int(length)) != nil
-                {
-                    let name = "\(String(cString: descriptor.pointee.name)).\(String(cString: field.pointee.name))"
-                    throw RPCError.invalidArgument(field: name, reason: "string holds a NUL character")
                 }
             default:
                 // Groups (wire types 3 and 4) do not exist in proto3.

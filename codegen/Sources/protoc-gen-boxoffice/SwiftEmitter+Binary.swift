@@ -14,7 +14,10 @@ extension SwiftEmitter {
                 "/// or nesting past ``ProtobufLimits/nestingDepthMax``, `RESOURCE_EXHAUSTED` past the size limits."
             )
             out.block("public init(rpcBytes bytes: UnsafeRawBufferPointer) throws(RPCError) {") { out in
-                out.block("self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor) {") { out in
+                // Types that cannot reach themselves cannot nest past the limit: no pre-scan.
+                let bounded = (Self.nestingDepth(info, visiting: []) ?? Int.max) <= Self.nestingDepthMax
+                let decode = "ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor, scanNesting: \(!bounded))"
+                out.block("self = try \(decode) {") { out in
                     out.line("(message: UnsafePointer<\(cType)>) throws(RPCError) in try Self(cMessage: message)")
                 }
             }
@@ -51,6 +54,34 @@ extension SwiftEmitter {
         for nested in info.nestedMessages {
             try self.emitCodecs(nested, into: &out)
         }
+    }
+
+    /// `ProtobufLimits.nestingDepthMax` in BoxOfficeProtobuf.
+    static let nestingDepthMax = 64
+
+    /// The deepest nesting the types of `info` allow (a message alone is 1); nil when a type can
+    /// contain itself (or is not resolved), so that only the input bounds it.
+    static func nestingDepth(_ info: MessageInfo, visiting: Set<String>) -> Int? {
+        if visiting.contains(info.fullName) { return nil }
+        if info.fields.isEmpty && !info.descriptor.fields.isEmpty { return nil }
+        var deepest = 1
+        for field in info.fields {
+            var kinds = [field.kind]
+            if let map = field.map { kinds = [map.value] }
+            let entryLevel = field.map == nil ? 0 : 1
+            for kind in kinds {
+                switch kind {
+                case .message(let next):
+                    guard let depth = Self.nestingDepth(next, visiting: visiting.union([info.fullName])) else { return nil }
+                    deepest = max(deepest, 1 + entryLevel + depth)
+                case .timestamp, .wrapper:
+                    deepest = max(deepest, 2 + entryLevel)
+                case .scalar, .enumeration:
+                    deepest = max(deepest, 1 + entryLevel)
+                }
+            }
+        }
+        return deepest
     }
 
     // MARK: Decoding (C → Swift)

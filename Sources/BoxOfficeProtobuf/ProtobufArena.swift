@@ -58,7 +58,7 @@ public struct ProtobufArena {
     public var limitExceeded: Bool { self.state.pointee.limitExceeded }
 
     /// `byteCount` bytes aligned to 16; nil past ``ProtobufLimits/decodeArenaBytesMax``.
-    @inlinable
+    @inlinable @inline(__always)
     public func allocateIfPossible(byteCount: Int) -> UnsafeMutableRawPointer? {
         let rounded = (byteCount + Self.alignment - 1) & ~(Self.alignment - 1)
         let cursor = self.state.pointee.cursor
@@ -71,7 +71,7 @@ public struct ProtobufArena {
 
     /// `byteCount` bytes aligned to 16. Encoding builds structs from values already in memory, so
     /// the limit cannot be reached there; passing it is a programmer error.
-    @inlinable
+    @inlinable @inline(__always)
     public func allocate(byteCount: Int) -> UnsafeMutableRawPointer {
         guard let pointer = self.allocateIfPossible(byteCount: byteCount) else {
             preconditionFailure("protobuf arena limit exceeded while encoding")
@@ -112,7 +112,9 @@ public struct ProtobufArena {
         ProtobufCAllocator(
             alloc: { data, size in
                 let arena = ProtobufArena(state: data!.assumingMemoryBound(to: State.self))
-                guard let block = arena.allocateIfPossible(byteCount: size + ProtobufArena.alignment) else { return nil }
+                guard let block = arena.allocateIfPossible(byteCount: size + ProtobufArena.alignment) else {
+                    return nil
+                }
                 block.storeBytes(of: size, as: Int.self)
                 return block + ProtobufArena.alignment
             },
@@ -130,7 +132,7 @@ public struct ProtobufArena {
     // MARK: Building C structs (for generated code)
 
     /// A NUL-terminated copy of `string`.
-    @inlinable
+    @inlinable @inline(__always)
     public func cString(_ string: String) -> UnsafeMutablePointer<CChar> {
         var string = string
         return string.withUTF8 { utf8 in

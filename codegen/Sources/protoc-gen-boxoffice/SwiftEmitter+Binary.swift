@@ -72,7 +72,9 @@ extension SwiftEmitter {
             for kind in kinds {
                 switch kind {
                 case .message(let next):
-                    guard let depth = Self.nestingDepth(next, visiting: visiting.union([info.fullName])) else { return nil }
+                    guard let depth = Self.nestingDepth(next, visiting: visiting.union([info.fullName])) else {
+                        return nil
+                    }
                     deepest = max(deepest, 1 + entryLevel + depth)
                 case .timestamp, .wrapper:
                     deepest = max(deepest, 2 + entryLevel)

@@ -36,6 +36,9 @@ let package = Package(
         .library(name: "BoxOfficeRPC", targets: ["BoxOfficeRPC"]),
         .library(name: "BoxOfficeRPCNIO", targets: ["BoxOfficeRPCNIO"]),
         .library(name: "BoxOfficeRPCInProcess", targets: ["BoxOfficeRPCInProcess"]),
+        .library(name: "BoxOfficeProtobuf", targets: ["BoxOfficeProtobuf"]),
+        .library(name: "Contracts", targets: ["Contracts"]),
+        .library(name: "TestContracts", targets: ["TestContracts"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -105,6 +108,31 @@ let package = Package(
         // Runs a router's handlers in the calling process, for unit tests of services.
         .target(name: "BoxOfficeRPCInProcess", dependencies: ["BoxOfficeRPC"], swiftSettings: swiftSettings),
 
+        // Generated code (codegen/generate; codegen/check fails when it is stale). protoc-c writes
+        // the C targets, protoc-gen-boxoffice the Swift ones. CProtobufSupport holds the C code of
+        // the well-known types and of our options, shared by every contract module.
+        .target(name: "CProtobufSupport", dependencies: ["CProtobufC"]),
+        .target(name: "CContracts", dependencies: ["CProtobufSupport", "CProtobufC"]),
+        .target(name: "CTestContracts", dependencies: ["CProtobufSupport", "CProtobufC"]),
+        // Runtime of generated messages over protobuf-c: arena, limits, proto3 JSON.
+        .target(
+            name: "BoxOfficeProtobuf",
+            dependencies: ["CProtobufC", "CProtobufSupport", "BoxOfficeRPC"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Contracts",
+            dependencies: ["CContracts", "CProtobufSupport", "CProtobufC", "BoxOfficeProtobuf", "BoxOfficeRPC"],
+            swiftSettings: swiftSettings
+        ),
+        // The generator's feature-complete test contract (Tests/CodegenTests/Proto), a library so
+        // that the Benchmarks package can use it too.
+        .target(
+            name: "TestContracts",
+            dependencies: ["CTestContracts", "CProtobufSupport", "CProtobufC", "BoxOfficeProtobuf", "BoxOfficeRPC"],
+            swiftSettings: swiftSettings
+        ),
+
         // Process plumbing: configuration, logging, metrics.
         .target(
             name: "BoxOfficeRuntime",
@@ -168,6 +196,12 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 log, serviceLifecycle,
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CodegenTests",
+            dependencies: ["TestContracts", "BoxOfficeProtobuf", "BoxOfficeRPC", "TestSupport"],
+            exclude: ["Proto", "Interop"],
             swiftSettings: swiftSettings
         ),
         // Helpers for tests against the local stack: environment, unique names, child processes.

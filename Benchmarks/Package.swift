@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         .target(name: "BenchmarkSupport", swiftSettings: swiftSettings),
@@ -66,6 +67,19 @@ let package = Package(
                 .product(name: "BoxOfficeRPCNIO", package: root),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Encode + decode of a ten-line invoice: our generated code over protobuf-c vs
+        // swift-protobuf's generated code for the same .proto (SwiftProtobufTest.pb.swift, made by
+        // protoc-gen-swift 1.39 from Tests/CodegenTests/Proto/test.proto and committed).
+        .executableTarget(
+            name: "codec",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "TestContracts", package: root),
+                .product(name: "BoxOfficeProtobuf", package: root),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,0 +1,59 @@
+public import BoxOfficeRPC
+
+/// The JSON ↔ protobuf conversions of generated HTTP bindings, used by the gateway.
+public enum ProtobufHTTPCodec {
+    /// Builds the request from the JSON body and the path and query parameters, and encodes it.
+    ///
+    /// `bodyField` is `*` (the body is the whole request), a field's JSON name (the body is that
+    /// field), or empty (no body). Parameters are named by JSON or proto field names, dots for
+    /// nested fields; they win over the body.
+    public static func decodeRequest<Request: ProtobufMessage>(
+        _ type: Request.Type,
+        body: [UInt8],
+        bodyField: String,
+        parameters: [String: String]
+    ) throws(RPCError) -> [UInt8] {
+        var root: ProtobufJSONValue = .object([])
+        let hasBody = body.contains { ![0x20, 0x09, 0x0a, 0x0d].contains($0) }
+        if hasBody, !bodyField.isEmpty {
+            let parsed = try ProtobufJSONValue.parse(body)
+            if bodyField == "*" {
+                guard case .object = parsed else { throw ProtobufJSONPath().invalid("expected an object") }
+                root = parsed
+            } else {
+                Self.set(&root, path: bodyField.split(separator: ".").map(String.init)[...], to: parsed)
+            }
+        }
+        for (name, value) in parameters.sorted(by: { $0.key < $1.key }) {
+            Self.set(&root, path: name.split(separator: ".").map(String.init)[...], to: .string(value))
+        }
+        return try Request(json: root, path: ProtobufJSONPath()).serializedBytes()
+    }
+
+    /// Decodes a response and renders it as proto3 JSON.
+    public static func encodeResponse<Response: ProtobufMessage>(
+        _ type: Response.Type,
+        _ bytes: UnsafeRawBufferPointer
+    ) throws(RPCError) -> [UInt8] {
+        try Response(rpcBytes: bytes).jsonBytes()
+    }
+
+    private static func set(_ value: inout ProtobufJSONValue, path: ArraySlice<String>, to newValue: ProtobufJSONValue)
+    {
+        guard let first = path.first else {
+            value = newValue
+            return
+        }
+        var members: [ProtobufJSONValue.Member] = []
+        if case .object(let existing) = value { members = existing }
+        let rest = path.dropFirst()
+        if let index = members.firstIndex(where: { $0.key == first }) {
+            Self.set(&members[index].value, path: rest, to: newValue)
+        } else {
+            var child: ProtobufJSONValue = .object([])
+            Self.set(&child, path: rest, to: newValue)
+            members.append(.init(key: first, value: child))
+        }
+        value = .object(members)
+    }
+}

@@ -1,0 +1,178 @@
+import BoxOfficeProtobuf
+import BoxOfficeRPC
+import TestContracts
+import Testing
+
+/// Untrusted bytes into generated decoders: limits protobuf-c lacks, UTF-8, and no crash on
+/// random or mutated input.
+@Suite("Decoding untrusted bytes is safe")
+struct DecodeSafetyTests {
+    static func varint(_ value: Int) -> [UInt8] {
+        var value = UInt64(value)
+        var bytes: [UInt8] = []
+        while value >= 0x80 {
+            bytes.append(UInt8(value & 0x7f) | 0x80)
+            value >>= 7
+        }
+        bytes.append(UInt8(value))
+        return bytes
+    }
+
+    /// A field of wire type 2.
+    static func field(_ number: Int, _ payload: [UInt8]) -> [UInt8] {
+        Self.varint(number << 3 | 2) + Self.varint(payload.count) + payload
+    }
+
+    /// The error `body` throws; nil when it succeeds.
+    static func code(_ body: () throws -> Void) -> RPCError? {
+        do {
+            try body()
+            return nil
+        } catch let error as RPCError {
+            return error
+        } catch {
+            Issue.record("not an RPCError: \(error)")
+            return nil
+        }
+    }
+
+    @Test("input over the size limit is refused before decoding")
+    func oversize() {
+        let bytes = [UInt8](repeating: 0, count: ProtobufLimits.messageBytesMax + 1)
+        let error = Self.code { _ = try Codegentest_V1_Scalars(rpcBytes: bytes) }
+        #expect(error?.code == .resourceExhausted)
+    }
+
+    @Test("nesting one level past the limit is refused; at the limit it decodes")
+    func nestingLimit() throws {
+        let atLimit = try Fixtures.node(depth: ProtobufLimits.nestingDepthMax).serializedBytes()
+        #expect(try Codegentest_V1_Node(rpcBytes: atLimit) == Fixtures.node(depth: ProtobufLimits.nestingDepthMax))
+        let past = try Fixtures.node(depth: ProtobufLimits.nestingDepthMax + 1).serializedBytes()
+        #expect(Self.code { _ = try Codegentest_V1_Node(rpcBytes: past) }?.code == .invalidArgument)
+    }
+
+    @Test("100,000 levels of nesting are refused without recursing into them")
+    func deepNesting() {
+        // Built inside out: each level is field 2 (children) wrapping the level below.
+        // lengths[k] is the size of the node k levels above the innermost one.
+        var lengths = [0]
+        for _ in 0..<100_000 { lengths.append(1 + Self.varint(lengths.last!).count + lengths.last!) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(lengths.last!)
+        for length in lengths.dropLast().reversed() {
+            bytes.append(0x12)
+            bytes.append(contentsOf: Self.varint(length))
+        }
+        #expect(bytes.count == lengths.last!)
+        let error = Self.code { _ = try Codegentest_V1_Node(rpcBytes: bytes) }
+        #expect(error?.code == .invalidArgument)
+    }
+
+    @Test(
+        "invalid UTF-8 in a string field is INVALID_ARGUMENT naming the field",
+        arguments: [
+            [0xc3, 0x28], [0xed, 0xa0, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80], [0xc0, 0xaf], [0x61, 0xff],
+        ] as [[UInt8]]
+    )
+    func invalidUTF8(string: [UInt8]) {
+        let bytes = Self.field(14, string)
+        let error = Self.code { _ = try Codegentest_V1_Scalars(rpcBytes: bytes) }
+        #expect(error?.code == .invalidArgument)
+        #expect(error?.details.first?.field == "boxoffice.codegentest.v1.Scalars.string_value")
+        // The same bytes in a bytes field are fine.
+        #expect(throws: Never.self) { try Codegentest_V1_Scalars(rpcBytes: Self.field(15, string)) }
+    }
+
+    @Test("a NUL in a string is refused rather than truncated (protobuf-c keeps C strings)")
+    func nulInString() {
+        let string = Self.field(14, [0x61, 0x00, 0x62])
+        #expect(Self.code { _ = try Codegentest_V1_Scalars(rpcBytes: string) }?.code == .invalidArgument)
+        let nested = Self.field(25, string)
+        #expect(Self.code { _ = try Codegentest_V1_Composite(rpcBytes: nested) }?.code == .invalidArgument)
+    }
+
+    @Test("input that would need more memory than the decode limit is RESOURCE_EXHAUSTED")
+    func memoryBound() {
+        // Two wire bytes per empty child, a whole C struct and a pointer per child in memory.
+        let children = (ProtobufLimits.messageBytesMax - 16) / 2
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(children * 2)
+        for _ in 0..<children { bytes.append(contentsOf: [0x12, 0x00]) }
+        let error = Self.code { _ = try Codegentest_V1_Node(rpcBytes: bytes) }
+        #expect(error?.code == .resourceExhausted)
+    }
+
+    /// Every generated decoder of the test contract.
+    static var decoders: [(String, ([UInt8]) throws -> Void)] {
+        [
+            ("Scalars", { _ = try Codegentest_V1_Scalars(rpcBytes: $0) }),
+            ("Composite", { _ = try Codegentest_V1_Composite(rpcBytes: $0) }),
+            ("Composite.Item", { _ = try Codegentest_V1_Composite.Item(rpcBytes: $0) }),
+            ("Node", { _ = try Codegentest_V1_Node(rpcBytes: $0) }),
+            ("Money", { _ = try Codegentest_V1_Money(rpcBytes: $0) }),
+            ("Invoice", { _ = try Codegentest_V1_Invoice(rpcBytes: $0) }),
+            ("Invoice.Line", { _ = try Codegentest_V1_Invoice.Line(rpcBytes: $0) }),
+            ("Invoice.Address", { _ = try Codegentest_V1_Invoice.Address(rpcBytes: $0) }),
+            ("GetInvoiceRequest", { _ = try Codegentest_V1_GetInvoiceRequest(rpcBytes: $0) }),
+            ("CreateInvoiceRequest", { _ = try Codegentest_V1_CreateInvoiceRequest(rpcBytes: $0) }),
+            ("ListInvoicesRequest", { _ = try Codegentest_V1_ListInvoicesRequest(rpcBytes: $0) }),
+            ("ListInvoicesResponse", { _ = try Codegentest_V1_ListInvoicesResponse(rpcBytes: $0) }),
+            ("PingRequest", { _ = try Codegentest_V1_PingRequest(rpcBytes: $0) }),
+            ("PingResponse", { _ = try Codegentest_V1_PingResponse(rpcBytes: $0) }),
+        ]
+    }
+
+    static let fuzzIterations = 5_000
+    static let fuzzSeed: UInt64 = 0x5eed_c0de_2026
+
+    @Test("random and mutated bytes into every decoder: errors are INVALID_ARGUMENT, never a crash")
+    func fuzz() throws {
+        var random = SplitMix64(seed: Self.fuzzSeed)
+        let valid = try [
+            Fixtures.scalars.serializedBytes(),
+            Fixtures.composite(choice: .choiceItem(Fixtures.item)).serializedBytes(),
+            Fixtures.invoice.serializedBytes(), Fixtures.node(depth: 8).serializedBytes(),
+        ]
+        for iteration in 0..<Self.fuzzIterations {
+            var bytes: [UInt8]
+            if iteration % 2 == 0 {
+                bytes = (0..<Int(random.next() % 300)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+            } else {
+                bytes = valid[Int(random.next() % UInt64(valid.count))]
+                for _ in 0..<(1 + Int(random.next() % 8)) {
+                    guard !bytes.isEmpty else { break }
+                    let position = Int(random.next() % UInt64(bytes.count))
+                    switch random.next() % 4 {
+                    case 0: bytes[position] = UInt8(truncatingIfNeeded: random.next())
+                    case 1: bytes[position] ^= 1 << UInt8(random.next() % 8)
+                    case 2: bytes.removeSubrange(position...)
+                    default: bytes.insert(UInt8(truncatingIfNeeded: random.next()), at: position)
+                    }
+                }
+            }
+            for (name, decode) in Self.decoders {
+                if let error = Self.code({ try decode(bytes) }) {
+                    #expect(
+                        error.code == .invalidArgument,
+                        "seed \(Self.fuzzSeed), iteration \(iteration), \(name): \(error)"
+                    )
+                }
+            }
+        }
+    }
+}
+
+/// A small seeded generator, so that a failing fuzz run can be replayed.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+
+    init(seed: UInt64) { self.state = seed }
+
+    mutating func next() -> UInt64 {
+        self.state &+= 0x9e37_79b9_7f4a_7c15
+        var z = self.state
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+}

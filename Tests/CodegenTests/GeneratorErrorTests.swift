@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+
+/// What the generator refuses, with a message naming the problem (protoc prints it and fails).
+@Suite("The generator refuses what it cannot generate")
+struct GeneratorErrorTests {
+    static func generate(_ proto: String) throws -> String {
+        _ = try Tools.run(["swift", "build", "-c", "release", "--package-path", "\(Tools.root)/codegen"])
+        let folder = NSTemporaryDirectory() + "codegen-error-\(UInt64.random(in: 0...UInt64.max))"
+        try FileManager.default.createDirectory(atPath: folder + "/out", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try proto.write(toFile: folder + "/bad.proto", atomically: true, encoding: .utf8)
+        do {
+            _ = try Tools.run(
+                [
+                    "protoc", "-I", folder, "-I", "\(Tools.root)/proto", "-I", "/usr/include",
+                    "--plugin=protoc-gen-boxoffice=\(Tools.root)/codegen/.build/release/protoc-gen-boxoffice",
+                    "--boxoffice_out=\(folder)/out", "bad.proto",
+                ]
+            )
+            return ""
+        } catch let failure as Tools.Failure {
+            return failure.description
+        }
+    }
+
+    @Test(
+        "proto3 optional, self-containing messages and bad HTTP bindings are refused",
+        arguments: [
+            (
+                "message A { optional string b = 1; }",
+                "proto3 `optional` is not supported"
+            ),
+            (
+                "message A { B b = 1; } message B { A a = 1; }",
+                "cannot contain itself"
+            ),
+            (
+                #"""
+                import "boxoffice/options.proto";
+                message A { string id = 1; }
+                service S { rpc M(A) returns (A) { option (boxoffice.http) = { verb: "GET" path: "/a/{nope}" access: "user" }; } }
+                """#,
+                "does not name a singular field"
+            ),
+            (
+                #"""
+                import "boxoffice/options.proto";
+                message A { string id = 1; }
+                service S { rpc M(A) returns (A) { option (boxoffice.http) = { verb: "GET" path: "/a" access: "everyone" }; } }
+                """#,
+                "access must be public, user or admin"
+            ),
+        ]
+    )
+    func refused(body: String, message: String) throws {
+        let output = try Self.generate("syntax = \"proto3\";\npackage boxoffice.bad.v1;\n" + body)
+        #expect(output.contains(message), "protoc said: \(output)")
+    }
+}

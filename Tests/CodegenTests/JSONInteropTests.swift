@@ -1,0 +1,54 @@
+import BoxOfficeProtobuf
+import BoxOfficeRPC
+import Foundation
+import TestContracts
+import Testing
+
+/// Our proto3 JSON against the reference implementation, PyPI's `protobuf` (json_format), both
+/// directions: python reads our JSON into the message our bytes encode and writes the same JSON
+/// we write, and we read python's JSON back into the original value.
+@Suite("Proto3 JSON matches python protobuf's json_format")
+struct JSONInteropTests {
+    /// A descriptor set of the test contract, made once per run with protoc.
+    static let descriptorSet: String = {
+        let path = NSTemporaryDirectory() + "codegen-test-\(UInt64.random(in: 0...UInt64.max)).pb"
+        _ = try? Tools.run(
+            ["protoc"] + Tools.protoIncludes + ["--include_imports", "--descriptor_set_out=\(path)", "test.proto"]
+        )
+        return path
+    }()
+
+    /// Installs the `protobuf` package from PyPI when python cannot import it.
+    static func ensurePythonProtobuf() throws {
+        if (try? Tools.run(["python3", "-c", "import google.protobuf"])) != nil { return }
+        _ = try Tools.run(["python3", "-m", "pip", "install", "--quiet", "protobuf"])
+    }
+
+    static let cases: [(String, any ProtobufMessage)] =
+        [("Scalars", Fixtures.scalars), ("Invoice", Fixtures.invoice), ("Node", Fixtures.node(depth: 5))]
+        + Fixtures.composites.map { ("Composite", $0) }
+
+    @Test("python reads our JSON and writes the same JSON; we read python's JSON", arguments: 0..<cases.count)
+    func matchesReference(index: Int) throws {
+        try Self.ensurePythonProtobuf()
+        let (typeName, message) = Self.cases[index]
+        let request = try JSONSerialization.data(withJSONObject: [
+            "binary": Data(try message.serializedBytes()).base64EncodedString(),
+            "json": message.jsonString(),
+        ])
+        let output = try Tools.run(
+            [
+                "python3", "\(Tools.root)/Tests/CodegenTests/Interop/json_interop.py", Self.descriptorSet,
+                "boxoffice.codegentest.v1.\(typeName)",
+            ],
+            input: [UInt8](request)
+        )
+        let result = try #require(try JSONSerialization.jsonObject(with: Data(output)) as? [String: Any])
+        let pythonJSON = try #require(result["python_json"] as? String)
+        #expect(result["same_json"] as? Bool == true, "ours: \(message.jsonString())\npython: \(pythonJSON)")
+        #expect(result["parsed_equal"] as? Bool == true)
+        let decoded = try type(of: message).init(jsonString: pythonJSON)
+        #expect(decoded.jsonString() == message.jsonString())
+        #expect(try decoded.serializedBytes() == (try message.serializedBytes()))
+    }
+}

@@ -1,0 +1,140 @@
+import BoxOfficeProtobuf
+import BoxOfficeRPC
+import TestContracts
+import Testing
+
+/// A test implementation of the generated service protocol.
+struct InvoiceService: Codegentest_V1_InvoiceServiceProtocol {
+    func getInvoice(
+        _ request: Codegentest_V1_GetInvoiceRequest,
+        context: ServerContext
+    ) async throws -> Codegentest_V1_Invoice {
+        guard request.invoiceID == Fixtures.invoice.invoiceID else {
+            throw RPCError(code: .notFound, message: "no invoice \(request.invoiceID)")
+        }
+        var invoice = Fixtures.invoice
+        if !request.includeLines { invoice.lines = [] }
+        return invoice
+    }
+
+    func createInvoice(
+        _ request: Codegentest_V1_CreateInvoiceRequest,
+        context: ServerContext
+    ) async throws -> Codegentest_V1_Invoice {
+        request.invoice ?? Codegentest_V1_Invoice()
+    }
+
+    func listInvoices(
+        _ request: Codegentest_V1_ListInvoicesRequest,
+        context: ServerContext
+    ) async throws -> Codegentest_V1_ListInvoicesResponse {
+        var response = Codegentest_V1_ListInvoicesResponse()
+        response.invoices = Array(repeating: Fixtures.invoice, count: Int(request.pageSize))
+        return response
+    }
+
+    func ping(_ request: Codegentest_V1_PingRequest, context: ServerContext) async throws -> Codegentest_V1_PingResponse
+    {
+        var response = Codegentest_V1_PingResponse()
+        response.text = request.text + " / " + context.method.fullName
+        return response
+    }
+}
+
+/// Calls a router directly: the generated client and server protocol without a network.
+struct RouterTransport: RPCClientTransport {
+    let router: RPCRouter
+
+    func unary(method: MethodDescriptor, request: [UInt8], options: CallOptions) async throws(RPCError) -> [UInt8] {
+        guard let entry = self.router.handlers[method.id] else {
+            throw RPCError(code: .unimplemented, message: "\(method)")
+        }
+        let context = ServerContext(method: entry.method, metadata: options.metadata, deadline: nil)
+        let bytes = request
+        return try await entry.handler(bytes.withUnsafeBytes { UnsafeRawBufferPointer(rebasing: $0[...]) }, context)
+    }
+}
+
+@Suite("Generated services: server protocol, client, method ids, HTTP bindings")
+struct ServiceTests {
+    static func client() -> Codegentest_V1_InvoiceServiceClient {
+        var router = RPCRouter()
+        router.register(InvoiceService())
+        return Codegentest_V1_InvoiceServiceClient(RPCClient(transport: RouterTransport(router: router)))
+    }
+
+    @Test("method ids are FNV-1a of service/method and all distinct")
+    func methodIDs() {
+        let methods = Codegentest_V1_InvoiceServiceMethods.all
+        #expect(methods.map(\.method) == ["GetInvoice", "CreateInvoice", "ListInvoices", "Ping"])
+        for method in methods {
+            #expect(method.service == "boxoffice.codegentest.v1.InvoiceService")
+            #expect(method.id == MethodDescriptor.stableID(method.fullName))
+        }
+        #expect(Set(methods.map(\.id)).count == methods.count)
+    }
+
+    @Test("the typed client calls the registered implementation")
+    func clientCallsServer() async throws {
+        let client = Self.client()
+        var request = Codegentest_V1_GetInvoiceRequest()
+        request.invoiceID = Fixtures.invoice.invoiceID
+        request.includeLines = true
+        #expect(try await client.getInvoice(request) == Fixtures.invoice)
+        var ping = Codegentest_V1_PingRequest()
+        ping.text = "hi"
+        #expect(try await client.ping(ping).text == "hi / boxoffice.codegentest.v1.InvoiceService/Ping")
+    }
+
+    @Test("errors thrown by the implementation reach the client with their code")
+    func errors() async {
+        var request = Codegentest_V1_GetInvoiceRequest()
+        request.invoiceID = "missing"
+        await #expect(throws: RPCError(code: .notFound, message: "no invoice missing")) {
+            try await Self.client().getInvoice(request)
+        }
+    }
+
+    @Test("the HTTP binding table holds the declared routes, with JSON names in paths")
+    func bindings() {
+        let bindings = Codegentest_V1_InvoiceServiceMethods.httpBindings
+        #expect(bindings.map(\.verb) == ["GET", "POST", "POST"])
+        #expect(
+            bindings.map(\.pathTemplate)
+                == ["/v1/invoices/{invoiceId}", "/v1/invoices", "/v1/customers/{customerId}/invoices:search"]
+        )
+        #expect(bindings.map(\.bodyField) == ["", "invoice", "*"])
+        #expect(bindings.map(\.access) == ["user", "admin", "user"])
+        #expect(bindings.map(\.method) == Array(Codegentest_V1_InvoiceServiceMethods.all.prefix(3)))
+    }
+
+    @Test("binding codecs merge the body with path and query parameters and render responses")
+    func bindingCodecs() throws {
+        let bindings = Codegentest_V1_InvoiceServiceMethods.httpBindings
+        let get = try bindings[0].decodeJSONRequest([], ["invoiceId": "inv_1", "include_lines": "true"])
+        var expectedGet = Codegentest_V1_GetInvoiceRequest()
+        expectedGet.invoiceID = "inv_1"
+        expectedGet.includeLines = true
+        #expect(try Codegentest_V1_GetInvoiceRequest(rpcBytes: get) == expectedGet)
+
+        let create = try bindings[1].decodeJSONRequest(Array(#"{"invoiceId":"inv_9","memo":"m"}"#.utf8), [:])
+        #expect(try Codegentest_V1_CreateInvoiceRequest(rpcBytes: create).invoice?.invoiceID == "inv_9")
+
+        let list = try bindings[2].decodeJSONRequest(
+            Array(#"{"pageSize":2,"customerId":"body"}"#.utf8),
+            ["customerId": "path"]
+        )
+        let listRequest = try Codegentest_V1_ListInvoicesRequest(rpcBytes: list)
+        #expect(listRequest.pageSize == 2)
+        #expect(listRequest.customerID == "path")
+
+        #expect(throws: RPCError.self) { try bindings[2].decodeJSONRequest(Array(#"{"pageSize":"many"}"#.utf8), [:]) }
+
+        let response = try Fixtures.money(5).serializedBytes()
+        var invoice = Codegentest_V1_Invoice()
+        invoice.total = Fixtures.money(5)
+        let rendered = try invoice.serializedBytes().withUnsafeBytes { try bindings[0].encodeJSONResponse($0) }
+        #expect(String(decoding: rendered, as: UTF8.self) == #"{"total":{"amountMinor":"5","currency":"EUR"}}"#)
+        #expect(!response.isEmpty)
+    }
+}

@@ -43,8 +43,11 @@ public struct Inbox: Sendable {
     ///   the transaction). It must not have effects outside the database that cannot be repeated:
     ///   it may run again if the process dies after its commit but before the ack reaches the
     ///   broker — in which case the inbox row makes the rerun a no-op.
-    /// - Returns: what happened; an error only when the ack / nack itself could not be sent (the
-    ///   broker then redelivers, which the inbox makes harmless).
+    /// - Returns: what happened.
+    /// - Throws: ``MessagingError`` with code ``MessagingError/Code/unavailable`` when the
+    ///   database cannot be used or the task is cancelled: the delivery is left unsettled for the
+    ///   caller to retry (see ``InboxConsumer``); the broker's error when the ack / nack could not
+    ///   be sent (it then redelivers, which the inbox makes harmless).
     @discardableResult
     public func process(
         _ delivery: RabbitMQDelivery,
@@ -72,6 +75,13 @@ public struct Inbox: Sendable {
                 try await handler(connection, delivery)
                 return Outcome.processed
             }
+        } catch  where Self.isUnavailability(error) {
+            // The database is down, the pool exhausted, or the process shutting down: the event
+            // is not at fault. Settling it would count against the queue's delivery limit and
+            // could send a whole healthy backlog to the dead-letter queue during an outage, so it
+            // stays unsettled; the caller retries it later, or the broker redelivers it when the
+            // connection closes.
+            throw MessagingError(code: .unavailable, message: "cannot process the event now: \(error)")
         } catch {
             self.logger.warning(
                 "event handler failed; returning the event to the queue",
@@ -89,5 +99,12 @@ public struct Inbox: Sendable {
         let label = outcome == .duplicate ? "boxoffice_inbox_duplicates_total" : "boxoffice_inbox_processed_total"
         Counter(label: label, dimensions: [("consumer", self.consumer)]).increment()
         return outcome
+    }
+
+    /// Errors that say nothing about the event itself.
+    static func isUnavailability(_ error: any Error) -> Bool {
+        if error is CancellationError { return true }
+        guard let error = error as? PostgresError else { return false }
+        return [.connectionFailed, .connectionClosed, .poolTimeout, .clientShutdown].contains(error.code)
     }
 }

@@ -41,15 +41,37 @@ public struct InboxConsumer: Service {
         // handler's transaction halfway (which would be safe, only wasted work).
         let deliveries = self.broker.consume(queue: self.queue, prefetch: self.prefetch).cancelOnGracefulShutdown()
         for try await delivery in deliveries {
-            do {
-                try await self.inbox.process(delivery, handler: self.handler)
-            } catch {
-                // The ack or nack did not reach the broker: it redelivers, the inbox dedupes.
-                self.logger.warning(
-                    "could not settle a delivery",
-                    metadata: ["queue": "\(self.queue)", "error": "\(error)"]
-                )
+            var pause = Self.unavailablePauseMin
+            while true {
+                do {
+                    try await self.inbox.process(delivery, handler: self.handler)
+                } catch let error as MessagingError where error.code == .unavailable {
+                    // Same delivery again once the database is back; never counted as a failure.
+                    if Task.isCancelled || Task.isShuttingDownGracefully { return }
+                    self.logger.warning(
+                        "database unavailable; retrying the event",
+                        metadata: [
+                            "queue": "\(self.queue)",
+                            "retry_in_ms":
+                                "\(pause.components.seconds * 1000 + pause.components.attoseconds / 1_000_000_000_000_000)",
+                        ]
+                    )
+                    try? await Task.sleep(for: pause)
+                    pause = min(pause * 2, Self.unavailablePauseMax)
+                    continue
+                } catch {
+                    // The ack or nack did not reach the broker: it redelivers, the inbox dedupes.
+                    self.logger.warning(
+                        "could not settle a delivery",
+                        metadata: ["queue": "\(self.queue)", "error": "\(error)"]
+                    )
+                }
+                break
             }
         }
     }
+
+    /// The first pause before retrying an event while the database is unavailable; doubled up to the maximum.
+    static let unavailablePauseMin: Duration = .milliseconds(100)
+    static let unavailablePauseMax: Duration = .seconds(5)
 }

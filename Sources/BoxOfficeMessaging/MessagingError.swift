@@ -5,6 +5,7 @@ public struct MessagingError: Error, CustomStringConvertible {
         private enum Value: String {
             case invalidEvent
             case missingMessageID
+            case unavailable
         }
 
         private let value: Value
@@ -13,6 +14,8 @@ public struct MessagingError: Error, CustomStringConvertible {
         public static let invalidEvent = Code(value: .invalidEvent)
         /// A delivery without a message id cannot be deduplicated.
         public static let missingMessageID = Code(value: .missingMessageID)
+        /// The database cannot be used now; the event was left unsettled.
+        public static let unavailable = Code(value: .unavailable)
 
         public var description: String { self.value.rawValue }
     }

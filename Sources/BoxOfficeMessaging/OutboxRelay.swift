@@ -70,14 +70,23 @@ public final class OutboxRelay: Service, Sendable {
     /// Relays until graceful shutdown or cancellation; a batch in progress is finished first.
     public func run() async throws {
         var lastCleanup = ContinuousClock.now
+        var failurePause = self.configuration.idlePollInterval
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             let claimed: Int
             do {
                 claimed = try await self.relayBatch()
+                failurePause = self.configuration.idlePollInterval
             } catch {
-                // The database or the broker is unavailable: the rows stay unsent; wait and retry.
-                self.logger.warning("outbox batch failed", metadata: ["error": "\(error)"])
-                claimed = 0
+                // The database or the broker is unavailable: the rows stay unsent. Wait longer
+                // after each failure in a row, so an outage is neither hammered nor logged 10×/s.
+                let pause = failurePause
+                self.logger.warning(
+                    "outbox batch failed",
+                    metadata: ["error": "\(error)", "retry_in_ms": "\(Self.milliseconds(pause))"]
+                )
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
+                failurePause = min(failurePause * 2, Self.failurePauseMax)
+                continue
             }
             if ContinuousClock.now - lastCleanup > .seconds(60) {
                 lastCleanup = ContinuousClock.now
@@ -123,6 +132,11 @@ public final class OutboxRelay: Service, Sendable {
                 )
             }
             let outcomes = await self.publish(events)
+            // The broker unreachable or the connection lost is nobody's fault among these events:
+            // abandon the batch (rolled back, nothing charged) and let the loop back off.
+            if let unavailable = outcomes.lazy.compactMap(\.error).first(where: { !Self.isEventsFault($0) }) {
+                throw unavailable
+            }
             try await self.checkpoint?(.afterPublishBeforeMarkingSent)
 
             let sentIDs = outcomes.compactMap { $0.error == nil ? $0.event.id : nil }
@@ -200,6 +214,17 @@ public final class OutboxRelay: Service, Sendable {
             for await outcome in group { outcomes.append(outcome) }
             return outcomes
         }
+    }
+
+    /// The longest pause of the loop while the database or the broker is unavailable.
+    static let failurePauseMax: Duration = .seconds(5)
+
+    /// True for the publish errors that belong to one event (no queue bound for its routing key,
+    /// refused by the broker), which are retried per event with back-off; false for the
+    /// connection-level ones, which abandon the batch.
+    static func isEventsFault(_ error: any Error) -> Bool {
+        guard let error = error as? RabbitMQError else { return false }
+        return error.code == .unroutable || error.code == .nacked
     }
 
     /// Milliseconds to wait before attempt `attempt` of a failed event: doubling, capped.

@@ -152,3 +152,22 @@ public struct PostgresConfiguration: Sendable {
         }
     }
 }
+
+extension PostgresConfiguration: CustomStringConvertible, CustomReflectable {
+    /// The server, user and database, never the password.
+    public var description: String {
+        "postgres://\(self.user)\(self.password == nil ? "" : ":***")@\(self.host):\(self.port)/\(self.database)"
+    }
+
+    /// What `dump` shows: the password masked.
+    public var customMirror: Mirror {
+        Mirror(
+            self,
+            children: [
+                "host": self.host, "port": self.port, "user": self.user,
+                "password": self.password == nil ? "nil" : "***", "database": self.database,
+                "applicationName": self.applicationName as Any, "connectTimeoutSeconds": self.connectTimeoutSeconds,
+            ]
+        )
+    }
+}

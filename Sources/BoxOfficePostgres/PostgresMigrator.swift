@@ -35,7 +35,13 @@ public struct PostgresMigrator: Sendable {
         // transaction one because every migration commits on its own.
         return try await self.client.withConnection { connection in
             try await connection.executeScript("SET lock_timeout = '\(Self.lockWaitSecondsMax)s'")
-            try await connection.execute("SELECT pg_advisory_lock(\(Self.advisoryLockKey))")
+            do {
+                try await connection.execute("SELECT pg_advisory_lock(\(Self.advisoryLockKey))")
+            } catch {
+                // The connection goes back to the pool: it must not keep the short lock timeout.
+                try? await connection.executeScript("RESET lock_timeout")
+                throw error
+            }
             try await connection.executeScript("RESET lock_timeout")
             do {
                 let applied = try await self.migrateLocked(sets, connection: connection)

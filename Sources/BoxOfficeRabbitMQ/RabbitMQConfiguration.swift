@@ -98,3 +98,16 @@ extension RabbitMQConfiguration: CustomStringConvertible {
         "amqp://\(self.user)@\(self.host):\(self.port) vhost \(self.virtualHost)"
     }
 }
+
+extension RabbitMQConfiguration: CustomReflectable {
+    /// What `dump` shows: the password masked.
+    public var customMirror: Mirror {
+        Mirror(
+            self,
+            children: [
+                "host": self.host, "port": self.port, "user": self.user, "password": "***",
+                "virtualHost": self.virtualHost, "heartbeatSeconds": self.heartbeatSeconds,
+            ]
+        )
+    }
+}

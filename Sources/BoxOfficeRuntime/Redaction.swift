@@ -6,10 +6,10 @@ public enum Redaction {
     public static func url(_ url: String) -> String {
         guard let schemeEnd = url.range(of: "://") else { return url }
         let rest = url[schemeEnd.upperBound...]
-        let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
-        let authority = rest[..<authorityEnd]
-        guard let at = authority.lastIndex(of: "@") else { return url }
-        let userInfo = authority[..<at]
+        // The last '@' ends the user info even when a careless password holds '/', '?', '#' or
+        // '@' unencoded; an '@' later in the path only makes the redaction cover more.
+        guard let at = rest.lastIndex(of: "@") else { return url }
+        let userInfo = rest[..<at]
         guard let colon = userInfo.firstIndex(of: ":") else { return url }
         return String(url[..<schemeEnd.upperBound]) + userInfo[..<colon] + ":***" + rest[at...]
     }

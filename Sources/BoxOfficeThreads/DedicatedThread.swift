@@ -91,7 +91,8 @@ public final class DedicatedThread: TaskExecutor, @unchecked Sendable {
             return true
         }
         if !accepted {
-            unowned.runSynchronously(on: globalConcurrentExecutor.asUnownedTaskExecutor())
+            // Not inline: the enqueuing thread may be an event loop or another C library's owner.
+            globalConcurrentExecutor.enqueue(ExecutorJob(unowned))
         }
     }
 

@@ -231,4 +231,65 @@ struct OutboxInboxTests {
             #expect(try await harness.effects().keys.first == routed[0].uuidString.lowercased())
         }
     }
+
+    @Test func anUnreachableBrokerChargesNoEventAndLosesNone() async throws {
+        try await MessagingHarness.with { harness in
+            _ = try await harness.enqueue(count: 3)
+            var configuration = try RabbitMQConfiguration(url: "amqp://boxoffice:boxoffice@127.0.0.1:1/%2F")
+            configuration.reconnectBackoffMin = .milliseconds(20)
+            configuration.reconnectBackoffMax = .milliseconds(50)
+            let unreachable = RabbitMQConnection(
+                configuration: configuration,
+                topology: RabbitMQTopology(exchange: harness.exchange, queues: []),
+                logger: harness.logger
+            )
+            var relayConfiguration = OutboxRelay.Configuration(exchange: harness.exchange)
+            relayConfiguration.batchSize = 10
+            let relay = OutboxRelay(
+                client: harness.client,
+                broker: unreachable,
+                configuration: relayConfiguration,
+                logger: harness.logger
+            )
+            await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await unreachable.run() }
+                await #expect(throws: RabbitMQError.self) { try await relay.relayBatch() }
+                group.cancelAll()
+            }
+            // Nothing was charged: once the broker is back the events go out at once.
+            let rows = try await harness.client.withConnection { connection in
+                try await connection.query(
+                    "SELECT count(*)::bigint AS n FROM outbox WHERE sent_at IS NULL AND attempts = 0 AND next_attempt_at <= now()"
+                )
+            }
+            #expect(try rows[0].decode("n", as: Int64.self) == 3)
+            #expect(try await harness.relay().relayBatch() == 3)
+            let outcomes = try await Self.consume(harness) { $0.count == 3 }
+            #expect(outcomes == [.processed, .processed, .processed])
+        }
+    }
+
+    @Test func anUnreachableDatabaseLeavesTheDeliveryUnsettled() async throws {
+        try await MessagingHarness.with { harness in
+            _ = try await harness.enqueue(count: 1)
+            try await harness.relay().relayBatch()
+            let down = PostgresClient(
+                configuration: try PostgresConfiguration(url: "postgres://boxoffice:boxoffice@127.0.0.1:1/none"),
+                poolSizeMax: 1,
+                logger: harness.logger
+            )
+            let inbox = Inbox(consumer: "test-consumer", client: down, logger: harness.logger)
+            for try await delivery in harness.broker.consume(queue: harness.queue, prefetch: 1) {
+                let error = await #expect(throws: MessagingError.self) {
+                    try await inbox.process(delivery, handler: MessagingHarness.countingHandler)
+                }
+                #expect(error?.code == .unavailable)
+                // Not nacked, so not counted against the delivery limit: it can still be acked.
+                #expect(delivery.deliveryCount == 0)
+                try await delivery.ack()
+                break
+            }
+            await down.shutdown()
+        }
+    }
 }

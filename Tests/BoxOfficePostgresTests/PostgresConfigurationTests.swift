@@ -35,3 +35,15 @@ struct PostgresConfigurationTests {
         #expect(error?.description.contains("pw") == false)
     }
 }
+
+@Suite struct PostgresConfigurationRedactionTests {
+    @Test func descriptionAndDumpHideThePassword() throws {
+        let configuration = try PostgresConfiguration(url: "postgres://app:s3cr3t-pw@db.local:6543/billing")
+        var dumped = ""
+        dump(configuration, to: &dumped)
+        for text in ["\(configuration)", String(reflecting: configuration), dumped] {
+            #expect(!text.contains("s3cr3t-pw"))
+            #expect(text.contains("db.local"))
+        }
+    }
+}

@@ -32,3 +32,15 @@ import Testing
         #expect(!"\(configuration)".contains("hunter2"))
     }
 }
+
+@Suite struct RabbitMQConfigurationRedactionTests {
+    @Test func descriptionAndDumpHideThePassword() throws {
+        let configuration = try RabbitMQConfiguration(url: "amqp://app:s3cr3t-pw@mq.local:5672/%2F")
+        var dumped = ""
+        dump(configuration, to: &dumped)
+        for text in ["\(configuration)", String(reflecting: configuration), dumped] {
+            #expect(!text.contains("s3cr3t-pw"))
+            #expect(text.contains("mq.local"))
+        }
+    }
+}

@@ -89,3 +89,14 @@ import Testing
         #expect(JSONLogHandler.encode(value) == #"{"a":["x","y"],"b":"2"}"#)
     }
 }
+
+@Suite struct RedactionOfUnencodedPasswordsTests {
+    @Test(arguments: [
+        ("postgres://u:pa/ss@h:1/db", "postgres://u:***@h:1/db"),
+        ("amqp://u:p?w#x@h/%2F", "amqp://u:***@h/%2F"),
+        ("redis://:a@b@h:6379", "redis://:***@h:6379"),
+    ])
+    func redactsPasswordsWithReservedCharacters(input: String, expected: String) {
+        #expect(Redaction.url(input) == expected)
+    }
+}

@@ -1,4 +1,5 @@
 import BoxOfficeThreads
+import Foundation
 import Testing
 
 #if canImport(Glibc)
@@ -41,7 +42,8 @@ import Testing
         // More threads block at once than the cooperative pool has threads (as many as cores),
         // and each stays blocked until all have arrived: had they run on the pool, they could
         // not all arrive, and the tasks awaiting them would starve.
-        let count = 8
+        // More than the pool's width (one thread per core) on any machine.
+        let count = ProcessInfo.processInfo.activeProcessorCount + 2
         let barrier = ConditionLock()
         let arrived = UnsafeMutablePointer<Int>.allocate(capacity: 1)
         arrived.initialize(to: 0)
@@ -53,16 +55,18 @@ import Testing
             for thread in threads {
                 group.addTask {
                     await thread.run {
-                        barrier.withLock {
-                            counter.pointee += 1
-                            barrier.broadcast()
-                            var waitedMilliseconds = 0
-                            while counter.pointee < count && waitedMilliseconds < 10_000 {
-                                barrier.wait(timeoutMilliseconds: 50)
-                                waitedMilliseconds += 50
+                        let onItsThread = thread.isCurrent
+                        return onItsThread
+                            && barrier.withLock {
+                                counter.pointee += 1
+                                barrier.broadcast()
+                                var waitedMilliseconds = 0
+                                while counter.pointee < count && waitedMilliseconds < 10_000 {
+                                    barrier.wait(timeoutMilliseconds: 50)
+                                    waitedMilliseconds += 50
+                                }
+                                return counter.pointee == count
                             }
-                            return counter.pointee == count
-                        }
                     }
                 }
             }

@@ -520,7 +520,7 @@ extension Common_V1_Empty {
         let members = try json.members(path)
         guard !members.isEmpty else { return }
         let base = path.string
-        for (key, value) in members {
+        for (key, _) in members {
             switch key {
             default:
                 throw ProtobufJSONPath(parent: base, name: key).unknownField()

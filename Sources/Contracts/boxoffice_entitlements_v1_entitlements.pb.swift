@@ -27,10 +27,10 @@ public struct Entitlements_V1_Entitlement: ProtobufMessage {
     public static let protoMessageName = "boxoffice.entitlements.v1.Entitlement"
 }
 
-/// Lists the caller's entitlements.
+/// Lists the caller's entitlements (the caller comes from the RPC metadata, never the request).
 public struct Entitlements_V1_ListEntitlementsRequest: ProtobufMessage {
-    /// The user, for service-to-service calls; the gateway's user route uses the caller instead.
-    public var userID: String = ""
+    /// Only entitlements in force at this instant; absent for now.
+    public var at: ProtobufTimestamp?
 
     /// A message with every field at its default.
     public init() {}
@@ -78,12 +78,10 @@ public struct Entitlements_V1_EntitlementToken: ProtobufMessage {
     public static let protoMessageName = "boxoffice.entitlements.v1.EntitlementToken"
 }
 
-/// Asks whether the caller may watch a film now.
+/// Asks whether the caller may watch a film now (the caller comes from the RPC metadata).
 public struct Entitlements_V1_CheckFilmAccessRequest: ProtobufMessage {
     /// The film.
     public var filmID: String = ""
-    /// The user, for service-to-service calls; the gateway's user route uses the caller instead.
-    public var userID: String = ""
 
     /// A message with every field at its default.
     public init() {}
@@ -274,20 +272,20 @@ extension Entitlements_V1_ListEntitlementsRequest {
     static let cDescriptor = ProtobufCDescriptor(Boxoffice__Entitlements__V1__ListEntitlementsRequest.self, initialize: boxoffice__entitlements__v1__list_entitlements_request__init)
 
     init(cMessage c: UnsafePointer<Boxoffice__Entitlements__V1__ListEntitlementsRequest>) throws(RPCError) {
-        self.userID = try ProtobufDecoding.string(c.pointee.user_id, field: "boxoffice.entitlements.v1.ListEntitlementsRequest.user_id")
+        self.at = ProtobufDecoding.timestamp(c.pointee.at)
     }
 
     func fill(_ c: UnsafeMutablePointer<Boxoffice__Entitlements__V1__ListEntitlementsRequest>, arena: ProtobufArena) {
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
+        if let value = self.at { c.pointee.at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.userID.isEmpty) {
-            writer.key("userId")
-            writer.string(self.userID)
+        if let value = self.at {
+            writer.key("at")
+            writer.timestamp(value)
         }
         writer.endObject()
     }
@@ -301,9 +299,9 @@ extension Entitlements_V1_ListEntitlementsRequest {
         let base = path.string
         for (key, value) in members {
             switch key {
-            case "userId", "user_id":
-                let at = ProtobufJSONPath(parent: base, name: "userId")
-                self.userID = try value.string(at)
+            case "at":
+                let at = ProtobufJSONPath(parent: base, name: "at")
+                self.at = value.isNull ? nil : try value.timestamp(at)
             default:
                 throw ProtobufJSONPath(parent: base, name: key).unknownField()
             }
@@ -515,12 +513,10 @@ extension Entitlements_V1_CheckFilmAccessRequest {
 
     init(cMessage c: UnsafePointer<Boxoffice__Entitlements__V1__CheckFilmAccessRequest>) throws(RPCError) {
         self.filmID = try ProtobufDecoding.string(c.pointee.film_id, field: "boxoffice.entitlements.v1.CheckFilmAccessRequest.film_id")
-        self.userID = try ProtobufDecoding.string(c.pointee.user_id, field: "boxoffice.entitlements.v1.CheckFilmAccessRequest.user_id")
     }
 
     func fill(_ c: UnsafeMutablePointer<Boxoffice__Entitlements__V1__CheckFilmAccessRequest>, arena: ProtobufArena) {
         if !self.filmID.isEmpty { c.pointee.film_id = arena.cString(self.filmID) }
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -530,10 +526,6 @@ extension Entitlements_V1_CheckFilmAccessRequest {
         if !(self.filmID.isEmpty) {
             writer.key("filmId")
             writer.string(self.filmID)
-        }
-        if !(self.userID.isEmpty) {
-            writer.key("userId")
-            writer.string(self.userID)
         }
         writer.endObject()
     }
@@ -550,9 +542,6 @@ extension Entitlements_V1_CheckFilmAccessRequest {
             case "filmId", "film_id":
                 let at = ProtobufJSONPath(parent: base, name: "filmId")
                 self.filmID = try value.string(at)
-            case "userId", "user_id":
-                let at = ProtobufJSONPath(parent: base, name: "userId")
-                self.userID = try value.string(at)
             default:
                 throw ProtobufJSONPath(parent: base, name: key).unknownField()
             }

@@ -562,14 +562,12 @@ public struct Payments_V1_ListPaymentsResponse: ProtobufMessage {
     public static let protoMessageName = "boxoffice.payments.v1.ListPaymentsResponse"
 }
 
-/// Lists the caller's saved cards.
+/// Lists the caller's saved cards (the caller comes from the RPC metadata, never the request).
 public struct Payments_V1_ListPaymentMethodsRequest: ProtobufMessage {
     /// How many to return (default 50, max 500).
     public var pageSize: Int32 = 0
     /// The `next_page_token` of the previous page; empty for the first page.
     public var pageToken: String = ""
-    /// The owner, for service-to-service calls; the gateway's user routes use the caller instead.
-    public var userID: String = ""
 
     /// A message with every field at its default.
     public init() {}
@@ -2151,13 +2149,11 @@ extension Payments_V1_ListPaymentMethodsRequest {
     init(cMessage c: UnsafePointer<Boxoffice__Payments__V1__ListPaymentMethodsRequest>) throws(RPCError) {
         self.pageSize = c.pointee.page_size
         self.pageToken = try ProtobufDecoding.string(c.pointee.page_token, field: "boxoffice.payments.v1.ListPaymentMethodsRequest.page_token")
-        self.userID = try ProtobufDecoding.string(c.pointee.user_id, field: "boxoffice.payments.v1.ListPaymentMethodsRequest.user_id")
     }
 
     func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__ListPaymentMethodsRequest>, arena: ProtobufArena) {
         c.pointee.page_size = self.pageSize
         if !self.pageToken.isEmpty { c.pointee.page_token = arena.cString(self.pageToken) }
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2171,10 +2167,6 @@ extension Payments_V1_ListPaymentMethodsRequest {
         if !(self.pageToken.isEmpty) {
             writer.key("pageToken")
             writer.string(self.pageToken)
-        }
-        if !(self.userID.isEmpty) {
-            writer.key("userId")
-            writer.string(self.userID)
         }
         writer.endObject()
     }
@@ -2194,9 +2186,6 @@ extension Payments_V1_ListPaymentMethodsRequest {
             case "pageToken", "page_token":
                 let at = ProtobufJSONPath(parent: base, name: "pageToken")
                 self.pageToken = try value.string(at)
-            case "userId", "user_id":
-                let at = ProtobufJSONPath(parent: base, name: "userId")
-                self.userID = try value.string(at)
             default:
                 throw ProtobufJSONPath(parent: base, name: key).unknownField()
             }

@@ -462,7 +462,7 @@ public struct Users_V1_SetAutoRenewRequest: ProtobufMessage {
     public static let protoMessageName = "boxoffice.users.v1.SetAutoRenewRequest"
 }
 
-/// Lists the caller's invoices (or, for admins, any user's).
+/// Lists the caller's invoices (the caller comes from the RPC metadata, never the request).
 public struct Users_V1_ListInvoicesRequest: ProtobufMessage {
     /// How many to return (default 50, max 500).
     public var pageSize: Int32 = 0
@@ -470,7 +470,25 @@ public struct Users_V1_ListInvoicesRequest: ProtobufMessage {
     public var pageToken: String = ""
     /// Only invoices in this status; UNSPECIFIED for any.
     public var status: Users_V1_InvoiceStatus = .unspecified
-    /// Whose invoices (admin and service-to-service calls); ignored on user routes.
+    /// Only this subscription's invoices, when set.
+    public var subscriptionID: String = ""
+
+    /// A message with every field at its default.
+    public init() {}
+
+    /// The fully qualified protobuf name.
+    public static let protoMessageName = "boxoffice.users.v1.ListInvoicesRequest"
+}
+
+/// Lists invoices of one user or across users, with filters (admin).
+public struct Users_V1_AdminListInvoicesRequest: ProtobufMessage {
+    /// How many to return (default 50, max 500).
+    public var pageSize: Int32 = 0
+    /// The `next_page_token` of the previous page; empty for the first page.
+    public var pageToken: String = ""
+    /// Only invoices in this status; UNSPECIFIED for any.
+    public var status: Users_V1_InvoiceStatus = .unspecified
+    /// Only this user's invoices, when set (required by the per-user admin route).
     public var userID: String = ""
     /// Only invoices issued at or after this instant, when set (admin queries).
     public var from: ProtobufTimestamp?
@@ -483,7 +501,7 @@ public struct Users_V1_ListInvoicesRequest: ProtobufMessage {
     public init() {}
 
     /// The fully qualified protobuf name.
-    public static let protoMessageName = "boxoffice.users.v1.ListInvoicesRequest"
+    public static let protoMessageName = "boxoffice.users.v1.AdminListInvoicesRequest"
 }
 
 /// One page of invoices, newest first (without payments).
@@ -1859,13 +1877,96 @@ extension Users_V1_ListInvoicesRequest {
         self.pageSize = c.pointee.page_size
         self.pageToken = try ProtobufDecoding.string(c.pointee.page_token, field: "boxoffice.users.v1.ListInvoicesRequest.page_token")
         self.status = Users_V1_InvoiceStatus(rawValue: Int32(truncatingIfNeeded: c.pointee.status.rawValue))
-        self.userID = try ProtobufDecoding.string(c.pointee.user_id, field: "boxoffice.users.v1.ListInvoicesRequest.user_id")
-        self.from = ProtobufDecoding.timestamp(c.pointee.from)
-        self.to = ProtobufDecoding.timestamp(c.pointee.to)
         self.subscriptionID = try ProtobufDecoding.string(c.pointee.subscription_id, field: "boxoffice.users.v1.ListInvoicesRequest.subscription_id")
     }
 
     func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__ListInvoicesRequest>, arena: ProtobufArena) {
+        c.pointee.page_size = self.pageSize
+        if !self.pageToken.isEmpty { c.pointee.page_token = arena.cString(self.pageToken) }
+        c.pointee.status = Boxoffice__Users__V1__InvoiceStatus(rawValue: .init(truncatingIfNeeded: self.status.rawValue))
+        if !self.subscriptionID.isEmpty { c.pointee.subscription_id = arena.cString(self.subscriptionID) }
+    }
+
+    /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
+    /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
+    public func writeJSON(into writer: inout ProtobufJSONWriter) {
+        writer.beginObject()
+        if !(self.pageSize == 0) {
+            writer.key("pageSize")
+            writer.int32(self.pageSize)
+        }
+        if !(self.pageToken.isEmpty) {
+            writer.key("pageToken")
+            writer.string(self.pageToken)
+        }
+        if self.status.rawValue != 0 {
+            writer.key("status")
+            writer.enumValue(self.status)
+        }
+        if !(self.subscriptionID.isEmpty) {
+            writer.key("subscriptionId")
+            writer.string(self.subscriptionID)
+        }
+        writer.endObject()
+    }
+
+    /// Reads proto3 JSON; throws `INVALID_ARGUMENT` naming the field for unknown fields, wrong types
+    /// and values out of range.
+    public init(json: ProtobufJSONValue, path: ProtobufJSONPath) throws(RPCError) {
+        self.init()
+        let members = try json.members(path)
+        guard !members.isEmpty else { return }
+        let base = path.string
+        for (key, value) in members {
+            switch key {
+            case "pageSize", "page_size":
+                let at = ProtobufJSONPath(parent: base, name: "pageSize")
+                self.pageSize = try value.int32(at)
+            case "pageToken", "page_token":
+                let at = ProtobufJSONPath(parent: base, name: "pageToken")
+                self.pageToken = try value.string(at)
+            case "status":
+                let at = ProtobufJSONPath(parent: base, name: "status")
+                self.status = try value.enumValue(Users_V1_InvoiceStatus.self, at)
+            case "subscriptionId", "subscription_id":
+                let at = ProtobufJSONPath(parent: base, name: "subscriptionId")
+                self.subscriptionID = try value.string(at)
+            default:
+                throw ProtobufJSONPath(parent: base, name: key).unknownField()
+            }
+        }
+    }
+}
+
+extension Users_V1_AdminListInvoicesRequest {
+    /// Decodes untrusted protobuf bytes; throws `INVALID_ARGUMENT` for malformed input, invalid UTF-8
+    /// or nesting past ``ProtobufLimits/nestingDepthMax``, `RESOURCE_EXHAUSTED` past the size limits.
+    public init(rpcBytes bytes: UnsafeRawBufferPointer) throws(RPCError) {
+        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor, scanNesting: false) {
+            (message: UnsafePointer<Boxoffice__Users__V1__AdminListInvoicesRequest>) throws(RPCError) in try Self(cMessage: message)
+        }
+    }
+
+    /// Appends the protobuf encoding (map entries in key order, so equal messages encode equally).
+    public func serialize(into buffer: inout [UInt8]) throws(RPCError) {
+        ProtobufEncoding.encode(into: &buffer, initialize: boxoffice__users__v1__admin_list_invoices_request__init) { message, arena in
+            self.fill(message, arena: arena)
+        }
+    }
+
+    static let cDescriptor = ProtobufCDescriptor(Boxoffice__Users__V1__AdminListInvoicesRequest.self, initialize: boxoffice__users__v1__admin_list_invoices_request__init)
+
+    init(cMessage c: UnsafePointer<Boxoffice__Users__V1__AdminListInvoicesRequest>) throws(RPCError) {
+        self.pageSize = c.pointee.page_size
+        self.pageToken = try ProtobufDecoding.string(c.pointee.page_token, field: "boxoffice.users.v1.AdminListInvoicesRequest.page_token")
+        self.status = Users_V1_InvoiceStatus(rawValue: Int32(truncatingIfNeeded: c.pointee.status.rawValue))
+        self.userID = try ProtobufDecoding.string(c.pointee.user_id, field: "boxoffice.users.v1.AdminListInvoicesRequest.user_id")
+        self.from = ProtobufDecoding.timestamp(c.pointee.from)
+        self.to = ProtobufDecoding.timestamp(c.pointee.to)
+        self.subscriptionID = try ProtobufDecoding.string(c.pointee.subscription_id, field: "boxoffice.users.v1.AdminListInvoicesRequest.subscription_id")
+    }
+
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__AdminListInvoicesRequest>, arena: ProtobufArena) {
         c.pointee.page_size = self.pageSize
         if !self.pageToken.isEmpty { c.pointee.page_token = arena.cString(self.pageToken) }
         c.pointee.status = Boxoffice__Users__V1__InvoiceStatus(rawValue: .init(truncatingIfNeeded: self.status.rawValue))
@@ -3293,9 +3394,9 @@ public protocol Users_V1_UserServiceProtocol: RPCService {
     /// Returns the caller's statement over a date range.
     func getStatement(_ request: Users_V1_GetStatementRequest, context: ServerContext) async throws -> Users_V1_Statement
     /// Lists one user's invoices.
-    func adminListUserInvoices(_ request: Users_V1_ListInvoicesRequest, context: ServerContext) async throws -> Users_V1_ListInvoicesResponse
+    func adminListUserInvoices(_ request: Users_V1_AdminListInvoicesRequest, context: ServerContext) async throws -> Users_V1_ListInvoicesResponse
     /// Lists invoices across users with filters (service-to-service, for the admin panel).
-    func adminListInvoices(_ request: Users_V1_ListInvoicesRequest, context: ServerContext) async throws -> Users_V1_ListInvoicesResponse
+    func adminListInvoices(_ request: Users_V1_AdminListInvoicesRequest, context: ServerContext) async throws -> Users_V1_ListInvoicesResponse
     /// Refunds a payment on the user's behalf, with a reason (audited).
     func adminRefundPayment(_ request: Users_V1_AdminRefundPaymentRequest, context: ServerContext) async throws -> Users_V1_CancelPaymentResponse
     /// Revenue, refunds, active subscriptions, MRR and churn per interval.
@@ -3337,10 +3438,10 @@ extension Users_V1_UserServiceProtocol {
         router.register(Users_V1_UserServiceMethods.getStatement) { (request: Users_V1_GetStatementRequest, context) in
             try await self.getStatement(request, context: context)
         }
-        router.register(Users_V1_UserServiceMethods.adminListUserInvoices) { (request: Users_V1_ListInvoicesRequest, context) in
+        router.register(Users_V1_UserServiceMethods.adminListUserInvoices) { (request: Users_V1_AdminListInvoicesRequest, context) in
             try await self.adminListUserInvoices(request, context: context)
         }
-        router.register(Users_V1_UserServiceMethods.adminListInvoices) { (request: Users_V1_ListInvoicesRequest, context) in
+        router.register(Users_V1_UserServiceMethods.adminListInvoices) { (request: Users_V1_AdminListInvoicesRequest, context) in
             try await self.adminListInvoices(request, context: context)
         }
         router.register(Users_V1_UserServiceMethods.adminRefundPayment) { (request: Users_V1_AdminRefundPaymentRequest, context) in
@@ -3642,7 +3743,7 @@ public enum Users_V1_UserServiceMethods {
             method: adminListUserInvoices,
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
-                    Users_V1_ListInvoicesRequest.self,
+                    Users_V1_AdminListInvoicesRequest.self,
                     body: body,
                     bodyField: "",
                     parameters: parameters
@@ -3783,7 +3884,7 @@ public struct Users_V1_UserServiceClient: Sendable {
 
     /// Lists one user's invoices.
     public func adminListUserInvoices(
-        _ request: Users_V1_ListInvoicesRequest,
+        _ request: Users_V1_AdminListInvoicesRequest,
         options: CallOptions = CallOptions()
     ) async throws(RPCError) -> Users_V1_ListInvoicesResponse {
         try await self.client.unary(Users_V1_UserServiceMethods.adminListUserInvoices, request, options: options)
@@ -3791,7 +3892,7 @@ public struct Users_V1_UserServiceClient: Sendable {
 
     /// Lists invoices across users with filters (service-to-service, for the admin panel).
     public func adminListInvoices(
-        _ request: Users_V1_ListInvoicesRequest,
+        _ request: Users_V1_AdminListInvoicesRequest,
         options: CallOptions = CallOptions()
     ) async throws(RPCError) -> Users_V1_ListInvoicesResponse {
         try await self.client.unary(Users_V1_UserServiceMethods.adminListInvoices, request, options: options)

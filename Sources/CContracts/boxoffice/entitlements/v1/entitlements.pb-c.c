@@ -582,20 +582,20 @@ const ProtobufCMessageDescriptor boxoffice__entitlements__v1__entitlement__descr
 static const ProtobufCFieldDescriptor boxoffice__entitlements__v1__list_entitlements_request__field_descriptors[1] =
 {
   {
-    "user_id",
+    "at",
     1,
     PROTOBUF_C_LABEL_NONE,
-    PROTOBUF_C_TYPE_STRING,
+    PROTOBUF_C_TYPE_MESSAGE,
     0,   /* quantifier_offset */
-    offsetof(Boxoffice__Entitlements__V1__ListEntitlementsRequest, user_id),
+    offsetof(Boxoffice__Entitlements__V1__ListEntitlementsRequest, at),
+    &google__protobuf__timestamp__descriptor,
     NULL,
-    &protobuf_c_empty_string,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
 };
 static const unsigned boxoffice__entitlements__v1__list_entitlements_request__field_indices_by_name[] = {
-  0,   /* field[0] = user_id */
+  0,   /* field[0] = at */
 };
 static const ProtobufCIntRange boxoffice__entitlements__v1__list_entitlements_request__number_ranges[1 + 1] =
 {
@@ -744,7 +744,7 @@ const ProtobufCMessageDescriptor boxoffice__entitlements__v1__entitlement_token_
   (ProtobufCMessageInit) boxoffice__entitlements__v1__entitlement_token__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor boxoffice__entitlements__v1__check_film_access_request__field_descriptors[2] =
+static const ProtobufCFieldDescriptor boxoffice__entitlements__v1__check_film_access_request__field_descriptors[1] =
 {
   {
     "film_id",
@@ -758,27 +758,14 @@ static const ProtobufCFieldDescriptor boxoffice__entitlements__v1__check_film_ac
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
-  {
-    "user_id",
-    2,
-    PROTOBUF_C_LABEL_NONE,
-    PROTOBUF_C_TYPE_STRING,
-    0,   /* quantifier_offset */
-    offsetof(Boxoffice__Entitlements__V1__CheckFilmAccessRequest, user_id),
-    NULL,
-    &protobuf_c_empty_string,
-    0,             /* flags */
-    0,NULL,NULL    /* reserved1,reserved2, etc */
-  },
 };
 static const unsigned boxoffice__entitlements__v1__check_film_access_request__field_indices_by_name[] = {
   0,   /* field[0] = film_id */
-  1,   /* field[1] = user_id */
 };
 static const ProtobufCIntRange boxoffice__entitlements__v1__check_film_access_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 1 }
 };
 const ProtobufCMessageDescriptor boxoffice__entitlements__v1__check_film_access_request__descriptor =
 {
@@ -788,7 +775,7 @@ const ProtobufCMessageDescriptor boxoffice__entitlements__v1__check_film_access_
   "Boxoffice__Entitlements__V1__CheckFilmAccessRequest",
   "boxoffice.entitlements.v1",
   sizeof(Boxoffice__Entitlements__V1__CheckFilmAccessRequest),
-  2,
+  1,
   boxoffice__entitlements__v1__check_film_access_request__field_descriptors,
   boxoffice__entitlements__v1__check_film_access_request__field_indices_by_name,
   1,  boxoffice__entitlements__v1__check_film_access_request__number_ranges,

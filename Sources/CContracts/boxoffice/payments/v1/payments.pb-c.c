@@ -2443,7 +2443,7 @@ const ProtobufCMessageDescriptor boxoffice__payments__v1__list_payments_response
   (ProtobufCMessageInit) boxoffice__payments__v1__list_payments_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor boxoffice__payments__v1__list_payment_methods_request__field_descriptors[3] =
+static const ProtobufCFieldDescriptor boxoffice__payments__v1__list_payment_methods_request__field_descriptors[2] =
 {
   {
     "page_size",
@@ -2469,28 +2469,15 @@ static const ProtobufCFieldDescriptor boxoffice__payments__v1__list_payment_meth
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
-  {
-    "user_id",
-    3,
-    PROTOBUF_C_LABEL_NONE,
-    PROTOBUF_C_TYPE_STRING,
-    0,   /* quantifier_offset */
-    offsetof(Boxoffice__Payments__V1__ListPaymentMethodsRequest, user_id),
-    NULL,
-    &protobuf_c_empty_string,
-    0,             /* flags */
-    0,NULL,NULL    /* reserved1,reserved2, etc */
-  },
 };
 static const unsigned boxoffice__payments__v1__list_payment_methods_request__field_indices_by_name[] = {
   0,   /* field[0] = page_size */
   1,   /* field[1] = page_token */
-  2,   /* field[2] = user_id */
 };
 static const ProtobufCIntRange boxoffice__payments__v1__list_payment_methods_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 3 }
+  { 0, 2 }
 };
 const ProtobufCMessageDescriptor boxoffice__payments__v1__list_payment_methods_request__descriptor =
 {
@@ -2500,7 +2487,7 @@ const ProtobufCMessageDescriptor boxoffice__payments__v1__list_payment_methods_r
   "Boxoffice__Payments__V1__ListPaymentMethodsRequest",
   "boxoffice.payments.v1",
   sizeof(Boxoffice__Payments__V1__ListPaymentMethodsRequest),
-  3,
+  2,
   boxoffice__payments__v1__list_payment_methods_request__field_descriptors,
   boxoffice__payments__v1__list_payment_methods_request__field_indices_by_name,
   1,  boxoffice__payments__v1__list_payment_methods_request__number_ranges,

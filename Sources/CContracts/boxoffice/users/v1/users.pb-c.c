@@ -547,6 +547,51 @@ void   boxoffice__users__v1__list_invoices_request__free_unpacked
   assert(message->base.descriptor == &boxoffice__users__v1__list_invoices_request__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   boxoffice__users__v1__admin_list_invoices_request__init
+                     (Boxoffice__Users__V1__AdminListInvoicesRequest         *message)
+{
+  static const Boxoffice__Users__V1__AdminListInvoicesRequest init_value = BOXOFFICE__USERS__V1__ADMIN_LIST_INVOICES_REQUEST__INIT;
+  *message = init_value;
+}
+size_t boxoffice__users__v1__admin_list_invoices_request__get_packed_size
+                     (const Boxoffice__Users__V1__AdminListInvoicesRequest *message)
+{
+  assert(message->base.descriptor == &boxoffice__users__v1__admin_list_invoices_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t boxoffice__users__v1__admin_list_invoices_request__pack
+                     (const Boxoffice__Users__V1__AdminListInvoicesRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &boxoffice__users__v1__admin_list_invoices_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t boxoffice__users__v1__admin_list_invoices_request__pack_to_buffer
+                     (const Boxoffice__Users__V1__AdminListInvoicesRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &boxoffice__users__v1__admin_list_invoices_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Boxoffice__Users__V1__AdminListInvoicesRequest *
+       boxoffice__users__v1__admin_list_invoices_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Boxoffice__Users__V1__AdminListInvoicesRequest *)
+     protobuf_c_message_unpack (&boxoffice__users__v1__admin_list_invoices_request__descriptor,
+                                allocator, len, data);
+}
+void   boxoffice__users__v1__admin_list_invoices_request__free_unpacked
+                     (Boxoffice__Users__V1__AdminListInvoicesRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &boxoffice__users__v1__admin_list_invoices_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   boxoffice__users__v1__list_invoices_response__init
                      (Boxoffice__Users__V1__ListInvoicesResponse         *message)
 {
@@ -2309,7 +2354,7 @@ const ProtobufCMessageDescriptor boxoffice__users__v1__set_auto_renew_request__d
   (ProtobufCMessageInit) boxoffice__users__v1__set_auto_renew_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor boxoffice__users__v1__list_invoices_request__field_descriptors[7] =
+static const ProtobufCFieldDescriptor boxoffice__users__v1__list_invoices_request__field_descriptors[4] =
 {
   {
     "page_size",
@@ -2348,44 +2393,8 @@ static const ProtobufCFieldDescriptor boxoffice__users__v1__list_invoices_reques
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
-    "user_id",
-    4,
-    PROTOBUF_C_LABEL_NONE,
-    PROTOBUF_C_TYPE_STRING,
-    0,   /* quantifier_offset */
-    offsetof(Boxoffice__Users__V1__ListInvoicesRequest, user_id),
-    NULL,
-    &protobuf_c_empty_string,
-    0,             /* flags */
-    0,NULL,NULL    /* reserved1,reserved2, etc */
-  },
-  {
-    "from",
-    5,
-    PROTOBUF_C_LABEL_NONE,
-    PROTOBUF_C_TYPE_MESSAGE,
-    0,   /* quantifier_offset */
-    offsetof(Boxoffice__Users__V1__ListInvoicesRequest, from),
-    &google__protobuf__timestamp__descriptor,
-    NULL,
-    0,             /* flags */
-    0,NULL,NULL    /* reserved1,reserved2, etc */
-  },
-  {
-    "to",
-    6,
-    PROTOBUF_C_LABEL_NONE,
-    PROTOBUF_C_TYPE_MESSAGE,
-    0,   /* quantifier_offset */
-    offsetof(Boxoffice__Users__V1__ListInvoicesRequest, to),
-    &google__protobuf__timestamp__descriptor,
-    NULL,
-    0,             /* flags */
-    0,NULL,NULL    /* reserved1,reserved2, etc */
-  },
-  {
     "subscription_id",
-    7,
+    4,
     PROTOBUF_C_LABEL_NONE,
     PROTOBUF_C_TYPE_STRING,
     0,   /* quantifier_offset */
@@ -2397,18 +2406,15 @@ static const ProtobufCFieldDescriptor boxoffice__users__v1__list_invoices_reques
   },
 };
 static const unsigned boxoffice__users__v1__list_invoices_request__field_indices_by_name[] = {
-  4,   /* field[4] = from */
   0,   /* field[0] = page_size */
   1,   /* field[1] = page_token */
   2,   /* field[2] = status */
-  6,   /* field[6] = subscription_id */
-  5,   /* field[5] = to */
-  3,   /* field[3] = user_id */
+  3,   /* field[3] = subscription_id */
 };
 static const ProtobufCIntRange boxoffice__users__v1__list_invoices_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 7 }
+  { 0, 4 }
 };
 const ProtobufCMessageDescriptor boxoffice__users__v1__list_invoices_request__descriptor =
 {
@@ -2418,11 +2424,127 @@ const ProtobufCMessageDescriptor boxoffice__users__v1__list_invoices_request__de
   "Boxoffice__Users__V1__ListInvoicesRequest",
   "boxoffice.users.v1",
   sizeof(Boxoffice__Users__V1__ListInvoicesRequest),
-  7,
+  4,
   boxoffice__users__v1__list_invoices_request__field_descriptors,
   boxoffice__users__v1__list_invoices_request__field_indices_by_name,
   1,  boxoffice__users__v1__list_invoices_request__number_ranges,
   (ProtobufCMessageInit) boxoffice__users__v1__list_invoices_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor boxoffice__users__v1__admin_list_invoices_request__field_descriptors[7] =
+{
+  {
+    "page_size",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Boxoffice__Users__V1__AdminListInvoicesRequest, page_size),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "page_token",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Boxoffice__Users__V1__AdminListInvoicesRequest, page_token),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "status",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Boxoffice__Users__V1__AdminListInvoicesRequest, status),
+    &boxoffice__users__v1__invoice_status__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "user_id",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Boxoffice__Users__V1__AdminListInvoicesRequest, user_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "from",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Boxoffice__Users__V1__AdminListInvoicesRequest, from),
+    &google__protobuf__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "to",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Boxoffice__Users__V1__AdminListInvoicesRequest, to),
+    &google__protobuf__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "subscription_id",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Boxoffice__Users__V1__AdminListInvoicesRequest, subscription_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned boxoffice__users__v1__admin_list_invoices_request__field_indices_by_name[] = {
+  4,   /* field[4] = from */
+  0,   /* field[0] = page_size */
+  1,   /* field[1] = page_token */
+  2,   /* field[2] = status */
+  6,   /* field[6] = subscription_id */
+  5,   /* field[5] = to */
+  3,   /* field[3] = user_id */
+};
+static const ProtobufCIntRange boxoffice__users__v1__admin_list_invoices_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 7 }
+};
+const ProtobufCMessageDescriptor boxoffice__users__v1__admin_list_invoices_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "boxoffice.users.v1.AdminListInvoicesRequest",
+  "AdminListInvoicesRequest",
+  "Boxoffice__Users__V1__AdminListInvoicesRequest",
+  "boxoffice.users.v1",
+  sizeof(Boxoffice__Users__V1__AdminListInvoicesRequest),
+  7,
+  boxoffice__users__v1__admin_list_invoices_request__field_descriptors,
+  boxoffice__users__v1__admin_list_invoices_request__field_indices_by_name,
+  1,  boxoffice__users__v1__admin_list_invoices_request__number_ranges,
+  (ProtobufCMessageInit) boxoffice__users__v1__admin_list_invoices_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor boxoffice__users__v1__list_invoices_response__field_descriptors[2] =
@@ -3725,8 +3847,8 @@ static const ProtobufCMethodDescriptor boxoffice__users__v1__user_service__metho
   { "PayInvoice", &boxoffice__users__v1__pay_invoice_request__descriptor, &boxoffice__users__v1__pay_invoice_response__descriptor },
   { "CancelPayment", &boxoffice__users__v1__cancel_payment_request__descriptor, &boxoffice__users__v1__cancel_payment_response__descriptor },
   { "GetStatement", &boxoffice__users__v1__get_statement_request__descriptor, &boxoffice__users__v1__statement__descriptor },
-  { "AdminListUserInvoices", &boxoffice__users__v1__list_invoices_request__descriptor, &boxoffice__users__v1__list_invoices_response__descriptor },
-  { "AdminListInvoices", &boxoffice__users__v1__list_invoices_request__descriptor, &boxoffice__users__v1__list_invoices_response__descriptor },
+  { "AdminListUserInvoices", &boxoffice__users__v1__admin_list_invoices_request__descriptor, &boxoffice__users__v1__list_invoices_response__descriptor },
+  { "AdminListInvoices", &boxoffice__users__v1__admin_list_invoices_request__descriptor, &boxoffice__users__v1__list_invoices_response__descriptor },
   { "AdminRefundPayment", &boxoffice__users__v1__admin_refund_payment_request__descriptor, &boxoffice__users__v1__cancel_payment_response__descriptor },
   { "GetRevenueReport", &boxoffice__users__v1__get_revenue_report_request__descriptor, &boxoffice__users__v1__revenue_report__descriptor },
   { "ListPaidPeriods", &boxoffice__users__v1__list_paid_periods_request__descriptor, &boxoffice__users__v1__list_paid_periods_response__descriptor },
@@ -3840,7 +3962,7 @@ void boxoffice__users__v1__user_service__get_statement(ProtobufCService *service
   service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void boxoffice__users__v1__user_service__admin_list_user_invoices(ProtobufCService *service,
-                                                                  const Boxoffice__Users__V1__ListInvoicesRequest *input,
+                                                                  const Boxoffice__Users__V1__AdminListInvoicesRequest *input,
                                                                   Boxoffice__Users__V1__ListInvoicesResponse_Closure closure,
                                                                   void *closure_data)
 {
@@ -3848,7 +3970,7 @@ void boxoffice__users__v1__user_service__admin_list_user_invoices(ProtobufCServi
   service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void boxoffice__users__v1__user_service__admin_list_invoices(ProtobufCService *service,
-                                                             const Boxoffice__Users__V1__ListInvoicesRequest *input,
+                                                             const Boxoffice__Users__V1__AdminListInvoicesRequest *input,
                                                              Boxoffice__Users__V1__ListInvoicesResponse_Closure closure,
                                                              void *closure_data)
 {

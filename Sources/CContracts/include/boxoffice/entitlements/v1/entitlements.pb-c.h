@@ -65,19 +65,19 @@ struct  Boxoffice__Entitlements__V1__Entitlement
 
 
 /*
- * Lists the caller's entitlements.
+ * Lists the caller's entitlements (the caller comes from the RPC metadata, never the request).
  */
 struct  Boxoffice__Entitlements__V1__ListEntitlementsRequest
 {
   ProtobufCMessage base;
   /*
-   * The user, for service-to-service calls; the gateway's user route uses the caller instead.
+   * Only entitlements in force at this instant; absent for now.
    */
-  char *user_id;
+  Google__Protobuf__Timestamp *at;
 };
 #define BOXOFFICE__ENTITLEMENTS__V1__LIST_ENTITLEMENTS_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&boxoffice__entitlements__v1__list_entitlements_request__descriptor) \
-    , (char *)protobuf_c_empty_string }
+    , NULL }
 
 
 /*
@@ -135,7 +135,7 @@ struct  Boxoffice__Entitlements__V1__EntitlementToken
 
 
 /*
- * Asks whether the caller may watch a film now.
+ * Asks whether the caller may watch a film now (the caller comes from the RPC metadata).
  */
 struct  Boxoffice__Entitlements__V1__CheckFilmAccessRequest
 {
@@ -144,14 +144,10 @@ struct  Boxoffice__Entitlements__V1__CheckFilmAccessRequest
    * The film.
    */
   char *film_id;
-  /*
-   * The user, for service-to-service calls; the gateway's user route uses the caller instead.
-   */
-  char *user_id;
 };
 #define BOXOFFICE__ENTITLEMENTS__V1__CHECK_FILM_ACCESS_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&boxoffice__entitlements__v1__check_film_access_request__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string }
 
 
 /*

@@ -665,7 +665,7 @@ struct  Boxoffice__Payments__V1__ListPaymentsResponse
 
 
 /*
- * Lists the caller's saved cards.
+ * Lists the caller's saved cards (the caller comes from the RPC metadata, never the request).
  */
 struct  Boxoffice__Payments__V1__ListPaymentMethodsRequest
 {
@@ -678,14 +678,10 @@ struct  Boxoffice__Payments__V1__ListPaymentMethodsRequest
    * The `next_page_token` of the previous page; empty for the first page.
    */
   char *page_token;
-  /*
-   * The owner, for service-to-service calls; the gateway's user routes use the caller instead.
-   */
-  char *user_id;
 };
 #define BOXOFFICE__PAYMENTS__V1__LIST_PAYMENT_METHODS_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&boxoffice__payments__v1__list_payment_methods_request__descriptor) \
-    , 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+    , 0, (char *)protobuf_c_empty_string }
 
 
 /*

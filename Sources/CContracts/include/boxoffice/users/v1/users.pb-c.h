@@ -32,6 +32,7 @@ typedef struct Boxoffice__Users__V1__GetSubscriptionRequest Boxoffice__Users__V1
 typedef struct Boxoffice__Users__V1__CancelSubscriptionRequest Boxoffice__Users__V1__CancelSubscriptionRequest;
 typedef struct Boxoffice__Users__V1__SetAutoRenewRequest Boxoffice__Users__V1__SetAutoRenewRequest;
 typedef struct Boxoffice__Users__V1__ListInvoicesRequest Boxoffice__Users__V1__ListInvoicesRequest;
+typedef struct Boxoffice__Users__V1__AdminListInvoicesRequest Boxoffice__Users__V1__AdminListInvoicesRequest;
 typedef struct Boxoffice__Users__V1__ListInvoicesResponse Boxoffice__Users__V1__ListInvoicesResponse;
 typedef struct Boxoffice__Users__V1__GetInvoiceRequest Boxoffice__Users__V1__GetInvoiceRequest;
 typedef struct Boxoffice__Users__V1__PayInvoiceRequest Boxoffice__Users__V1__PayInvoiceRequest;
@@ -517,7 +518,7 @@ struct  Boxoffice__Users__V1__SetAutoRenewRequest
 
 
 /*
- * Lists the caller's invoices (or, for admins, any user's).
+ * Lists the caller's invoices (the caller comes from the RPC metadata, never the request).
  */
 struct  Boxoffice__Users__V1__ListInvoicesRequest
 {
@@ -535,7 +536,35 @@ struct  Boxoffice__Users__V1__ListInvoicesRequest
    */
   Boxoffice__Users__V1__InvoiceStatus status;
   /*
-   * Whose invoices (admin and service-to-service calls); ignored on user routes.
+   * Only this subscription's invoices, when set.
+   */
+  char *subscription_id;
+};
+#define BOXOFFICE__USERS__V1__LIST_INVOICES_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&boxoffice__users__v1__list_invoices_request__descriptor) \
+    , 0, (char *)protobuf_c_empty_string, BOXOFFICE__USERS__V1__INVOICE_STATUS__INVOICE_STATUS_UNSPECIFIED, (char *)protobuf_c_empty_string }
+
+
+/*
+ * Lists invoices of one user or across users, with filters (admin).
+ */
+struct  Boxoffice__Users__V1__AdminListInvoicesRequest
+{
+  ProtobufCMessage base;
+  /*
+   * How many to return (default 50, max 500).
+   */
+  int32_t page_size;
+  /*
+   * The `next_page_token` of the previous page; empty for the first page.
+   */
+  char *page_token;
+  /*
+   * Only invoices in this status; UNSPECIFIED for any.
+   */
+  Boxoffice__Users__V1__InvoiceStatus status;
+  /*
+   * Only this user's invoices, when set (required by the per-user admin route).
    */
   char *user_id;
   /*
@@ -551,8 +580,8 @@ struct  Boxoffice__Users__V1__ListInvoicesRequest
    */
   char *subscription_id;
 };
-#define BOXOFFICE__USERS__V1__LIST_INVOICES_REQUEST__INIT \
- { PROTOBUF_C_MESSAGE_INIT (&boxoffice__users__v1__list_invoices_request__descriptor) \
+#define BOXOFFICE__USERS__V1__ADMIN_LIST_INVOICES_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&boxoffice__users__v1__admin_list_invoices_request__descriptor) \
     , 0, (char *)protobuf_c_empty_string, BOXOFFICE__USERS__V1__INVOICE_STATUS__INVOICE_STATUS_UNSPECIFIED, (char *)protobuf_c_empty_string, NULL, NULL, (char *)protobuf_c_empty_string }
 
 
@@ -1222,6 +1251,25 @@ Boxoffice__Users__V1__ListInvoicesRequest *
 void   boxoffice__users__v1__list_invoices_request__free_unpacked
                      (Boxoffice__Users__V1__ListInvoicesRequest *message,
                       ProtobufCAllocator *allocator);
+/* Boxoffice__Users__V1__AdminListInvoicesRequest methods */
+void   boxoffice__users__v1__admin_list_invoices_request__init
+                     (Boxoffice__Users__V1__AdminListInvoicesRequest         *message);
+size_t boxoffice__users__v1__admin_list_invoices_request__get_packed_size
+                     (const Boxoffice__Users__V1__AdminListInvoicesRequest   *message);
+size_t boxoffice__users__v1__admin_list_invoices_request__pack
+                     (const Boxoffice__Users__V1__AdminListInvoicesRequest   *message,
+                      uint8_t             *out);
+size_t boxoffice__users__v1__admin_list_invoices_request__pack_to_buffer
+                     (const Boxoffice__Users__V1__AdminListInvoicesRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Boxoffice__Users__V1__AdminListInvoicesRequest *
+       boxoffice__users__v1__admin_list_invoices_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   boxoffice__users__v1__admin_list_invoices_request__free_unpacked
+                     (Boxoffice__Users__V1__AdminListInvoicesRequest *message,
+                      ProtobufCAllocator *allocator);
 /* Boxoffice__Users__V1__ListInvoicesResponse methods */
 void   boxoffice__users__v1__list_invoices_response__init
                      (Boxoffice__Users__V1__ListInvoicesResponse         *message);
@@ -1564,6 +1612,9 @@ typedef void (*Boxoffice__Users__V1__SetAutoRenewRequest_Closure)
 typedef void (*Boxoffice__Users__V1__ListInvoicesRequest_Closure)
                  (const Boxoffice__Users__V1__ListInvoicesRequest *message,
                   void *closure_data);
+typedef void (*Boxoffice__Users__V1__AdminListInvoicesRequest_Closure)
+                 (const Boxoffice__Users__V1__AdminListInvoicesRequest *message,
+                  void *closure_data);
 typedef void (*Boxoffice__Users__V1__ListInvoicesResponse_Closure)
                  (const Boxoffice__Users__V1__ListInvoicesResponse *message,
                   void *closure_data);
@@ -1660,11 +1711,11 @@ struct Boxoffice__Users__V1__UserService_Service
                         Boxoffice__Users__V1__Statement_Closure closure,
                         void *closure_data);
   void (*admin_list_user_invoices)(Boxoffice__Users__V1__UserService_Service *service,
-                                   const Boxoffice__Users__V1__ListInvoicesRequest *input,
+                                   const Boxoffice__Users__V1__AdminListInvoicesRequest *input,
                                    Boxoffice__Users__V1__ListInvoicesResponse_Closure closure,
                                    void *closure_data);
   void (*admin_list_invoices)(Boxoffice__Users__V1__UserService_Service *service,
-                              const Boxoffice__Users__V1__ListInvoicesRequest *input,
+                              const Boxoffice__Users__V1__AdminListInvoicesRequest *input,
                               Boxoffice__Users__V1__ListInvoicesResponse_Closure closure,
                               void *closure_data);
   void (*admin_refund_payment)(Boxoffice__Users__V1__UserService_Service *service,
@@ -1743,11 +1794,11 @@ void boxoffice__users__v1__user_service__get_statement(ProtobufCService *service
                                                        Boxoffice__Users__V1__Statement_Closure closure,
                                                        void *closure_data);
 void boxoffice__users__v1__user_service__admin_list_user_invoices(ProtobufCService *service,
-                                                                  const Boxoffice__Users__V1__ListInvoicesRequest *input,
+                                                                  const Boxoffice__Users__V1__AdminListInvoicesRequest *input,
                                                                   Boxoffice__Users__V1__ListInvoicesResponse_Closure closure,
                                                                   void *closure_data);
 void boxoffice__users__v1__user_service__admin_list_invoices(ProtobufCService *service,
-                                                             const Boxoffice__Users__V1__ListInvoicesRequest *input,
+                                                             const Boxoffice__Users__V1__AdminListInvoicesRequest *input,
                                                              Boxoffice__Users__V1__ListInvoicesResponse_Closure closure,
                                                              void *closure_data);
 void boxoffice__users__v1__user_service__admin_refund_payment(ProtobufCService *service,
@@ -1780,6 +1831,7 @@ extern const ProtobufCMessageDescriptor boxoffice__users__v1__get_subscription_r
 extern const ProtobufCMessageDescriptor boxoffice__users__v1__cancel_subscription_request__descriptor;
 extern const ProtobufCMessageDescriptor boxoffice__users__v1__set_auto_renew_request__descriptor;
 extern const ProtobufCMessageDescriptor boxoffice__users__v1__list_invoices_request__descriptor;
+extern const ProtobufCMessageDescriptor boxoffice__users__v1__admin_list_invoices_request__descriptor;
 extern const ProtobufCMessageDescriptor boxoffice__users__v1__list_invoices_response__descriptor;
 extern const ProtobufCMessageDescriptor boxoffice__users__v1__get_invoice_request__descriptor;
 extern const ProtobufCMessageDescriptor boxoffice__users__v1__pay_invoice_request__descriptor;

@@ -9,6 +9,75 @@ import CProtobufC
 import CProtobufSupport
 import CContracts
 
+/// The unit of a subscription period.
+///
+/// Values this build does not know decode as ``unrecognized(_:)`` and encode back unchanged.
+public enum Common_V1_PeriodUnit: ProtobufEnum {
+    /// Not set; refused wherever a period is required.
+    case unspecified
+    /// A calendar day (UTC).
+    case day
+    /// A week of seven calendar days.
+    case week
+    /// A calendar month from the anchor day (Jan 31 → Feb 28/29 → Mar 31).
+    case month
+    /// A calendar year from the anchor day.
+    case year
+    /// A number this build does not know, kept as received.
+    case unrecognized(Int32)
+
+    /// The proto3 default (the value numbered zero).
+    public init() { self = .unspecified }
+
+    /// The value for `rawValue`; unknown numbers become ``unrecognized(_:)``.
+    public init(rawValue: Int32) {
+        switch rawValue {
+        case 0: self = .unspecified
+        case 1: self = .day
+        case 2: self = .week
+        case 3: self = .month
+        case 4: self = .year
+        default: self = .unrecognized(rawValue)
+        }
+    }
+
+    /// The protobuf number.
+    public var rawValue: Int32 {
+        switch self {
+        case .unspecified: 0
+        case .day: 1
+        case .week: 2
+        case .month: 3
+        case .year: 4
+        case .unrecognized(let number): number
+        }
+    }
+
+    /// The name in the `.proto` file, as proto3 JSON writes it; nil for unrecognized numbers.
+    public var protoName: String? {
+        switch self {
+        case .unspecified: "PERIOD_UNIT_UNSPECIFIED"
+        case .day: "PERIOD_UNIT_DAY"
+        case .week: "PERIOD_UNIT_WEEK"
+        case .month: "PERIOD_UNIT_MONTH"
+        case .year: "PERIOD_UNIT_YEAR"
+        case .unrecognized: nil
+        }
+    }
+
+    /// The value named `protoName` in the `.proto` file.
+    public init?(protoName: String) {
+        switch protoName {
+        case "PERIOD_UNIT_UNSPECIFIED": self = .unspecified
+        case "PERIOD_UNIT_DAY": self = .day
+        case "PERIOD_UNIT_WEEK": self = .week
+        case "PERIOD_UNIT_MONTH": self = .month
+        case "PERIOD_UNIT_YEAR": self = .year
+        default: return nil
+        }
+    }
+}
+
 /// An amount of money in the smallest unit of its currency (cents for EUR), never a float.
 public struct Common_V1_Money: ProtobufMessage {
     /// The amount in minor units; negative for credits and refunds.
@@ -73,6 +142,29 @@ public struct Common_V1_ErrorDetails: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.common.v1.ErrorDetails"
+}
+
+/// A message with no fields: the request or answer of a call that needs none.
+public struct Common_V1_Empty: ProtobufMessage {
+    /// A message with every field at its default.
+    public init() {}
+
+    /// The fully qualified protobuf name.
+    public static let protoMessageName = "boxoffice.common.v1.Empty"
+}
+
+/// How long one paid period of a product lasts, e.g. one month.
+public struct Common_V1_Period: ProtobufMessage {
+    /// The unit of the period.
+    public var unit: Common_V1_PeriodUnit = .unspecified
+    /// How many units one period spans; at least 1.
+    public var count: Int32 = 0
+
+    /// A message with every field at its default.
+    public init() {}
+
+    /// The fully qualified protobuf name.
+    public static let protoMessageName = "boxoffice.common.v1.Period"
 }
 
 extension Common_V1_Money {
@@ -382,6 +474,119 @@ extension Common_V1_ErrorDetails {
             case "violations":
                 let at = ProtobufJSONPath(parent: base, name: "violations")
                 self.violations = try value.array(at) { value, at throws(RPCError) in try Common_V1_FieldViolation(json: value, path: at) }
+            default:
+                throw ProtobufJSONPath(parent: base, name: key).unknownField()
+            }
+        }
+    }
+}
+
+extension Common_V1_Empty {
+    /// Decodes untrusted protobuf bytes; throws `INVALID_ARGUMENT` for malformed input, invalid UTF-8
+    /// or nesting past ``ProtobufLimits/nestingDepthMax``, `RESOURCE_EXHAUSTED` past the size limits.
+    public init(rpcBytes bytes: UnsafeRawBufferPointer) throws(RPCError) {
+        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor, scanNesting: false) {
+            (message: UnsafePointer<Boxoffice__Common__V1__Empty>) throws(RPCError) in try Self(cMessage: message)
+        }
+    }
+
+    /// Appends the protobuf encoding (map entries in key order, so equal messages encode equally).
+    public func serialize(into buffer: inout [UInt8]) throws(RPCError) {
+        ProtobufEncoding.encode(into: &buffer, initialize: boxoffice__common__v1__empty__init) { message, arena in
+            self.fill(message, arena: arena)
+        }
+    }
+
+    static let cDescriptor = ProtobufCDescriptor(Boxoffice__Common__V1__Empty.self, initialize: boxoffice__common__v1__empty__init)
+
+    init(cMessage c: UnsafePointer<Boxoffice__Common__V1__Empty>) throws(RPCError) {
+    }
+
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Common__V1__Empty>, arena: ProtobufArena) {
+        _ = (c, arena)
+    }
+
+    /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
+    /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
+    public func writeJSON(into writer: inout ProtobufJSONWriter) {
+        writer.beginObject()
+        writer.endObject()
+    }
+
+    /// Reads proto3 JSON; throws `INVALID_ARGUMENT` naming the field for unknown fields, wrong types
+    /// and values out of range.
+    public init(json: ProtobufJSONValue, path: ProtobufJSONPath) throws(RPCError) {
+        self.init()
+        let members = try json.members(path)
+        guard !members.isEmpty else { return }
+        let base = path.string
+        for (key, _) in members {
+            switch key {
+            default:
+                throw ProtobufJSONPath(parent: base, name: key).unknownField()
+            }
+        }
+    }
+}
+
+extension Common_V1_Period {
+    /// Decodes untrusted protobuf bytes; throws `INVALID_ARGUMENT` for malformed input, invalid UTF-8
+    /// or nesting past ``ProtobufLimits/nestingDepthMax``, `RESOURCE_EXHAUSTED` past the size limits.
+    public init(rpcBytes bytes: UnsafeRawBufferPointer) throws(RPCError) {
+        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor, scanNesting: false) {
+            (message: UnsafePointer<Boxoffice__Common__V1__Period>) throws(RPCError) in try Self(cMessage: message)
+        }
+    }
+
+    /// Appends the protobuf encoding (map entries in key order, so equal messages encode equally).
+    public func serialize(into buffer: inout [UInt8]) throws(RPCError) {
+        ProtobufEncoding.encode(into: &buffer, initialize: boxoffice__common__v1__period__init) { message, arena in
+            self.fill(message, arena: arena)
+        }
+    }
+
+    static let cDescriptor = ProtobufCDescriptor(Boxoffice__Common__V1__Period.self, initialize: boxoffice__common__v1__period__init)
+
+    init(cMessage c: UnsafePointer<Boxoffice__Common__V1__Period>) throws(RPCError) {
+        self.unit = Common_V1_PeriodUnit(rawValue: Int32(truncatingIfNeeded: c.pointee.unit.rawValue))
+        self.count = c.pointee.count
+    }
+
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Common__V1__Period>, arena: ProtobufArena) {
+        c.pointee.unit = Boxoffice__Common__V1__PeriodUnit(rawValue: .init(truncatingIfNeeded: self.unit.rawValue))
+        c.pointee.count = self.count
+    }
+
+    /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
+    /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
+    public func writeJSON(into writer: inout ProtobufJSONWriter) {
+        writer.beginObject()
+        if self.unit.rawValue != 0 {
+            writer.key("unit")
+            writer.enumValue(self.unit)
+        }
+        if !(self.count == 0) {
+            writer.key("count")
+            writer.int32(self.count)
+        }
+        writer.endObject()
+    }
+
+    /// Reads proto3 JSON; throws `INVALID_ARGUMENT` naming the field for unknown fields, wrong types
+    /// and values out of range.
+    public init(json: ProtobufJSONValue, path: ProtobufJSONPath) throws(RPCError) {
+        self.init()
+        let members = try json.members(path)
+        guard !members.isEmpty else { return }
+        let base = path.string
+        for (key, value) in members {
+            switch key {
+            case "unit":
+                let at = ProtobufJSONPath(parent: base, name: "unit")
+                self.unit = try value.enumValue(Common_V1_PeriodUnit.self, at)
+            case "count":
+                let at = ProtobufJSONPath(parent: base, name: "count")
+                self.count = try value.int32(at)
             default:
                 throw ProtobufJSONPath(parent: base, name: key).unknownField()
             }

@@ -31,7 +31,9 @@ extension SwiftEmitter {
             out.line("let members = try json.members(path)")
             out.line("guard !members.isEmpty else { return }")
             out.line("let base = path.string")
-            out.block("for (key, value) in members {") { out in
+            // A message without fields never reads `value`; naming it would warn.
+            let valueName = info.fields.isEmpty ? "_" : "value"
+            out.block("for (key, \(valueName)) in members {") { out in
                 out.switchBlock("switch key {") { out in
                     for field in info.fields {
                         self.emitJSONRead(field, message: info, into: &out)

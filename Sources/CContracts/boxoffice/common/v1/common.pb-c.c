@@ -232,6 +232,96 @@ void   boxoffice__common__v1__error_details__free_unpacked
   assert(message->base.descriptor == &boxoffice__common__v1__error_details__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   boxoffice__common__v1__empty__init
+                     (Boxoffice__Common__V1__Empty         *message)
+{
+  static const Boxoffice__Common__V1__Empty init_value = BOXOFFICE__COMMON__V1__EMPTY__INIT;
+  *message = init_value;
+}
+size_t boxoffice__common__v1__empty__get_packed_size
+                     (const Boxoffice__Common__V1__Empty *message)
+{
+  assert(message->base.descriptor == &boxoffice__common__v1__empty__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t boxoffice__common__v1__empty__pack
+                     (const Boxoffice__Common__V1__Empty *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &boxoffice__common__v1__empty__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t boxoffice__common__v1__empty__pack_to_buffer
+                     (const Boxoffice__Common__V1__Empty *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &boxoffice__common__v1__empty__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Boxoffice__Common__V1__Empty *
+       boxoffice__common__v1__empty__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Boxoffice__Common__V1__Empty *)
+     protobuf_c_message_unpack (&boxoffice__common__v1__empty__descriptor,
+                                allocator, len, data);
+}
+void   boxoffice__common__v1__empty__free_unpacked
+                     (Boxoffice__Common__V1__Empty *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &boxoffice__common__v1__empty__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   boxoffice__common__v1__period__init
+                     (Boxoffice__Common__V1__Period         *message)
+{
+  static const Boxoffice__Common__V1__Period init_value = BOXOFFICE__COMMON__V1__PERIOD__INIT;
+  *message = init_value;
+}
+size_t boxoffice__common__v1__period__get_packed_size
+                     (const Boxoffice__Common__V1__Period *message)
+{
+  assert(message->base.descriptor == &boxoffice__common__v1__period__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t boxoffice__common__v1__period__pack
+                     (const Boxoffice__Common__V1__Period *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &boxoffice__common__v1__period__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t boxoffice__common__v1__period__pack_to_buffer
+                     (const Boxoffice__Common__V1__Period *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &boxoffice__common__v1__period__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Boxoffice__Common__V1__Period *
+       boxoffice__common__v1__period__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Boxoffice__Common__V1__Period *)
+     protobuf_c_message_unpack (&boxoffice__common__v1__period__descriptor,
+                                allocator, len, data);
+}
+void   boxoffice__common__v1__period__free_unpacked
+                     (Boxoffice__Common__V1__Period *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &boxoffice__common__v1__period__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor boxoffice__common__v1__money__field_descriptors[2] =
 {
   {
@@ -460,4 +550,107 @@ const ProtobufCMessageDescriptor boxoffice__common__v1__error_details__descripto
   1,  boxoffice__common__v1__error_details__number_ranges,
   (ProtobufCMessageInit) boxoffice__common__v1__error_details__init,
   NULL,NULL,NULL    /* reserved[123] */
+};
+#define boxoffice__common__v1__empty__field_descriptors NULL
+#define boxoffice__common__v1__empty__field_indices_by_name NULL
+#define boxoffice__common__v1__empty__number_ranges NULL
+const ProtobufCMessageDescriptor boxoffice__common__v1__empty__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "boxoffice.common.v1.Empty",
+  "Empty",
+  "Boxoffice__Common__V1__Empty",
+  "boxoffice.common.v1",
+  sizeof(Boxoffice__Common__V1__Empty),
+  0,
+  boxoffice__common__v1__empty__field_descriptors,
+  boxoffice__common__v1__empty__field_indices_by_name,
+  0,  boxoffice__common__v1__empty__number_ranges,
+  (ProtobufCMessageInit) boxoffice__common__v1__empty__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor boxoffice__common__v1__period__field_descriptors[2] =
+{
+  {
+    "unit",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Boxoffice__Common__V1__Period, unit),
+    &boxoffice__common__v1__period_unit__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "count",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Boxoffice__Common__V1__Period, count),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned boxoffice__common__v1__period__field_indices_by_name[] = {
+  1,   /* field[1] = count */
+  0,   /* field[0] = unit */
+};
+static const ProtobufCIntRange boxoffice__common__v1__period__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor boxoffice__common__v1__period__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "boxoffice.common.v1.Period",
+  "Period",
+  "Boxoffice__Common__V1__Period",
+  "boxoffice.common.v1",
+  sizeof(Boxoffice__Common__V1__Period),
+  2,
+  boxoffice__common__v1__period__field_descriptors,
+  boxoffice__common__v1__period__field_indices_by_name,
+  1,  boxoffice__common__v1__period__number_ranges,
+  (ProtobufCMessageInit) boxoffice__common__v1__period__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCEnumValue boxoffice__common__v1__period_unit__enum_values_by_number[5] =
+{
+  { "PERIOD_UNIT_UNSPECIFIED", "BOXOFFICE__COMMON__V1__PERIOD_UNIT__PERIOD_UNIT_UNSPECIFIED", 0 },
+  { "PERIOD_UNIT_DAY", "BOXOFFICE__COMMON__V1__PERIOD_UNIT__PERIOD_UNIT_DAY", 1 },
+  { "PERIOD_UNIT_WEEK", "BOXOFFICE__COMMON__V1__PERIOD_UNIT__PERIOD_UNIT_WEEK", 2 },
+  { "PERIOD_UNIT_MONTH", "BOXOFFICE__COMMON__V1__PERIOD_UNIT__PERIOD_UNIT_MONTH", 3 },
+  { "PERIOD_UNIT_YEAR", "BOXOFFICE__COMMON__V1__PERIOD_UNIT__PERIOD_UNIT_YEAR", 4 },
+};
+static const ProtobufCIntRange boxoffice__common__v1__period_unit__value_ranges[] = {
+{0, 0},{0, 5}
+};
+static const ProtobufCEnumValueIndex boxoffice__common__v1__period_unit__enum_values_by_name[5] =
+{
+  { "PERIOD_UNIT_DAY", 1 },
+  { "PERIOD_UNIT_MONTH", 3 },
+  { "PERIOD_UNIT_UNSPECIFIED", 0 },
+  { "PERIOD_UNIT_WEEK", 2 },
+  { "PERIOD_UNIT_YEAR", 4 },
+};
+const ProtobufCEnumDescriptor boxoffice__common__v1__period_unit__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "boxoffice.common.v1.PeriodUnit",
+  "PeriodUnit",
+  "Boxoffice__Common__V1__PeriodUnit",
+  "boxoffice.common.v1",
+  5,
+  boxoffice__common__v1__period_unit__enum_values_by_number,
+  5,
+  boxoffice__common__v1__period_unit__enum_values_by_name,
+  1,
+  boxoffice__common__v1__period_unit__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
 };

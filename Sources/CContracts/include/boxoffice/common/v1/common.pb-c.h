@@ -20,10 +20,38 @@ typedef struct Boxoffice__Common__V1__PageRequest Boxoffice__Common__V1__PageReq
 typedef struct Boxoffice__Common__V1__PageInfo Boxoffice__Common__V1__PageInfo;
 typedef struct Boxoffice__Common__V1__FieldViolation Boxoffice__Common__V1__FieldViolation;
 typedef struct Boxoffice__Common__V1__ErrorDetails Boxoffice__Common__V1__ErrorDetails;
+typedef struct Boxoffice__Common__V1__Empty Boxoffice__Common__V1__Empty;
+typedef struct Boxoffice__Common__V1__Period Boxoffice__Common__V1__Period;
 
 
 /* --- enums --- */
 
+/*
+ * The unit of a subscription period.
+ */
+typedef enum _Boxoffice__Common__V1__PeriodUnit {
+  /*
+   * Not set; refused wherever a period is required.
+   */
+  BOXOFFICE__COMMON__V1__PERIOD_UNIT__PERIOD_UNIT_UNSPECIFIED = 0,
+  /*
+   * A calendar day (UTC).
+   */
+  BOXOFFICE__COMMON__V1__PERIOD_UNIT__PERIOD_UNIT_DAY = 1,
+  /*
+   * A week of seven calendar days.
+   */
+  BOXOFFICE__COMMON__V1__PERIOD_UNIT__PERIOD_UNIT_WEEK = 2,
+  /*
+   * A calendar month from the anchor day (Jan 31 → Feb 28/29 → Mar 31).
+   */
+  BOXOFFICE__COMMON__V1__PERIOD_UNIT__PERIOD_UNIT_MONTH = 3,
+  /*
+   * A calendar year from the anchor day.
+   */
+  BOXOFFICE__COMMON__V1__PERIOD_UNIT__PERIOD_UNIT_YEAR = 4
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(BOXOFFICE__COMMON__V1__PERIOD_UNIT)
+} Boxoffice__Common__V1__PeriodUnit;
 
 /* --- messages --- */
 
@@ -118,6 +146,38 @@ struct  Boxoffice__Common__V1__ErrorDetails
 #define BOXOFFICE__COMMON__V1__ERROR_DETAILS__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&boxoffice__common__v1__error_details__descriptor) \
     , 0,NULL }
+
+
+/*
+ * A message with no fields: the request or answer of a call that needs none.
+ */
+struct  Boxoffice__Common__V1__Empty
+{
+  ProtobufCMessage base;
+};
+#define BOXOFFICE__COMMON__V1__EMPTY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&boxoffice__common__v1__empty__descriptor) \
+     }
+
+
+/*
+ * How long one paid period of a product lasts, e.g. one month.
+ */
+struct  Boxoffice__Common__V1__Period
+{
+  ProtobufCMessage base;
+  /*
+   * The unit of the period.
+   */
+  Boxoffice__Common__V1__PeriodUnit unit;
+  /*
+   * How many units one period spans; at least 1.
+   */
+  int32_t count;
+};
+#define BOXOFFICE__COMMON__V1__PERIOD__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&boxoffice__common__v1__period__descriptor) \
+    , BOXOFFICE__COMMON__V1__PERIOD_UNIT__PERIOD_UNIT_UNSPECIFIED, 0 }
 
 
 /* Boxoffice__Common__V1__Money methods */
@@ -215,6 +275,44 @@ Boxoffice__Common__V1__ErrorDetails *
 void   boxoffice__common__v1__error_details__free_unpacked
                      (Boxoffice__Common__V1__ErrorDetails *message,
                       ProtobufCAllocator *allocator);
+/* Boxoffice__Common__V1__Empty methods */
+void   boxoffice__common__v1__empty__init
+                     (Boxoffice__Common__V1__Empty         *message);
+size_t boxoffice__common__v1__empty__get_packed_size
+                     (const Boxoffice__Common__V1__Empty   *message);
+size_t boxoffice__common__v1__empty__pack
+                     (const Boxoffice__Common__V1__Empty   *message,
+                      uint8_t             *out);
+size_t boxoffice__common__v1__empty__pack_to_buffer
+                     (const Boxoffice__Common__V1__Empty   *message,
+                      ProtobufCBuffer     *buffer);
+Boxoffice__Common__V1__Empty *
+       boxoffice__common__v1__empty__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   boxoffice__common__v1__empty__free_unpacked
+                     (Boxoffice__Common__V1__Empty *message,
+                      ProtobufCAllocator *allocator);
+/* Boxoffice__Common__V1__Period methods */
+void   boxoffice__common__v1__period__init
+                     (Boxoffice__Common__V1__Period         *message);
+size_t boxoffice__common__v1__period__get_packed_size
+                     (const Boxoffice__Common__V1__Period   *message);
+size_t boxoffice__common__v1__period__pack
+                     (const Boxoffice__Common__V1__Period   *message,
+                      uint8_t             *out);
+size_t boxoffice__common__v1__period__pack_to_buffer
+                     (const Boxoffice__Common__V1__Period   *message,
+                      ProtobufCBuffer     *buffer);
+Boxoffice__Common__V1__Period *
+       boxoffice__common__v1__period__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   boxoffice__common__v1__period__free_unpacked
+                     (Boxoffice__Common__V1__Period *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Boxoffice__Common__V1__Money_Closure)
@@ -232,17 +330,26 @@ typedef void (*Boxoffice__Common__V1__FieldViolation_Closure)
 typedef void (*Boxoffice__Common__V1__ErrorDetails_Closure)
                  (const Boxoffice__Common__V1__ErrorDetails *message,
                   void *closure_data);
+typedef void (*Boxoffice__Common__V1__Empty_Closure)
+                 (const Boxoffice__Common__V1__Empty *message,
+                  void *closure_data);
+typedef void (*Boxoffice__Common__V1__Period_Closure)
+                 (const Boxoffice__Common__V1__Period *message,
+                  void *closure_data);
 
 /* --- services --- */
 
 
 /* --- descriptors --- */
 
+extern const ProtobufCEnumDescriptor    boxoffice__common__v1__period_unit__descriptor;
 extern const ProtobufCMessageDescriptor boxoffice__common__v1__money__descriptor;
 extern const ProtobufCMessageDescriptor boxoffice__common__v1__page_request__descriptor;
 extern const ProtobufCMessageDescriptor boxoffice__common__v1__page_info__descriptor;
 extern const ProtobufCMessageDescriptor boxoffice__common__v1__field_violation__descriptor;
 extern const ProtobufCMessageDescriptor boxoffice__common__v1__error_details__descriptor;
+extern const ProtobufCMessageDescriptor boxoffice__common__v1__empty__descriptor;
+extern const ProtobufCMessageDescriptor boxoffice__common__v1__period__descriptor;
 
 PROTOBUF_C__END_DECLS
 

@@ -68,7 +68,7 @@ let package = Package(
         // One Swift wrapper per C library.
         .target(
             name: "BoxOfficePostgres",
-            dependencies: ["CLibPQ", "BoxOfficeThreads", "BoxOfficePool", log, metrics],
+            dependencies: ["CLibPQ", "BoxOfficeThreads", "BoxOfficePool", "BoxOfficeCrypto", log, metrics],
             resources: [],
             swiftSettings: swiftSettings
         ),

@@ -1,3 +1,5 @@
+import BoxOfficeCrypto
+
 /// One numbered schema change: the SQL of a file `NNNN_name.sql`.
 public struct PostgresMigration: Sendable, Hashable {
     /// The number that orders the migrations of a set, from 1.
@@ -17,7 +19,12 @@ public struct PostgresMigration: Sendable, Hashable {
 
     /// The SHA-256 of the SQL as lowercase hex, recorded when applied so that a later edit of
     /// an applied migration is noticed.
-    public var checksum: String { SHA256.hexDigest(of: self.sql.utf8) }
+    public var checksum: String {
+        SHA256.hash(Array(self.sql.utf8)).map { byte in
+            let digits = String(byte, radix: 16)
+            return byte < 0x10 ? "0" + digits : digits
+        }.joined()
+    }
 
     /// `0007_create_outbox`: how the migration is named in records, logs and errors.
     public var identifier: String {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// What the generator refuses, with a message naming the problem (protoc prints it and fails).

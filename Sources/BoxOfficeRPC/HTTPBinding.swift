@@ -11,6 +11,22 @@ public struct HTTPBinding: Sendable {
     /// Who may call it: `public`, `user` or `admin`.
     public var access: String
     public var method: MethodDescriptor
+    /// True when the body is passed through untouched: `bodyField` then names a `bytes` field that
+    /// receives the raw body, and a `headers` map field, if the request has one, receives the
+    /// request headers with lower-case names (webhooks whose signature covers the raw body).
+    public var rawBody: Bool
+    /// True for payment-moving routes: a request without `Idempotency-Key` is refused with 400.
+    public var idempotencyKeyRequired: Bool
+    /// The JSON name of a string field of the response; when set, the gateway answers
+    /// `303 See Other` with `Location` set to it instead of a JSON body (browser redirects).
+    public var redirectField: String
+    /// The OpenAPI 3.1 Operation object of this route, as JSON text (operationId, summary,
+    /// parameters, requestBody, the success response and security); error responses are the
+    /// gateway's to add.
+    public var openAPIOperation: String
+    /// The OpenAPI component schemas (name → Schema object as JSON text) that `openAPIOperation`
+    /// references, directly or through other schemas.
+    public var openAPISchemas: [String: String]
     /// Builds the request message from proto3 JSON (the body merged with path and query
     /// parameters) and encodes it; throws `INVALID_ARGUMENT` naming the field.
     public var decodeJSONRequest:
@@ -24,6 +40,11 @@ public struct HTTPBinding: Sendable {
         bodyField: String,
         access: String,
         method: MethodDescriptor,
+        rawBody: Bool = false,
+        idempotencyKeyRequired: Bool = false,
+        redirectField: String = "",
+        openAPIOperation: String = "{}",
+        openAPISchemas: [String: String] = [:],
         decodeJSONRequest: @escaping @Sendable ([UInt8], [String: String]) throws(RPCError) -> [UInt8],
         encodeJSONResponse: @escaping @Sendable (UnsafeRawBufferPointer) throws(RPCError) -> [UInt8]
     ) {
@@ -32,6 +53,11 @@ public struct HTTPBinding: Sendable {
         self.bodyField = bodyField
         self.access = access
         self.method = method
+        self.rawBody = rawBody
+        self.idempotencyKeyRequired = idempotencyKeyRequired
+        self.redirectField = redirectField
+        self.openAPIOperation = openAPIOperation
+        self.openAPISchemas = openAPISchemas
         self.decodeJSONRequest = decodeJSONRequest
         self.encodeJSONResponse = encodeJSONResponse
     }

@@ -18,10 +18,9 @@ struct JSONInteropTests {
         return path
     }()
 
-    /// Installs the `protobuf` package from PyPI when python cannot import it.
+    /// Fails with a clear message when the test-tool virtualenv lacks `protobuf` (`./dev` installs it).
     static func ensurePythonProtobuf() throws {
-        if (try? Tools.run(["python3", "-c", "import google.protobuf"])) != nil { return }
-        _ = try Tools.run(["python3", "-m", "pip", "install", "--quiet", "protobuf"])
+        _ = try Tools.run([TestEnvironment.python, "-c", "import google.protobuf"])
     }
 
     static let cases: [(String, any ProtobufMessage)] =
@@ -38,7 +37,7 @@ struct JSONInteropTests {
         ])
         let output = try Tools.run(
             [
-                "python3", "\(Tools.root)/Tests/CodegenTests/Interop/json_interop.py", Self.descriptorSet,
+                TestEnvironment.python, "\(Tools.root)/Tests/CodegenTests/Interop/json_interop.py", Self.descriptorSet,
                 "boxoffice.codegentest.v1.\(typeName)",
             ],
             input: [UInt8](request)

@@ -46,6 +46,12 @@ public enum TestEnvironment {
         value("BOXOFFICE_PG_BIN", default: "/usr/lib/postgresql/15/bin")
     }
 
+    /// The Python interpreter of the project's test-tool virtualenv (`./dev` installs the pinned
+    /// `protobuf` and `schemathesis` packages into it).
+    public static var python: String {
+        value("BOXOFFICE_PYTHON", default: ".local/pytools/bin/python")
+    }
+
     /// A name no other test run uses: `prefix` plus random hex, lowercase, usable as a database,
     /// queue or key prefix.
     public static func uniqueName(_ prefix: String) -> String {

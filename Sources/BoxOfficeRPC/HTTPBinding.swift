@@ -20,6 +20,8 @@ public struct HTTPBinding: Sendable {
     /// The JSON name of a string field of the response; when set, the gateway answers
     /// `303 See Other` with `Location` set to it instead of a JSON body (browser redirects).
     public var redirectField: String
+    /// The HTTP status of a successful answer: 200, or 201 for routes that create.
+    public var successStatus: Int
     /// The OpenAPI 3.1 Operation object of this route, as JSON text (operationId, summary,
     /// parameters, requestBody, the success response and security); error responses are the
     /// gateway's to add.
@@ -43,6 +45,7 @@ public struct HTTPBinding: Sendable {
         rawBody: Bool = false,
         idempotencyKeyRequired: Bool = false,
         redirectField: String = "",
+        successStatus: Int = 200,
         openAPIOperation: String = "{}",
         openAPISchemas: [String: String] = [:],
         decodeJSONRequest: @escaping @Sendable ([UInt8], [String: String]) throws(RPCError) -> [UInt8],
@@ -56,6 +59,7 @@ public struct HTTPBinding: Sendable {
         self.rawBody = rawBody
         self.idempotencyKeyRequired = idempotencyKeyRequired
         self.redirectField = redirectField
+        self.successStatus = successStatus
         self.openAPIOperation = openAPIOperation
         self.openAPISchemas = openAPISchemas
         self.decodeJSONRequest = decodeJSONRequest

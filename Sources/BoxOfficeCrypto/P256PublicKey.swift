@@ -115,13 +115,32 @@ public struct P256PublicKey: Sendable, CustomStringConvertible {
         let result = name.withUnsafeMutableBufferPointer {
             EVP_PKEY_get_utf8_string_param(handle.pointer, OSSL_PKEY_PARAM_GROUP_NAME, $0.baseAddress, $0.count, &length)
         }
-        // Keys with explicit curve parameters have no group name and are refused with the rest.
-        guard result == 1, String(decoding: name.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            == "prime256v1"
-        else {
+        guard result == 1, Self.string(name, length) == "prime256v1" else {
             _ = OpenSSLErrors.drain()
-            throw CryptoError(code: .invalidKey, message: "the EC key is not on the named curve P-256")
+            throw CryptoError(code: .invalidKey, message: "the EC key is not on the curve P-256")
         }
+        // OpenSSL names the curve even when the key spells out its parameters. RFC 5480 §2.1.1
+        // requires the named form, and explicit parameters are the way to smuggle in a
+        // look-alike curve, so they are refused even when they equal P-256's.
+        var encoding = [CChar](repeating: 0, count: 64)
+        var encodingLength = 0
+        let encodingResult = encoding.withUnsafeMutableBufferPointer {
+            EVP_PKEY_get_utf8_string_param(
+                handle.pointer,
+                OSSL_PKEY_PARAM_EC_ENCODING,
+                $0.baseAddress,
+                $0.count,
+                &encodingLength
+            )
+        }
+        guard encodingResult == 1, Self.string(encoding, encodingLength) == OSSL_PKEY_EC_ENCODING_GROUP else {
+            _ = OpenSSLErrors.drain()
+            throw CryptoError(code: .invalidKey, message: "the EC key has explicit curve parameters, not the named curve")
+        }
+    }
+
+    private static func string(_ characters: [CChar], _ length: Int) -> String {
+        String(decoding: characters.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     private static func coordinate(_ parameter: String, of handle: PKeyHandle) throws(CryptoError) -> [UInt8] {

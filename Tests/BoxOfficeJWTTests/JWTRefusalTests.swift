@@ -147,7 +147,10 @@ import Testing
         }
         #expect(self.verifier.refusal(parts[0] + "." + parts[1] + "." + parts[2] + "\n") == .malformed)
         #expect(self.verifier.refusal(" " + parts[0] + "." + parts[1] + "." + parts[2]) == .malformed)
-        #expect(self.verifier.refusal(parts[0] + "." + parts[1] + "+." + parts[2]) == .malformed)
+        // The header is decoded before the signature is checked; the payload only after it, so
+        // a bad payload character shows up as a bad signature.
+        #expect(self.verifier.refusal(parts[0] + "+." + parts[1] + "." + parts[2]) == .malformed)
+        #expect(self.verifier.refusal(parts[0] + "." + parts[1] + "+." + parts[2]) == .badSignature)
     }
 
     @Test(arguments: [#"[1,2]"#, #""claims""#, "42", "null", "{", #"{"sub":"a"} x"#, "not json"])
@@ -160,6 +163,16 @@ import Testing
     func headerThatIsNotAJSONObjectIsRefused(_ header: String) throws {
         let token = try self.token(header: header, Fixtures.validClaims())
         #expect(self.verifier.refusal(token) == .malformed)
+    }
+
+    @Test func duplicateMemberNamesAreRefused() throws {
+        // RFC 7515 §5.2 allows refusing or taking the last duplicate; refusing leaves no room for
+        // two parsers (ours and a proxy's) to read different claims from one token.
+        let claims = String(try Fixtures.json(Fixtures.validClaims()).dropLast()) + #","iss":"https://evil.test"}"#
+        let token = try Fixtures.token(header: #"{"alg":"EdDSA","kid":"ed"}"#, payload: claims, key: .ed25519(self.edKey))
+        #expect(self.verifier.refusal(token) == .malformed)
+        let header = try self.token(header: #"{"alg":"EdDSA","kid":"ed","alg":"ES256"}"#, Fixtures.validClaims())
+        #expect(self.verifier.refusal(header) == .malformed)
     }
 
     @Test func oversizeTokensAreRefused() throws {
@@ -258,7 +271,10 @@ import Testing
         }
         tokens.append(try self.token(header: #"{"alg":"\#(secretIssuer)","kid":"ed"}"#, Fixtures.validClaims()))
         tokens.append(try self.token(header: #"{"alg":"EdDSA","kid":"\#(secretIssuer)"}"#, Fixtures.validClaims()))
-        tokens.append(String(try self.token(Fixtures.validClaims(subject: secretSubject)).dropLast(2)) + "AA")
+        // A signature with its first character changed (always a different one).
+        var parts = try self.token(Fixtures.validClaims(subject: secretSubject)).split(separator: ".").map(String.init)
+        parts[2] = (parts[2].hasPrefix("A") ? "B" : "A") + parts[2].dropFirst()
+        tokens.append(parts.joined(separator: "."))
         for token in tokens {
             do {
                 _ = try self.verifier.verify(token, now: Fixtures.now)

@@ -23,11 +23,10 @@ enum JSONCoding {
         return [UInt8](data)
     }
 
-    /// The JSON object in `bytes`, or nil when they are not one JSON object.
+    /// The JSON object in `bytes`, or nil when they are not exactly one JSON object (duplicate
+    /// member names included; see ``JSONParser``).
     static func decodeObject(_ bytes: [UInt8]) -> [String: JSONValue]? {
-        guard case .object(let object) = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)) else {
-            return nil
-        }
+        guard case .object(let object) = JSONParser.parse(bytes) else { return nil }
         return object
     }
 }

@@ -113,7 +113,13 @@ public struct P256PublicKey: Sendable, CustomStringConvertible {
         var name = [CChar](repeating: 0, count: 64)
         var length = 0
         let result = name.withUnsafeMutableBufferPointer {
-            EVP_PKEY_get_utf8_string_param(handle.pointer, OSSL_PKEY_PARAM_GROUP_NAME, $0.baseAddress, $0.count, &length)
+            EVP_PKEY_get_utf8_string_param(
+                handle.pointer,
+                OSSL_PKEY_PARAM_GROUP_NAME,
+                $0.baseAddress,
+                $0.count,
+                &length
+            )
         }
         guard result == 1, Self.string(name, length) == "prime256v1" else {
             _ = OpenSSLErrors.drain()
@@ -135,7 +141,10 @@ public struct P256PublicKey: Sendable, CustomStringConvertible {
         }
         guard encodingResult == 1, Self.string(encoding, encodingLength) == OSSL_PKEY_EC_ENCODING_GROUP else {
             _ = OpenSSLErrors.drain()
-            throw CryptoError(code: .invalidKey, message: "the EC key has explicit curve parameters, not the named curve")
+            throw CryptoError(
+                code: .invalidKey,
+                message: "the EC key has explicit curve parameters, not the named curve"
+            )
         }
     }
 

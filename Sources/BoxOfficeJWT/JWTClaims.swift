@@ -28,26 +28,4 @@ public struct JWTClaims: Sendable {
     public var roles: [String]
     /// Every claim of the payload, the registered ones included, as JSON.
     public var all: [String: JSONValue]
-
-    init(
-        subject: String,
-        issuer: String,
-        audience: [String],
-        expiresAt: Date,
-        issuedAt: Date?,
-        notBefore: Date?,
-        id: String?,
-        roles: [String],
-        all: [String: JSONValue]
-    ) {
-        self.subject = subject
-        self.issuer = issuer
-        self.audience = audience
-        self.expiresAt = expiresAt
-        self.issuedAt = issuedAt
-        self.notBefore = notBefore
-        self.id = id
-        self.roles = roles
-        self.all = all
-    }
 }

@@ -88,7 +88,10 @@ public struct JWTVerifier: Sendable {
             guard !named.isEmpty else { throw JWTError(code: .unknownKey, message: "kid names no key") }
             candidates = named.filter { $0.algorithm == algorithm }
             guard !candidates.isEmpty else {
-                throw JWTError(code: .unsupportedAlgorithm, message: "alg \(algorithm) does not match the kid's key type")
+                throw JWTError(
+                    code: .unsupportedAlgorithm,
+                    message: "alg \(algorithm) does not match the kid's key type"
+                )
             }
         default:
             throw JWTError(code: .malformed, message: "header kid is not a string")
@@ -117,7 +120,9 @@ public struct JWTVerifier: Sendable {
         guard let issuer = try Self.string(claims, "iss") else {
             throw JWTError(code: .missingClaim, message: "iss is required")
         }
-        guard issuer == self.issuer else { throw JWTError(code: .wrongIssuer, message: "iss is not the expected issuer") }
+        guard issuer == self.issuer else {
+            throw JWTError(code: .wrongIssuer, message: "iss is not the expected issuer")
+        }
 
         let audience: [String]
         switch claims["aud"] {

@@ -4,7 +4,8 @@ import Testing
 
 @Suite struct JSONParserTests {
     @Test func parsesEveryKindOfValue() throws {
-        let text = #" {"s":"a\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00","n":[0,-1,1.5,2e3,-0.25E-2],"b":[true,false],"z":null,"o":{}} "#
+        let text =
+            #" {"s":"a\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00","n":[0,-1,1.5,2e3,-0.25E-2],"b":[true,false],"z":null,"o":{}} "#
         let value = try #require(JSONParser.parse(Array(text.utf8)))
         #expect(
             value == [
@@ -32,9 +33,16 @@ import Testing
 
     @Test func boundsNesting() {
         let depth = JSONParser.depthMax
-        #expect(JSONParser.parse(Array((String(repeating: "[", count: depth) + String(repeating: "]", count: depth)).utf8)) != nil)
+        #expect(
+            JSONParser.parse(Array((String(repeating: "[", count: depth) + String(repeating: "]", count: depth)).utf8))
+                != nil
+        )
         let deeper = depth + 1
-        #expect(JSONParser.parse(Array((String(repeating: "[", count: deeper) + String(repeating: "]", count: deeper)).utf8)) == nil)
+        #expect(
+            JSONParser.parse(
+                Array((String(repeating: "[", count: deeper) + String(repeating: "]", count: deeper)).utf8)
+            ) == nil
+        )
         #expect(JSONParser.parse(Array(String(repeating: "[", count: 100_000).utf8)) == nil)
     }
 }

@@ -23,7 +23,9 @@ import Testing
                 ]
             ]
         )
-        #expect(jwks.hasPrefix(#"{"keys":[{"alg":"EdDSA","crv":"Ed25519","kid":"ed-2026","kty":"OKP","use":"sig","x":""#))
+        #expect(
+            jwks.hasPrefix(#"{"keys":[{"alg":"EdDSA","crv":"Ed25519","kid":"ed-2026","kty":"OKP","use":"sig","x":""#)
+        )
     }
 
     @Test func jwkCoordinatesRoundTripIntoAVerifier() throws {
@@ -41,7 +43,10 @@ import Testing
         // RFC 8037 Appendix A.2's public key.
         let x = "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"
         let key = try JWTPublicKey.ed25519(raw: Base64URL.decodeUnpadded(x), kid: nil)
-        #expect(JWTPublicKey.jwks([key]) == #"{"keys":[{"alg":"EdDSA","crv":"Ed25519","kty":"OKP","use":"sig","x":"\#(x)"}]}"#)
+        #expect(
+            JWTPublicKey.jwks([key])
+                == #"{"keys":[{"alg":"EdDSA","crv":"Ed25519","kty":"OKP","use":"sig","x":"\#(x)"}]}"#
+        )
     }
 
     @Test func invalidKeysAreRefused() throws {
@@ -55,7 +60,9 @@ import Testing
         } catch {
             #expect(error.code == .invalidKey)
         }
-        #expect(throws: JWTError.self) { try JWTPublicKey.pem("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n", kid: nil) }
+        #expect(throws: JWTError.self) {
+            try JWTPublicKey.pem("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n", kid: nil)
+        }
         let edPEM = try Ed25519PrivateKey().publicKey.pemRepresentation
         #expect(throws: JWTError.self) { try JWTPublicKey.p256(pem: edPEM, kid: nil) }
         #expect(try JWTPublicKey.pem(edPEM, kid: nil).algorithm == .edDSA)

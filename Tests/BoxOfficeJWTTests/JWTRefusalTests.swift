@@ -85,7 +85,10 @@ import Testing
     }
 
     @Test func critHeaderIsRefused() throws {
-        let token = try self.token(header: #"{"alg":"EdDSA","kid":"ed","crit":["exp"],"exp":1}"#, Fixtures.validClaims())
+        let token = try self.token(
+            header: #"{"alg":"EdDSA","kid":"ed","crit":["exp"],"exp":1}"#,
+            Fixtures.validClaims()
+        )
         #expect(self.verifier.refusal(token) == .unsupportedHeader)
     }
 
@@ -155,7 +158,11 @@ import Testing
 
     @Test(arguments: [#"[1,2]"#, #""claims""#, "42", "null", "{", #"{"sub":"a"} x"#, "not json"])
     func payloadThatIsNotAJSONObjectIsRefused(_ payload: String) throws {
-        let token = try Fixtures.token(header: #"{"alg":"EdDSA","kid":"ed"}"#, payload: payload, key: .ed25519(self.edKey))
+        let token = try Fixtures.token(
+            header: #"{"alg":"EdDSA","kid":"ed"}"#,
+            payload: payload,
+            key: .ed25519(self.edKey)
+        )
         #expect(self.verifier.refusal(token) == .malformed)
     }
 
@@ -169,7 +176,11 @@ import Testing
         // RFC 7515 §5.2 allows refusing or taking the last duplicate; refusing leaves no room for
         // two parsers (ours and a proxy's) to read different claims from one token.
         let claims = String(try Fixtures.json(Fixtures.validClaims()).dropLast()) + #","iss":"https://evil.test"}"#
-        let token = try Fixtures.token(header: #"{"alg":"EdDSA","kid":"ed"}"#, payload: claims, key: .ed25519(self.edKey))
+        let token = try Fixtures.token(
+            header: #"{"alg":"EdDSA","kid":"ed"}"#,
+            payload: claims,
+            key: .ed25519(self.edKey)
+        )
         #expect(self.verifier.refusal(token) == .malformed)
         let header = try self.token(header: #"{"alg":"EdDSA","kid":"ed","alg":"ES256"}"#, Fixtures.validClaims())
         #expect(self.verifier.refusal(header) == .malformed)

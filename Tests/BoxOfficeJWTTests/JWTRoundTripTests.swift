@@ -60,7 +60,10 @@ import Testing
     @Test func numericDatesAreWrittenAsIntegers() throws {
         let signer = JWTSigner.ed25519(privateKey: try Ed25519PrivateKey(), kid: nil)
         let token = try signer.sign(Fixtures.validClaims())
-        let payload = String(decoding: try Base64URL.decodeUnpadded(String(token.split(separator: ".")[1])), as: UTF8.self)
+        let payload = String(
+            decoding: try Base64URL.decodeUnpadded(String(token.split(separator: ".")[1])),
+            as: UTF8.self
+        )
         #expect(payload.contains("\"exp\":\(Fixtures.nowSeconds + 600),"))
     }
 

@@ -9,7 +9,8 @@ import Testing
 /// with ours, ours verify with PyJWT, for EdDSA and ES256, and PyJWT reads our JWKS.
 @Suite("JWTs interoperate with PyJWT")
 struct PyJWTInteropTests {
-    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path
+    static let script =
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().path
         + "/Interop/pyjwt_interop.py"
 
     struct KeyKind: Sendable, CustomStringConvertible {
@@ -20,7 +21,10 @@ struct PyJWTInteropTests {
 
     static let kinds = [
         KeyKind(algorithm: .edDSA, genpkey: ["openssl", "genpkey", "-algorithm", "ed25519"]),
-        KeyKind(algorithm: .es256, genpkey: ["openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"]),
+        KeyKind(
+            algorithm: .es256,
+            genpkey: ["openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"]
+        ),
     ]
 
     /// A fresh key pair from the openssl CLI: the PKCS#8 private key PEM and the SPKI public key PEM.
@@ -80,7 +84,9 @@ struct PyJWTInteropTests {
             // One changed payload character and the signature no longer holds.
             var parts = token.split(separator: ".").map(String.init)
             let payload = try Base64URL.decodeUnpadded(parts[1])
-            parts[1] = Base64URL.encode(Array(String(decoding: payload, as: UTF8.self).replacingOccurrences(of: "admin", with: "adman").utf8))
+            parts[1] = Base64URL.encode(
+                Array(String(decoding: payload, as: UTF8.self).replacingOccurrences(of: "admin", with: "adman").utf8)
+            )
             #expect(verifier.refusal(parts.joined(separator: "."), now: Date()) == .badSignature)
         }
     }

@@ -1,3 +1,5 @@
+/// For embedding claims in other Codable types. Tokens are not read through this: Foundation's
+/// decoder keeps the first of duplicate members, so ``JWTVerifier`` uses its own strict parser.
 extension JSONValue: Codable {
     // 2^53: beyond it not every integer is a Double, so larger values keep the Double spelling.
     private static let exactIntegerMagnitudeMax = 9_007_199_254_740_992.0

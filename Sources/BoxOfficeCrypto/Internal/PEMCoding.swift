@@ -50,7 +50,11 @@ enum PEMCoding {
         return bytes.withNonNullBytes { pointer, count in
             guard let bio = BIO_new_mem_buf(pointer, Int32(count)) else { return nil }
             defer { BIO_free(bio) }
-            return body(bio)
+            let key = body(bio)
+            // OpenSSL 3's decoders queue errors from the formats they tried and rejected even when
+            // one succeeds; clear them so they do not surface in a later call's diagnosis.
+            if key != nil { ERR_clear_error() }
+            return key
         }
     }
 

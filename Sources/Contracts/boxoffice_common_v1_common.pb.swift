@@ -11,6 +11,17 @@ import CContracts
 
 /// The unit of a subscription period.
 ///
+/// Enum value names in every BoxOffice contract: proto3 JSON writes an enum by its value name,
+/// verbatim, so the names are what API.md shows on the wire (`{"unit":"MONTH","count":1}`,
+/// `?status=PAID`) — upper case, without the enum's name as prefix. Only the zero value keeps the
+/// prefix (`PERIOD_UNIT_UNSPECIFIED`): it means "not set", is never written for a singular field,
+/// and must be unique in the package like every value (protobuf scopes enum values as siblings of
+/// their enum). Where two enums of one package would share a value name, the smaller enum is nested
+/// in the message that owns it (`payments.v1.Refund.Status`), which gives its values a scope of
+/// their own. Query values API.md shows in lower case (`format=json|csv`, `interval=day|month`)
+/// are string fields that the service validates (INVALID_ARGUMENT naming the field otherwise).
+/// Generated Swift cases drop the prefix either way (`.month`, `.unspecified`).
+///
 /// Values this build does not know decode as ``unrecognized(_:)`` and encode back unchanged.
 public enum Common_V1_PeriodUnit: ProtobufEnum {
     /// Not set; refused wherever a period is required.
@@ -57,10 +68,10 @@ public enum Common_V1_PeriodUnit: ProtobufEnum {
     public var protoName: String? {
         switch self {
         case .unspecified: "PERIOD_UNIT_UNSPECIFIED"
-        case .day: "PERIOD_UNIT_DAY"
-        case .week: "PERIOD_UNIT_WEEK"
-        case .month: "PERIOD_UNIT_MONTH"
-        case .year: "PERIOD_UNIT_YEAR"
+        case .day: "DAY"
+        case .week: "WEEK"
+        case .month: "MONTH"
+        case .year: "YEAR"
         case .unrecognized: nil
         }
     }
@@ -69,10 +80,10 @@ public enum Common_V1_PeriodUnit: ProtobufEnum {
     public init?(protoName: String) {
         switch protoName {
         case "PERIOD_UNIT_UNSPECIFIED": self = .unspecified
-        case "PERIOD_UNIT_DAY": self = .day
-        case "PERIOD_UNIT_WEEK": self = .week
-        case "PERIOD_UNIT_MONTH": self = .month
-        case "PERIOD_UNIT_YEAR": self = .year
+        case "DAY": self = .day
+        case "WEEK": self = .week
+        case "MONTH": self = .month
+        case "YEAR": self = .year
         default: return nil
         }
     }
@@ -90,6 +101,9 @@ public struct Common_V1_Money: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.common.v1.Money"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"An amount of money in the smallest unit of its currency (cents for EUR), never a float.","properties":{"amountMinor":{"type":"string","pattern":"^-?[0-9]+$","description":"The amount in minor units; negative for credits and refunds."},"currency":{"type":"string","description":"ISO 4217 code, upper case, e.g. `EUR`."}},"additionalProperties":false}"#
 }
 
 /// Asks for one page of a list.
@@ -104,6 +118,9 @@ public struct Common_V1_PageRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.common.v1.PageRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Asks for one page of a list.","properties":{"pageSize":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"How many items to return; the server caps it and uses its default when zero."},"pageToken":{"type":"string","description":"The `next_page_token` of the previous page; empty for the first page."}},"additionalProperties":false}"#
 }
 
 /// Describes where a page of a list ends.
@@ -116,6 +133,9 @@ public struct Common_V1_PageInfo: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.common.v1.PageInfo"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Describes where a page of a list ends.","properties":{"nextPageToken":{"type":"string","description":"Pass it as `page_token` to get the next page; empty on the last page."}},"additionalProperties":false}"#
 }
 
 /// One field at fault in a rejected request.
@@ -130,6 +150,9 @@ public struct Common_V1_FieldViolation: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.common.v1.FieldViolation"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"One field at fault in a rejected request.","properties":{"field":{"type":"string","description":"The lowerCamelCase JSON path of the field, e.g. `payment.cardNumber`."},"reason":{"type":"string","description":"Why the value was refused, for a developer."}},"additionalProperties":false}"#
 }
 
 /// Details of a failed call, as the gateway renders them in error bodies.
@@ -142,6 +165,9 @@ public struct Common_V1_ErrorDetails: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.common.v1.ErrorDetails"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"Details of a failed call, as the gateway renders them in error bodies.","properties":{"violations":{"type":"array","items":{"$ref":"#/components/schemas/boxoffice.common.v1.FieldViolation"},"description":"The fields at fault, for INVALID_ARGUMENT."}},"additionalProperties":false}"##
 }
 
 /// A message with no fields: the request or answer of a call that needs none.
@@ -151,6 +177,9 @@ public struct Common_V1_Empty: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.common.v1.Empty"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"A message with no fields: the request or answer of a call that needs none.","properties":{},"additionalProperties":false}"#
 }
 
 /// How long one paid period of a product lasts, e.g. one month.
@@ -165,6 +194,9 @@ public struct Common_V1_Period: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.common.v1.Period"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"How long one paid period of a product lasts, e.g. one month.","properties":{"unit":{"type":"string","enum":["PERIOD_UNIT_UNSPECIFIED","DAY","WEEK","MONTH","YEAR"],"description":"The unit of the period."},"count":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"How many units one period spans; at least 1."}},"additionalProperties":false}"#
 }
 
 extension Common_V1_Money {

@@ -28,6 +28,16 @@ typedef struct Boxoffice__Common__V1__Period Boxoffice__Common__V1__Period;
 
 /*
  * The unit of a subscription period.
+ * Enum value names in every BoxOffice contract: proto3 JSON writes an enum by its value name,
+ * verbatim, so the names are what API.md shows on the wire (`{"unit":"MONTH","count":1}`,
+ * `?status=PAID`) — upper case, without the enum's name as prefix. Only the zero value keeps the
+ * prefix (`PERIOD_UNIT_UNSPECIFIED`): it means "not set", is never written for a singular field,
+ * and must be unique in the package like every value (protobuf scopes enum values as siblings of
+ * their enum). Where two enums of one package would share a value name, the smaller enum is nested
+ * in the message that owns it (`payments.v1.Refund.Status`), which gives its values a scope of
+ * their own. Query values API.md shows in lower case (`format=json|csv`, `interval=day|month`)
+ * are string fields that the service validates (INVALID_ARGUMENT naming the field otherwise).
+ * Generated Swift cases drop the prefix either way (`.month`, `.unspecified`).
  */
 typedef enum _Boxoffice__Common__V1__PeriodUnit {
   /*
@@ -37,19 +47,19 @@ typedef enum _Boxoffice__Common__V1__PeriodUnit {
   /*
    * A calendar day (UTC).
    */
-  BOXOFFICE__COMMON__V1__PERIOD_UNIT__PERIOD_UNIT_DAY = 1,
+  BOXOFFICE__COMMON__V1__PERIOD_UNIT__DAY = 1,
   /*
    * A week of seven calendar days.
    */
-  BOXOFFICE__COMMON__V1__PERIOD_UNIT__PERIOD_UNIT_WEEK = 2,
+  BOXOFFICE__COMMON__V1__PERIOD_UNIT__WEEK = 2,
   /*
    * A calendar month from the anchor day (Jan 31 → Feb 28/29 → Mar 31).
    */
-  BOXOFFICE__COMMON__V1__PERIOD_UNIT__PERIOD_UNIT_MONTH = 3,
+  BOXOFFICE__COMMON__V1__PERIOD_UNIT__MONTH = 3,
   /*
    * A calendar year from the anchor day.
    */
-  BOXOFFICE__COMMON__V1__PERIOD_UNIT__PERIOD_UNIT_YEAR = 4
+  BOXOFFICE__COMMON__V1__PERIOD_UNIT__YEAR = 4
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(BOXOFFICE__COMMON__V1__PERIOD_UNIT)
 } Boxoffice__Common__V1__PeriodUnit;
 

@@ -71,7 +71,7 @@ struct OpenAPISchemaTests {
         scalars.doubles = [0.1, -1e300, .nan, .infinity]
         scalars.floats = [-.infinity, 0.5]
         var search = Codegentest_V1_SearchInvoicesRequest()
-        search.customerIDs = ["a", "b"]
+        search.customerIds = ["a", "b"]
         search.status = .paid
         search.minTotalMinor = -5
         search.includeLines = true

@@ -46,7 +46,7 @@ struct InvoiceService: Codegentest_V1_InvoiceServiceProtocol {
     ) async throws -> Codegentest_V1_ListInvoicesResponse {
         var invoice = Fixtures.invoice
         let matches =
-            (request.customerIDs.isEmpty || request.customerIDs.contains(invoice.customerID))
+            (request.customerIds.isEmpty || request.customerIds.contains(invoice.customerID))
             && (request.status == .unspecified || request.status == invoice.status)
             && (invoice.total?.amountMinor ?? 0) >= request.minTotalMinor
             && (request.memo == nil || request.memo == invoice.memo)

@@ -45,7 +45,10 @@ struct OpenAPISchemaTests {
     }
 
     /// Runs `schema_check.py`: metaschema errors by schema, and the errors of each case.
-    static func check(schemas: [String: String], cases: [Case]) throws -> (
+    static func check(
+        schemas: [String: String],
+        cases: [Case]
+    ) throws -> (
         metaschema: [String: String], results: [[String]]
     ) {
         let request = try JSONSerialization.data(withJSONObject: [
@@ -70,20 +73,11 @@ struct OpenAPISchemaTests {
         scalars.colors = [.red, .infrared, .unspecified]
         scalars.doubles = [0.1, -1e300, .nan, .infinity]
         scalars.floats = [-.infinity, 0.5]
-        var search = Codegentest_V1_SearchInvoicesRequest()
-        search.customerIds = ["a", "b"]
-        search.status = .paid
-        search.minTotalMinor = -5
-        search.includeLines = true
-        search.pageSize = 3
-        search.order = .newestFirst
-        search.issuedAfter = ProtobufTimestampFixture.value
-        search.memo = ""
         var result: [(any ProtobufMessage, String)] = [
             (scalars, Codegentest_V1_Scalars.protoMessageName),
             (Fixtures.invoice, Codegentest_V1_Invoice.protoMessageName),
             (Fixtures.node(depth: 4), Codegentest_V1_Node.protoMessageName),
-            (search, Codegentest_V1_SearchInvoicesRequest.protoMessageName),
+            (Fixtures.search, Codegentest_V1_SearchInvoicesRequest.protoMessageName),
         ]
         for var composite in Fixtures.composites {
             composite.colorsByID = [7: .green, 8: .blue]
@@ -137,7 +131,13 @@ struct OpenAPISchemaTests {
     @Test("the schemas accept what our writer produces and refuse what our reader refuses")
     func writerOutputValidates() throws {
         var cases = Self.samples.map { Case(root: $0.1, json: $0.0.jsonString(), valid: true) }
-        cases.append(Case(root: Users_V1_CreateSubscriptionResponse.protoMessageName, json: Self.purchase.jsonString(), valid: true))
+        cases.append(
+            Case(
+                root: Users_V1_CreateSubscriptionResponse.protoMessageName,
+                json: Self.purchase.jsonString(),
+                valid: true
+            )
+        )
         let invoice = Codegentest_V1_Invoice.protoMessageName
         let composite = Codegentest_V1_Composite.protoMessageName
         let scalars = Codegentest_V1_Scalars.protoMessageName

@@ -25,7 +25,10 @@ struct OpenAPITests {
     static let schemaPrefix = "#/components/schemas/"
 
     static func object(_ text: String) throws -> [String: Any] {
-        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "not an object: \(text)")
+        try #require(
+            try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+            "not an object: \(text)"
+        )
     }
 
     /// Every `$ref` value anywhere in `value`.
@@ -72,11 +75,14 @@ struct OpenAPITests {
             let parameters = operation["parameters"] as? [[String: Any]] ?? []
             let pathParameters = parameters.filter { $0["in"] as? String == "path" }
             #expect(
-                Set(pathParameters.compactMap { $0["name"] as? String }) == Set(Self.templateParameters(binding.pathTemplate)),
+                Set(pathParameters.compactMap { $0["name"] as? String })
+                    == Set(Self.templateParameters(binding.pathTemplate)),
                 "\(context)"
             )
             #expect(pathParameters.allSatisfy { $0["required"] as? Bool == true }, "\(context)")
-            let idempotencyKey = parameters.first { $0["in"] as? String == "header" && $0["name"] as? String == "Idempotency-Key" }
+            let idempotencyKey = parameters.first {
+                $0["in"] as? String == "header" && $0["name"] as? String == "Idempotency-Key"
+            }
             if binding.verb == "GET" {
                 #expect(idempotencyKey == nil, "\(context)")
             } else {
@@ -142,7 +148,10 @@ struct OpenAPITests {
         let byName = Dictionary(uniqueKeysWithValues: parameters.map { ($0["name"] as? String ?? "", $0) })
         #expect(
             parameters.compactMap { $0["name"] as? String }
-                == ["customerIds", "status", "minTotalMinor", "includeLines", "pageSize", "order", "issuedAfter", "memo"]
+                == [
+                    "customerIds", "status", "minTotalMinor", "includeLines", "pageSize", "order", "issuedAfter",
+                    "memo",
+                ]
         )
         #expect(parameters.allSatisfy { $0["in"] as? String == "query" })
         func schema(_ name: String) -> [String: Any]? { byName[name]?["schema"] as? [String: Any] }

@@ -164,7 +164,8 @@ struct ServiceTests {
         #expect(bindings.map(\.verb) == ["GET", "POST", "POST", "GET", "POST", "DELETE", "POST", "POST"])
         #expect(
             bindings.map(\.pathTemplate) == [
-                "/v1/invoices/{invoiceId}", "/v1/invoices", "/v1/customers/{customerId}/invoices:search", "/v1/invoices",
+                "/v1/invoices/{invoiceId}", "/v1/invoices", "/v1/customers/{customerId}/invoices:search",
+                "/v1/invoices",
                 "/v1/invoices/{invoiceId}:pay", "/v1/invoices/{invoiceId}", "/v1/webhooks/{source}", "/v1/return",
             ]
         )

@@ -52,7 +52,8 @@ struct OpenAPIOperation {
         }
         if required { members.append(("required", .bool(true))) }
         // The description sits on the parameter; the schema is the value's alone.
-        var schema = field.isRepeated
+        var schema =
+            field.isRepeated
             ? JSONText.object([("type", .string("array")), ("items", OpenAPISchema.value(field.kind))])
             : OpenAPISchema.value(field.kind)
         if case .object(let schemaMembers) = schema { schema = .object(schemaMembers.filter { $0.0 != "description" }) }
@@ -86,7 +87,11 @@ struct OpenAPIOperation {
 
     /// The request body, adding the messages it references to `roots`. An absent or blank body is
     /// read as `{}`, so no body is required.
-    private static func requestBody(_ binding: ResolvedBinding, input: MessageInfo, roots: inout [MessageInfo])
+    private static func requestBody(
+        _ binding: ResolvedBinding,
+        input: MessageInfo,
+        roots: inout [MessageInfo]
+    )
         -> JSONText?
     {
         if binding.rawBody {
@@ -113,7 +118,11 @@ struct OpenAPIOperation {
         ])
     }
 
-    private static func responses(_ binding: ResolvedBinding, output: MessageInfo, roots: inout [MessageInfo])
+    private static func responses(
+        _ binding: ResolvedBinding,
+        output: MessageInfo,
+        roots: inout [MessageInfo]
+    )
         -> JSONText
     {
         let success: (String, JSONText)

@@ -68,7 +68,9 @@ enum OpenAPISchema {
         } else {
             schema = Self.value(field.kind)
         }
-        if let description = Self.description(field.comment) { schema = schema.setting("description", .string(description)) }
+        if let description = Self.description(field.comment) {
+            schema = schema.setting("description", .string(description))
+        }
         return schema
     }
 
@@ -100,7 +102,9 @@ enum OpenAPISchema {
                 (
                     "anyOf",
                     .array([
-                        .object([("type", .string("number")), ("format", .string(scalar == .float ? "float" : "double"))]),
+                        .object([
+                            ("type", .string("number")), ("format", .string(scalar == .float ? "float" : "double")),
+                        ]),
                         .object([
                             ("type", .string("string")),
                             ("enum", .array([.string("NaN"), .string("Infinity"), .string("-Infinity")])),

@@ -83,7 +83,9 @@ struct ResolvedBinding {
                 self.rawBody = true
                 if let headers = input.fields.first(where: { $0.protoName == Self.headersFieldName }) {
                     guard let map = headers.map, map.key == .string, case .scalar(.string) = map.value else {
-                        throw GeneratorError("\(method): the `headers` field of a raw-body request must be map<string, string>")
+                        throw GeneratorError(
+                            "\(method): the `headers` field of a raw-body request must be map<string, string>"
+                        )
                     }
                 }
             }
@@ -97,10 +99,13 @@ struct ResolvedBinding {
         self.redirectField = ""
         if !rule.redirect.isEmpty {
             guard
-                let field = output.fields.first(where: { $0.protoName == rule.redirect || $0.jsonName == rule.redirect }),
+                let field = output.fields.first(where: { $0.protoName == rule.redirect || $0.jsonName == rule.redirect }
+                ),
                 !field.isRepeated, case .scalar(.string) = field.kind
             else {
-                throw GeneratorError("\(method): redirect \(rule.redirect) does not name a string field of \(output.fullName)")
+                throw GeneratorError(
+                    "\(method): redirect \(rule.redirect) does not name a string field of \(output.fullName)"
+                )
             }
             guard rule.successStatus == 0 else {
                 throw GeneratorError("\(method): a redirect answers 303; success_status does not apply")
@@ -115,7 +120,9 @@ struct ResolvedBinding {
 
         self.queryParameters = []
         if rule.body != "*" {
-            let taken = Set(self.pathParameters.map(\.name) + [self.body.split(separator: ".").first.map(String.init) ?? ""])
+            let taken = Set(
+                self.pathParameters.map(\.name) + [self.body.split(separator: ".").first.map(String.init) ?? ""]
+            )
             self.queryParameters = input.fields.filter { field in
                 guard !taken.contains(field.jsonName), field.map == nil else { return false }
                 if self.rawBody, field.protoName == Self.headersFieldName { return false }
@@ -141,7 +148,11 @@ struct ResolvedBinding {
                 throw GeneratorError("\(method): unbalanced braces in \(template)")
             }
             result += rest[..<open]
-            let (name, field) = try jsonFieldPath(String(rest[rest.index(after: open)..<close]), input: input, method: method)
+            let (name, field) = try jsonFieldPath(
+                String(rest[rest.index(after: open)..<close]),
+                input: input,
+                method: method
+            )
             guard !parameters.contains(where: { $0.name == name }) else {
                 throw GeneratorError("\(method): \(name) appears twice in \(template)")
             }

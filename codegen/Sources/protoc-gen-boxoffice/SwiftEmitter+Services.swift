@@ -93,7 +93,12 @@ extension SwiftEmitter {
 extension SwiftEmitter {
     /// One `HTTPBinding(...)` element of the table: the route, its options, the OpenAPI operation
     /// and schemas (JSON text as raw string literals), and the JSON codecs.
-    func emitBinding(_ binding: ResolvedBinding, of method: ResolvedMethod, serviceName: String, into out: inout CodeWriter) {
+    func emitBinding(
+        _ binding: ResolvedBinding,
+        of method: ResolvedMethod,
+        serviceName: String,
+        into out: inout CodeWriter
+    ) {
         let openAPI = OpenAPIOperation(method: method, binding: binding, serviceName: serviceName)
         out.block("HTTPBinding(", close: "),") { out in
             out.line("verb: \(binding.verb.literal),")

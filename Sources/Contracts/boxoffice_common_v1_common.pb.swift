@@ -11,17 +11,6 @@ import CContracts
 
 /// The unit of a subscription period.
 ///
-/// Enum value names in every BoxOffice contract: proto3 JSON writes an enum by its value name,
-/// verbatim, so the names are what API.md shows on the wire (`{"unit":"MONTH","count":1}`,
-/// `?status=PAID`) — upper case, without the enum's name as prefix. Only the zero value keeps the
-/// prefix (`PERIOD_UNIT_UNSPECIFIED`): it means "not set", is never written for a singular field,
-/// and must be unique in the package like every value (protobuf scopes enum values as siblings of
-/// their enum). Where two enums of one package would share a value name, the smaller enum is nested
-/// in the message that owns it (`payments.v1.Refund.Status`), which gives its values a scope of
-/// their own. Query values API.md shows in lower case (`format=json|csv`, `interval=day|month`)
-/// are string fields that the service validates (INVALID_ARGUMENT naming the field otherwise).
-/// Generated Swift cases drop the prefix either way (`.month`, `.unspecified`).
-///
 /// Values this build does not know decode as ``unrecognized(_:)`` and encode back unchanged.
 public enum Common_V1_PeriodUnit: ProtobufEnum {
     /// Not set; refused wherever a period is required.

@@ -309,8 +309,7 @@ public struct Payments_V1_Refund: ProtobufMessage {
     /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
     public static let openAPISchema: String = ##"{"type":"object","description":"Money returned for (part of) a payment.","properties":{"refundId":{"type":"string","description":"The refund's id (UUID text)."},"paymentId":{"type":"string","description":"The payment it returns money of."},"amount":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"How much is returned."},"status":{"type":"string","enum":["STATUS_UNSPECIFIED","PENDING","SUCCEEDED","FAILED"],"description":"Where it stands."},"reason":{"type":"string","description":"Why it was made (free text, audited)."},"requestedBy":{"type":"string","description":"Who asked: the user's id, or `admin:<admin id>`."},"providerTransactionId":{"type":"string","pattern":"^-?[0-9]+$","description":"The provider's id of the refund transaction; 0 until known."},"createdAt":{"type":"string","format":"date-time","description":"When it was requested."}},"additionalProperties":false}"##
 
-    /// Where a refund stands. Nested so that its values (SUCCEEDED, FAILED) get a scope of their own
-    /// beside PaymentStatus's (see boxoffice/common/v1/common.proto on enum value names).
+    /// Where a refund stands.
     ///
     /// Values this build does not know decode as ``unrecognized(_:)`` and encode back unchanged.
     public enum Status: ProtobufEnum {

@@ -28,16 +28,6 @@ typedef struct Boxoffice__Common__V1__Period Boxoffice__Common__V1__Period;
 
 /*
  * The unit of a subscription period.
- * Enum value names in every BoxOffice contract: proto3 JSON writes an enum by its value name,
- * verbatim, so the names are what API.md shows on the wire (`{"unit":"MONTH","count":1}`,
- * `?status=PAID`) — upper case, without the enum's name as prefix. Only the zero value keeps the
- * prefix (`PERIOD_UNIT_UNSPECIFIED`): it means "not set", is never written for a singular field,
- * and must be unique in the package like every value (protobuf scopes enum values as siblings of
- * their enum). Where two enums of one package would share a value name, the smaller enum is nested
- * in the message that owns it (`payments.v1.Refund.Status`), which gives its values a scope of
- * their own. Query values API.md shows in lower case (`format=json|csv`, `interval=day|month`)
- * are string fields that the service validates (INVALID_ARGUMENT naming the field otherwise).
- * Generated Swift cases drop the prefix either way (`.month`, `.unspecified`).
  */
 typedef enum _Boxoffice__Common__V1__PeriodUnit {
   /*

@@ -49,8 +49,7 @@ typedef struct Boxoffice__Payments__V1__ThreeDsReturnResponse Boxoffice__Payment
 /* --- enums --- */
 
 /*
- * Where a refund stands. Nested so that its values (SUCCEEDED, FAILED) get a scope of their own
- * beside PaymentStatus's (see boxoffice/common/v1/common.proto on enum value names).
+ * Where a refund stands.
  */
 typedef enum _Boxoffice__Payments__V1__Refund__Status {
   /*

@@ -209,7 +209,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CodegenTests",
-            dependencies: ["TestContracts", "BoxOfficeProtobuf", "BoxOfficeRPC", "TestSupport"],
+            dependencies: ["TestContracts", "Contracts", "BoxOfficeProtobuf", "BoxOfficeRPC", "TestSupport"],
             exclude: ["Proto", "Interop"],
             swiftSettings: swiftSettings
         ),

@@ -33,6 +33,9 @@ public struct Catalog_V1_Film: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.Film"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"A film that products may include.","properties":{"filmId":{"type":"string","description":"The film's id (UUID text)."},"title":{"type":"string","description":"The title shown to viewers."},"description":{"type":"string","description":"A free-text synopsis."},"year":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"Year of release, e.g. 1999; 0 when unknown."},"durationMinutes":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"Running time in minutes; 0 when unknown."},"rating":{"type":"string","description":"Age rating, e.g. `16+`; empty when unknown."},"createdAt":{"type":"string","format":"date-time","description":"When the film was added."},"updatedAt":{"type":"string","format":"date-time","description":"When the film was last changed."}},"additionalProperties":false}"#
 }
 
 /// A priced, periodic bundle of films that users subscribe to.
@@ -63,6 +66,9 @@ public struct Catalog_V1_Product: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.Product"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"A priced, periodic bundle of films that users subscribe to.","properties":{"productId":{"type":"string","description":"The product's id (UUID text)."},"name":{"type":"string","description":"The name shown to buyers."},"description":{"type":"string","description":"A free-text description."},"price":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"The price of one period (the current price; a change applies from the next period)."},"period":{"$ref":"#/components/schemas/boxoffice.common.v1.Period","description":"How long one paid period lasts."},"filmCount":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"How many films the product includes."},"films":{"type":"array","items":{"$ref":"#/components/schemas/boxoffice.catalog.v1.Film"},"description":"The films, filled by GetProduct and the admin calls; empty in lists."},"active":{"type":"boolean","description":"Whether the product can be bought; false once archived."},"createdAt":{"type":"string","format":"date-time","description":"When the product was created."},"updatedAt":{"type":"string","format":"date-time","description":"When the product was last changed."}},"additionalProperties":false}"##
 }
 
 /// A price reduction: a percentage or a fixed amount, personal, product-bound or a promo code.
@@ -96,6 +102,9 @@ public struct Catalog_V1_Discount: ProtobufMessage {
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.Discount"
 
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"A price reduction: a percentage or a fixed amount, personal, product-bound or a promo code.","properties":{"discountId":{"type":"string","description":"The discount's id (UUID text)."},"percentOff":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"Percent off the price, 1–100."},"amountOffMinor":{"type":"string","pattern":"^-?[0-9]+$","description":"A fixed amount off, in the product's currency's minor units."},"productId":{"type":"string","description":"The product it applies to; absent for every product."},"userId":{"type":"string","description":"The only user who may use it (a personal discount); absent for anyone."},"promoCode":{"type":"string","description":"The code a buyer types to use it; absent for a discount applied without a code."},"validFrom":{"type":"string","format":"date-time","description":"When it starts to apply."},"validUntil":{"type":"string","format":"date-time","description":"When it stops applying (exclusive); absent for no end."},"maxRedemptions":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"How many times it may be redeemed in total; absent for no limit."},"durationPeriods":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"How many billing periods it applies to once redeemed; absent for every period."},"redemptionCount":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"How many times it has been redeemed so far."},"createdAt":{"type":"string","format":"date-time","description":"When it was created."}},"additionalProperties":false,"anyOf":[{"properties":{"amountOffMinor":false}},{"properties":{"percentOff":false}}]}"#
+
     /// The fields of the `amount` oneof.
     public enum Amount: Hashable, Sendable {
         /// Percent off the price, 1–100.
@@ -117,6 +126,9 @@ public struct Catalog_V1_ListProductsRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.ListProductsRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Lists the active products (public).","properties":{"pageSize":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"How many products to return (default 50, max 500)."},"pageToken":{"type":"string","description":"The `next_page_token` of the previous page; empty for the first page."}},"additionalProperties":false}"#
 }
 
 /// One page of products.
@@ -131,6 +143,9 @@ public struct Catalog_V1_ListProductsResponse: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.ListProductsResponse"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"One page of products.","properties":{"products":{"type":"array","items":{"$ref":"#/components/schemas/boxoffice.catalog.v1.Product"},"description":"The products of this page."},"nextPageToken":{"type":"string","description":"The token of the next page; empty on the last page."}},"additionalProperties":false}"##
 }
 
 /// Asks for one product with its films.
@@ -143,6 +158,9 @@ public struct Catalog_V1_GetProductRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.GetProductRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Asks for one product with its films.","properties":{"productId":{"type":"string","description":"The product's id."}},"additionalProperties":false}"#
 }
 
 /// Lists films (admin).
@@ -157,6 +175,9 @@ public struct Catalog_V1_ListFilmsRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.ListFilmsRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Lists films (admin).","properties":{"pageSize":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"How many films to return (default 50, max 500)."},"pageToken":{"type":"string","description":"The `next_page_token` of the previous page; empty for the first page."}},"additionalProperties":false}"#
 }
 
 /// One page of films.
@@ -171,6 +192,9 @@ public struct Catalog_V1_ListFilmsResponse: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.ListFilmsResponse"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"One page of films.","properties":{"films":{"type":"array","items":{"$ref":"#/components/schemas/boxoffice.catalog.v1.Film"},"description":"The films of this page."},"nextPageToken":{"type":"string","description":"The token of the next page; empty on the last page."}},"additionalProperties":false}"##
 }
 
 /// Adds a film (admin).
@@ -191,6 +215,9 @@ public struct Catalog_V1_CreateFilmRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.CreateFilmRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Adds a film (admin).","properties":{"title":{"type":"string","description":"The title; required."},"description":{"type":"string","description":"The synopsis."},"year":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"Year of release; 0 when unknown."},"durationMinutes":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"Running time in minutes; 0 when unknown."},"rating":{"type":"string","description":"Age rating; empty when unknown."}},"additionalProperties":false}"#
 }
 
 /// Asks for one film (admin).
@@ -203,6 +230,9 @@ public struct Catalog_V1_GetFilmRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.GetFilmRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Asks for one film (admin).","properties":{"filmId":{"type":"string","description":"The film's id."}},"additionalProperties":false}"#
 }
 
 /// Changes a film (admin); only the fields present change.
@@ -225,6 +255,9 @@ public struct Catalog_V1_UpdateFilmRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.UpdateFilmRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Changes a film (admin); only the fields present change.","properties":{"filmId":{"type":"string","description":"The film's id."},"title":{"type":"string","description":"The new title, if it changes."},"description":{"type":"string","description":"The new synopsis, if it changes."},"year":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"The new year, if it changes."},"durationMinutes":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"The new running time in minutes, if it changes."},"rating":{"type":"string","description":"The new age rating, if it changes."}},"additionalProperties":false}"#
 }
 
 /// Removes a film (admin); refused while an active product includes it.
@@ -237,6 +270,9 @@ public struct Catalog_V1_DeleteFilmRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.DeleteFilmRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Removes a film (admin); refused while an active product includes it.","properties":{"filmId":{"type":"string","description":"The film's id."}},"additionalProperties":false}"#
 }
 
 /// Lists every product, archived ones too (admin).
@@ -253,6 +289,9 @@ public struct Catalog_V1_AdminListProductsRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.AdminListProductsRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Lists every product, archived ones too (admin).","properties":{"pageSize":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"How many products to return (default 50, max 500)."},"pageToken":{"type":"string","description":"The `next_page_token` of the previous page; empty for the first page."},"includeArchived":{"type":"boolean","description":"Whether archived products are included."}},"additionalProperties":false}"#
 }
 
 /// Creates a product (admin).
@@ -275,6 +314,9 @@ public struct Catalog_V1_CreateProductRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.CreateProductRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"Creates a product (admin).","properties":{"name":{"type":"string","description":"The name; required."},"description":{"type":"string","description":"The description."},"price":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"The price of one period; required, positive."},"period":{"$ref":"#/components/schemas/boxoffice.common.v1.Period","description":"The length of one period; required."},"filmIds":{"type":"array","items":{"type":"string"},"description":"The ids of the films it includes."},"active":{"type":"boolean","description":"Whether it can be bought at once."}},"additionalProperties":false}"##
 }
 
 /// Asks for one product, archived or not (admin).
@@ -287,6 +329,9 @@ public struct Catalog_V1_AdminGetProductRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.AdminGetProductRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Asks for one product, archived or not (admin).","properties":{"productId":{"type":"string","description":"The product's id."}},"additionalProperties":false}"#
 }
 
 /// The new film list of a product (a message so that "unchanged" and "empty" differ).
@@ -299,6 +344,9 @@ public struct Catalog_V1_FilmIds: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.FilmIds"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"The new film list of a product (a message so that \"unchanged\" and \"empty\" differ).","properties":{"filmIds":{"type":"array","items":{"type":"string"},"description":"The ids of the films."}},"additionalProperties":false}"#
 }
 
 /// Changes a product (admin); only the fields present change. A price change applies from each
@@ -324,6 +372,9 @@ public struct Catalog_V1_UpdateProductRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.UpdateProductRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"Changes a product (admin); only the fields present change. A price change applies from each\nsubscription's next period.","properties":{"productId":{"type":"string","description":"The product's id."},"name":{"type":"string","description":"The new name, if it changes."},"description":{"type":"string","description":"The new description, if it changes."},"price":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"The new price, if it changes."},"period":{"$ref":"#/components/schemas/boxoffice.common.v1.Period","description":"The new period, if it changes (applies to new subscriptions only)."},"films":{"$ref":"#/components/schemas/boxoffice.catalog.v1.FilmIds","description":"The new film list, if it changes."},"active":{"type":"boolean","description":"Whether it can be bought, if that changes (false archives it)."}},"additionalProperties":false}"##
 }
 
 /// Lists discounts (admin).
@@ -342,6 +393,9 @@ public struct Catalog_V1_ListDiscountsRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.ListDiscountsRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Lists discounts (admin).","properties":{"pageSize":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"How many discounts to return (default 50, max 500)."},"pageToken":{"type":"string","description":"The `next_page_token` of the previous page; empty for the first page."},"productId":{"type":"string","description":"Only discounts of this product, when set."},"userId":{"type":"string","description":"Only discounts of this user, when set."}},"additionalProperties":false}"#
 }
 
 /// One page of discounts.
@@ -356,6 +410,9 @@ public struct Catalog_V1_ListDiscountsResponse: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.ListDiscountsResponse"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"One page of discounts.","properties":{"discounts":{"type":"array","items":{"$ref":"#/components/schemas/boxoffice.catalog.v1.Discount"},"description":"The discounts of this page."},"nextPageToken":{"type":"string","description":"The token of the next page; empty on the last page."}},"additionalProperties":false}"##
 }
 
 /// Creates a discount (admin): the body is the discount without id, counts or creation time.
@@ -368,6 +425,9 @@ public struct Catalog_V1_CreateDiscountRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.CreateDiscountRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"Creates a discount (admin): the body is the discount without id, counts or creation time.","properties":{"discount":{"$ref":"#/components/schemas/boxoffice.catalog.v1.Discount","description":"The discount to create; `discount_id`, `redemption_count` and `created_at` are ignored."}},"additionalProperties":false}"##
 }
 
 /// Asks for one discount (admin).
@@ -380,6 +440,9 @@ public struct Catalog_V1_GetDiscountRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.GetDiscountRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Asks for one discount (admin).","properties":{"discountId":{"type":"string","description":"The discount's id."}},"additionalProperties":false}"#
 }
 
 /// Changes a discount (admin); only the fields present change.
@@ -398,6 +461,9 @@ public struct Catalog_V1_UpdateDiscountRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.UpdateDiscountRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Changes a discount (admin); only the fields present change.","properties":{"discountId":{"type":"string","description":"The discount's id."},"validUntil":{"type":"string","format":"date-time","description":"The new end of validity, if it changes."},"maxRedemptions":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"The new redemption limit, if it changes."},"promoCode":{"type":"string","description":"The new promo code, if it changes."}},"additionalProperties":false}"#
 }
 
 /// Removes a discount (admin); redemptions already made keep applying for their periods.
@@ -410,6 +476,9 @@ public struct Catalog_V1_DeleteDiscountRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.DeleteDiscountRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Removes a discount (admin); redemptions already made keep applying for their periods.","properties":{"discountId":{"type":"string","description":"The discount's id."}},"additionalProperties":false}"#
 }
 
 /// Asks what a user would pay for a product (service-to-service, from UserService).
@@ -428,6 +497,9 @@ public struct Catalog_V1_QuoteRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.QuoteRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Asks what a user would pay for a product (service-to-service, from UserService).","properties":{"userId":{"type":"string","description":"The buyer."},"productId":{"type":"string","description":"The product."},"promoCode":{"type":"string","description":"The promo code the buyer typed; empty for none."},"at":{"type":"string","format":"date-time","description":"When the price applies (the start of the period being billed)."}},"additionalProperties":false}"#
 }
 
 /// The price of one period of a product for one user.
@@ -450,6 +522,9 @@ public struct Catalog_V1_Quote: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.Quote"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"The price of one period of a product for one user.","properties":{"product":{"$ref":"#/components/schemas/boxoffice.catalog.v1.Product","description":"The product as it is now."},"price":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"The list price of one period."},"discountAmount":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"The reduction applied; zero when none."},"total":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"What the user pays: price minus discount, never below zero."},"discountId":{"type":"string","description":"The discount applied, when one applies."},"discountPeriods":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"How many periods the discount still applies to; absent for every period."}},"additionalProperties":false}"##
 }
 
 /// Records that a user used a discount (service-to-service, when an invoice is paid).
@@ -466,6 +541,9 @@ public struct Catalog_V1_RedeemDiscountRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.RedeemDiscountRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Records that a user used a discount (service-to-service, when an invoice is paid).","properties":{"discountId":{"type":"string","description":"The discount's id."},"userId":{"type":"string","description":"Who used it."},"invoiceId":{"type":"string","description":"The invoice it was applied to (redemptions are idempotent per invoice)."}},"additionalProperties":false}"#
 }
 
 /// Asks for catalog changes after a watermark (the catalog → users ETL).
@@ -480,6 +558,9 @@ public struct Catalog_V1_ListProductChangesRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.ListProductChangesRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Asks for catalog changes after a watermark (the catalog → users ETL).","properties":{"afterSequence":{"type":"string","pattern":"^-?[0-9]+$","description":"The change sequence already copied; 0 to start from the beginning."},"pageSize":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"How many products to return at most (default 50, max 500)."}},"additionalProperties":false}"#
 }
 
 /// A product as it was at one change sequence.
@@ -494,6 +575,9 @@ public struct Catalog_V1_ProductChange: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.ProductChange"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"A product as it was at one change sequence.","properties":{"sequence":{"type":"string","pattern":"^-?[0-9]+$","description":"The monotonically increasing sequence of this change."},"product":{"$ref":"#/components/schemas/boxoffice.catalog.v1.Product","description":"The product with its films, as it is after the change."}},"additionalProperties":false}"##
 }
 
 /// A batch of catalog changes in sequence order.
@@ -508,6 +592,9 @@ public struct Catalog_V1_ListProductChangesResponse: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.ListProductChangesResponse"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"A batch of catalog changes in sequence order.","properties":{"changes":{"type":"array","items":{"$ref":"#/components/schemas/boxoffice.catalog.v1.ProductChange"},"description":"The changes, oldest first."},"lastSequence":{"type":"string","pattern":"^-?[0-9]+$","description":"The highest sequence in this batch (the next watermark); equals the request's when empty."}},"additionalProperties":false}"##
 }
 
 extension Catalog_V1_Film {
@@ -3088,6 +3175,18 @@ public enum Catalog_V1_CatalogServiceMethods {
             bodyField: "",
             access: "public",
             method: listProducts,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"CatalogService_ListProducts","summary":"Lists the products one can buy now.","description":"Lists the products one can buy now.","tags":["CatalogService"],"parameters":[{"name":"pageSize","in":"query","description":"How many products to return (default 50, max 500).","schema":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647}},{"name":"pageToken","in":"query","description":"The `next_page_token` of the previous page; empty for the first page.","schema":{"type":"string"}}],"responses":{"200":{"description":"One page of products.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.catalog.v1.ListProductsResponse"}}}},"default":{"$ref":"#/components/responses/Error"}}}"##,
+            openAPISchemas: [
+                "boxoffice.catalog.v1.Film": Catalog_V1_Film.openAPISchema,
+                "boxoffice.catalog.v1.ListProductsResponse": Catalog_V1_ListProductsResponse.openAPISchema,
+                "boxoffice.catalog.v1.Product": Catalog_V1_Product.openAPISchema,
+                "boxoffice.common.v1.Money": Common_V1_Money.openAPISchema,
+                "boxoffice.common.v1.Period": Common_V1_Period.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Catalog_V1_ListProductsRequest.self,
@@ -3106,6 +3205,17 @@ public enum Catalog_V1_CatalogServiceMethods {
             bodyField: "",
             access: "public",
             method: getProduct,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"CatalogService_GetProduct","summary":"Returns an active product with its films.","description":"Returns an active product with its films.","tags":["CatalogService"],"parameters":[{"name":"productId","in":"path","description":"The product's id.","required":true,"schema":{"type":"string"}}],"responses":{"200":{"description":"A priced, periodic bundle of films that users subscribe to.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.catalog.v1.Product"}}}},"default":{"$ref":"#/components/responses/Error"}}}"##,
+            openAPISchemas: [
+                "boxoffice.catalog.v1.Film": Catalog_V1_Film.openAPISchema,
+                "boxoffice.catalog.v1.Product": Catalog_V1_Product.openAPISchema,
+                "boxoffice.common.v1.Money": Common_V1_Money.openAPISchema,
+                "boxoffice.common.v1.Period": Common_V1_Period.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Catalog_V1_GetProductRequest.self,
@@ -3124,6 +3234,15 @@ public enum Catalog_V1_CatalogServiceMethods {
             bodyField: "*",
             access: "admin",
             method: createFilm,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 201,
+            openAPIOperation: ##"{"operationId":"CatalogService_CreateFilm","summary":"Adds a film.","description":"Adds a film.","tags":["CatalogService"],"parameters":[{"name":"Idempotency-Key","in":"header","description":"Makes a retry safe: a replay with the same key and body returns the stored answer.","required":false,"schema":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[!-~]+$"}}],"requestBody":{"required":false,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.catalog.v1.CreateFilmRequest"}}}},"responses":{"201":{"description":"A film that products may include.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.catalog.v1.Film"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.catalog.v1.CreateFilmRequest": Catalog_V1_CreateFilmRequest.openAPISchema,
+                "boxoffice.catalog.v1.Film": Catalog_V1_Film.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Catalog_V1_CreateFilmRequest.self,
@@ -3142,6 +3261,15 @@ public enum Catalog_V1_CatalogServiceMethods {
             bodyField: "",
             access: "admin",
             method: listFilms,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"CatalogService_ListFilms","summary":"Lists films.","description":"Lists films.","tags":["CatalogService"],"parameters":[{"name":"pageSize","in":"query","description":"How many films to return (default 50, max 500).","schema":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647}},{"name":"pageToken","in":"query","description":"The `next_page_token` of the previous page; empty for the first page.","schema":{"type":"string"}}],"responses":{"200":{"description":"One page of films.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.catalog.v1.ListFilmsResponse"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.catalog.v1.Film": Catalog_V1_Film.openAPISchema,
+                "boxoffice.catalog.v1.ListFilmsResponse": Catalog_V1_ListFilmsResponse.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Catalog_V1_ListFilmsRequest.self,
@@ -3160,6 +3288,14 @@ public enum Catalog_V1_CatalogServiceMethods {
             bodyField: "",
             access: "admin",
             method: getFilm,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"CatalogService_GetFilm","summary":"Returns one film.","description":"Returns one film.","tags":["CatalogService"],"parameters":[{"name":"filmId","in":"path","description":"The film's id.","required":true,"schema":{"type":"string"}}],"responses":{"200":{"description":"A film that products may include.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.catalog.v1.Film"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.catalog.v1.Film": Catalog_V1_Film.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Catalog_V1_GetFilmRequest.self,
@@ -3178,6 +3314,15 @@ public enum Catalog_V1_CatalogServiceMethods {
             bodyField: "*",
             access: "admin",
             method: updateFilm,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"CatalogService_UpdateFilm","summary":"Changes a film.","description":"Changes a film.","tags":["CatalogService"],"parameters":[{"name":"filmId","in":"path","description":"The film's id.","required":true,"schema":{"type":"string"}},{"name":"Idempotency-Key","in":"header","description":"Makes a retry safe: a replay with the same key and body returns the stored answer.","required":false,"schema":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[!-~]+$"}}],"requestBody":{"required":false,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.catalog.v1.UpdateFilmRequest"}}}},"responses":{"200":{"description":"A film that products may include.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.catalog.v1.Film"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.catalog.v1.Film": Catalog_V1_Film.openAPISchema,
+                "boxoffice.catalog.v1.UpdateFilmRequest": Catalog_V1_UpdateFilmRequest.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Catalog_V1_UpdateFilmRequest.self,
@@ -3196,6 +3341,14 @@ public enum Catalog_V1_CatalogServiceMethods {
             bodyField: "",
             access: "admin",
             method: deleteFilm,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"CatalogService_DeleteFilm","summary":"Removes a film.","description":"Removes a film.","tags":["CatalogService"],"parameters":[{"name":"filmId","in":"path","description":"The film's id.","required":true,"schema":{"type":"string"}},{"name":"Idempotency-Key","in":"header","description":"Makes a retry safe: a replay with the same key and body returns the stored answer.","required":false,"schema":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[!-~]+$"}}],"responses":{"200":{"description":"A message with no fields: the request or answer of a call that needs none.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.common.v1.Empty"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.common.v1.Empty": Common_V1_Empty.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Catalog_V1_DeleteFilmRequest.self,
@@ -3214,6 +3367,18 @@ public enum Catalog_V1_CatalogServiceMethods {
             bodyField: "*",
             access: "admin",
             method: createProduct,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 201,
+            openAPIOperation: ##"{"operationId":"CatalogService_CreateProduct","summary":"Creates a product.","description":"Creates a product.","tags":["CatalogService"],"parameters":[{"name":"Idempotency-Key","in":"header","description":"Makes a retry safe: a replay with the same key and body returns the stored answer.","required":false,"schema":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[!-~]+$"}}],"requestBody":{"required":false,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.catalog.v1.CreateProductRequest"}}}},"responses":{"201":{"description":"A priced, periodic bundle of films that users subscribe to.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.catalog.v1.Product"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.catalog.v1.CreateProductRequest": Catalog_V1_CreateProductRequest.openAPISchema,
+                "boxoffice.catalog.v1.Film": Catalog_V1_Film.openAPISchema,
+                "boxoffice.catalog.v1.Product": Catalog_V1_Product.openAPISchema,
+                "boxoffice.common.v1.Money": Common_V1_Money.openAPISchema,
+                "boxoffice.common.v1.Period": Common_V1_Period.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Catalog_V1_CreateProductRequest.self,
@@ -3232,6 +3397,18 @@ public enum Catalog_V1_CatalogServiceMethods {
             bodyField: "",
             access: "admin",
             method: adminListProducts,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"CatalogService_AdminListProducts","summary":"Lists every product, archived ones optionally.","description":"Lists every product, archived ones optionally.","tags":["CatalogService"],"parameters":[{"name":"pageSize","in":"query","description":"How many products to return (default 50, max 500).","schema":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647}},{"name":"pageToken","in":"query","description":"The `next_page_token` of the previous page; empty for the first page.","schema":{"type":"string"}},{"name":"includeArchived","in":"query","description":"Whether archived products are included.","schema":{"type":"boolean"}}],"responses":{"200":{"description":"One page of products.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.catalog.v1.ListProductsResponse"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.catalog.v1.Film": Catalog_V1_Film.openAPISchema,
+                "boxoffice.catalog.v1.ListProductsResponse": Catalog_V1_ListProductsResponse.openAPISchema,
+                "boxoffice.catalog.v1.Product": Catalog_V1_Product.openAPISchema,
+                "boxoffice.common.v1.Money": Common_V1_Money.openAPISchema,
+                "boxoffice.common.v1.Period": Common_V1_Period.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Catalog_V1_AdminListProductsRequest.self,
@@ -3250,6 +3427,17 @@ public enum Catalog_V1_CatalogServiceMethods {
             bodyField: "",
             access: "admin",
             method: adminGetProduct,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"CatalogService_AdminGetProduct","summary":"Returns one product with its films, archived or not.","description":"Returns one product with its films, archived or not.","tags":["CatalogService"],"parameters":[{"name":"productId","in":"path","description":"The product's id.","required":true,"schema":{"type":"string"}}],"responses":{"200":{"description":"A priced, periodic bundle of films that users subscribe to.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.catalog.v1.Product"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.catalog.v1.Film": Catalog_V1_Film.openAPISchema,
+                "boxoffice.catalog.v1.Product": Catalog_V1_Product.openAPISchema,
+                "boxoffice.common.v1.Money": Common_V1_Money.openAPISchema,
+                "boxoffice.common.v1.Period": Common_V1_Period.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Catalog_V1_AdminGetProductRequest.self,
@@ -3268,6 +3456,19 @@ public enum Catalog_V1_CatalogServiceMethods {
             bodyField: "*",
             access: "admin",
             method: updateProduct,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"CatalogService_UpdateProduct","summary":"Changes a product (a product with subscribers is archived, never deleted).","description":"Changes a product (a product with subscribers is archived, never deleted).","tags":["CatalogService"],"parameters":[{"name":"productId","in":"path","description":"The product's id.","required":true,"schema":{"type":"string"}},{"name":"Idempotency-Key","in":"header","description":"Makes a retry safe: a replay with the same key and body returns the stored answer.","required":false,"schema":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[!-~]+$"}}],"requestBody":{"required":false,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.catalog.v1.UpdateProductRequest"}}}},"responses":{"200":{"description":"A priced, periodic bundle of films that users subscribe to.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.catalog.v1.Product"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.catalog.v1.Film": Catalog_V1_Film.openAPISchema,
+                "boxoffice.catalog.v1.FilmIds": Catalog_V1_FilmIds.openAPISchema,
+                "boxoffice.catalog.v1.Product": Catalog_V1_Product.openAPISchema,
+                "boxoffice.catalog.v1.UpdateProductRequest": Catalog_V1_UpdateProductRequest.openAPISchema,
+                "boxoffice.common.v1.Money": Common_V1_Money.openAPISchema,
+                "boxoffice.common.v1.Period": Common_V1_Period.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Catalog_V1_UpdateProductRequest.self,
@@ -3286,6 +3487,14 @@ public enum Catalog_V1_CatalogServiceMethods {
             bodyField: "discount",
             access: "admin",
             method: createDiscount,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 201,
+            openAPIOperation: ##"{"operationId":"CatalogService_CreateDiscount","summary":"Creates a discount.","description":"Creates a discount.","tags":["CatalogService"],"parameters":[{"name":"Idempotency-Key","in":"header","description":"Makes a retry safe: a replay with the same key and body returns the stored answer.","required":false,"schema":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[!-~]+$"}}],"requestBody":{"required":false,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.catalog.v1.Discount","description":"The discount to create; `discount_id`, `redemption_count` and `created_at` are ignored."}}}},"responses":{"201":{"description":"A price reduction: a percentage or a fixed amount, personal, product-bound or a promo code.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.catalog.v1.Discount"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.catalog.v1.Discount": Catalog_V1_Discount.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Catalog_V1_CreateDiscountRequest.self,
@@ -3304,6 +3513,15 @@ public enum Catalog_V1_CatalogServiceMethods {
             bodyField: "",
             access: "admin",
             method: listDiscounts,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"CatalogService_ListDiscounts","summary":"Lists discounts.","description":"Lists discounts.","tags":["CatalogService"],"parameters":[{"name":"pageSize","in":"query","description":"How many discounts to return (default 50, max 500).","schema":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647}},{"name":"pageToken","in":"query","description":"The `next_page_token` of the previous page; empty for the first page.","schema":{"type":"string"}},{"name":"productId","in":"query","description":"Only discounts of this product, when set.","schema":{"type":"string"}},{"name":"userId","in":"query","description":"Only discounts of this user, when set.","schema":{"type":"string"}}],"responses":{"200":{"description":"One page of discounts.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.catalog.v1.ListDiscountsResponse"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.catalog.v1.Discount": Catalog_V1_Discount.openAPISchema,
+                "boxoffice.catalog.v1.ListDiscountsResponse": Catalog_V1_ListDiscountsResponse.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Catalog_V1_ListDiscountsRequest.self,
@@ -3322,6 +3540,14 @@ public enum Catalog_V1_CatalogServiceMethods {
             bodyField: "",
             access: "admin",
             method: getDiscount,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"CatalogService_GetDiscount","summary":"Returns one discount.","description":"Returns one discount.","tags":["CatalogService"],"parameters":[{"name":"discountId","in":"path","description":"The discount's id.","required":true,"schema":{"type":"string"}}],"responses":{"200":{"description":"A price reduction: a percentage or a fixed amount, personal, product-bound or a promo code.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.catalog.v1.Discount"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.catalog.v1.Discount": Catalog_V1_Discount.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Catalog_V1_GetDiscountRequest.self,
@@ -3340,6 +3566,15 @@ public enum Catalog_V1_CatalogServiceMethods {
             bodyField: "*",
             access: "admin",
             method: updateDiscount,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"CatalogService_UpdateDiscount","summary":"Changes a discount.","description":"Changes a discount.","tags":["CatalogService"],"parameters":[{"name":"discountId","in":"path","description":"The discount's id.","required":true,"schema":{"type":"string"}},{"name":"Idempotency-Key","in":"header","description":"Makes a retry safe: a replay with the same key and body returns the stored answer.","required":false,"schema":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[!-~]+$"}}],"requestBody":{"required":false,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.catalog.v1.UpdateDiscountRequest"}}}},"responses":{"200":{"description":"A price reduction: a percentage or a fixed amount, personal, product-bound or a promo code.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.catalog.v1.Discount"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.catalog.v1.Discount": Catalog_V1_Discount.openAPISchema,
+                "boxoffice.catalog.v1.UpdateDiscountRequest": Catalog_V1_UpdateDiscountRequest.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Catalog_V1_UpdateDiscountRequest.self,
@@ -3358,6 +3593,14 @@ public enum Catalog_V1_CatalogServiceMethods {
             bodyField: "",
             access: "admin",
             method: deleteDiscount,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"CatalogService_DeleteDiscount","summary":"Removes a discount.","description":"Removes a discount.","tags":["CatalogService"],"parameters":[{"name":"discountId","in":"path","description":"The discount's id.","required":true,"schema":{"type":"string"}},{"name":"Idempotency-Key","in":"header","description":"Makes a retry safe: a replay with the same key and body returns the stored answer.","required":false,"schema":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[!-~]+$"}}],"responses":{"200":{"description":"A message with no fields: the request or answer of a call that needs none.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.common.v1.Empty"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.common.v1.Empty": Common_V1_Empty.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Catalog_V1_DeleteDiscountRequest.self,

@@ -57,10 +57,10 @@ public enum Common_V1_PeriodUnit: ProtobufEnum {
     public var protoName: String? {
         switch self {
         case .unspecified: "PERIOD_UNIT_UNSPECIFIED"
-        case .day: "PERIOD_UNIT_DAY"
-        case .week: "PERIOD_UNIT_WEEK"
-        case .month: "PERIOD_UNIT_MONTH"
-        case .year: "PERIOD_UNIT_YEAR"
+        case .day: "DAY"
+        case .week: "WEEK"
+        case .month: "MONTH"
+        case .year: "YEAR"
         case .unrecognized: nil
         }
     }
@@ -69,10 +69,10 @@ public enum Common_V1_PeriodUnit: ProtobufEnum {
     public init?(protoName: String) {
         switch protoName {
         case "PERIOD_UNIT_UNSPECIFIED": self = .unspecified
-        case "PERIOD_UNIT_DAY": self = .day
-        case "PERIOD_UNIT_WEEK": self = .week
-        case "PERIOD_UNIT_MONTH": self = .month
-        case "PERIOD_UNIT_YEAR": self = .year
+        case "DAY": self = .day
+        case "WEEK": self = .week
+        case "MONTH": self = .month
+        case "YEAR": self = .year
         default: return nil
         }
     }
@@ -90,6 +90,9 @@ public struct Common_V1_Money: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.common.v1.Money"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"An amount of money in the smallest unit of its currency (cents for EUR), never a float.","properties":{"amountMinor":{"type":"string","pattern":"^-?[0-9]+$","description":"The amount in minor units; negative for credits and refunds."},"currency":{"type":"string","description":"ISO 4217 code, upper case, e.g. `EUR`."}},"additionalProperties":false}"#
 }
 
 /// Asks for one page of a list.
@@ -104,6 +107,9 @@ public struct Common_V1_PageRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.common.v1.PageRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Asks for one page of a list.","properties":{"pageSize":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"How many items to return; the server caps it and uses its default when zero."},"pageToken":{"type":"string","description":"The `next_page_token` of the previous page; empty for the first page."}},"additionalProperties":false}"#
 }
 
 /// Describes where a page of a list ends.
@@ -116,6 +122,9 @@ public struct Common_V1_PageInfo: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.common.v1.PageInfo"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Describes where a page of a list ends.","properties":{"nextPageToken":{"type":"string","description":"Pass it as `page_token` to get the next page; empty on the last page."}},"additionalProperties":false}"#
 }
 
 /// One field at fault in a rejected request.
@@ -130,6 +139,9 @@ public struct Common_V1_FieldViolation: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.common.v1.FieldViolation"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"One field at fault in a rejected request.","properties":{"field":{"type":"string","description":"The lowerCamelCase JSON path of the field, e.g. `payment.cardNumber`."},"reason":{"type":"string","description":"Why the value was refused, for a developer."}},"additionalProperties":false}"#
 }
 
 /// Details of a failed call, as the gateway renders them in error bodies.
@@ -142,6 +154,9 @@ public struct Common_V1_ErrorDetails: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.common.v1.ErrorDetails"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"Details of a failed call, as the gateway renders them in error bodies.","properties":{"violations":{"type":"array","items":{"$ref":"#/components/schemas/boxoffice.common.v1.FieldViolation"},"description":"The fields at fault, for INVALID_ARGUMENT."}},"additionalProperties":false}"##
 }
 
 /// A message with no fields: the request or answer of a call that needs none.
@@ -151,6 +166,9 @@ public struct Common_V1_Empty: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.common.v1.Empty"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"A message with no fields: the request or answer of a call that needs none.","properties":{},"additionalProperties":false}"#
 }
 
 /// How long one paid period of a product lasts, e.g. one month.
@@ -165,6 +183,9 @@ public struct Common_V1_Period: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.common.v1.Period"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"How long one paid period of a product lasts, e.g. one month.","properties":{"unit":{"type":"string","enum":["PERIOD_UNIT_UNSPECIFIED","DAY","WEEK","MONTH","YEAR"],"description":"The unit of the period."},"count":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"How many units one period spans; at least 1."}},"additionalProperties":false}"#
 }
 
 extension Common_V1_Money {

@@ -25,6 +25,9 @@ public struct Entitlements_V1_Entitlement: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.entitlements.v1.Entitlement"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"A product a user may watch now.","properties":{"productId":{"type":"string","description":"The product."},"productName":{"type":"string","description":"The product's name."},"validFrom":{"type":"string","format":"date-time","description":"When the access started (the start of the earliest paid period in force)."},"validUntil":{"type":"string","format":"date-time","description":"When access ends (exclusive) unless renewed."}},"additionalProperties":false}"#
 }
 
 /// Lists the caller's entitlements (the caller comes from the RPC metadata, never the request).
@@ -37,6 +40,9 @@ public struct Entitlements_V1_ListEntitlementsRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.entitlements.v1.ListEntitlementsRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Lists the caller's entitlements (the caller comes from the RPC metadata, never the request).","properties":{"at":{"type":"string","format":"date-time","description":"Only entitlements in force at this instant; absent for now."}},"additionalProperties":false}"#
 }
 
 /// The products a user may watch now.
@@ -49,6 +55,9 @@ public struct Entitlements_V1_ListEntitlementsResponse: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.entitlements.v1.ListEntitlementsResponse"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"The products a user may watch now.","properties":{"entitlements":{"type":"array","items":{"$ref":"#/components/schemas/boxoffice.entitlements.v1.Entitlement"},"description":"The entitlements, by product id."}},"additionalProperties":false}"##
 }
 
 /// Asks for a signed access token for the caller.
@@ -61,6 +70,9 @@ public struct Entitlements_V1_IssueTokenRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.entitlements.v1.IssueTokenRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Asks for a signed access token for the caller.","properties":{"audience":{"type":"string","description":"The audience the token is for (the video side's id); empty for the configured default."}},"additionalProperties":false}"#
 }
 
 /// A signed access token (JWT, EdDSA, `kid` in the header) with `sub`, `products`, `iat`, `exp`
@@ -76,6 +88,9 @@ public struct Entitlements_V1_EntitlementToken: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.entitlements.v1.EntitlementToken"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"A signed access token (JWT, EdDSA, `kid` in the header) with `sub`, `products`, `iat`, `exp`\n(at most 15 minutes after `iat`), `aud` and `jti`.","properties":{"token":{"type":"string","description":"The compact JWT."},"expiresAt":{"type":"string","format":"date-time","description":"When it expires (`exp`)."}},"additionalProperties":false}"#
 }
 
 /// Asks whether the caller may watch a film now (the caller comes from the RPC metadata).
@@ -88,6 +103,9 @@ public struct Entitlements_V1_CheckFilmAccessRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.entitlements.v1.CheckFilmAccessRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Asks whether the caller may watch a film now (the caller comes from the RPC metadata).","properties":{"filmId":{"type":"string","description":"The film."}},"additionalProperties":false}"#
 }
 
 /// Whether a film may be watched.
@@ -104,6 +122,9 @@ public struct Entitlements_V1_FilmAccess: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.entitlements.v1.FilmAccess"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Whether a film may be watched.","properties":{"allowed":{"type":"boolean","description":"True when a product in force includes the film."},"validUntil":{"type":"string","format":"date-time","description":"The latest end of access among those products; absent when not allowed."},"productIds":{"type":"array","items":{"type":"string"},"description":"The products in force that include the film."}},"additionalProperties":false}"#
 }
 
 /// Asks whether a user has a product now (service-to-service).
@@ -120,6 +141,9 @@ public struct Entitlements_V1_CheckProductAccessRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.entitlements.v1.CheckProductAccessRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Asks whether a user has a product now (service-to-service).","properties":{"userId":{"type":"string","description":"The user."},"productId":{"type":"string","description":"The product."},"at":{"type":"string","format":"date-time","description":"The instant to check at; absent for now."}},"additionalProperties":false}"#
 }
 
 /// Whether a user has a product.
@@ -134,6 +158,9 @@ public struct Entitlements_V1_ProductAccess: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.entitlements.v1.ProductAccess"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Whether a user has a product.","properties":{"allowed":{"type":"boolean","description":"True when a paid period of the product is in force."},"validUntil":{"type":"string","format":"date-time","description":"When access ends; absent when not allowed."}},"additionalProperties":false}"#
 }
 
 /// One public key (RFC 7517, OKP Ed25519) that verifies entitlement tokens.
@@ -156,6 +183,9 @@ public struct Entitlements_V1_Jwk: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.entitlements.v1.Jwk"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"One public key (RFC 7517, OKP Ed25519) that verifies entitlement tokens.","properties":{"kty":{"type":"string","description":"Key type: `OKP`."},"crv":{"type":"string","description":"Curve: `Ed25519`."},"x":{"type":"string","description":"The public key, base64url without padding."},"kid":{"type":"string","description":"The key id, as in the tokens' `kid` header."},"alg":{"type":"string","description":"Algorithm: `EdDSA`."},"use":{"type":"string","description":"Use: `sig`."}},"additionalProperties":false}"#
 }
 
 /// The JSON Web Key Set (`/.well-known/jwks.json`): current and recently retired keys.
@@ -168,6 +198,9 @@ public struct Entitlements_V1_Jwks: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.entitlements.v1.Jwks"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"The JSON Web Key Set (`/.well-known/jwks.json`): current and recently retired keys.","properties":{"keys":{"type":"array","items":{"$ref":"#/components/schemas/boxoffice.entitlements.v1.Jwk"},"description":"The keys."}},"additionalProperties":false}"##
 }
 
 extension Entitlements_V1_Entitlement {
@@ -1014,6 +1047,15 @@ public enum Entitlements_V1_EntitlementServiceMethods {
             bodyField: "",
             access: "user",
             method: listEntitlements,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"EntitlementService_ListEntitlements","summary":"Lists the products the caller may watch now.","description":"Lists the products the caller may watch now.","tags":["EntitlementService"],"parameters":[{"name":"at","in":"query","description":"Only entitlements in force at this instant; absent for now.","schema":{"type":"string","format":"date-time"}}],"responses":{"200":{"description":"The products a user may watch now.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.entitlements.v1.ListEntitlementsResponse"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.entitlements.v1.Entitlement": Entitlements_V1_Entitlement.openAPISchema,
+                "boxoffice.entitlements.v1.ListEntitlementsResponse": Entitlements_V1_ListEntitlementsResponse.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Entitlements_V1_ListEntitlementsRequest.self,
@@ -1032,6 +1074,15 @@ public enum Entitlements_V1_EntitlementServiceMethods {
             bodyField: "*",
             access: "user",
             method: issueToken,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"EntitlementService_IssueToken","summary":"Issues a signed access token listing the caller's products.","description":"Issues a signed access token listing the caller's products.","tags":["EntitlementService"],"parameters":[{"name":"Idempotency-Key","in":"header","description":"Makes a retry safe: a replay with the same key and body returns the stored answer.","required":false,"schema":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[!-~]+$"}}],"requestBody":{"required":false,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.entitlements.v1.IssueTokenRequest"}}}},"responses":{"200":{"description":"A signed access token (JWT, EdDSA, `kid` in the header) with `sub`, `products`, `iat`, `exp` (at most 15 minutes after `iat`), `aud` and `jti`.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.entitlements.v1.EntitlementToken"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.entitlements.v1.EntitlementToken": Entitlements_V1_EntitlementToken.openAPISchema,
+                "boxoffice.entitlements.v1.IssueTokenRequest": Entitlements_V1_IssueTokenRequest.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Entitlements_V1_IssueTokenRequest.self,
@@ -1050,6 +1101,14 @@ public enum Entitlements_V1_EntitlementServiceMethods {
             bodyField: "",
             access: "user",
             method: checkFilmAccess,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"EntitlementService_CheckFilmAccess","summary":"Says whether the caller may watch a film (`?filmId=`).","description":"Says whether the caller may watch a film (`?filmId=`).","tags":["EntitlementService"],"parameters":[{"name":"filmId","in":"query","description":"The film.","schema":{"type":"string"}}],"responses":{"200":{"description":"Whether a film may be watched.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.entitlements.v1.FilmAccess"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.entitlements.v1.FilmAccess": Entitlements_V1_FilmAccess.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Entitlements_V1_CheckFilmAccessRequest.self,
@@ -1068,6 +1127,15 @@ public enum Entitlements_V1_EntitlementServiceMethods {
             bodyField: "",
             access: "public",
             method: getJwks,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"EntitlementService_GetJwks","summary":"Returns the public keys that verify entitlement tokens.","description":"Returns the public keys that verify entitlement tokens.","tags":["EntitlementService"],"responses":{"200":{"description":"The JSON Web Key Set (`/.well-known/jwks.json`): current and recently retired keys.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.entitlements.v1.Jwks"}}}},"default":{"$ref":"#/components/responses/Error"}}}"##,
+            openAPISchemas: [
+                "boxoffice.entitlements.v1.Jwk": Entitlements_V1_Jwk.openAPISchema,
+                "boxoffice.entitlements.v1.Jwks": Entitlements_V1_Jwks.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Common_V1_Empty.self,

@@ -57,10 +57,10 @@ public enum Events_V1_EntitlementChangeReason: ProtobufEnum {
     public var protoName: String? {
         switch self {
         case .unspecified: "ENTITLEMENT_CHANGE_REASON_UNSPECIFIED"
-        case .paid: "ENTITLEMENT_CHANGE_REASON_PAID"
-        case .canceled: "ENTITLEMENT_CHANGE_REASON_CANCELED"
-        case .refunded: "ENTITLEMENT_CHANGE_REASON_REFUNDED"
-        case .expired: "ENTITLEMENT_CHANGE_REASON_EXPIRED"
+        case .paid: "PAID"
+        case .canceled: "CANCELED"
+        case .refunded: "REFUNDED"
+        case .expired: "EXPIRED"
         case .unrecognized: nil
         }
     }
@@ -69,10 +69,10 @@ public enum Events_V1_EntitlementChangeReason: ProtobufEnum {
     public init?(protoName: String) {
         switch protoName {
         case "ENTITLEMENT_CHANGE_REASON_UNSPECIFIED": self = .unspecified
-        case "ENTITLEMENT_CHANGE_REASON_PAID": self = .paid
-        case "ENTITLEMENT_CHANGE_REASON_CANCELED": self = .canceled
-        case "ENTITLEMENT_CHANGE_REASON_REFUNDED": self = .refunded
-        case "ENTITLEMENT_CHANGE_REASON_EXPIRED": self = .expired
+        case "PAID": self = .paid
+        case "CANCELED": self = .canceled
+        case "REFUNDED": self = .refunded
+        case "EXPIRED": self = .expired
         default: return nil
         }
     }
@@ -104,6 +104,9 @@ public struct Events_V1_PaymentSucceeded: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.events.v1.PaymentSucceeded"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"Routing key `payment.succeeded` (PaymentService): money was taken.","properties":{"eventId":{"type":"string","description":"Unique id of this event (UUID text)."},"occurredAt":{"type":"string","format":"date-time","description":"When the payment succeeded."},"paymentId":{"type":"string","description":"The payment."},"userId":{"type":"string","description":"The payer."},"invoiceId":{"type":"string","description":"The UserService invoice it pays."},"amount":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"The amount taken."},"paymentMethodId":{"type":"string","description":"The saved card used or saved; empty when none."},"providerTransactionId":{"type":"string","pattern":"^-?[0-9]+$","description":"The provider's TransactionId."},"recurring":{"type":"boolean","description":"Whether it was a scheduled renewal charge."}},"additionalProperties":false}"##
 }
 
 /// Routing key `payment.failed` (PaymentService): the payment was declined or abandoned.
@@ -134,6 +137,9 @@ public struct Events_V1_PaymentFailed: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.events.v1.PaymentFailed"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"Routing key `payment.failed` (PaymentService): the payment was declined or abandoned.","properties":{"eventId":{"type":"string","description":"Unique id of this event (UUID text)."},"occurredAt":{"type":"string","format":"date-time","description":"When the payment failed."},"paymentId":{"type":"string","description":"The payment."},"userId":{"type":"string","description":"The payer."},"invoiceId":{"type":"string","description":"The UserService invoice it was to pay."},"amount":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"The amount that was asked."},"failureCode":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"The provider's decline code (ReasonCode); 0 when none."},"failureMessage":{"type":"string","description":"A short decline reason for people."},"failureFinal":{"type":"boolean","description":"Whether retrying is forbidden (an \"unconditionally negative\" code)."},"recurring":{"type":"boolean","description":"Whether it was a scheduled renewal charge."}},"additionalProperties":false}"##
 }
 
 /// Routing key `payment.refunded` (PaymentService): money was returned.
@@ -164,6 +170,9 @@ public struct Events_V1_PaymentRefunded: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.events.v1.PaymentRefunded"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"Routing key `payment.refunded` (PaymentService): money was returned.","properties":{"eventId":{"type":"string","description":"Unique id of this event (UUID text)."},"occurredAt":{"type":"string","format":"date-time","description":"When the refund succeeded."},"paymentId":{"type":"string","description":"The payment refunded."},"refundId":{"type":"string","description":"The refund."},"userId":{"type":"string","description":"The payer."},"invoiceId":{"type":"string","description":"The UserService invoice the payment paid."},"amount":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"The amount returned by this refund."},"refundedTotal":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"The total refunded of the payment so far, this refund included."},"fullyRefunded":{"type":"boolean","description":"Whether the payment is now refunded in full."},"reason":{"type":"string","description":"Why (free text)."}},"additionalProperties":false}"##
 }
 
 /// Routing key `payment.voided` (PaymentService): an authorization was cancelled; no money moved.
@@ -186,6 +195,9 @@ public struct Events_V1_PaymentVoided: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.events.v1.PaymentVoided"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"Routing key `payment.voided` (PaymentService): an authorization was cancelled; no money moved.","properties":{"eventId":{"type":"string","description":"Unique id of this event (UUID text)."},"occurredAt":{"type":"string","format":"date-time","description":"When the void succeeded."},"paymentId":{"type":"string","description":"The payment."},"userId":{"type":"string","description":"The payer."},"invoiceId":{"type":"string","description":"The UserService invoice it was to pay."},"amount":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"The amount that had been authorized."}},"additionalProperties":false}"##
 }
 
 /// Routing key `payment_method.saved` (PaymentService): a card token was saved for renewals.
@@ -210,6 +222,9 @@ public struct Events_V1_PaymentMethodSaved: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.events.v1.PaymentMethodSaved"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Routing key `payment_method.saved` (PaymentService): a card token was saved for renewals.","properties":{"eventId":{"type":"string","description":"Unique id of this event (UUID text)."},"occurredAt":{"type":"string","format":"date-time","description":"When it was saved."},"paymentMethodId":{"type":"string","description":"The saved method."},"userId":{"type":"string","description":"Its owner."},"paymentId":{"type":"string","description":"The payment that saved it."},"invoiceId":{"type":"string","description":"The invoice that payment paid (identifies the subscription to attach it to)."},"lastFour":{"type":"string","description":"The last four digits of the card, for notifications."}},"additionalProperties":false}"#
 }
 
 /// Routing key `invoice.paid` (UserService): an invoice is paid in full.
@@ -240,6 +255,9 @@ public struct Events_V1_InvoicePaid: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.events.v1.InvoicePaid"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"Routing key `invoice.paid` (UserService): an invoice is paid in full.","properties":{"eventId":{"type":"string","description":"Unique id of this event (UUID text)."},"occurredAt":{"type":"string","format":"date-time","description":"When it became paid."},"invoiceId":{"type":"string","description":"The invoice."},"userId":{"type":"string","description":"The payer."},"subscriptionId":{"type":"string","description":"The subscription billed."},"productId":{"type":"string","description":"The product billed."},"total":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"The amount paid."},"paymentId":{"type":"string","description":"The payment that paid it."},"periodStart":{"type":"string","format":"date-time","description":"The start of the period paid."},"periodEnd":{"type":"string","format":"date-time","description":"The end of the period paid (exclusive): access lasts until then."}},"additionalProperties":false}"##
 }
 
 /// Routing key `subscription.canceled` (UserService): a subscription was cancelled.
@@ -266,6 +284,9 @@ public struct Events_V1_SubscriptionCanceled: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.events.v1.SubscriptionCanceled"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Routing key `subscription.canceled` (UserService): a subscription was cancelled.","properties":{"eventId":{"type":"string","description":"Unique id of this event (UUID text)."},"occurredAt":{"type":"string","format":"date-time","description":"When it was cancelled."},"subscriptionId":{"type":"string","description":"The subscription."},"userId":{"type":"string","description":"The subscriber."},"productId":{"type":"string","description":"The product."},"atPeriodEnd":{"type":"boolean","description":"True when access lasts to the end of the paid period; false when it ended now."},"endsAt":{"type":"string","format":"date-time","description":"When access ends."},"canceledBy":{"type":"string","description":"Who cancelled: the user's id, `admin:<admin id>` or `system` (dunning, refund)."}},"additionalProperties":false}"#
 }
 
 /// Routing key `entitlement.changed` (EntitlementService): a user's access to a product changed.
@@ -290,6 +311,9 @@ public struct Events_V1_EntitlementChanged: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.events.v1.EntitlementChanged"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Routing key `entitlement.changed` (EntitlementService): a user's access to a product changed.","properties":{"eventId":{"type":"string","description":"Unique id of this event (UUID text)."},"occurredAt":{"type":"string","format":"date-time","description":"When it changed."},"userId":{"type":"string","description":"The user."},"productId":{"type":"string","description":"The product."},"active":{"type":"boolean","description":"Whether the user may watch it now."},"validUntil":{"type":"string","format":"date-time","description":"When access ends; absent when it ended."},"reason":{"type":"string","enum":["ENTITLEMENT_CHANGE_REASON_UNSPECIFIED","PAID","CANCELED","REFUNDED","EXPIRED"],"description":"Why it changed."}},"additionalProperties":false}"#
 }
 
 /// Routing key `product.changed` (CatalogService): a product, its price, period or films changed.
@@ -318,6 +342,9 @@ public struct Events_V1_ProductChanged: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.events.v1.ProductChanged"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"Routing key `product.changed` (CatalogService): a product, its price, period or films changed.","properties":{"eventId":{"type":"string","description":"Unique id of this event (UUID text)."},"occurredAt":{"type":"string","format":"date-time","description":"When it changed."},"productId":{"type":"string","description":"The product."},"sequence":{"type":"string","pattern":"^-?[0-9]+$","description":"The catalog change sequence (the ETL watermark it corresponds to)."},"name":{"type":"string","description":"The name after the change."},"price":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"The price of one period after the change (applies from each subscription's next period)."},"period":{"$ref":"#/components/schemas/boxoffice.common.v1.Period","description":"The period after the change."},"filmIds":{"type":"array","items":{"type":"string"},"description":"The films after the change."},"active":{"type":"boolean","description":"Whether it can be bought after the change."}},"additionalProperties":false}"##
 }
 
 extension Events_V1_PaymentSucceeded {

@@ -61,11 +61,11 @@ public enum Users_V1_SubscriptionStatus: ProtobufEnum {
     public var protoName: String? {
         switch self {
         case .unspecified: "SUBSCRIPTION_STATUS_UNSPECIFIED"
-        case .incomplete: "SUBSCRIPTION_STATUS_INCOMPLETE"
-        case .active: "SUBSCRIPTION_STATUS_ACTIVE"
-        case .pastDue: "SUBSCRIPTION_STATUS_PAST_DUE"
-        case .canceled: "SUBSCRIPTION_STATUS_CANCELED"
-        case .expired: "SUBSCRIPTION_STATUS_EXPIRED"
+        case .incomplete: "INCOMPLETE"
+        case .active: "ACTIVE"
+        case .pastDue: "PAST_DUE"
+        case .canceled: "CANCELED"
+        case .expired: "EXPIRED"
         case .unrecognized: nil
         }
     }
@@ -74,11 +74,11 @@ public enum Users_V1_SubscriptionStatus: ProtobufEnum {
     public init?(protoName: String) {
         switch protoName {
         case "SUBSCRIPTION_STATUS_UNSPECIFIED": self = .unspecified
-        case "SUBSCRIPTION_STATUS_INCOMPLETE": self = .incomplete
-        case "SUBSCRIPTION_STATUS_ACTIVE": self = .active
-        case "SUBSCRIPTION_STATUS_PAST_DUE": self = .pastDue
-        case "SUBSCRIPTION_STATUS_CANCELED": self = .canceled
-        case "SUBSCRIPTION_STATUS_EXPIRED": self = .expired
+        case "INCOMPLETE": self = .incomplete
+        case "ACTIVE": self = .active
+        case "PAST_DUE": self = .pastDue
+        case "CANCELED": self = .canceled
+        case "EXPIRED": self = .expired
         default: return nil
         }
     }
@@ -140,12 +140,12 @@ public enum Users_V1_InvoiceStatus: ProtobufEnum {
     public var protoName: String? {
         switch self {
         case .unspecified: "INVOICE_STATUS_UNSPECIFIED"
-        case .`open`: "INVOICE_STATUS_OPEN"
-        case .paid: "INVOICE_STATUS_PAID"
-        case .void: "INVOICE_STATUS_VOID"
-        case .uncollectible: "INVOICE_STATUS_UNCOLLECTIBLE"
-        case .partiallyRefunded: "INVOICE_STATUS_PARTIALLY_REFUNDED"
-        case .refunded: "INVOICE_STATUS_REFUNDED"
+        case .`open`: "OPEN"
+        case .paid: "PAID"
+        case .void: "VOID"
+        case .uncollectible: "UNCOLLECTIBLE"
+        case .partiallyRefunded: "PARTIALLY_REFUNDED"
+        case .refunded: "REFUNDED"
         case .unrecognized: nil
         }
     }
@@ -154,12 +154,12 @@ public enum Users_V1_InvoiceStatus: ProtobufEnum {
     public init?(protoName: String) {
         switch protoName {
         case "INVOICE_STATUS_UNSPECIFIED": self = .unspecified
-        case "INVOICE_STATUS_OPEN": self = .`open`
-        case "INVOICE_STATUS_PAID": self = .paid
-        case "INVOICE_STATUS_VOID": self = .void
-        case "INVOICE_STATUS_UNCOLLECTIBLE": self = .uncollectible
-        case "INVOICE_STATUS_PARTIALLY_REFUNDED": self = .partiallyRefunded
-        case "INVOICE_STATUS_REFUNDED": self = .refunded
+        case "OPEN": self = .`open`
+        case "PAID": self = .paid
+        case "VOID": self = .void
+        case "UNCOLLECTIBLE": self = .uncollectible
+        case "PARTIALLY_REFUNDED": self = .partiallyRefunded
+        case "REFUNDED": self = .refunded
         default: return nil
         }
     }
@@ -213,10 +213,10 @@ public enum Users_V1_StatementEntryKind: ProtobufEnum {
     public var protoName: String? {
         switch self {
         case .unspecified: "STATEMENT_ENTRY_KIND_UNSPECIFIED"
-        case .invoice: "STATEMENT_ENTRY_KIND_INVOICE"
-        case .discount: "STATEMENT_ENTRY_KIND_DISCOUNT"
-        case .payment: "STATEMENT_ENTRY_KIND_PAYMENT"
-        case .refund: "STATEMENT_ENTRY_KIND_REFUND"
+        case .invoice: "INVOICE"
+        case .discount: "DISCOUNT"
+        case .payment: "PAYMENT"
+        case .refund: "REFUND"
         case .unrecognized: nil
         }
     }
@@ -225,10 +225,10 @@ public enum Users_V1_StatementEntryKind: ProtobufEnum {
     public init?(protoName: String) {
         switch protoName {
         case "STATEMENT_ENTRY_KIND_UNSPECIFIED": self = .unspecified
-        case "STATEMENT_ENTRY_KIND_INVOICE": self = .invoice
-        case "STATEMENT_ENTRY_KIND_DISCOUNT": self = .discount
-        case "STATEMENT_ENTRY_KIND_PAYMENT": self = .payment
-        case "STATEMENT_ENTRY_KIND_REFUND": self = .refund
+        case "INVOICE": self = .invoice
+        case "DISCOUNT": self = .discount
+        case "PAYMENT": self = .payment
+        case "REFUND": self = .refund
         default: return nil
         }
     }
@@ -268,6 +268,9 @@ public struct Users_V1_Subscription: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.Subscription"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"A user's subscription to a product.","properties":{"subscriptionId":{"type":"string","description":"The subscription's id (UUID text)."},"userId":{"type":"string","description":"The subscriber."},"productId":{"type":"string","description":"The product subscribed to."},"productName":{"type":"string","description":"The product's name when the subscription was shown (from the catalog copy)."},"status":{"type":"string","enum":["SUBSCRIPTION_STATUS_UNSPECIFIED","INCOMPLETE","ACTIVE","PAST_DUE","CANCELED","EXPIRED"],"description":"Where it stands."},"currentPeriodStart":{"type":"string","format":"date-time","description":"The start of the current paid period."},"currentPeriodEnd":{"type":"string","format":"date-time","description":"The end of the current paid period (exclusive): access lasts until then."},"autoRenew":{"type":"boolean","description":"Whether the saved card is charged for the next period."},"paymentMethodId":{"type":"string","description":"The saved card renewals charge; empty when none."},"nextPeriodPrice":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"The price of the next period (after any discount still applying)."},"canceledAt":{"type":"string","format":"date-time","description":"When it was cancelled; absent if it was not."},"endsAt":{"type":"string","format":"date-time","description":"When access ends or ended for good; absent while it renews."},"createdAt":{"type":"string","format":"date-time","description":"When it was created."}},"additionalProperties":false}"##
 }
 
 /// One line of an invoice.
@@ -296,6 +299,9 @@ public struct Users_V1_InvoiceLine: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.InvoiceLine"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"One line of an invoice.","properties":{"lineId":{"type":"string","description":"The line's id (UUID text)."},"description":{"type":"string","description":"What is charged, for people, e.g. \"Classics — 1 month\"."},"productId":{"type":"string","description":"The product charged for."},"periodStart":{"type":"string","format":"date-time","description":"The start of the period billed."},"periodEnd":{"type":"string","format":"date-time","description":"The end of the period billed (exclusive)."},"price":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"The list price."},"discount":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"The discount taken off (zero or positive)."},"discountId":{"type":"string","description":"The discount applied; empty when none."},"total":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"What is owed for this line: price minus discount."}},"additionalProperties":false}"##
 }
 
 /// A bill for one period of one subscription (one per subscription and period).
@@ -338,6 +344,9 @@ public struct Users_V1_Invoice: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.Invoice"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"A bill for one period of one subscription (one per subscription and period).","properties":{"invoiceId":{"type":"string","description":"The invoice's id (UUID text)."},"userId":{"type":"string","description":"Who owes it."},"subscriptionId":{"type":"string","description":"The subscription billed."},"status":{"type":"string","enum":["INVOICE_STATUS_UNSPECIFIED","OPEN","PAID","VOID","UNCOLLECTIBLE","PARTIALLY_REFUNDED","REFUNDED"],"description":"Where it stands."},"lines":{"type":"array","items":{"$ref":"#/components/schemas/boxoffice.users.v1.InvoiceLine"},"description":"The lines, in order."},"subtotal":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"The sum of the lines' prices."},"discountTotal":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"The sum of the lines' discounts."},"total":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"What is owed: subtotal minus discounts."},"amountPaid":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"How much has been paid."},"amountRefunded":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"How much has been refunded."},"payments":{"type":"array","items":{"$ref":"#/components/schemas/boxoffice.payments.v1.Payment"},"description":"The payment attempts, oldest first, each with its refunds (filled by GetInvoice only)."},"periodStart":{"type":"string","format":"date-time","description":"The start of the period billed."},"periodEnd":{"type":"string","format":"date-time","description":"The end of the period billed (exclusive)."},"createdAt":{"type":"string","format":"date-time","description":"When it was issued."},"dueAt":{"type":"string","format":"date-time","description":"When it must be paid by (the end of dunning for renewals)."},"paidAt":{"type":"string","format":"date-time","description":"When it was paid; absent while unpaid."}},"additionalProperties":false}"##
 }
 
 /// The state of the payment a purchase or an invoice payment started.
@@ -354,6 +363,9 @@ public struct Users_V1_PaymentOutcome: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.PaymentOutcome"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"The state of the payment a purchase or an invoice payment started.","properties":{"paymentId":{"type":"string","description":"The payment's id."},"status":{"type":"string","enum":["PAYMENT_STATUS_UNSPECIFIED","CREATED","REQUIRES_ACTION","SUCCEEDED","FAILED","UNKNOWN","PARTIALLY_REFUNDED","REFUNDED","VOIDED"],"description":"Where it stands."},"action":{"$ref":"#/components/schemas/boxoffice.payments.v1.PaymentAction","description":"What the payer must do next, when REQUIRES_ACTION."}},"additionalProperties":false}"##
 }
 
 /// Buys a subscription (💳: Idempotency-Key required).
@@ -372,6 +384,9 @@ public struct Users_V1_CreateSubscriptionRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.CreateSubscriptionRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"Buys a subscription (💳: Idempotency-Key required).","properties":{"productId":{"type":"string","description":"The product to buy."},"promoCode":{"type":"string","description":"A promo code; absent for none."},"autoRenew":{"type":"boolean","description":"Whether to save the card and renew automatically."},"payment":{"$ref":"#/components/schemas/boxoffice.payments.v1.PaymentSource","description":"How to pay the first invoice."}},"additionalProperties":false}"##
 }
 
 /// The result of a purchase (HTTP 201).
@@ -388,6 +403,9 @@ public struct Users_V1_CreateSubscriptionResponse: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.CreateSubscriptionResponse"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"The result of a purchase (HTTP 201).","properties":{"subscription":{"$ref":"#/components/schemas/boxoffice.users.v1.Subscription","description":"The new subscription."},"invoice":{"$ref":"#/components/schemas/boxoffice.users.v1.Invoice","description":"Its first invoice."},"payment":{"$ref":"#/components/schemas/boxoffice.users.v1.PaymentOutcome","description":"The payment of that invoice."}},"additionalProperties":false}"##
 }
 
 /// Lists the caller's subscriptions.
@@ -404,6 +422,9 @@ public struct Users_V1_ListSubscriptionsRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.ListSubscriptionsRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Lists the caller's subscriptions.","properties":{"pageSize":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"How many to return (default 50, max 500)."},"pageToken":{"type":"string","description":"The `next_page_token` of the previous page; empty for the first page."},"status":{"type":"string","enum":["SUBSCRIPTION_STATUS_UNSPECIFIED","INCOMPLETE","ACTIVE","PAST_DUE","CANCELED","EXPIRED"],"description":"Only subscriptions in this status; UNSPECIFIED for any."}},"additionalProperties":false}"#
 }
 
 /// One page of subscriptions, newest first.
@@ -418,6 +439,9 @@ public struct Users_V1_ListSubscriptionsResponse: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.ListSubscriptionsResponse"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"One page of subscriptions, newest first.","properties":{"subscriptions":{"type":"array","items":{"$ref":"#/components/schemas/boxoffice.users.v1.Subscription"},"description":"The subscriptions of this page."},"nextPageToken":{"type":"string","description":"The token of the next page; empty on the last page."}},"additionalProperties":false}"##
 }
 
 /// Asks for one of the caller's subscriptions.
@@ -430,6 +454,9 @@ public struct Users_V1_GetSubscriptionRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.GetSubscriptionRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Asks for one of the caller's subscriptions.","properties":{"subscriptionId":{"type":"string","description":"The subscription's id."}},"additionalProperties":false}"#
 }
 
 /// Unsubscribes.
@@ -444,6 +471,9 @@ public struct Users_V1_CancelSubscriptionRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.CancelSubscriptionRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Unsubscribes.","properties":{"subscriptionId":{"type":"string","description":"The subscription's id."},"atPeriodEnd":{"type":"boolean","description":"True keeps access to the end of the paid period; false ends it now (no refund by itself)."}},"additionalProperties":false}"#
 }
 
 /// Turns recurring payment on or off.
@@ -460,6 +490,9 @@ public struct Users_V1_SetAutoRenewRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.SetAutoRenewRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Turns recurring payment on or off.","properties":{"subscriptionId":{"type":"string","description":"The subscription's id."},"enabled":{"type":"boolean","description":"Whether to renew automatically."},"paymentMethodId":{"type":"string","description":"The saved card to charge, when enabling; absent to keep the current one."}},"additionalProperties":false}"#
 }
 
 /// Lists the caller's invoices (the caller comes from the RPC metadata, never the request).
@@ -478,6 +511,9 @@ public struct Users_V1_ListInvoicesRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.ListInvoicesRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Lists the caller's invoices (the caller comes from the RPC metadata, never the request).","properties":{"pageSize":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"How many to return (default 50, max 500)."},"pageToken":{"type":"string","description":"The `next_page_token` of the previous page; empty for the first page."},"status":{"type":"string","enum":["INVOICE_STATUS_UNSPECIFIED","OPEN","PAID","VOID","UNCOLLECTIBLE","PARTIALLY_REFUNDED","REFUNDED"],"description":"Only invoices in this status; UNSPECIFIED for any."},"subscriptionId":{"type":"string","description":"Only this subscription's invoices, when set."}},"additionalProperties":false}"#
 }
 
 /// Lists invoices of one user or across users, with filters (admin).
@@ -502,6 +538,9 @@ public struct Users_V1_AdminListInvoicesRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.AdminListInvoicesRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Lists invoices of one user or across users, with filters (admin).","properties":{"pageSize":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"How many to return (default 50, max 500)."},"pageToken":{"type":"string","description":"The `next_page_token` of the previous page; empty for the first page."},"status":{"type":"string","enum":["INVOICE_STATUS_UNSPECIFIED","OPEN","PAID","VOID","UNCOLLECTIBLE","PARTIALLY_REFUNDED","REFUNDED"],"description":"Only invoices in this status; UNSPECIFIED for any."},"userId":{"type":"string","description":"Only this user's invoices, when set (required by the per-user admin route)."},"from":{"type":"string","format":"date-time","description":"Only invoices issued at or after this instant, when set (admin queries)."},"to":{"type":"string","format":"date-time","description":"Only invoices issued before this instant, when set (admin queries)."},"subscriptionId":{"type":"string","description":"Only this subscription's invoices, when set."}},"additionalProperties":false}"#
 }
 
 /// One page of invoices, newest first (without payments).
@@ -516,6 +555,9 @@ public struct Users_V1_ListInvoicesResponse: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.ListInvoicesResponse"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"One page of invoices, newest first (without payments).","properties":{"invoices":{"type":"array","items":{"$ref":"#/components/schemas/boxoffice.users.v1.Invoice"},"description":"The invoices of this page."},"nextPageToken":{"type":"string","description":"The token of the next page; empty on the last page."}},"additionalProperties":false}"##
 }
 
 /// Asks for one of the caller's invoices with lines, payments and refunds.
@@ -528,6 +570,9 @@ public struct Users_V1_GetInvoiceRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.GetInvoiceRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Asks for one of the caller's invoices with lines, payments and refunds.","properties":{"invoiceId":{"type":"string","description":"The invoice's id."}},"additionalProperties":false}"#
 }
 
 /// Pays an open invoice (💳: Idempotency-Key required).
@@ -542,6 +587,9 @@ public struct Users_V1_PayInvoiceRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.PayInvoiceRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"Pays an open invoice (💳: Idempotency-Key required).","properties":{"invoiceId":{"type":"string","description":"The invoice's id."},"payment":{"$ref":"#/components/schemas/boxoffice.payments.v1.PaymentSource","description":"How to pay."}},"additionalProperties":false}"##
 }
 
 /// The result of paying an invoice.
@@ -556,6 +604,9 @@ public struct Users_V1_PayInvoiceResponse: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.PayInvoiceResponse"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"The result of paying an invoice.","properties":{"invoice":{"$ref":"#/components/schemas/boxoffice.users.v1.Invoice","description":"The invoice after the attempt."},"payment":{"$ref":"#/components/schemas/boxoffice.users.v1.PaymentOutcome","description":"The payment started."}},"additionalProperties":false}"##
 }
 
 /// Cancels one of the caller's payments: void if only authorized, refund if completed
@@ -571,6 +622,9 @@ public struct Users_V1_CancelPaymentRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.CancelPaymentRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Cancels one of the caller's payments: void if only authorized, refund if completed\n(💳: Idempotency-Key required).","properties":{"paymentId":{"type":"string","description":"The payment's id."},"amountMinor":{"type":"string","pattern":"^-?[0-9]+$","description":"How much to refund, for a partial refund; absent for all that remains."}},"additionalProperties":false}"#
 }
 
 /// The result of cancelling or refunding a payment.
@@ -585,6 +639,9 @@ public struct Users_V1_CancelPaymentResponse: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.CancelPaymentResponse"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"The result of cancelling or refunding a payment.","properties":{"payment":{"$ref":"#/components/schemas/boxoffice.payments.v1.Payment","description":"The payment after cancellation, with its refunds."},"invoice":{"$ref":"#/components/schemas/boxoffice.users.v1.Invoice","description":"Its invoice after cancellation (REFUNDED ends the subscription's access)."}},"additionalProperties":false}"##
 }
 
 /// Refunds a payment on the user's behalf (admin, audited; 💳: Idempotency-Key required).
@@ -601,6 +658,9 @@ public struct Users_V1_AdminRefundPaymentRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.AdminRefundPaymentRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Refunds a payment on the user's behalf (admin, audited; 💳: Idempotency-Key required).","properties":{"paymentId":{"type":"string","description":"The payment's id."},"amountMinor":{"type":"string","pattern":"^-?[0-9]+$","description":"How much to refund; absent for all that remains."},"reason":{"type":"string","description":"Why; required, kept in the audit log."}},"additionalProperties":false}"#
 }
 
 /// Asks for the caller's statement over a date range.
@@ -609,7 +669,9 @@ public struct Users_V1_GetStatementRequest: ProtobufMessage {
     public var from: String = ""
     /// The last day, `YYYY-MM-DD` (UTC), inclusive.
     public var to: String = ""
-    /// `json` (default) or `csv`.
+    /// `json` (default) or `csv`, lower case as in the URL; the service refuses any other value
+    /// (INVALID_ARGUMENT). A string rather than an enum: proto3 JSON would spell enum values in
+    /// upper case.
     public var format: String = ""
 
     /// A message with every field at its default.
@@ -617,6 +679,9 @@ public struct Users_V1_GetStatementRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.GetStatementRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Asks for the caller's statement over a date range.","properties":{"from":{"type":"string","description":"The first day, `YYYY-MM-DD` (UTC), inclusive."},"to":{"type":"string","description":"The last day, `YYYY-MM-DD` (UTC), inclusive."},"format":{"type":"string","description":"`json` (default) or `csv`, lower case as in the URL; the service refuses any other value\n(INVALID_ARGUMENT). A string rather than an enum: proto3 JSON would spell enum values in\nupper case."}},"additionalProperties":false}"#
 }
 
 /// One money movement in a statement.
@@ -641,6 +706,9 @@ public struct Users_V1_StatementEntry: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.StatementEntry"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"One money movement in a statement.","properties":{"occurredAt":{"type":"string","format":"date-time","description":"When it happened."},"kind":{"type":"string","enum":["STATEMENT_ENTRY_KIND_UNSPECIFIED","INVOICE","DISCOUNT","PAYMENT","REFUND"],"description":"What it is."},"invoiceId":{"type":"string","description":"The invoice it belongs to."},"referenceId":{"type":"string","description":"The payment or refund id, for PAYMENT and REFUND entries; empty otherwise."},"description":{"type":"string","description":"A description for people."},"amount":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"The amount: positive owed or paid, negative for discounts and refunds."},"balance":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"The balance owed after this entry."}},"additionalProperties":false}"##
 }
 
 /// Every invoice, payment, refund and discount in a range, with totals.
@@ -672,6 +740,9 @@ public struct Users_V1_Statement: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.Statement"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"Every invoice, payment, refund and discount in a range, with totals.","properties":{"from":{"type":"string","description":"The first day covered."},"to":{"type":"string","description":"The last day covered."},"openingBalance":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"The balance owed before the first day."},"closingBalance":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"The balance owed after the last day."},"entries":{"type":"array","items":{"$ref":"#/components/schemas/boxoffice.users.v1.StatementEntry"},"description":"The entries, oldest first."},"totalInvoiced":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"Sum of invoices issued in the range."},"totalDiscounts":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"Sum of discounts in the range."},"totalPaid":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"Sum of payments in the range."},"totalRefunded":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"Sum of refunds in the range."},"csv":{"type":"string","description":"The same statement as CSV (UTF-8, header row) when `format=csv`; the gateway then answers\nit as `text/csv`. Empty for JSON."}},"additionalProperties":false}"##
 }
 
 /// Asks for revenue figures per interval (admin).
@@ -680,7 +751,9 @@ public struct Users_V1_GetRevenueReportRequest: ProtobufMessage {
     public var from: String = ""
     /// The last day, `YYYY-MM-DD` (UTC), inclusive.
     public var to: String = ""
-    /// `day` or `month` (default `day`).
+    /// `day` or `month` (default `day`), lower case as in the URL; the service refuses any other
+    /// value (INVALID_ARGUMENT). A string rather than an enum: proto3 JSON would spell enum values in
+    /// upper case.
     public var interval: String = ""
 
     /// A message with every field at its default.
@@ -688,6 +761,9 @@ public struct Users_V1_GetRevenueReportRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.GetRevenueReportRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Asks for revenue figures per interval (admin).","properties":{"from":{"type":"string","description":"The first day, `YYYY-MM-DD` (UTC), inclusive."},"to":{"type":"string","description":"The last day, `YYYY-MM-DD` (UTC), inclusive."},"interval":{"type":"string","description":"`day` or `month` (default `day`), lower case as in the URL; the service refuses any other\nvalue (INVALID_ARGUMENT). A string rather than an enum: proto3 JSON would spell enum values in\nupper case."}},"additionalProperties":false}"#
 }
 
 /// Revenue figures of one interval.
@@ -718,6 +794,9 @@ public struct Users_V1_RevenueBucket: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.RevenueBucket"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"Revenue figures of one interval.","properties":{"start":{"type":"string","format":"date-time","description":"The start of the interval."},"end":{"type":"string","format":"date-time","description":"The end of the interval (exclusive)."},"revenue":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"Money received."},"refunds":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"Money refunded."},"net":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"Revenue minus refunds."},"activeSubscriptions":{"type":"string","pattern":"^-?[0-9]+$","description":"Subscriptions active at the end of the interval."},"newSubscriptions":{"type":"string","pattern":"^-?[0-9]+$","description":"Subscriptions started in the interval."},"churnedSubscriptions":{"type":"string","pattern":"^-?[0-9]+$","description":"Subscriptions that ended in the interval."},"mrr":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"Monthly recurring revenue at the end of the interval."},"churnRateBps":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"Churn in basis points: churned / active at the start × 10 000."}},"additionalProperties":false}"##
 }
 
 /// Revenue, refunds, active subscriptions, MRR and churn per interval.
@@ -730,6 +809,9 @@ public struct Users_V1_RevenueReport: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.RevenueReport"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"Revenue, refunds, active subscriptions, MRR and churn per interval.","properties":{"buckets":{"type":"array","items":{"$ref":"#/components/schemas/boxoffice.users.v1.RevenueBucket"},"description":"The intervals, oldest first."}},"additionalProperties":false}"##
 }
 
 /// Asks for paid periods changed after a watermark (the users → entitlements ETL).
@@ -744,6 +826,9 @@ public struct Users_V1_ListPaidPeriodsRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.ListPaidPeriodsRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Asks for paid periods changed after a watermark (the users → entitlements ETL).","properties":{"afterSequence":{"type":"string","pattern":"^-?[0-9]+$","description":"The change sequence already copied; 0 to start from the beginning."},"pageSize":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"How many to return at most (default 50, max 500)."}},"additionalProperties":false}"#
 }
 
 /// A paid (or no longer paid) period of a user's subscription to a product.
@@ -770,6 +855,9 @@ public struct Users_V1_PaidPeriod: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.PaidPeriod"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"A paid (or no longer paid) period of a user's subscription to a product.","properties":{"sequence":{"type":"string","pattern":"^-?[0-9]+$","description":"The monotonically increasing sequence of this change."},"invoiceId":{"type":"string","description":"The invoice that paid the period."},"userId":{"type":"string","description":"The user."},"productId":{"type":"string","description":"The product."},"subscriptionId":{"type":"string","description":"The subscription."},"validFrom":{"type":"string","format":"date-time","description":"The start of the paid period."},"validUntil":{"type":"string","format":"date-time","description":"The end of access (exclusive): the period end, or earlier after a cancellation."},"active":{"type":"boolean","description":"False once the period no longer grants access (refunded or ended now)."}},"additionalProperties":false}"#
 }
 
 /// A batch of paid-period changes in sequence order.
@@ -784,6 +872,9 @@ public struct Users_V1_ListPaidPeriodsResponse: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.ListPaidPeriodsResponse"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"A batch of paid-period changes in sequence order.","properties":{"periods":{"type":"array","items":{"$ref":"#/components/schemas/boxoffice.users.v1.PaidPeriod"},"description":"The changes, oldest first."},"lastSequence":{"type":"string","pattern":"^-?[0-9]+$","description":"The highest sequence in this batch (the next watermark); equals the request's when empty."}},"additionalProperties":false}"##
 }
 
 extension Users_V1_Subscription {
@@ -3561,6 +3652,27 @@ public enum Users_V1_UserServiceMethods {
             bodyField: "*",
             access: "user",
             method: createSubscription,
+            rawBody: false,
+            idempotencyKeyRequired: true,
+            redirectField: "",
+            successStatus: 201,
+            openAPIOperation: ##"{"operationId":"UserService_CreateSubscription","summary":"Buys a subscription and starts paying its first invoice.","description":"Buys a subscription and starts paying its first invoice.","tags":["UserService"],"parameters":[{"name":"Idempotency-Key","in":"header","description":"Required: this route moves money. A replay with the same key and body returns the stored answer.","required":true,"schema":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[!-~]+$"}}],"requestBody":{"required":false,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.users.v1.CreateSubscriptionRequest"}}}},"responses":{"201":{"description":"The result of a purchase (HTTP 201).","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.users.v1.CreateSubscriptionResponse"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.common.v1.Money": Common_V1_Money.openAPISchema,
+                "boxoffice.payments.v1.HostedPage": Payments_V1_HostedPage.openAPISchema,
+                "boxoffice.payments.v1.Payment": Payments_V1_Payment.openAPISchema,
+                "boxoffice.payments.v1.PaymentAction": Payments_V1_PaymentAction.openAPISchema,
+                "boxoffice.payments.v1.PaymentSource": Payments_V1_PaymentSource.openAPISchema,
+                "boxoffice.payments.v1.RedirectAction": Payments_V1_RedirectAction.openAPISchema,
+                "boxoffice.payments.v1.Refund": Payments_V1_Refund.openAPISchema,
+                "boxoffice.payments.v1.ThreeDsAction": Payments_V1_ThreeDsAction.openAPISchema,
+                "boxoffice.users.v1.CreateSubscriptionRequest": Users_V1_CreateSubscriptionRequest.openAPISchema,
+                "boxoffice.users.v1.CreateSubscriptionResponse": Users_V1_CreateSubscriptionResponse.openAPISchema,
+                "boxoffice.users.v1.Invoice": Users_V1_Invoice.openAPISchema,
+                "boxoffice.users.v1.InvoiceLine": Users_V1_InvoiceLine.openAPISchema,
+                "boxoffice.users.v1.PaymentOutcome": Users_V1_PaymentOutcome.openAPISchema,
+                "boxoffice.users.v1.Subscription": Users_V1_Subscription.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Users_V1_CreateSubscriptionRequest.self,
@@ -3579,6 +3691,16 @@ public enum Users_V1_UserServiceMethods {
             bodyField: "",
             access: "user",
             method: listSubscriptions,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"UserService_ListSubscriptions","summary":"Lists the caller's subscriptions.","description":"Lists the caller's subscriptions.","tags":["UserService"],"parameters":[{"name":"pageSize","in":"query","description":"How many to return (default 50, max 500).","schema":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647}},{"name":"pageToken","in":"query","description":"The `next_page_token` of the previous page; empty for the first page.","schema":{"type":"string"}},{"name":"status","in":"query","description":"Only subscriptions in this status; UNSPECIFIED for any.","schema":{"type":"string","enum":["SUBSCRIPTION_STATUS_UNSPECIFIED","INCOMPLETE","ACTIVE","PAST_DUE","CANCELED","EXPIRED"]}}],"responses":{"200":{"description":"One page of subscriptions, newest first.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.users.v1.ListSubscriptionsResponse"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.common.v1.Money": Common_V1_Money.openAPISchema,
+                "boxoffice.users.v1.ListSubscriptionsResponse": Users_V1_ListSubscriptionsResponse.openAPISchema,
+                "boxoffice.users.v1.Subscription": Users_V1_Subscription.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Users_V1_ListSubscriptionsRequest.self,
@@ -3597,6 +3719,15 @@ public enum Users_V1_UserServiceMethods {
             bodyField: "",
             access: "user",
             method: getSubscription,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"UserService_GetSubscription","summary":"Returns one of the caller's subscriptions.","description":"Returns one of the caller's subscriptions.","tags":["UserService"],"parameters":[{"name":"subscriptionId","in":"path","description":"The subscription's id.","required":true,"schema":{"type":"string"}}],"responses":{"200":{"description":"A user's subscription to a product.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.users.v1.Subscription"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.common.v1.Money": Common_V1_Money.openAPISchema,
+                "boxoffice.users.v1.Subscription": Users_V1_Subscription.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Users_V1_GetSubscriptionRequest.self,
@@ -3615,6 +3746,16 @@ public enum Users_V1_UserServiceMethods {
             bodyField: "*",
             access: "user",
             method: cancelSubscription,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"UserService_CancelSubscription","summary":"Unsubscribes, now or at the end of the paid period.","description":"Unsubscribes, now or at the end of the paid period.","tags":["UserService"],"parameters":[{"name":"subscriptionId","in":"path","description":"The subscription's id.","required":true,"schema":{"type":"string"}},{"name":"Idempotency-Key","in":"header","description":"Makes a retry safe: a replay with the same key and body returns the stored answer.","required":false,"schema":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[!-~]+$"}}],"requestBody":{"required":false,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.users.v1.CancelSubscriptionRequest"}}}},"responses":{"200":{"description":"A user's subscription to a product.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.users.v1.Subscription"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.common.v1.Money": Common_V1_Money.openAPISchema,
+                "boxoffice.users.v1.CancelSubscriptionRequest": Users_V1_CancelSubscriptionRequest.openAPISchema,
+                "boxoffice.users.v1.Subscription": Users_V1_Subscription.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Users_V1_CancelSubscriptionRequest.self,
@@ -3633,6 +3774,16 @@ public enum Users_V1_UserServiceMethods {
             bodyField: "*",
             access: "user",
             method: setAutoRenew,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"UserService_SetAutoRenew","summary":"Turns recurring payment on or off.","description":"Turns recurring payment on or off.","tags":["UserService"],"parameters":[{"name":"subscriptionId","in":"path","description":"The subscription's id.","required":true,"schema":{"type":"string"}},{"name":"Idempotency-Key","in":"header","description":"Makes a retry safe: a replay with the same key and body returns the stored answer.","required":false,"schema":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[!-~]+$"}}],"requestBody":{"required":false,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.users.v1.SetAutoRenewRequest"}}}},"responses":{"200":{"description":"A user's subscription to a product.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.users.v1.Subscription"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.common.v1.Money": Common_V1_Money.openAPISchema,
+                "boxoffice.users.v1.SetAutoRenewRequest": Users_V1_SetAutoRenewRequest.openAPISchema,
+                "boxoffice.users.v1.Subscription": Users_V1_Subscription.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Users_V1_SetAutoRenewRequest.self,
@@ -3651,6 +3802,22 @@ public enum Users_V1_UserServiceMethods {
             bodyField: "",
             access: "user",
             method: listInvoices,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"UserService_ListInvoices","summary":"Lists the caller's invoices, newest first.","description":"Lists the caller's invoices, newest first.","tags":["UserService"],"parameters":[{"name":"pageSize","in":"query","description":"How many to return (default 50, max 500).","schema":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647}},{"name":"pageToken","in":"query","description":"The `next_page_token` of the previous page; empty for the first page.","schema":{"type":"string"}},{"name":"status","in":"query","description":"Only invoices in this status; UNSPECIFIED for any.","schema":{"type":"string","enum":["INVOICE_STATUS_UNSPECIFIED","OPEN","PAID","VOID","UNCOLLECTIBLE","PARTIALLY_REFUNDED","REFUNDED"]}},{"name":"subscriptionId","in":"query","description":"Only this subscription's invoices, when set.","schema":{"type":"string"}}],"responses":{"200":{"description":"One page of invoices, newest first (without payments).","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.users.v1.ListInvoicesResponse"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.common.v1.Money": Common_V1_Money.openAPISchema,
+                "boxoffice.payments.v1.Payment": Payments_V1_Payment.openAPISchema,
+                "boxoffice.payments.v1.PaymentAction": Payments_V1_PaymentAction.openAPISchema,
+                "boxoffice.payments.v1.RedirectAction": Payments_V1_RedirectAction.openAPISchema,
+                "boxoffice.payments.v1.Refund": Payments_V1_Refund.openAPISchema,
+                "boxoffice.payments.v1.ThreeDsAction": Payments_V1_ThreeDsAction.openAPISchema,
+                "boxoffice.users.v1.Invoice": Users_V1_Invoice.openAPISchema,
+                "boxoffice.users.v1.InvoiceLine": Users_V1_InvoiceLine.openAPISchema,
+                "boxoffice.users.v1.ListInvoicesResponse": Users_V1_ListInvoicesResponse.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Users_V1_ListInvoicesRequest.self,
@@ -3669,6 +3836,21 @@ public enum Users_V1_UserServiceMethods {
             bodyField: "",
             access: "user",
             method: getInvoice,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"UserService_GetInvoice","summary":"Returns one of the caller's invoices with lines, payments and refunds.","description":"Returns one of the caller's invoices with lines, payments and refunds.","tags":["UserService"],"parameters":[{"name":"invoiceId","in":"path","description":"The invoice's id.","required":true,"schema":{"type":"string"}}],"responses":{"200":{"description":"A bill for one period of one subscription (one per subscription and period).","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.users.v1.Invoice"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.common.v1.Money": Common_V1_Money.openAPISchema,
+                "boxoffice.payments.v1.Payment": Payments_V1_Payment.openAPISchema,
+                "boxoffice.payments.v1.PaymentAction": Payments_V1_PaymentAction.openAPISchema,
+                "boxoffice.payments.v1.RedirectAction": Payments_V1_RedirectAction.openAPISchema,
+                "boxoffice.payments.v1.Refund": Payments_V1_Refund.openAPISchema,
+                "boxoffice.payments.v1.ThreeDsAction": Payments_V1_ThreeDsAction.openAPISchema,
+                "boxoffice.users.v1.Invoice": Users_V1_Invoice.openAPISchema,
+                "boxoffice.users.v1.InvoiceLine": Users_V1_InvoiceLine.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Users_V1_GetInvoiceRequest.self,
@@ -3687,6 +3869,26 @@ public enum Users_V1_UserServiceMethods {
             bodyField: "*",
             access: "user",
             method: payInvoice,
+            rawBody: false,
+            idempotencyKeyRequired: true,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"UserService_PayInvoice","summary":"Pays an open invoice.","description":"Pays an open invoice.","tags":["UserService"],"parameters":[{"name":"invoiceId","in":"path","description":"The invoice's id.","required":true,"schema":{"type":"string"}},{"name":"Idempotency-Key","in":"header","description":"Required: this route moves money. A replay with the same key and body returns the stored answer.","required":true,"schema":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[!-~]+$"}}],"requestBody":{"required":false,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.users.v1.PayInvoiceRequest"}}}},"responses":{"200":{"description":"The result of paying an invoice.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.users.v1.PayInvoiceResponse"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.common.v1.Money": Common_V1_Money.openAPISchema,
+                "boxoffice.payments.v1.HostedPage": Payments_V1_HostedPage.openAPISchema,
+                "boxoffice.payments.v1.Payment": Payments_V1_Payment.openAPISchema,
+                "boxoffice.payments.v1.PaymentAction": Payments_V1_PaymentAction.openAPISchema,
+                "boxoffice.payments.v1.PaymentSource": Payments_V1_PaymentSource.openAPISchema,
+                "boxoffice.payments.v1.RedirectAction": Payments_V1_RedirectAction.openAPISchema,
+                "boxoffice.payments.v1.Refund": Payments_V1_Refund.openAPISchema,
+                "boxoffice.payments.v1.ThreeDsAction": Payments_V1_ThreeDsAction.openAPISchema,
+                "boxoffice.users.v1.Invoice": Users_V1_Invoice.openAPISchema,
+                "boxoffice.users.v1.InvoiceLine": Users_V1_InvoiceLine.openAPISchema,
+                "boxoffice.users.v1.PayInvoiceRequest": Users_V1_PayInvoiceRequest.openAPISchema,
+                "boxoffice.users.v1.PayInvoiceResponse": Users_V1_PayInvoiceResponse.openAPISchema,
+                "boxoffice.users.v1.PaymentOutcome": Users_V1_PaymentOutcome.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Users_V1_PayInvoiceRequest.self,
@@ -3705,6 +3907,23 @@ public enum Users_V1_UserServiceMethods {
             bodyField: "*",
             access: "user",
             method: cancelPayment,
+            rawBody: false,
+            idempotencyKeyRequired: true,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"UserService_CancelPayment","summary":"Cancels one of the caller's payments (void or refund).","description":"Cancels one of the caller's payments (void or refund).","tags":["UserService"],"parameters":[{"name":"paymentId","in":"path","description":"The payment's id.","required":true,"schema":{"type":"string"}},{"name":"Idempotency-Key","in":"header","description":"Required: this route moves money. A replay with the same key and body returns the stored answer.","required":true,"schema":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[!-~]+$"}}],"requestBody":{"required":false,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.users.v1.CancelPaymentRequest"}}}},"responses":{"200":{"description":"The result of cancelling or refunding a payment.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.users.v1.CancelPaymentResponse"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.common.v1.Money": Common_V1_Money.openAPISchema,
+                "boxoffice.payments.v1.Payment": Payments_V1_Payment.openAPISchema,
+                "boxoffice.payments.v1.PaymentAction": Payments_V1_PaymentAction.openAPISchema,
+                "boxoffice.payments.v1.RedirectAction": Payments_V1_RedirectAction.openAPISchema,
+                "boxoffice.payments.v1.Refund": Payments_V1_Refund.openAPISchema,
+                "boxoffice.payments.v1.ThreeDsAction": Payments_V1_ThreeDsAction.openAPISchema,
+                "boxoffice.users.v1.CancelPaymentRequest": Users_V1_CancelPaymentRequest.openAPISchema,
+                "boxoffice.users.v1.CancelPaymentResponse": Users_V1_CancelPaymentResponse.openAPISchema,
+                "boxoffice.users.v1.Invoice": Users_V1_Invoice.openAPISchema,
+                "boxoffice.users.v1.InvoiceLine": Users_V1_InvoiceLine.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Users_V1_CancelPaymentRequest.self,
@@ -3723,6 +3942,16 @@ public enum Users_V1_UserServiceMethods {
             bodyField: "",
             access: "user",
             method: getStatement,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"UserService_GetStatement","summary":"Returns the caller's statement over a date range.","description":"Returns the caller's statement over a date range.","tags":["UserService"],"parameters":[{"name":"from","in":"query","description":"The first day, `YYYY-MM-DD` (UTC), inclusive.","schema":{"type":"string"}},{"name":"to","in":"query","description":"The last day, `YYYY-MM-DD` (UTC), inclusive.","schema":{"type":"string"}},{"name":"format","in":"query","description":"`json` (default) or `csv`, lower case as in the URL; the service refuses any other value\n(INVALID_ARGUMENT). A string rather than an enum: proto3 JSON would spell enum values in\nupper case.","schema":{"type":"string"}}],"responses":{"200":{"description":"Every invoice, payment, refund and discount in a range, with totals.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.users.v1.Statement"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.common.v1.Money": Common_V1_Money.openAPISchema,
+                "boxoffice.users.v1.Statement": Users_V1_Statement.openAPISchema,
+                "boxoffice.users.v1.StatementEntry": Users_V1_StatementEntry.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Users_V1_GetStatementRequest.self,
@@ -3741,6 +3970,22 @@ public enum Users_V1_UserServiceMethods {
             bodyField: "",
             access: "admin",
             method: adminListUserInvoices,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"UserService_AdminListUserInvoices","summary":"Lists one user's invoices.","description":"Lists one user's invoices.","tags":["UserService"],"parameters":[{"name":"userId","in":"path","description":"Only this user's invoices, when set (required by the per-user admin route).","required":true,"schema":{"type":"string"}},{"name":"pageSize","in":"query","description":"How many to return (default 50, max 500).","schema":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647}},{"name":"pageToken","in":"query","description":"The `next_page_token` of the previous page; empty for the first page.","schema":{"type":"string"}},{"name":"status","in":"query","description":"Only invoices in this status; UNSPECIFIED for any.","schema":{"type":"string","enum":["INVOICE_STATUS_UNSPECIFIED","OPEN","PAID","VOID","UNCOLLECTIBLE","PARTIALLY_REFUNDED","REFUNDED"]}},{"name":"from","in":"query","description":"Only invoices issued at or after this instant, when set (admin queries).","schema":{"type":"string","format":"date-time"}},{"name":"to","in":"query","description":"Only invoices issued before this instant, when set (admin queries).","schema":{"type":"string","format":"date-time"}},{"name":"subscriptionId","in":"query","description":"Only this subscription's invoices, when set.","schema":{"type":"string"}}],"responses":{"200":{"description":"One page of invoices, newest first (without payments).","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.users.v1.ListInvoicesResponse"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.common.v1.Money": Common_V1_Money.openAPISchema,
+                "boxoffice.payments.v1.Payment": Payments_V1_Payment.openAPISchema,
+                "boxoffice.payments.v1.PaymentAction": Payments_V1_PaymentAction.openAPISchema,
+                "boxoffice.payments.v1.RedirectAction": Payments_V1_RedirectAction.openAPISchema,
+                "boxoffice.payments.v1.Refund": Payments_V1_Refund.openAPISchema,
+                "boxoffice.payments.v1.ThreeDsAction": Payments_V1_ThreeDsAction.openAPISchema,
+                "boxoffice.users.v1.Invoice": Users_V1_Invoice.openAPISchema,
+                "boxoffice.users.v1.InvoiceLine": Users_V1_InvoiceLine.openAPISchema,
+                "boxoffice.users.v1.ListInvoicesResponse": Users_V1_ListInvoicesResponse.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Users_V1_AdminListInvoicesRequest.self,
@@ -3759,6 +4004,23 @@ public enum Users_V1_UserServiceMethods {
             bodyField: "*",
             access: "admin",
             method: adminRefundPayment,
+            rawBody: false,
+            idempotencyKeyRequired: true,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"UserService_AdminRefundPayment","summary":"Refunds a payment on the user's behalf, with a reason (audited).","description":"Refunds a payment on the user's behalf, with a reason (audited).","tags":["UserService"],"parameters":[{"name":"paymentId","in":"path","description":"The payment's id.","required":true,"schema":{"type":"string"}},{"name":"Idempotency-Key","in":"header","description":"Required: this route moves money. A replay with the same key and body returns the stored answer.","required":true,"schema":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[!-~]+$"}}],"requestBody":{"required":false,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.users.v1.AdminRefundPaymentRequest"}}}},"responses":{"200":{"description":"The result of cancelling or refunding a payment.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.users.v1.CancelPaymentResponse"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.common.v1.Money": Common_V1_Money.openAPISchema,
+                "boxoffice.payments.v1.Payment": Payments_V1_Payment.openAPISchema,
+                "boxoffice.payments.v1.PaymentAction": Payments_V1_PaymentAction.openAPISchema,
+                "boxoffice.payments.v1.RedirectAction": Payments_V1_RedirectAction.openAPISchema,
+                "boxoffice.payments.v1.Refund": Payments_V1_Refund.openAPISchema,
+                "boxoffice.payments.v1.ThreeDsAction": Payments_V1_ThreeDsAction.openAPISchema,
+                "boxoffice.users.v1.AdminRefundPaymentRequest": Users_V1_AdminRefundPaymentRequest.openAPISchema,
+                "boxoffice.users.v1.CancelPaymentResponse": Users_V1_CancelPaymentResponse.openAPISchema,
+                "boxoffice.users.v1.Invoice": Users_V1_Invoice.openAPISchema,
+                "boxoffice.users.v1.InvoiceLine": Users_V1_InvoiceLine.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Users_V1_AdminRefundPaymentRequest.self,
@@ -3777,6 +4039,16 @@ public enum Users_V1_UserServiceMethods {
             bodyField: "",
             access: "admin",
             method: getRevenueReport,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"UserService_GetRevenueReport","summary":"Revenue, refunds, active subscriptions, MRR and churn per interval.","description":"Revenue, refunds, active subscriptions, MRR and churn per interval.","tags":["UserService"],"parameters":[{"name":"from","in":"query","description":"The first day, `YYYY-MM-DD` (UTC), inclusive.","schema":{"type":"string"}},{"name":"to","in":"query","description":"The last day, `YYYY-MM-DD` (UTC), inclusive.","schema":{"type":"string"}},{"name":"interval","in":"query","description":"`day` or `month` (default `day`), lower case as in the URL; the service refuses any other\nvalue (INVALID_ARGUMENT). A string rather than an enum: proto3 JSON would spell enum values in\nupper case.","schema":{"type":"string"}}],"responses":{"200":{"description":"Revenue, refunds, active subscriptions, MRR and churn per interval.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.users.v1.RevenueReport"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.common.v1.Money": Common_V1_Money.openAPISchema,
+                "boxoffice.users.v1.RevenueBucket": Users_V1_RevenueBucket.openAPISchema,
+                "boxoffice.users.v1.RevenueReport": Users_V1_RevenueReport.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Users_V1_GetRevenueReportRequest.self,

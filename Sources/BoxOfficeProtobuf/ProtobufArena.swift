@@ -148,12 +148,20 @@ public struct ProtobufArena {
         }
     }
 
-    /// An array of NUL-terminated copies.
+    /// An array of NUL-terminated copies; adds their encoded bytes (each with a `tagBytes` tag)
+    /// to `size`.
     @inlinable
-    public func cStrings(_ strings: [String]) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> {
+    public func cStrings(
+        _ strings: [String],
+        tagBytes: Int,
+        size: inout Int
+    ) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> {
         let pointers = self.allocate(byteCount: strings.count * MemoryLayout<UnsafeMutablePointer<CChar>?>.stride)
             .bindMemory(to: UnsafeMutablePointer<CChar>?.self, capacity: strings.count)
-        for index in strings.indices { pointers[index] = self.cString(strings[index]) }
+        for index in strings.indices {
+            pointers[index] = self.cString(strings[index])
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: tagBytes, count: strings[index].utf8.count)
+        }
         return pointers
     }
 
@@ -182,24 +190,33 @@ public struct ProtobufArena {
         return pointer
     }
 
+    /// A C struct initialized by protoc-c's `…__init`.
+    @inlinable
+    public func message<C>(_ initialize: (UnsafeMutablePointer<C>?) -> Void) -> UnsafeMutablePointer<C> {
+        let pointer = self.allocate(byteCount: MemoryLayout<C>.stride).bindMemory(to: C.self, capacity: 1)
+        initialize(pointer)
+        return pointer
+    }
+
     /// A C struct initialized by protoc-c's `…__init`, then filled.
     @inlinable
     public func message<C>(
         _ initialize: (UnsafeMutablePointer<C>?) -> Void,
         _ fill: (UnsafeMutablePointer<C>) -> Void
     ) -> UnsafeMutablePointer<C> {
-        let pointer = self.allocate(byteCount: MemoryLayout<C>.stride).bindMemory(to: C.self, capacity: 1)
-        initialize(pointer)
+        let pointer = self.message(initialize)
         fill(pointer)
         return pointer
     }
 
-    /// A C array of pointers to structs, one per value.
+    /// A C array of pointers to structs, one per value; `fill` returns the encoded bytes of one
+    /// element (tag and length included), which are added to `size`.
     @inlinable
     public func messages<T, C>(
         _ values: [T],
         _ initialize: (UnsafeMutablePointer<C>?) -> Void,
-        _ fill: (T, UnsafeMutablePointer<C>) -> Void
+        size: inout Int,
+        _ fill: (T, UnsafeMutablePointer<C>) -> Int
     ) -> UnsafeMutablePointer<UnsafeMutablePointer<C>?> {
         let count = values.count
         let pointers = self.allocate(byteCount: count * MemoryLayout<UnsafeMutablePointer<C>?>.stride)
@@ -210,7 +227,7 @@ public struct ProtobufArena {
         for index in 0..<count {
             let pointer = (structs + index * stride).bindMemory(to: C.self, capacity: 1)
             initialize(pointer)
-            fill(values[index], pointer)
+            size &+= fill(values[index], pointer)
             pointers[index] = pointer
         }
         return pointers

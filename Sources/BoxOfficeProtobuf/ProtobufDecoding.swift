@@ -74,7 +74,8 @@ public enum ProtobufDecoding {
     public static func string(_ pointer: UnsafePointer<CChar>?, field: StaticString) throws(RPCError) -> String {
         // Absent strings point to protobuf-c's static empty string; present ones (even empty or
         // starting with NUL) to the arena, where the size header below is.
-        guard let pointer, UInt(bitPattern: pointer) != Self.absentStringAddress else { return "" }
+        guard let pointer else { return "" }
+        if pointer.pointee == 0, UInt(bitPattern: pointer) == Self.absentStringAddress { return "" }
         // One pass: `String(validatingCString:)` measures (strlen), validates and copies, and is
         // not generic (the generic `String(validating:as:)` spent most of its time in metadata
         // look-ups). A shorter string than protobuf-c allocated means an embedded NUL, which the

@@ -244,7 +244,9 @@ extension SwiftEmitter {
             out.line("size &+= \(tag) &+ ProtobufEncoding.varintBytes(Int64(\(value).rawValue))")
         case .message(let info):
             out.line("let m: UnsafeMutablePointer<\(info.cTypeName)> = arena.message(\(info.cFunctionPrefix)__init)")
-            out.line("size &+= ProtobufEncoding.delimitedBytes(tagBytes: \(tag), count: \(value).fill(m, arena: arena))")
+            out.line(
+                "size &+= ProtobufEncoding.delimitedBytes(tagBytes: \(tag), count: \(value).fill(m, arena: arena))"
+            )
             out.line("\(target) = m")
         case .timestamp:
             out.line("\(target) = \(self.encodeValue(kind, value))")
@@ -302,7 +304,9 @@ extension SwiftEmitter {
                 case .message, .timestamp:
                     out.line("\(c) = arena.messages(\(value), \(self.cInit(field.kind)), size: &size) { value, m in")
                     if case .message = field.kind {
-                        out.line("    ProtobufEncoding.delimitedBytes(tagBytes: \(tag), count: value.fill(m, arena: arena))")
+                        out.line(
+                            "    ProtobufEncoding.delimitedBytes(tagBytes: \(tag), count: value.fill(m, arena: arena))"
+                        )
                     } else {
                         out.line("    m.pointee.seconds = value.seconds")
                         out.line("    m.pointee.nanos = value.nanos")
@@ -312,7 +316,9 @@ extension SwiftEmitter {
                 case .wrapper(let scalar, _):
                     out.line("\(c) = arena.array(\(value)) { value in \(self.encodeValue(field.kind, "value")) }")
                     let bytes = self.scalarBytes(scalar, "value", tag: 1)
-                    out.line("for value in \(value) { size &+= ProtobufEncoding.delimitedBytes(tagBytes: \(tag), count: \(bytes)) }")
+                    out.line(
+                        "for value in \(value) { size &+= ProtobufEncoding.delimitedBytes(tagBytes: \(tag), count: \(bytes)) }"
+                    )
                 default:
                     if case .scalar(let scalar) = field.kind, scalar.hasCLayout {
                         out.line("\(c) = arena.copy(\(value))")

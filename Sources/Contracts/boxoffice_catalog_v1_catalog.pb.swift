@@ -626,15 +626,39 @@ extension Catalog_V1_Film {
         self.updatedAt = ProtobufDecoding.timestamp(c.pointee.updated_at)
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__Film>, arena: ProtobufArena) {
-        if !self.filmID.isEmpty { c.pointee.film_id = arena.cString(self.filmID) }
-        if !self.title.isEmpty { c.pointee.title = arena.cString(self.title) }
-        if !self.description.isEmpty { c.pointee.description = arena.cString(self.description) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__Film>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.filmID.isEmpty {
+            c.pointee.film_id = arena.cString(self.filmID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.filmID.utf8.count)
+        }
+        if !self.title.isEmpty {
+            c.pointee.title = arena.cString(self.title)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.title.utf8.count)
+        }
+        if !self.description.isEmpty {
+            c.pointee.description = arena.cString(self.description)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.description.utf8.count)
+        }
         c.pointee.year = self.year
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.year))
         c.pointee.duration_minutes = self.durationMinutes
-        if !self.rating.isEmpty { c.pointee.rating = arena.cString(self.rating) }
-        if let value = self.createdAt { c.pointee.created_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if let value = self.updatedAt { c.pointee.updated_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.durationMinutes))
+        if !self.rating.isEmpty {
+            c.pointee.rating = arena.cString(self.rating)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.rating.utf8.count)
+        }
+        if let value = self.createdAt {
+            c.pointee.created_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if let value = self.updatedAt {
+            c.pointee.updated_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -749,20 +773,51 @@ extension Catalog_V1_Product {
         self.updatedAt = ProtobufDecoding.timestamp(c.pointee.updated_at)
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__Product>, arena: ProtobufArena) {
-        if !self.productID.isEmpty { c.pointee.product_id = arena.cString(self.productID) }
-        if !self.name.isEmpty { c.pointee.name = arena.cString(self.name) }
-        if !self.description.isEmpty { c.pointee.description = arena.cString(self.description) }
-        if let value = self.price { c.pointee.price = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.period { c.pointee.period = arena.message(boxoffice__common__v1__period__init) { m in value.fill(m, arena: arena) } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__Product>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.productID.isEmpty {
+            c.pointee.product_id = arena.cString(self.productID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.productID.utf8.count)
+        }
+        if !self.name.isEmpty {
+            c.pointee.name = arena.cString(self.name)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.name.utf8.count)
+        }
+        if !self.description.isEmpty {
+            c.pointee.description = arena.cString(self.description)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.description.utf8.count)
+        }
+        if let value = self.price {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.price = m
+        }
+        if let value = self.period {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Period> = arena.message(boxoffice__common__v1__period__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.period = m
+        }
         c.pointee.film_count = self.filmCount
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.filmCount))
         if !self.films.isEmpty {
             c.pointee.n_films = self.films.count
-            c.pointee.films = arena.messages(self.films, boxoffice__catalog__v1__film__init) { value, m in value.fill(m, arena: arena) }
+            c.pointee.films = arena.messages(self.films, boxoffice__catalog__v1__film__init, size: &size) { value, m in
+                ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            }
         }
         c.pointee.active = self.active ? 1 : 0
-        if let value = self.createdAt { c.pointee.created_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if let value = self.updatedAt { c.pointee.updated_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
+        size &+= 2
+        if let value = self.createdAt {
+            c.pointee.created_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if let value = self.updatedAt {
+            c.pointee.updated_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -896,26 +951,60 @@ extension Catalog_V1_Discount {
         }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__Discount>, arena: ProtobufArena) {
-        if !self.discountID.isEmpty { c.pointee.discount_id = arena.cString(self.discountID) }
-        if let value = self.productID { c.pointee.product_id = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) } }
-        if let value = self.userID { c.pointee.user_id = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) } }
-        if let value = self.promoCode { c.pointee.promo_code = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) } }
-        if let value = self.validFrom { c.pointee.valid_from = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if let value = self.validUntil { c.pointee.valid_until = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if let value = self.maxRedemptions { c.pointee.max_redemptions = arena.message(google__protobuf__int32_value__init) { m in m.pointee.value = value } }
-        if let value = self.durationPeriods { c.pointee.duration_periods = arena.message(google__protobuf__int32_value__init) { m in m.pointee.value = value } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__Discount>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.discountID.isEmpty {
+            c.pointee.discount_id = arena.cString(self.discountID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.discountID.utf8.count)
+        }
+        if let value = self.productID {
+            c.pointee.product_id = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.utf8.count))
+        }
+        if let value = self.userID {
+            c.pointee.user_id = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.utf8.count))
+        }
+        if let value = self.promoCode {
+            c.pointee.promo_code = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.utf8.count))
+        }
+        if let value = self.validFrom {
+            c.pointee.valid_from = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if let value = self.validUntil {
+            c.pointee.valid_until = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if let value = self.maxRedemptions {
+            c.pointee.max_redemptions = arena.message(google__protobuf__int32_value__init) { m in m.pointee.value = value }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: 1 &+ ProtobufEncoding.varintBytes(Int64(value)))
+        }
+        if let value = self.durationPeriods {
+            c.pointee.duration_periods = arena.message(google__protobuf__int32_value__init) { m in m.pointee.value = value }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: 1 &+ ProtobufEncoding.varintBytes(Int64(value)))
+        }
         c.pointee.redemption_count = self.redemptionCount
-        if let value = self.createdAt { c.pointee.created_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.redemptionCount))
+        if let value = self.createdAt {
+            c.pointee.created_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
         switch self.amount {
         case .percentOff(let value)?:
             c.pointee.amount_case = .init(rawValue: 2)
             c.pointee.percent_off = value
+            size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(value))
         case .amountOffMinor(let value)?:
             c.pointee.amount_case = .init(rawValue: 3)
             c.pointee.amount_off_minor = value
+            size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(value))
         case nil: break
         }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1053,9 +1142,17 @@ extension Catalog_V1_ListProductsRequest {
         self.pageToken = try ProtobufDecoding.string(c.pointee.page_token, field: "boxoffice.catalog.v1.ListProductsRequest.page_token")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__ListProductsRequest>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__ListProductsRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
         c.pointee.page_size = self.pageSize
-        if !self.pageToken.isEmpty { c.pointee.page_token = arena.cString(self.pageToken) }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.pageSize))
+        if !self.pageToken.isEmpty {
+            c.pointee.page_token = arena.cString(self.pageToken)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.pageToken.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1120,12 +1217,21 @@ extension Catalog_V1_ListProductsResponse {
         self.nextPageToken = try ProtobufDecoding.string(c.pointee.next_page_token, field: "boxoffice.catalog.v1.ListProductsResponse.next_page_token")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__ListProductsResponse>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__ListProductsResponse>, arena: ProtobufArena) -> Int {
+        var size = 0
         if !self.products.isEmpty {
             c.pointee.n_products = self.products.count
-            c.pointee.products = arena.messages(self.products, boxoffice__catalog__v1__product__init) { value, m in value.fill(m, arena: arena) }
+            c.pointee.products = arena.messages(self.products, boxoffice__catalog__v1__product__init, size: &size) { value, m in
+                ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            }
         }
-        if !self.nextPageToken.isEmpty { c.pointee.next_page_token = arena.cString(self.nextPageToken) }
+        if !self.nextPageToken.isEmpty {
+            c.pointee.next_page_token = arena.cString(self.nextPageToken)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.nextPageToken.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1189,8 +1295,15 @@ extension Catalog_V1_GetProductRequest {
         self.productID = try ProtobufDecoding.string(c.pointee.product_id, field: "boxoffice.catalog.v1.GetProductRequest.product_id")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__GetProductRequest>, arena: ProtobufArena) {
-        if !self.productID.isEmpty { c.pointee.product_id = arena.cString(self.productID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__GetProductRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.productID.isEmpty {
+            c.pointee.product_id = arena.cString(self.productID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.productID.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1246,9 +1359,17 @@ extension Catalog_V1_ListFilmsRequest {
         self.pageToken = try ProtobufDecoding.string(c.pointee.page_token, field: "boxoffice.catalog.v1.ListFilmsRequest.page_token")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__ListFilmsRequest>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__ListFilmsRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
         c.pointee.page_size = self.pageSize
-        if !self.pageToken.isEmpty { c.pointee.page_token = arena.cString(self.pageToken) }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.pageSize))
+        if !self.pageToken.isEmpty {
+            c.pointee.page_token = arena.cString(self.pageToken)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.pageToken.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1313,12 +1434,21 @@ extension Catalog_V1_ListFilmsResponse {
         self.nextPageToken = try ProtobufDecoding.string(c.pointee.next_page_token, field: "boxoffice.catalog.v1.ListFilmsResponse.next_page_token")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__ListFilmsResponse>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__ListFilmsResponse>, arena: ProtobufArena) -> Int {
+        var size = 0
         if !self.films.isEmpty {
             c.pointee.n_films = self.films.count
-            c.pointee.films = arena.messages(self.films, boxoffice__catalog__v1__film__init) { value, m in value.fill(m, arena: arena) }
+            c.pointee.films = arena.messages(self.films, boxoffice__catalog__v1__film__init, size: &size) { value, m in
+                ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            }
         }
-        if !self.nextPageToken.isEmpty { c.pointee.next_page_token = arena.cString(self.nextPageToken) }
+        if !self.nextPageToken.isEmpty {
+            c.pointee.next_page_token = arena.cString(self.nextPageToken)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.nextPageToken.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1386,12 +1516,27 @@ extension Catalog_V1_CreateFilmRequest {
         self.rating = try ProtobufDecoding.string(c.pointee.rating, field: "boxoffice.catalog.v1.CreateFilmRequest.rating")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__CreateFilmRequest>, arena: ProtobufArena) {
-        if !self.title.isEmpty { c.pointee.title = arena.cString(self.title) }
-        if !self.description.isEmpty { c.pointee.description = arena.cString(self.description) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__CreateFilmRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.title.isEmpty {
+            c.pointee.title = arena.cString(self.title)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.title.utf8.count)
+        }
+        if !self.description.isEmpty {
+            c.pointee.description = arena.cString(self.description)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.description.utf8.count)
+        }
         c.pointee.year = self.year
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.year))
         c.pointee.duration_minutes = self.durationMinutes
-        if !self.rating.isEmpty { c.pointee.rating = arena.cString(self.rating) }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.durationMinutes))
+        if !self.rating.isEmpty {
+            c.pointee.rating = arena.cString(self.rating)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.rating.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1474,8 +1619,15 @@ extension Catalog_V1_GetFilmRequest {
         self.filmID = try ProtobufDecoding.string(c.pointee.film_id, field: "boxoffice.catalog.v1.GetFilmRequest.film_id")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__GetFilmRequest>, arena: ProtobufArena) {
-        if !self.filmID.isEmpty { c.pointee.film_id = arena.cString(self.filmID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__GetFilmRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.filmID.isEmpty {
+            c.pointee.film_id = arena.cString(self.filmID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.filmID.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1535,13 +1687,35 @@ extension Catalog_V1_UpdateFilmRequest {
         self.rating = try ProtobufDecoding.message(c.pointee.rating) { m throws(RPCError) in try ProtobufDecoding.string(m.pointee.value, field: "boxoffice.catalog.v1.UpdateFilmRequest.rating") }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__UpdateFilmRequest>, arena: ProtobufArena) {
-        if !self.filmID.isEmpty { c.pointee.film_id = arena.cString(self.filmID) }
-        if let value = self.title { c.pointee.title = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) } }
-        if let value = self.description { c.pointee.description = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) } }
-        if let value = self.year { c.pointee.year = arena.message(google__protobuf__int32_value__init) { m in m.pointee.value = value } }
-        if let value = self.durationMinutes { c.pointee.duration_minutes = arena.message(google__protobuf__int32_value__init) { m in m.pointee.value = value } }
-        if let value = self.rating { c.pointee.rating = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__UpdateFilmRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.filmID.isEmpty {
+            c.pointee.film_id = arena.cString(self.filmID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.filmID.utf8.count)
+        }
+        if let value = self.title {
+            c.pointee.title = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.utf8.count))
+        }
+        if let value = self.description {
+            c.pointee.description = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.utf8.count))
+        }
+        if let value = self.year {
+            c.pointee.year = arena.message(google__protobuf__int32_value__init) { m in m.pointee.value = value }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: 1 &+ ProtobufEncoding.varintBytes(Int64(value)))
+        }
+        if let value = self.durationMinutes {
+            c.pointee.duration_minutes = arena.message(google__protobuf__int32_value__init) { m in m.pointee.value = value }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: 1 &+ ProtobufEncoding.varintBytes(Int64(value)))
+        }
+        if let value = self.rating {
+            c.pointee.rating = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.utf8.count))
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1631,8 +1805,15 @@ extension Catalog_V1_DeleteFilmRequest {
         self.filmID = try ProtobufDecoding.string(c.pointee.film_id, field: "boxoffice.catalog.v1.DeleteFilmRequest.film_id")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__DeleteFilmRequest>, arena: ProtobufArena) {
-        if !self.filmID.isEmpty { c.pointee.film_id = arena.cString(self.filmID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__DeleteFilmRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.filmID.isEmpty {
+            c.pointee.film_id = arena.cString(self.filmID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.filmID.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1689,10 +1870,19 @@ extension Catalog_V1_AdminListProductsRequest {
         self.includeArchived = c.pointee.include_archived != 0
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__AdminListProductsRequest>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__AdminListProductsRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
         c.pointee.page_size = self.pageSize
-        if !self.pageToken.isEmpty { c.pointee.page_token = arena.cString(self.pageToken) }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.pageSize))
+        if !self.pageToken.isEmpty {
+            c.pointee.page_token = arena.cString(self.pageToken)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.pageToken.utf8.count)
+        }
         c.pointee.include_archived = self.includeArchived ? 1 : 0
+        size &+= 2
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1766,16 +1956,35 @@ extension Catalog_V1_CreateProductRequest {
         self.active = c.pointee.active != 0
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__CreateProductRequest>, arena: ProtobufArena) {
-        if !self.name.isEmpty { c.pointee.name = arena.cString(self.name) }
-        if !self.description.isEmpty { c.pointee.description = arena.cString(self.description) }
-        if let value = self.price { c.pointee.price = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.period { c.pointee.period = arena.message(boxoffice__common__v1__period__init) { m in value.fill(m, arena: arena) } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__CreateProductRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.name.isEmpty {
+            c.pointee.name = arena.cString(self.name)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.name.utf8.count)
+        }
+        if !self.description.isEmpty {
+            c.pointee.description = arena.cString(self.description)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.description.utf8.count)
+        }
+        if let value = self.price {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.price = m
+        }
+        if let value = self.period {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Period> = arena.message(boxoffice__common__v1__period__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.period = m
+        }
         if !self.filmIds.isEmpty {
             c.pointee.n_film_ids = self.filmIds.count
-            c.pointee.film_ids = arena.cStrings(self.filmIds)
+            c.pointee.film_ids = arena.cStrings(self.filmIds, tagBytes: 1, size: &size)
         }
         c.pointee.active = self.active ? 1 : 0
+        size &+= 2
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1867,8 +2076,15 @@ extension Catalog_V1_AdminGetProductRequest {
         self.productID = try ProtobufDecoding.string(c.pointee.product_id, field: "boxoffice.catalog.v1.AdminGetProductRequest.product_id")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__AdminGetProductRequest>, arena: ProtobufArena) {
-        if !self.productID.isEmpty { c.pointee.product_id = arena.cString(self.productID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__AdminGetProductRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.productID.isEmpty {
+            c.pointee.product_id = arena.cString(self.productID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.productID.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1923,11 +2139,15 @@ extension Catalog_V1_FilmIds {
         self.filmIds = try ProtobufDecoding.strings(c.pointee.film_ids, count: c.pointee.n_film_ids, field: "boxoffice.catalog.v1.FilmIds.film_ids")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__FilmIds>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__FilmIds>, arena: ProtobufArena) -> Int {
+        var size = 0
         if !self.filmIds.isEmpty {
             c.pointee.n_film_ids = self.filmIds.count
-            c.pointee.film_ids = arena.cStrings(self.filmIds)
+            c.pointee.film_ids = arena.cStrings(self.filmIds, tagBytes: 1, size: &size)
         }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1990,14 +2210,42 @@ extension Catalog_V1_UpdateProductRequest {
         self.active = try ProtobufDecoding.message(c.pointee.active) { m throws(RPCError) in m.pointee.value != 0 }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__UpdateProductRequest>, arena: ProtobufArena) {
-        if !self.productID.isEmpty { c.pointee.product_id = arena.cString(self.productID) }
-        if let value = self.name { c.pointee.name = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) } }
-        if let value = self.description { c.pointee.description = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) } }
-        if let value = self.price { c.pointee.price = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.period { c.pointee.period = arena.message(boxoffice__common__v1__period__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.films { c.pointee.films = arena.message(boxoffice__catalog__v1__film_ids__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.active { c.pointee.active = arena.message(google__protobuf__bool_value__init) { m in m.pointee.value = value ? 1 : 0 } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__UpdateProductRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.productID.isEmpty {
+            c.pointee.product_id = arena.cString(self.productID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.productID.utf8.count)
+        }
+        if let value = self.name {
+            c.pointee.name = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.utf8.count))
+        }
+        if let value = self.description {
+            c.pointee.description = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.utf8.count))
+        }
+        if let value = self.price {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.price = m
+        }
+        if let value = self.period {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Period> = arena.message(boxoffice__common__v1__period__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.period = m
+        }
+        if let value = self.films {
+            let m: UnsafeMutablePointer<Boxoffice__Catalog__V1__FilmIds> = arena.message(boxoffice__catalog__v1__film_ids__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.films = m
+        }
+        if let value = self.active {
+            c.pointee.active = arena.message(google__protobuf__bool_value__init) { m in m.pointee.value = value ? 1 : 0 }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: 2)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2097,11 +2345,25 @@ extension Catalog_V1_ListDiscountsRequest {
         self.userID = try ProtobufDecoding.string(c.pointee.user_id, field: "boxoffice.catalog.v1.ListDiscountsRequest.user_id")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__ListDiscountsRequest>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__ListDiscountsRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
         c.pointee.page_size = self.pageSize
-        if !self.pageToken.isEmpty { c.pointee.page_token = arena.cString(self.pageToken) }
-        if !self.productID.isEmpty { c.pointee.product_id = arena.cString(self.productID) }
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.pageSize))
+        if !self.pageToken.isEmpty {
+            c.pointee.page_token = arena.cString(self.pageToken)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.pageToken.utf8.count)
+        }
+        if !self.productID.isEmpty {
+            c.pointee.product_id = arena.cString(self.productID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.productID.utf8.count)
+        }
+        if !self.userID.isEmpty {
+            c.pointee.user_id = arena.cString(self.userID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.userID.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2180,12 +2442,21 @@ extension Catalog_V1_ListDiscountsResponse {
         self.nextPageToken = try ProtobufDecoding.string(c.pointee.next_page_token, field: "boxoffice.catalog.v1.ListDiscountsResponse.next_page_token")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__ListDiscountsResponse>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__ListDiscountsResponse>, arena: ProtobufArena) -> Int {
+        var size = 0
         if !self.discounts.isEmpty {
             c.pointee.n_discounts = self.discounts.count
-            c.pointee.discounts = arena.messages(self.discounts, boxoffice__catalog__v1__discount__init) { value, m in value.fill(m, arena: arena) }
+            c.pointee.discounts = arena.messages(self.discounts, boxoffice__catalog__v1__discount__init, size: &size) { value, m in
+                ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            }
         }
-        if !self.nextPageToken.isEmpty { c.pointee.next_page_token = arena.cString(self.nextPageToken) }
+        if !self.nextPageToken.isEmpty {
+            c.pointee.next_page_token = arena.cString(self.nextPageToken)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.nextPageToken.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2249,8 +2520,16 @@ extension Catalog_V1_CreateDiscountRequest {
         self.discount = try ProtobufDecoding.message(c.pointee.discount) { (m: UnsafePointer<Boxoffice__Catalog__V1__Discount>) throws(RPCError) in try Catalog_V1_Discount(cMessage: m) }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__CreateDiscountRequest>, arena: ProtobufArena) {
-        if let value = self.discount { c.pointee.discount = arena.message(boxoffice__catalog__v1__discount__init) { m in value.fill(m, arena: arena) } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__CreateDiscountRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if let value = self.discount {
+            let m: UnsafeMutablePointer<Boxoffice__Catalog__V1__Discount> = arena.message(boxoffice__catalog__v1__discount__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.discount = m
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2305,8 +2584,15 @@ extension Catalog_V1_GetDiscountRequest {
         self.discountID = try ProtobufDecoding.string(c.pointee.discount_id, field: "boxoffice.catalog.v1.GetDiscountRequest.discount_id")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__GetDiscountRequest>, arena: ProtobufArena) {
-        if !self.discountID.isEmpty { c.pointee.discount_id = arena.cString(self.discountID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__GetDiscountRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.discountID.isEmpty {
+            c.pointee.discount_id = arena.cString(self.discountID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.discountID.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2364,11 +2650,27 @@ extension Catalog_V1_UpdateDiscountRequest {
         self.promoCode = try ProtobufDecoding.message(c.pointee.promo_code) { m throws(RPCError) in try ProtobufDecoding.string(m.pointee.value, field: "boxoffice.catalog.v1.UpdateDiscountRequest.promo_code") }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__UpdateDiscountRequest>, arena: ProtobufArena) {
-        if !self.discountID.isEmpty { c.pointee.discount_id = arena.cString(self.discountID) }
-        if let value = self.validUntil { c.pointee.valid_until = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if let value = self.maxRedemptions { c.pointee.max_redemptions = arena.message(google__protobuf__int32_value__init) { m in m.pointee.value = value } }
-        if let value = self.promoCode { c.pointee.promo_code = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__UpdateDiscountRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.discountID.isEmpty {
+            c.pointee.discount_id = arena.cString(self.discountID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.discountID.utf8.count)
+        }
+        if let value = self.validUntil {
+            c.pointee.valid_until = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if let value = self.maxRedemptions {
+            c.pointee.max_redemptions = arena.message(google__protobuf__int32_value__init) { m in m.pointee.value = value }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: 1 &+ ProtobufEncoding.varintBytes(Int64(value)))
+        }
+        if let value = self.promoCode {
+            c.pointee.promo_code = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.utf8.count))
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2444,8 +2746,15 @@ extension Catalog_V1_DeleteDiscountRequest {
         self.discountID = try ProtobufDecoding.string(c.pointee.discount_id, field: "boxoffice.catalog.v1.DeleteDiscountRequest.discount_id")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__DeleteDiscountRequest>, arena: ProtobufArena) {
-        if !self.discountID.isEmpty { c.pointee.discount_id = arena.cString(self.discountID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__DeleteDiscountRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.discountID.isEmpty {
+            c.pointee.discount_id = arena.cString(self.discountID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.discountID.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2503,11 +2812,27 @@ extension Catalog_V1_QuoteRequest {
         self.at = ProtobufDecoding.timestamp(c.pointee.at)
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__QuoteRequest>, arena: ProtobufArena) {
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
-        if !self.productID.isEmpty { c.pointee.product_id = arena.cString(self.productID) }
-        if !self.promoCode.isEmpty { c.pointee.promo_code = arena.cString(self.promoCode) }
-        if let value = self.at { c.pointee.at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__QuoteRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.userID.isEmpty {
+            c.pointee.user_id = arena.cString(self.userID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.userID.utf8.count)
+        }
+        if !self.productID.isEmpty {
+            c.pointee.product_id = arena.cString(self.productID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.productID.utf8.count)
+        }
+        if !self.promoCode.isEmpty {
+            c.pointee.promo_code = arena.cString(self.promoCode)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.promoCode.utf8.count)
+        }
+        if let value = self.at {
+            c.pointee.at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2588,13 +2913,39 @@ extension Catalog_V1_Quote {
         self.discountPeriods = try ProtobufDecoding.message(c.pointee.discount_periods) { m throws(RPCError) in m.pointee.value }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__Quote>, arena: ProtobufArena) {
-        if let value = self.product { c.pointee.product = arena.message(boxoffice__catalog__v1__product__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.price { c.pointee.price = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.discountAmount { c.pointee.discount_amount = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.total { c.pointee.total = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.discountID { c.pointee.discount_id = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) } }
-        if let value = self.discountPeriods { c.pointee.discount_periods = arena.message(google__protobuf__int32_value__init) { m in m.pointee.value = value } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__Quote>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if let value = self.product {
+            let m: UnsafeMutablePointer<Boxoffice__Catalog__V1__Product> = arena.message(boxoffice__catalog__v1__product__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.product = m
+        }
+        if let value = self.price {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.price = m
+        }
+        if let value = self.discountAmount {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.discount_amount = m
+        }
+        if let value = self.total {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.total = m
+        }
+        if let value = self.discountID {
+            c.pointee.discount_id = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.utf8.count))
+        }
+        if let value = self.discountPeriods {
+            c.pointee.discount_periods = arena.message(google__protobuf__int32_value__init) { m in m.pointee.value = value }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: 1 &+ ProtobufEncoding.varintBytes(Int64(value)))
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2686,10 +3037,23 @@ extension Catalog_V1_RedeemDiscountRequest {
         self.invoiceID = try ProtobufDecoding.string(c.pointee.invoice_id, field: "boxoffice.catalog.v1.RedeemDiscountRequest.invoice_id")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__RedeemDiscountRequest>, arena: ProtobufArena) {
-        if !self.discountID.isEmpty { c.pointee.discount_id = arena.cString(self.discountID) }
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
-        if !self.invoiceID.isEmpty { c.pointee.invoice_id = arena.cString(self.invoiceID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__RedeemDiscountRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.discountID.isEmpty {
+            c.pointee.discount_id = arena.cString(self.discountID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.discountID.utf8.count)
+        }
+        if !self.userID.isEmpty {
+            c.pointee.user_id = arena.cString(self.userID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.userID.utf8.count)
+        }
+        if !self.invoiceID.isEmpty {
+            c.pointee.invoice_id = arena.cString(self.invoiceID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.invoiceID.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2759,9 +3123,15 @@ extension Catalog_V1_ListProductChangesRequest {
         self.pageSize = c.pointee.page_size
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__ListProductChangesRequest>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__ListProductChangesRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
         c.pointee.after_sequence = self.afterSequence
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.afterSequence))
         c.pointee.page_size = self.pageSize
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.pageSize))
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2824,9 +3194,18 @@ extension Catalog_V1_ProductChange {
         self.product = try ProtobufDecoding.message(c.pointee.product) { (m: UnsafePointer<Boxoffice__Catalog__V1__Product>) throws(RPCError) in try Catalog_V1_Product(cMessage: m) }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__ProductChange>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__ProductChange>, arena: ProtobufArena) -> Int {
+        var size = 0
         c.pointee.sequence = self.sequence
-        if let value = self.product { c.pointee.product = arena.message(boxoffice__catalog__v1__product__init) { m in value.fill(m, arena: arena) } }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.sequence))
+        if let value = self.product {
+            let m: UnsafeMutablePointer<Boxoffice__Catalog__V1__Product> = arena.message(boxoffice__catalog__v1__product__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.product = m
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2891,12 +3270,19 @@ extension Catalog_V1_ListProductChangesResponse {
         self.lastSequence = c.pointee.last_sequence
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__ListProductChangesResponse>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__ListProductChangesResponse>, arena: ProtobufArena) -> Int {
+        var size = 0
         if !self.changes.isEmpty {
             c.pointee.n_changes = self.changes.count
-            c.pointee.changes = arena.messages(self.changes, boxoffice__catalog__v1__product_change__init) { value, m in value.fill(m, arena: arena) }
+            c.pointee.changes = arena.messages(self.changes, boxoffice__catalog__v1__product_change__init, size: &size) { value, m in
+                ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            }
         }
         c.pointee.last_sequence = self.lastSequence
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.lastSequence))
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are

@@ -211,9 +211,17 @@ extension Common_V1_Money {
         self.currency = try ProtobufDecoding.string(c.pointee.currency, field: "boxoffice.common.v1.Money.currency")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Common__V1__Money>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Common__V1__Money>, arena: ProtobufArena) -> Int {
+        var size = 0
         c.pointee.amount_minor = self.amountMinor
-        if !self.currency.isEmpty { c.pointee.currency = arena.cString(self.currency) }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.amountMinor))
+        if !self.currency.isEmpty {
+            c.pointee.currency = arena.cString(self.currency)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.currency.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -276,9 +284,17 @@ extension Common_V1_PageRequest {
         self.pageToken = try ProtobufDecoding.string(c.pointee.page_token, field: "boxoffice.common.v1.PageRequest.page_token")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Common__V1__PageRequest>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Common__V1__PageRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
         c.pointee.page_size = self.pageSize
-        if !self.pageToken.isEmpty { c.pointee.page_token = arena.cString(self.pageToken) }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.pageSize))
+        if !self.pageToken.isEmpty {
+            c.pointee.page_token = arena.cString(self.pageToken)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.pageToken.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -340,8 +356,15 @@ extension Common_V1_PageInfo {
         self.nextPageToken = try ProtobufDecoding.string(c.pointee.next_page_token, field: "boxoffice.common.v1.PageInfo.next_page_token")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Common__V1__PageInfo>, arena: ProtobufArena) {
-        if !self.nextPageToken.isEmpty { c.pointee.next_page_token = arena.cString(self.nextPageToken) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Common__V1__PageInfo>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.nextPageToken.isEmpty {
+            c.pointee.next_page_token = arena.cString(self.nextPageToken)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.nextPageToken.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -397,9 +420,19 @@ extension Common_V1_FieldViolation {
         self.reason = try ProtobufDecoding.string(c.pointee.reason, field: "boxoffice.common.v1.FieldViolation.reason")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Common__V1__FieldViolation>, arena: ProtobufArena) {
-        if !self.field.isEmpty { c.pointee.field = arena.cString(self.field) }
-        if !self.reason.isEmpty { c.pointee.reason = arena.cString(self.reason) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Common__V1__FieldViolation>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.field.isEmpty {
+            c.pointee.field = arena.cString(self.field)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.field.utf8.count)
+        }
+        if !self.reason.isEmpty {
+            c.pointee.reason = arena.cString(self.reason)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.reason.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -463,11 +496,17 @@ extension Common_V1_ErrorDetails {
         }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Common__V1__ErrorDetails>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Common__V1__ErrorDetails>, arena: ProtobufArena) -> Int {
+        var size = 0
         if !self.violations.isEmpty {
             c.pointee.n_violations = self.violations.count
-            c.pointee.violations = arena.messages(self.violations, boxoffice__common__v1__field_violation__init) { value, m in value.fill(m, arena: arena) }
+            c.pointee.violations = arena.messages(self.violations, boxoffice__common__v1__field_violation__init, size: &size) { value, m in
+                ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            }
         }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -523,8 +562,11 @@ extension Common_V1_Empty {
     init(cMessage c: UnsafePointer<Boxoffice__Common__V1__Empty>) throws(RPCError) {
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Common__V1__Empty>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Common__V1__Empty>, arena: ProtobufArena) -> Int {
         _ = (c, arena)
+        return 0
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -573,9 +615,15 @@ extension Common_V1_Period {
         self.count = c.pointee.count
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Common__V1__Period>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Common__V1__Period>, arena: ProtobufArena) -> Int {
+        var size = 0
         c.pointee.unit = Boxoffice__Common__V1__PeriodUnit(rawValue: .init(truncatingIfNeeded: self.unit.rawValue))
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.unit.rawValue))
         c.pointee.count = self.count
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.count))
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are

@@ -228,11 +228,27 @@ extension Entitlements_V1_Entitlement {
         self.validUntil = ProtobufDecoding.timestamp(c.pointee.valid_until)
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Entitlements__V1__Entitlement>, arena: ProtobufArena) {
-        if !self.productID.isEmpty { c.pointee.product_id = arena.cString(self.productID) }
-        if !self.productName.isEmpty { c.pointee.product_name = arena.cString(self.productName) }
-        if let value = self.validFrom { c.pointee.valid_from = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if let value = self.validUntil { c.pointee.valid_until = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Entitlements__V1__Entitlement>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.productID.isEmpty {
+            c.pointee.product_id = arena.cString(self.productID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.productID.utf8.count)
+        }
+        if !self.productName.isEmpty {
+            c.pointee.product_name = arena.cString(self.productName)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.productName.utf8.count)
+        }
+        if let value = self.validFrom {
+            c.pointee.valid_from = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if let value = self.validUntil {
+            c.pointee.valid_until = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -308,8 +324,15 @@ extension Entitlements_V1_ListEntitlementsRequest {
         self.at = ProtobufDecoding.timestamp(c.pointee.at)
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Entitlements__V1__ListEntitlementsRequest>, arena: ProtobufArena) {
-        if let value = self.at { c.pointee.at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Entitlements__V1__ListEntitlementsRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if let value = self.at {
+            c.pointee.at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -366,11 +389,17 @@ extension Entitlements_V1_ListEntitlementsResponse {
         }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Entitlements__V1__ListEntitlementsResponse>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Entitlements__V1__ListEntitlementsResponse>, arena: ProtobufArena) -> Int {
+        var size = 0
         if !self.entitlements.isEmpty {
             c.pointee.n_entitlements = self.entitlements.count
-            c.pointee.entitlements = arena.messages(self.entitlements, boxoffice__entitlements__v1__entitlement__init) { value, m in value.fill(m, arena: arena) }
+            c.pointee.entitlements = arena.messages(self.entitlements, boxoffice__entitlements__v1__entitlement__init, size: &size) { value, m in
+                ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            }
         }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -427,8 +456,15 @@ extension Entitlements_V1_IssueTokenRequest {
         self.audience = try ProtobufDecoding.string(c.pointee.audience, field: "boxoffice.entitlements.v1.IssueTokenRequest.audience")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Entitlements__V1__IssueTokenRequest>, arena: ProtobufArena) {
-        if !self.audience.isEmpty { c.pointee.audience = arena.cString(self.audience) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Entitlements__V1__IssueTokenRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.audience.isEmpty {
+            c.pointee.audience = arena.cString(self.audience)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.audience.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -484,9 +520,19 @@ extension Entitlements_V1_EntitlementToken {
         self.expiresAt = ProtobufDecoding.timestamp(c.pointee.expires_at)
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Entitlements__V1__EntitlementToken>, arena: ProtobufArena) {
-        if !self.token.isEmpty { c.pointee.token = arena.cString(self.token) }
-        if let value = self.expiresAt { c.pointee.expires_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Entitlements__V1__EntitlementToken>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.token.isEmpty {
+            c.pointee.token = arena.cString(self.token)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.token.utf8.count)
+        }
+        if let value = self.expiresAt {
+            c.pointee.expires_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -548,8 +594,15 @@ extension Entitlements_V1_CheckFilmAccessRequest {
         self.filmID = try ProtobufDecoding.string(c.pointee.film_id, field: "boxoffice.entitlements.v1.CheckFilmAccessRequest.film_id")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Entitlements__V1__CheckFilmAccessRequest>, arena: ProtobufArena) {
-        if !self.filmID.isEmpty { c.pointee.film_id = arena.cString(self.filmID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Entitlements__V1__CheckFilmAccessRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.filmID.isEmpty {
+            c.pointee.film_id = arena.cString(self.filmID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.filmID.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -606,13 +659,21 @@ extension Entitlements_V1_FilmAccess {
         self.productIds = try ProtobufDecoding.strings(c.pointee.product_ids, count: c.pointee.n_product_ids, field: "boxoffice.entitlements.v1.FilmAccess.product_ids")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Entitlements__V1__FilmAccess>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Entitlements__V1__FilmAccess>, arena: ProtobufArena) -> Int {
+        var size = 0
         c.pointee.allowed = self.allowed ? 1 : 0
-        if let value = self.validUntil { c.pointee.valid_until = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
+        size &+= 2
+        if let value = self.validUntil {
+            c.pointee.valid_until = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
         if !self.productIds.isEmpty {
             c.pointee.n_product_ids = self.productIds.count
-            c.pointee.product_ids = arena.cStrings(self.productIds)
+            c.pointee.product_ids = arena.cStrings(self.productIds, tagBytes: 1, size: &size)
         }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -685,10 +746,23 @@ extension Entitlements_V1_CheckProductAccessRequest {
         self.at = ProtobufDecoding.timestamp(c.pointee.at)
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Entitlements__V1__CheckProductAccessRequest>, arena: ProtobufArena) {
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
-        if !self.productID.isEmpty { c.pointee.product_id = arena.cString(self.productID) }
-        if let value = self.at { c.pointee.at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Entitlements__V1__CheckProductAccessRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.userID.isEmpty {
+            c.pointee.user_id = arena.cString(self.userID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.userID.utf8.count)
+        }
+        if !self.productID.isEmpty {
+            c.pointee.product_id = arena.cString(self.productID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.productID.utf8.count)
+        }
+        if let value = self.at {
+            c.pointee.at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -758,9 +832,17 @@ extension Entitlements_V1_ProductAccess {
         self.validUntil = ProtobufDecoding.timestamp(c.pointee.valid_until)
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Entitlements__V1__ProductAccess>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Entitlements__V1__ProductAccess>, arena: ProtobufArena) -> Int {
+        var size = 0
         c.pointee.allowed = self.allowed ? 1 : 0
-        if let value = self.validUntil { c.pointee.valid_until = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
+        size &+= 2
+        if let value = self.validUntil {
+            c.pointee.valid_until = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -827,13 +909,35 @@ extension Entitlements_V1_Jwk {
         self.use = try ProtobufDecoding.string(c.pointee.use, field: "boxoffice.entitlements.v1.Jwk.use")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Entitlements__V1__Jwk>, arena: ProtobufArena) {
-        if !self.kty.isEmpty { c.pointee.kty = arena.cString(self.kty) }
-        if !self.crv.isEmpty { c.pointee.crv = arena.cString(self.crv) }
-        if !self.x.isEmpty { c.pointee.x = arena.cString(self.x) }
-        if !self.kid.isEmpty { c.pointee.kid = arena.cString(self.kid) }
-        if !self.alg.isEmpty { c.pointee.alg = arena.cString(self.alg) }
-        if !self.use.isEmpty { c.pointee.use = arena.cString(self.use) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Entitlements__V1__Jwk>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.kty.isEmpty {
+            c.pointee.kty = arena.cString(self.kty)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.kty.utf8.count)
+        }
+        if !self.crv.isEmpty {
+            c.pointee.crv = arena.cString(self.crv)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.crv.utf8.count)
+        }
+        if !self.x.isEmpty {
+            c.pointee.x = arena.cString(self.x)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.x.utf8.count)
+        }
+        if !self.kid.isEmpty {
+            c.pointee.kid = arena.cString(self.kid)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.kid.utf8.count)
+        }
+        if !self.alg.isEmpty {
+            c.pointee.alg = arena.cString(self.alg)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.alg.utf8.count)
+        }
+        if !self.use.isEmpty {
+            c.pointee.use = arena.cString(self.use)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.use.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -925,11 +1029,17 @@ extension Entitlements_V1_Jwks {
         }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Entitlements__V1__Jwks>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Entitlements__V1__Jwks>, arena: ProtobufArena) -> Int {
+        var size = 0
         if !self.keys.isEmpty {
             c.pointee.n_keys = self.keys.count
-            c.pointee.keys = arena.messages(self.keys, boxoffice__entitlements__v1__jwk__init) { value, m in value.fill(m, arena: arena) }
+            c.pointee.keys = arena.messages(self.keys, boxoffice__entitlements__v1__jwk__init, size: &size) { value, m in
+                ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            }
         }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are

@@ -377,16 +377,44 @@ extension Events_V1_PaymentSucceeded {
         self.recurring = c.pointee.recurring != 0
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Events__V1__PaymentSucceeded>, arena: ProtobufArena) {
-        if !self.eventID.isEmpty { c.pointee.event_id = arena.cString(self.eventID) }
-        if let value = self.occurredAt { c.pointee.occurred_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if !self.paymentID.isEmpty { c.pointee.payment_id = arena.cString(self.paymentID) }
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
-        if !self.invoiceID.isEmpty { c.pointee.invoice_id = arena.cString(self.invoiceID) }
-        if let value = self.amount { c.pointee.amount = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if !self.paymentMethodID.isEmpty { c.pointee.payment_method_id = arena.cString(self.paymentMethodID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Events__V1__PaymentSucceeded>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.eventID.isEmpty {
+            c.pointee.event_id = arena.cString(self.eventID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.eventID.utf8.count)
+        }
+        if let value = self.occurredAt {
+            c.pointee.occurred_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if !self.paymentID.isEmpty {
+            c.pointee.payment_id = arena.cString(self.paymentID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.paymentID.utf8.count)
+        }
+        if !self.userID.isEmpty {
+            c.pointee.user_id = arena.cString(self.userID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.userID.utf8.count)
+        }
+        if !self.invoiceID.isEmpty {
+            c.pointee.invoice_id = arena.cString(self.invoiceID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.invoiceID.utf8.count)
+        }
+        if let value = self.amount {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.amount = m
+        }
+        if !self.paymentMethodID.isEmpty {
+            c.pointee.payment_method_id = arena.cString(self.paymentMethodID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.paymentMethodID.utf8.count)
+        }
         c.pointee.provider_transaction_id = self.providerTransactionID
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.providerTransactionID))
         c.pointee.recurring = self.recurring ? 1 : 0
+        size &+= 2
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -506,17 +534,46 @@ extension Events_V1_PaymentFailed {
         self.recurring = c.pointee.recurring != 0
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Events__V1__PaymentFailed>, arena: ProtobufArena) {
-        if !self.eventID.isEmpty { c.pointee.event_id = arena.cString(self.eventID) }
-        if let value = self.occurredAt { c.pointee.occurred_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if !self.paymentID.isEmpty { c.pointee.payment_id = arena.cString(self.paymentID) }
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
-        if !self.invoiceID.isEmpty { c.pointee.invoice_id = arena.cString(self.invoiceID) }
-        if let value = self.amount { c.pointee.amount = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Events__V1__PaymentFailed>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.eventID.isEmpty {
+            c.pointee.event_id = arena.cString(self.eventID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.eventID.utf8.count)
+        }
+        if let value = self.occurredAt {
+            c.pointee.occurred_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if !self.paymentID.isEmpty {
+            c.pointee.payment_id = arena.cString(self.paymentID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.paymentID.utf8.count)
+        }
+        if !self.userID.isEmpty {
+            c.pointee.user_id = arena.cString(self.userID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.userID.utf8.count)
+        }
+        if !self.invoiceID.isEmpty {
+            c.pointee.invoice_id = arena.cString(self.invoiceID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.invoiceID.utf8.count)
+        }
+        if let value = self.amount {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.amount = m
+        }
         c.pointee.failure_code = self.failureCode
-        if !self.failureMessage.isEmpty { c.pointee.failure_message = arena.cString(self.failureMessage) }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.failureCode))
+        if !self.failureMessage.isEmpty {
+            c.pointee.failure_message = arena.cString(self.failureMessage)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.failureMessage.utf8.count)
+        }
         c.pointee.failure_final = self.failureFinal ? 1 : 0
+        size &+= 2
         c.pointee.recurring = self.recurring ? 1 : 0
+        size &+= 2
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -643,17 +700,51 @@ extension Events_V1_PaymentRefunded {
         self.reason = try ProtobufDecoding.string(c.pointee.reason, field: "boxoffice.events.v1.PaymentRefunded.reason")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Events__V1__PaymentRefunded>, arena: ProtobufArena) {
-        if !self.eventID.isEmpty { c.pointee.event_id = arena.cString(self.eventID) }
-        if let value = self.occurredAt { c.pointee.occurred_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if !self.paymentID.isEmpty { c.pointee.payment_id = arena.cString(self.paymentID) }
-        if !self.refundID.isEmpty { c.pointee.refund_id = arena.cString(self.refundID) }
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
-        if !self.invoiceID.isEmpty { c.pointee.invoice_id = arena.cString(self.invoiceID) }
-        if let value = self.amount { c.pointee.amount = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.refundedTotal { c.pointee.refunded_total = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Events__V1__PaymentRefunded>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.eventID.isEmpty {
+            c.pointee.event_id = arena.cString(self.eventID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.eventID.utf8.count)
+        }
+        if let value = self.occurredAt {
+            c.pointee.occurred_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if !self.paymentID.isEmpty {
+            c.pointee.payment_id = arena.cString(self.paymentID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.paymentID.utf8.count)
+        }
+        if !self.refundID.isEmpty {
+            c.pointee.refund_id = arena.cString(self.refundID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.refundID.utf8.count)
+        }
+        if !self.userID.isEmpty {
+            c.pointee.user_id = arena.cString(self.userID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.userID.utf8.count)
+        }
+        if !self.invoiceID.isEmpty {
+            c.pointee.invoice_id = arena.cString(self.invoiceID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.invoiceID.utf8.count)
+        }
+        if let value = self.amount {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.amount = m
+        }
+        if let value = self.refundedTotal {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.refunded_total = m
+        }
         c.pointee.fully_refunded = self.fullyRefunded ? 1 : 0
-        if !self.reason.isEmpty { c.pointee.reason = arena.cString(self.reason) }
+        size &+= 2
+        if !self.reason.isEmpty {
+            c.pointee.reason = arena.cString(self.reason)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.reason.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -776,13 +867,36 @@ extension Events_V1_PaymentVoided {
         self.amount = try ProtobufDecoding.message(c.pointee.amount) { (m: UnsafePointer<Boxoffice__Common__V1__Money>) throws(RPCError) in try Common_V1_Money(cMessage: m) }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Events__V1__PaymentVoided>, arena: ProtobufArena) {
-        if !self.eventID.isEmpty { c.pointee.event_id = arena.cString(self.eventID) }
-        if let value = self.occurredAt { c.pointee.occurred_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if !self.paymentID.isEmpty { c.pointee.payment_id = arena.cString(self.paymentID) }
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
-        if !self.invoiceID.isEmpty { c.pointee.invoice_id = arena.cString(self.invoiceID) }
-        if let value = self.amount { c.pointee.amount = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Events__V1__PaymentVoided>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.eventID.isEmpty {
+            c.pointee.event_id = arena.cString(self.eventID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.eventID.utf8.count)
+        }
+        if let value = self.occurredAt {
+            c.pointee.occurred_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if !self.paymentID.isEmpty {
+            c.pointee.payment_id = arena.cString(self.paymentID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.paymentID.utf8.count)
+        }
+        if !self.userID.isEmpty {
+            c.pointee.user_id = arena.cString(self.userID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.userID.utf8.count)
+        }
+        if !self.invoiceID.isEmpty {
+            c.pointee.invoice_id = arena.cString(self.invoiceID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.invoiceID.utf8.count)
+        }
+        if let value = self.amount {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.amount = m
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -878,14 +992,39 @@ extension Events_V1_PaymentMethodSaved {
         self.lastFour = try ProtobufDecoding.string(c.pointee.last_four, field: "boxoffice.events.v1.PaymentMethodSaved.last_four")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Events__V1__PaymentMethodSaved>, arena: ProtobufArena) {
-        if !self.eventID.isEmpty { c.pointee.event_id = arena.cString(self.eventID) }
-        if let value = self.occurredAt { c.pointee.occurred_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if !self.paymentMethodID.isEmpty { c.pointee.payment_method_id = arena.cString(self.paymentMethodID) }
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
-        if !self.paymentID.isEmpty { c.pointee.payment_id = arena.cString(self.paymentID) }
-        if !self.invoiceID.isEmpty { c.pointee.invoice_id = arena.cString(self.invoiceID) }
-        if !self.lastFour.isEmpty { c.pointee.last_four = arena.cString(self.lastFour) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Events__V1__PaymentMethodSaved>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.eventID.isEmpty {
+            c.pointee.event_id = arena.cString(self.eventID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.eventID.utf8.count)
+        }
+        if let value = self.occurredAt {
+            c.pointee.occurred_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if !self.paymentMethodID.isEmpty {
+            c.pointee.payment_method_id = arena.cString(self.paymentMethodID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.paymentMethodID.utf8.count)
+        }
+        if !self.userID.isEmpty {
+            c.pointee.user_id = arena.cString(self.userID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.userID.utf8.count)
+        }
+        if !self.paymentID.isEmpty {
+            c.pointee.payment_id = arena.cString(self.paymentID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.paymentID.utf8.count)
+        }
+        if !self.invoiceID.isEmpty {
+            c.pointee.invoice_id = arena.cString(self.invoiceID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.invoiceID.utf8.count)
+        }
+        if !self.lastFour.isEmpty {
+            c.pointee.last_four = arena.cString(self.lastFour)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.lastFour.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -991,17 +1130,52 @@ extension Events_V1_InvoicePaid {
         self.periodEnd = ProtobufDecoding.timestamp(c.pointee.period_end)
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Events__V1__InvoicePaid>, arena: ProtobufArena) {
-        if !self.eventID.isEmpty { c.pointee.event_id = arena.cString(self.eventID) }
-        if let value = self.occurredAt { c.pointee.occurred_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if !self.invoiceID.isEmpty { c.pointee.invoice_id = arena.cString(self.invoiceID) }
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
-        if !self.subscriptionID.isEmpty { c.pointee.subscription_id = arena.cString(self.subscriptionID) }
-        if !self.productID.isEmpty { c.pointee.product_id = arena.cString(self.productID) }
-        if let value = self.total { c.pointee.total = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if !self.paymentID.isEmpty { c.pointee.payment_id = arena.cString(self.paymentID) }
-        if let value = self.periodStart { c.pointee.period_start = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if let value = self.periodEnd { c.pointee.period_end = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Events__V1__InvoicePaid>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.eventID.isEmpty {
+            c.pointee.event_id = arena.cString(self.eventID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.eventID.utf8.count)
+        }
+        if let value = self.occurredAt {
+            c.pointee.occurred_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if !self.invoiceID.isEmpty {
+            c.pointee.invoice_id = arena.cString(self.invoiceID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.invoiceID.utf8.count)
+        }
+        if !self.userID.isEmpty {
+            c.pointee.user_id = arena.cString(self.userID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.userID.utf8.count)
+        }
+        if !self.subscriptionID.isEmpty {
+            c.pointee.subscription_id = arena.cString(self.subscriptionID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.subscriptionID.utf8.count)
+        }
+        if !self.productID.isEmpty {
+            c.pointee.product_id = arena.cString(self.productID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.productID.utf8.count)
+        }
+        if let value = self.total {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.total = m
+        }
+        if !self.paymentID.isEmpty {
+            c.pointee.payment_id = arena.cString(self.paymentID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.paymentID.utf8.count)
+        }
+        if let value = self.periodStart {
+            c.pointee.period_start = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if let value = self.periodEnd {
+            c.pointee.period_end = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1126,15 +1300,41 @@ extension Events_V1_SubscriptionCanceled {
         self.canceledBy = try ProtobufDecoding.string(c.pointee.canceled_by, field: "boxoffice.events.v1.SubscriptionCanceled.canceled_by")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Events__V1__SubscriptionCanceled>, arena: ProtobufArena) {
-        if !self.eventID.isEmpty { c.pointee.event_id = arena.cString(self.eventID) }
-        if let value = self.occurredAt { c.pointee.occurred_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if !self.subscriptionID.isEmpty { c.pointee.subscription_id = arena.cString(self.subscriptionID) }
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
-        if !self.productID.isEmpty { c.pointee.product_id = arena.cString(self.productID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Events__V1__SubscriptionCanceled>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.eventID.isEmpty {
+            c.pointee.event_id = arena.cString(self.eventID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.eventID.utf8.count)
+        }
+        if let value = self.occurredAt {
+            c.pointee.occurred_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if !self.subscriptionID.isEmpty {
+            c.pointee.subscription_id = arena.cString(self.subscriptionID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.subscriptionID.utf8.count)
+        }
+        if !self.userID.isEmpty {
+            c.pointee.user_id = arena.cString(self.userID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.userID.utf8.count)
+        }
+        if !self.productID.isEmpty {
+            c.pointee.product_id = arena.cString(self.productID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.productID.utf8.count)
+        }
         c.pointee.at_period_end = self.atPeriodEnd ? 1 : 0
-        if let value = self.endsAt { c.pointee.ends_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if !self.canceledBy.isEmpty { c.pointee.canceled_by = arena.cString(self.canceledBy) }
+        size &+= 2
+        if let value = self.endsAt {
+            c.pointee.ends_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if !self.canceledBy.isEmpty {
+            c.pointee.canceled_by = arena.cString(self.canceledBy)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.canceledBy.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1244,14 +1444,35 @@ extension Events_V1_EntitlementChanged {
         self.reason = Events_V1_EntitlementChangeReason(rawValue: Int32(truncatingIfNeeded: c.pointee.reason.rawValue))
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Events__V1__EntitlementChanged>, arena: ProtobufArena) {
-        if !self.eventID.isEmpty { c.pointee.event_id = arena.cString(self.eventID) }
-        if let value = self.occurredAt { c.pointee.occurred_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
-        if !self.productID.isEmpty { c.pointee.product_id = arena.cString(self.productID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Events__V1__EntitlementChanged>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.eventID.isEmpty {
+            c.pointee.event_id = arena.cString(self.eventID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.eventID.utf8.count)
+        }
+        if let value = self.occurredAt {
+            c.pointee.occurred_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if !self.userID.isEmpty {
+            c.pointee.user_id = arena.cString(self.userID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.userID.utf8.count)
+        }
+        if !self.productID.isEmpty {
+            c.pointee.product_id = arena.cString(self.productID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.productID.utf8.count)
+        }
         c.pointee.active = self.active ? 1 : 0
-        if let value = self.validUntil { c.pointee.valid_until = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
+        size &+= 2
+        if let value = self.validUntil {
+            c.pointee.valid_until = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
         c.pointee.reason = Boxoffice__Events__V1__EntitlementChangeReason(rawValue: .init(truncatingIfNeeded: self.reason.rawValue))
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.reason.rawValue))
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1356,19 +1577,45 @@ extension Events_V1_ProductChanged {
         self.active = c.pointee.active != 0
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Events__V1__ProductChanged>, arena: ProtobufArena) {
-        if !self.eventID.isEmpty { c.pointee.event_id = arena.cString(self.eventID) }
-        if let value = self.occurredAt { c.pointee.occurred_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if !self.productID.isEmpty { c.pointee.product_id = arena.cString(self.productID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Events__V1__ProductChanged>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.eventID.isEmpty {
+            c.pointee.event_id = arena.cString(self.eventID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.eventID.utf8.count)
+        }
+        if let value = self.occurredAt {
+            c.pointee.occurred_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if !self.productID.isEmpty {
+            c.pointee.product_id = arena.cString(self.productID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.productID.utf8.count)
+        }
         c.pointee.sequence = self.sequence
-        if !self.name.isEmpty { c.pointee.name = arena.cString(self.name) }
-        if let value = self.price { c.pointee.price = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.period { c.pointee.period = arena.message(boxoffice__common__v1__period__init) { m in value.fill(m, arena: arena) } }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.sequence))
+        if !self.name.isEmpty {
+            c.pointee.name = arena.cString(self.name)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.name.utf8.count)
+        }
+        if let value = self.price {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.price = m
+        }
+        if let value = self.period {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Period> = arena.message(boxoffice__common__v1__period__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.period = m
+        }
         if !self.filmIds.isEmpty {
             c.pointee.n_film_ids = self.filmIds.count
-            c.pointee.film_ids = arena.cStrings(self.filmIds)
+            c.pointee.film_ids = arena.cStrings(self.filmIds, tagBytes: 1, size: &size)
         }
         c.pointee.active = self.active ? 1 : 0
+        size &+= 2
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are

@@ -766,9 +766,19 @@ extension Payments_V1_HostedPage {
         self.failURL = try ProtobufDecoding.string(c.pointee.fail_url, field: "boxoffice.payments.v1.HostedPage.fail_url")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__HostedPage>, arena: ProtobufArena) {
-        if !self.successURL.isEmpty { c.pointee.success_url = arena.cString(self.successURL) }
-        if !self.failURL.isEmpty { c.pointee.fail_url = arena.cString(self.failURL) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__HostedPage>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.successURL.isEmpty {
+            c.pointee.success_url = arena.cString(self.successURL)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.successURL.utf8.count)
+        }
+        if !self.failURL.isEmpty {
+            c.pointee.fail_url = arena.cString(self.failURL)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.failURL.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -836,20 +846,31 @@ extension Payments_V1_PaymentSource {
         }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__PaymentSource>, arena: ProtobufArena) {
-        if let value = self.cardholderName { c.pointee.cardholder_name = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__PaymentSource>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if let value = self.cardholderName {
+            c.pointee.cardholder_name = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.utf8.count))
+        }
         switch self.method {
         case .cardCryptogram(let value)?:
             c.pointee.method_case = .init(rawValue: 1)
             c.pointee.card_cryptogram = arena.cString(value)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.utf8.count)
         case .paymentMethodID(let value)?:
             c.pointee.method_case = .init(rawValue: 2)
             c.pointee.payment_method_id = arena.cString(value)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.utf8.count)
         case .hostedPage(let value)?:
             c.pointee.method_case = .init(rawValue: 3)
-            c.pointee.hosted_page = arena.message(boxoffice__payments__v1__hosted_page__init) { m in value.fill(m, arena: arena) }
+            let m: UnsafeMutablePointer<Boxoffice__Payments__V1__HostedPage> = arena.message(boxoffice__payments__v1__hosted_page__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.hosted_page = m
         case nil: break
         }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -934,11 +955,27 @@ extension Payments_V1_ThreeDsAction {
         self.termURL = try ProtobufDecoding.string(c.pointee.term_url, field: "boxoffice.payments.v1.ThreeDsAction.term_url")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__ThreeDsAction>, arena: ProtobufArena) {
-        if !self.acsURL.isEmpty { c.pointee.acs_url = arena.cString(self.acsURL) }
-        if !self.paReq.isEmpty { c.pointee.pa_req = arena.cString(self.paReq) }
-        if !self.md.isEmpty { c.pointee.md = arena.cString(self.md) }
-        if !self.termURL.isEmpty { c.pointee.term_url = arena.cString(self.termURL) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__ThreeDsAction>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.acsURL.isEmpty {
+            c.pointee.acs_url = arena.cString(self.acsURL)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.acsURL.utf8.count)
+        }
+        if !self.paReq.isEmpty {
+            c.pointee.pa_req = arena.cString(self.paReq)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.paReq.utf8.count)
+        }
+        if !self.md.isEmpty {
+            c.pointee.md = arena.cString(self.md)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.md.utf8.count)
+        }
+        if !self.termURL.isEmpty {
+            c.pointee.term_url = arena.cString(self.termURL)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.termURL.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1014,8 +1051,15 @@ extension Payments_V1_RedirectAction {
         self.url = try ProtobufDecoding.string(c.pointee.url, field: "boxoffice.payments.v1.RedirectAction.url")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__RedirectAction>, arena: ProtobufArena) {
-        if !self.url.isEmpty { c.pointee.url = arena.cString(self.url) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__RedirectAction>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.url.isEmpty {
+            c.pointee.url = arena.cString(self.url)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.url.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1074,16 +1118,24 @@ extension Payments_V1_PaymentAction {
         }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__PaymentAction>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__PaymentAction>, arena: ProtobufArena) -> Int {
+        var size = 0
         switch self.kind {
         case .threeDs(let value)?:
             c.pointee.kind_case = .init(rawValue: 1)
-            c.pointee.three_ds = arena.message(boxoffice__payments__v1__three_ds_action__init) { m in value.fill(m, arena: arena) }
+            let m: UnsafeMutablePointer<Boxoffice__Payments__V1__ThreeDsAction> = arena.message(boxoffice__payments__v1__three_ds_action__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.three_ds = m
         case .redirect(let value)?:
             c.pointee.kind_case = .init(rawValue: 2)
-            c.pointee.redirect = arena.message(boxoffice__payments__v1__redirect_action__init) { m in value.fill(m, arena: arena) }
+            let m: UnsafeMutablePointer<Boxoffice__Payments__V1__RedirectAction> = arena.message(boxoffice__payments__v1__redirect_action__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.redirect = m
         case nil: break
         }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1157,15 +1209,40 @@ extension Payments_V1_Refund {
         self.createdAt = ProtobufDecoding.timestamp(c.pointee.created_at)
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__Refund>, arena: ProtobufArena) {
-        if !self.refundID.isEmpty { c.pointee.refund_id = arena.cString(self.refundID) }
-        if !self.paymentID.isEmpty { c.pointee.payment_id = arena.cString(self.paymentID) }
-        if let value = self.amount { c.pointee.amount = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__Refund>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.refundID.isEmpty {
+            c.pointee.refund_id = arena.cString(self.refundID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.refundID.utf8.count)
+        }
+        if !self.paymentID.isEmpty {
+            c.pointee.payment_id = arena.cString(self.paymentID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.paymentID.utf8.count)
+        }
+        if let value = self.amount {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.amount = m
+        }
         c.pointee.status = Boxoffice__Payments__V1__Refund__Status(rawValue: .init(truncatingIfNeeded: self.status.rawValue))
-        if !self.reason.isEmpty { c.pointee.reason = arena.cString(self.reason) }
-        if !self.requestedBy.isEmpty { c.pointee.requested_by = arena.cString(self.requestedBy) }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.status.rawValue))
+        if !self.reason.isEmpty {
+            c.pointee.reason = arena.cString(self.reason)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.reason.utf8.count)
+        }
+        if !self.requestedBy.isEmpty {
+            c.pointee.requested_by = arena.cString(self.requestedBy)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.requestedBy.utf8.count)
+        }
         c.pointee.provider_transaction_id = self.providerTransactionID
-        if let value = self.createdAt { c.pointee.created_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.providerTransactionID))
+        if let value = self.createdAt {
+            c.pointee.created_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1286,26 +1363,70 @@ extension Payments_V1_Payment {
         self.updatedAt = ProtobufDecoding.timestamp(c.pointee.updated_at)
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__Payment>, arena: ProtobufArena) {
-        if !self.paymentID.isEmpty { c.pointee.payment_id = arena.cString(self.paymentID) }
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
-        if !self.invoiceID.isEmpty { c.pointee.invoice_id = arena.cString(self.invoiceID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__Payment>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.paymentID.isEmpty {
+            c.pointee.payment_id = arena.cString(self.paymentID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.paymentID.utf8.count)
+        }
+        if !self.userID.isEmpty {
+            c.pointee.user_id = arena.cString(self.userID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.userID.utf8.count)
+        }
+        if !self.invoiceID.isEmpty {
+            c.pointee.invoice_id = arena.cString(self.invoiceID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.invoiceID.utf8.count)
+        }
         c.pointee.status = Boxoffice__Payments__V1__PaymentStatus(rawValue: .init(truncatingIfNeeded: self.status.rawValue))
-        if let value = self.amount { c.pointee.amount = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.refundedAmount { c.pointee.refunded_amount = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if !self.paymentMethodID.isEmpty { c.pointee.payment_method_id = arena.cString(self.paymentMethodID) }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.status.rawValue))
+        if let value = self.amount {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.amount = m
+        }
+        if let value = self.refundedAmount {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.refunded_amount = m
+        }
+        if !self.paymentMethodID.isEmpty {
+            c.pointee.payment_method_id = arena.cString(self.paymentMethodID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.paymentMethodID.utf8.count)
+        }
         c.pointee.provider_transaction_id = self.providerTransactionID
-        if let value = self.action { c.pointee.action = arena.message(boxoffice__payments__v1__payment_action__init) { m in value.fill(m, arena: arena) } }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.providerTransactionID))
+        if let value = self.action {
+            let m: UnsafeMutablePointer<Boxoffice__Payments__V1__PaymentAction> = arena.message(boxoffice__payments__v1__payment_action__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.action = m
+        }
         c.pointee.failure_code = self.failureCode
-        if !self.failureMessage.isEmpty { c.pointee.failure_message = arena.cString(self.failureMessage) }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.failureCode))
+        if !self.failureMessage.isEmpty {
+            c.pointee.failure_message = arena.cString(self.failureMessage)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.failureMessage.utf8.count)
+        }
         c.pointee.failure_final = self.failureFinal ? 1 : 0
+        size &+= 2
         c.pointee.recurring = self.recurring ? 1 : 0
+        size &+= 2
         if !self.refunds.isEmpty {
             c.pointee.n_refunds = self.refunds.count
-            c.pointee.refunds = arena.messages(self.refunds, boxoffice__payments__v1__refund__init) { value, m in value.fill(m, arena: arena) }
+            c.pointee.refunds = arena.messages(self.refunds, boxoffice__payments__v1__refund__init, size: &size) { value, m in
+                ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            }
         }
-        if let value = self.createdAt { c.pointee.created_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if let value = self.updatedAt { c.pointee.updated_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
+        if let value = self.createdAt {
+            c.pointee.created_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if let value = self.updatedAt {
+            c.pointee.updated_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 25
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1474,15 +1595,37 @@ extension Payments_V1_PaymentMethod {
         self.createdAt = ProtobufDecoding.timestamp(c.pointee.created_at)
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__PaymentMethod>, arena: ProtobufArena) {
-        if !self.paymentMethodID.isEmpty { c.pointee.payment_method_id = arena.cString(self.paymentMethodID) }
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__PaymentMethod>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.paymentMethodID.isEmpty {
+            c.pointee.payment_method_id = arena.cString(self.paymentMethodID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.paymentMethodID.utf8.count)
+        }
+        if !self.userID.isEmpty {
+            c.pointee.user_id = arena.cString(self.userID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.userID.utf8.count)
+        }
         c.pointee.brand = Boxoffice__Payments__V1__CardBrand(rawValue: .init(truncatingIfNeeded: self.brand.rawValue))
-        if !self.firstSix.isEmpty { c.pointee.first_six = arena.cString(self.firstSix) }
-        if !self.lastFour.isEmpty { c.pointee.last_four = arena.cString(self.lastFour) }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.brand.rawValue))
+        if !self.firstSix.isEmpty {
+            c.pointee.first_six = arena.cString(self.firstSix)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.firstSix.utf8.count)
+        }
+        if !self.lastFour.isEmpty {
+            c.pointee.last_four = arena.cString(self.lastFour)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.lastFour.utf8.count)
+        }
         c.pointee.exp_month = self.expMonth
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.expMonth))
         c.pointee.exp_year = self.expYear
-        if let value = self.createdAt { c.pointee.created_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.expYear))
+        if let value = self.createdAt {
+            c.pointee.created_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1593,15 +1736,43 @@ extension Payments_V1_ChargeRequest {
         self.email = try ProtobufDecoding.string(c.pointee.email, field: "boxoffice.payments.v1.ChargeRequest.email")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__ChargeRequest>, arena: ProtobufArena) {
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
-        if !self.invoiceID.isEmpty { c.pointee.invoice_id = arena.cString(self.invoiceID) }
-        if let value = self.amount { c.pointee.amount = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.source { c.pointee.source = arena.message(boxoffice__payments__v1__payment_source__init) { m in value.fill(m, arena: arena) } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__ChargeRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.userID.isEmpty {
+            c.pointee.user_id = arena.cString(self.userID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.userID.utf8.count)
+        }
+        if !self.invoiceID.isEmpty {
+            c.pointee.invoice_id = arena.cString(self.invoiceID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.invoiceID.utf8.count)
+        }
+        if let value = self.amount {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.amount = m
+        }
+        if let value = self.source {
+            let m: UnsafeMutablePointer<Boxoffice__Payments__V1__PaymentSource> = arena.message(boxoffice__payments__v1__payment_source__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.source = m
+        }
         c.pointee.save_method = self.saveMethod ? 1 : 0
-        if !self.description.isEmpty { c.pointee.description = arena.cString(self.description) }
-        if !self.clientIp.isEmpty { c.pointee.client_ip = arena.cString(self.clientIp) }
-        if !self.email.isEmpty { c.pointee.email = arena.cString(self.email) }
+        size &+= 2
+        if !self.description.isEmpty {
+            c.pointee.description = arena.cString(self.description)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.description.utf8.count)
+        }
+        if !self.clientIp.isEmpty {
+            c.pointee.client_ip = arena.cString(self.clientIp)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.clientIp.utf8.count)
+        }
+        if !self.email.isEmpty {
+            c.pointee.email = arena.cString(self.email)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.email.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1709,12 +1880,32 @@ extension Payments_V1_ChargeSavedMethodRequest {
         self.description = try ProtobufDecoding.string(c.pointee.description, field: "boxoffice.payments.v1.ChargeSavedMethodRequest.description")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__ChargeSavedMethodRequest>, arena: ProtobufArena) {
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
-        if !self.invoiceID.isEmpty { c.pointee.invoice_id = arena.cString(self.invoiceID) }
-        if let value = self.amount { c.pointee.amount = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if !self.paymentMethodID.isEmpty { c.pointee.payment_method_id = arena.cString(self.paymentMethodID) }
-        if !self.description.isEmpty { c.pointee.description = arena.cString(self.description) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__ChargeSavedMethodRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.userID.isEmpty {
+            c.pointee.user_id = arena.cString(self.userID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.userID.utf8.count)
+        }
+        if !self.invoiceID.isEmpty {
+            c.pointee.invoice_id = arena.cString(self.invoiceID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.invoiceID.utf8.count)
+        }
+        if let value = self.amount {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.amount = m
+        }
+        if !self.paymentMethodID.isEmpty {
+            c.pointee.payment_method_id = arena.cString(self.paymentMethodID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.paymentMethodID.utf8.count)
+        }
+        if !self.description.isEmpty {
+            c.pointee.description = arena.cString(self.description)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.description.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1798,9 +1989,19 @@ extension Payments_V1_GetPaymentRequest {
         self.userID = try ProtobufDecoding.string(c.pointee.user_id, field: "boxoffice.payments.v1.GetPaymentRequest.user_id")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__GetPaymentRequest>, arena: ProtobufArena) {
-        if !self.paymentID.isEmpty { c.pointee.payment_id = arena.cString(self.paymentID) }
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__GetPaymentRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.paymentID.isEmpty {
+            c.pointee.payment_id = arena.cString(self.paymentID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.paymentID.utf8.count)
+        }
+        if !self.userID.isEmpty {
+            c.pointee.user_id = arena.cString(self.userID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.userID.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1866,12 +2067,31 @@ extension Payments_V1_CancelPaymentRequest {
         self.requestedBy = try ProtobufDecoding.string(c.pointee.requested_by, field: "boxoffice.payments.v1.CancelPaymentRequest.requested_by")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__CancelPaymentRequest>, arena: ProtobufArena) {
-        if !self.paymentID.isEmpty { c.pointee.payment_id = arena.cString(self.paymentID) }
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
-        if let value = self.amountMinor { c.pointee.amount_minor = arena.message(google__protobuf__int64_value__init) { m in m.pointee.value = value } }
-        if !self.reason.isEmpty { c.pointee.reason = arena.cString(self.reason) }
-        if !self.requestedBy.isEmpty { c.pointee.requested_by = arena.cString(self.requestedBy) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__CancelPaymentRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.paymentID.isEmpty {
+            c.pointee.payment_id = arena.cString(self.paymentID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.paymentID.utf8.count)
+        }
+        if !self.userID.isEmpty {
+            c.pointee.user_id = arena.cString(self.userID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.userID.utf8.count)
+        }
+        if let value = self.amountMinor {
+            c.pointee.amount_minor = arena.message(google__protobuf__int64_value__init) { m in m.pointee.value = value }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: 1 &+ ProtobufEncoding.varintBytes(Int64(value)))
+        }
+        if !self.reason.isEmpty {
+            c.pointee.reason = arena.cString(self.reason)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.reason.utf8.count)
+        }
+        if !self.requestedBy.isEmpty {
+            c.pointee.requested_by = arena.cString(self.requestedBy)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.requestedBy.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1957,11 +2177,27 @@ extension Payments_V1_RefundPaymentRequest {
         self.requestedBy = try ProtobufDecoding.string(c.pointee.requested_by, field: "boxoffice.payments.v1.RefundPaymentRequest.requested_by")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__RefundPaymentRequest>, arena: ProtobufArena) {
-        if !self.paymentID.isEmpty { c.pointee.payment_id = arena.cString(self.paymentID) }
-        if let value = self.amountMinor { c.pointee.amount_minor = arena.message(google__protobuf__int64_value__init) { m in m.pointee.value = value } }
-        if !self.reason.isEmpty { c.pointee.reason = arena.cString(self.reason) }
-        if !self.requestedBy.isEmpty { c.pointee.requested_by = arena.cString(self.requestedBy) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__RefundPaymentRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.paymentID.isEmpty {
+            c.pointee.payment_id = arena.cString(self.paymentID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.paymentID.utf8.count)
+        }
+        if let value = self.amountMinor {
+            c.pointee.amount_minor = arena.message(google__protobuf__int64_value__init) { m in m.pointee.value = value }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: 1 &+ ProtobufEncoding.varintBytes(Int64(value)))
+        }
+        if !self.reason.isEmpty {
+            c.pointee.reason = arena.cString(self.reason)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.reason.utf8.count)
+        }
+        if !self.requestedBy.isEmpty {
+            c.pointee.requested_by = arena.cString(self.requestedBy)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.requestedBy.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2043,14 +2279,35 @@ extension Payments_V1_ListPaymentsRequest {
         self.to = ProtobufDecoding.timestamp(c.pointee.to)
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__ListPaymentsRequest>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__ListPaymentsRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
         c.pointee.page_size = self.pageSize
-        if !self.pageToken.isEmpty { c.pointee.page_token = arena.cString(self.pageToken) }
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
-        if !self.invoiceID.isEmpty { c.pointee.invoice_id = arena.cString(self.invoiceID) }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.pageSize))
+        if !self.pageToken.isEmpty {
+            c.pointee.page_token = arena.cString(self.pageToken)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.pageToken.utf8.count)
+        }
+        if !self.userID.isEmpty {
+            c.pointee.user_id = arena.cString(self.userID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.userID.utf8.count)
+        }
+        if !self.invoiceID.isEmpty {
+            c.pointee.invoice_id = arena.cString(self.invoiceID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.invoiceID.utf8.count)
+        }
         c.pointee.status = Boxoffice__Payments__V1__PaymentStatus(rawValue: .init(truncatingIfNeeded: self.status.rawValue))
-        if let value = self.from { c.pointee.from = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if let value = self.to { c.pointee.to = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.status.rawValue))
+        if let value = self.from {
+            c.pointee.from = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if let value = self.to {
+            c.pointee.to = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2150,12 +2407,21 @@ extension Payments_V1_ListPaymentsResponse {
         self.nextPageToken = try ProtobufDecoding.string(c.pointee.next_page_token, field: "boxoffice.payments.v1.ListPaymentsResponse.next_page_token")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__ListPaymentsResponse>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__ListPaymentsResponse>, arena: ProtobufArena) -> Int {
+        var size = 0
         if !self.payments.isEmpty {
             c.pointee.n_payments = self.payments.count
-            c.pointee.payments = arena.messages(self.payments, boxoffice__payments__v1__payment__init) { value, m in value.fill(m, arena: arena) }
+            c.pointee.payments = arena.messages(self.payments, boxoffice__payments__v1__payment__init, size: &size) { value, m in
+                ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            }
         }
-        if !self.nextPageToken.isEmpty { c.pointee.next_page_token = arena.cString(self.nextPageToken) }
+        if !self.nextPageToken.isEmpty {
+            c.pointee.next_page_token = arena.cString(self.nextPageToken)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.nextPageToken.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2220,9 +2486,17 @@ extension Payments_V1_ListPaymentMethodsRequest {
         self.pageToken = try ProtobufDecoding.string(c.pointee.page_token, field: "boxoffice.payments.v1.ListPaymentMethodsRequest.page_token")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__ListPaymentMethodsRequest>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__ListPaymentMethodsRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
         c.pointee.page_size = self.pageSize
-        if !self.pageToken.isEmpty { c.pointee.page_token = arena.cString(self.pageToken) }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.pageSize))
+        if !self.pageToken.isEmpty {
+            c.pointee.page_token = arena.cString(self.pageToken)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.pageToken.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2287,12 +2561,21 @@ extension Payments_V1_ListPaymentMethodsResponse {
         self.nextPageToken = try ProtobufDecoding.string(c.pointee.next_page_token, field: "boxoffice.payments.v1.ListPaymentMethodsResponse.next_page_token")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__ListPaymentMethodsResponse>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__ListPaymentMethodsResponse>, arena: ProtobufArena) -> Int {
+        var size = 0
         if !self.paymentMethods.isEmpty {
             c.pointee.n_payment_methods = self.paymentMethods.count
-            c.pointee.payment_methods = arena.messages(self.paymentMethods, boxoffice__payments__v1__payment_method__init) { value, m in value.fill(m, arena: arena) }
+            c.pointee.payment_methods = arena.messages(self.paymentMethods, boxoffice__payments__v1__payment_method__init, size: &size) { value, m in
+                ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            }
         }
-        if !self.nextPageToken.isEmpty { c.pointee.next_page_token = arena.cString(self.nextPageToken) }
+        if !self.nextPageToken.isEmpty {
+            c.pointee.next_page_token = arena.cString(self.nextPageToken)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.nextPageToken.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2357,9 +2640,19 @@ extension Payments_V1_GetPaymentMethodRequest {
         self.userID = try ProtobufDecoding.string(c.pointee.user_id, field: "boxoffice.payments.v1.GetPaymentMethodRequest.user_id")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__GetPaymentMethodRequest>, arena: ProtobufArena) {
-        if !self.paymentMethodID.isEmpty { c.pointee.payment_method_id = arena.cString(self.paymentMethodID) }
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__GetPaymentMethodRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.paymentMethodID.isEmpty {
+            c.pointee.payment_method_id = arena.cString(self.paymentMethodID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.paymentMethodID.utf8.count)
+        }
+        if !self.userID.isEmpty {
+            c.pointee.user_id = arena.cString(self.userID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.userID.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2421,8 +2714,15 @@ extension Payments_V1_DeletePaymentMethodRequest {
         self.paymentMethodID = try ProtobufDecoding.string(c.pointee.payment_method_id, field: "boxoffice.payments.v1.DeletePaymentMethodRequest.payment_method_id")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__DeletePaymentMethodRequest>, arena: ProtobufArena) {
-        if !self.paymentMethodID.isEmpty { c.pointee.payment_method_id = arena.cString(self.paymentMethodID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__DeletePaymentMethodRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.paymentMethodID.isEmpty {
+            c.pointee.payment_method_id = arena.cString(self.paymentMethodID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.paymentMethodID.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2485,18 +2785,32 @@ extension Payments_V1_ProviderNotificationRequest {
         }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__ProviderNotificationRequest>, arena: ProtobufArena) {
-        if !self.kind.isEmpty { c.pointee.kind = arena.cString(self.kind) }
-        if !self.rawBody.isEmpty { c.pointee.raw_body = arena.binary(self.rawBody) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__ProviderNotificationRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.kind.isEmpty {
+            c.pointee.kind = arena.cString(self.kind)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.kind.utf8.count)
+        }
+        if !self.rawBody.isEmpty {
+            c.pointee.raw_body = arena.binary(self.rawBody)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.rawBody.count)
+        }
         if !self.headers.isEmpty {
             let keys = ProtobufEncoding.sortedKeys(self.headers)
             c.pointee.n_headers = keys.count
-            c.pointee.headers = arena.messages(keys, boxoffice__payments__v1__provider_notification_request__headers_entry__init) { key, entry in
+            c.pointee.headers = arena.messages(keys, boxoffice__payments__v1__provider_notification_request__headers_entry__init, size: &size) { key, entry in
+                var size = 0
                 entry.pointee.key = arena.cString(key)
+                size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: key.utf8.count)
                 let value = self.headers[key]!
                 entry.pointee.value = arena.cString(value)
+                size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.utf8.count)
+                return ProtobufEncoding.delimitedBytes(tagBytes: 1, count: size)
             }
         }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2572,8 +2886,13 @@ extension Payments_V1_ProviderNotificationResponse {
         self.code = c.pointee.code
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__ProviderNotificationResponse>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__ProviderNotificationResponse>, arena: ProtobufArena) -> Int {
+        var size = 0
         c.pointee.code = self.code
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.code))
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2635,17 +2954,28 @@ extension Payments_V1_ThreeDsReturnRequest {
         }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__ThreeDsReturnRequest>, arena: ProtobufArena) {
-        if !self.rawBody.isEmpty { c.pointee.raw_body = arena.binary(self.rawBody) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__ThreeDsReturnRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.rawBody.isEmpty {
+            c.pointee.raw_body = arena.binary(self.rawBody)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.rawBody.count)
+        }
         if !self.headers.isEmpty {
             let keys = ProtobufEncoding.sortedKeys(self.headers)
             c.pointee.n_headers = keys.count
-            c.pointee.headers = arena.messages(keys, boxoffice__payments__v1__three_ds_return_request__headers_entry__init) { key, entry in
+            c.pointee.headers = arena.messages(keys, boxoffice__payments__v1__three_ds_return_request__headers_entry__init, size: &size) { key, entry in
+                var size = 0
                 entry.pointee.key = arena.cString(key)
+                size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: key.utf8.count)
                 let value = self.headers[key]!
                 entry.pointee.value = arena.cString(value)
+                size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.utf8.count)
+                return ProtobufEncoding.delimitedBytes(tagBytes: 1, count: size)
             }
         }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2716,10 +3046,21 @@ extension Payments_V1_ThreeDsReturnResponse {
         self.status = Payments_V1_PaymentStatus(rawValue: Int32(truncatingIfNeeded: c.pointee.status.rawValue))
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__ThreeDsReturnResponse>, arena: ProtobufArena) {
-        if !self.redirectURL.isEmpty { c.pointee.redirect_url = arena.cString(self.redirectURL) }
-        if !self.paymentID.isEmpty { c.pointee.payment_id = arena.cString(self.paymentID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__ThreeDsReturnResponse>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.redirectURL.isEmpty {
+            c.pointee.redirect_url = arena.cString(self.redirectURL)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.redirectURL.utf8.count)
+        }
+        if !self.paymentID.isEmpty {
+            c.pointee.payment_id = arena.cString(self.paymentID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.paymentID.utf8.count)
+        }
         c.pointee.status = Boxoffice__Payments__V1__PaymentStatus(rawValue: .init(truncatingIfNeeded: self.status.rawValue))
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.status.rawValue))
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are

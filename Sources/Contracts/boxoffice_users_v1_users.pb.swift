@@ -911,20 +911,60 @@ extension Users_V1_Subscription {
         self.createdAt = ProtobufDecoding.timestamp(c.pointee.created_at)
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__Subscription>, arena: ProtobufArena) {
-        if !self.subscriptionID.isEmpty { c.pointee.subscription_id = arena.cString(self.subscriptionID) }
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
-        if !self.productID.isEmpty { c.pointee.product_id = arena.cString(self.productID) }
-        if !self.productName.isEmpty { c.pointee.product_name = arena.cString(self.productName) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__Subscription>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.subscriptionID.isEmpty {
+            c.pointee.subscription_id = arena.cString(self.subscriptionID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.subscriptionID.utf8.count)
+        }
+        if !self.userID.isEmpty {
+            c.pointee.user_id = arena.cString(self.userID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.userID.utf8.count)
+        }
+        if !self.productID.isEmpty {
+            c.pointee.product_id = arena.cString(self.productID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.productID.utf8.count)
+        }
+        if !self.productName.isEmpty {
+            c.pointee.product_name = arena.cString(self.productName)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.productName.utf8.count)
+        }
         c.pointee.status = Boxoffice__Users__V1__SubscriptionStatus(rawValue: .init(truncatingIfNeeded: self.status.rawValue))
-        if let value = self.currentPeriodStart { c.pointee.current_period_start = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if let value = self.currentPeriodEnd { c.pointee.current_period_end = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.status.rawValue))
+        if let value = self.currentPeriodStart {
+            c.pointee.current_period_start = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if let value = self.currentPeriodEnd {
+            c.pointee.current_period_end = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
         c.pointee.auto_renew = self.autoRenew ? 1 : 0
-        if !self.paymentMethodID.isEmpty { c.pointee.payment_method_id = arena.cString(self.paymentMethodID) }
-        if let value = self.nextPeriodPrice { c.pointee.next_period_price = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.canceledAt { c.pointee.canceled_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if let value = self.endsAt { c.pointee.ends_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if let value = self.createdAt { c.pointee.created_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
+        size &+= 2
+        if !self.paymentMethodID.isEmpty {
+            c.pointee.payment_method_id = arena.cString(self.paymentMethodID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.paymentMethodID.utf8.count)
+        }
+        if let value = self.nextPeriodPrice {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.next_period_price = m
+        }
+        if let value = self.canceledAt {
+            c.pointee.canceled_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if let value = self.endsAt {
+            c.pointee.ends_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if let value = self.createdAt {
+            c.pointee.created_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1071,16 +1111,50 @@ extension Users_V1_InvoiceLine {
         self.total = try ProtobufDecoding.message(c.pointee.total) { (m: UnsafePointer<Boxoffice__Common__V1__Money>) throws(RPCError) in try Common_V1_Money(cMessage: m) }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__InvoiceLine>, arena: ProtobufArena) {
-        if !self.lineID.isEmpty { c.pointee.line_id = arena.cString(self.lineID) }
-        if !self.description.isEmpty { c.pointee.description = arena.cString(self.description) }
-        if !self.productID.isEmpty { c.pointee.product_id = arena.cString(self.productID) }
-        if let value = self.periodStart { c.pointee.period_start = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if let value = self.periodEnd { c.pointee.period_end = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if let value = self.price { c.pointee.price = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.discount { c.pointee.discount = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if !self.discountID.isEmpty { c.pointee.discount_id = arena.cString(self.discountID) }
-        if let value = self.total { c.pointee.total = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__InvoiceLine>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.lineID.isEmpty {
+            c.pointee.line_id = arena.cString(self.lineID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.lineID.utf8.count)
+        }
+        if !self.description.isEmpty {
+            c.pointee.description = arena.cString(self.description)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.description.utf8.count)
+        }
+        if !self.productID.isEmpty {
+            c.pointee.product_id = arena.cString(self.productID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.productID.utf8.count)
+        }
+        if let value = self.periodStart {
+            c.pointee.period_start = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if let value = self.periodEnd {
+            c.pointee.period_end = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if let value = self.price {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.price = m
+        }
+        if let value = self.discount {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.discount = m
+        }
+        if !self.discountID.isEmpty {
+            c.pointee.discount_id = arena.cString(self.discountID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.discountID.utf8.count)
+        }
+        if let value = self.total {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.total = m
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1210,29 +1284,82 @@ extension Users_V1_Invoice {
         self.paidAt = ProtobufDecoding.timestamp(c.pointee.paid_at)
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__Invoice>, arena: ProtobufArena) {
-        if !self.invoiceID.isEmpty { c.pointee.invoice_id = arena.cString(self.invoiceID) }
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
-        if !self.subscriptionID.isEmpty { c.pointee.subscription_id = arena.cString(self.subscriptionID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__Invoice>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.invoiceID.isEmpty {
+            c.pointee.invoice_id = arena.cString(self.invoiceID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.invoiceID.utf8.count)
+        }
+        if !self.userID.isEmpty {
+            c.pointee.user_id = arena.cString(self.userID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.userID.utf8.count)
+        }
+        if !self.subscriptionID.isEmpty {
+            c.pointee.subscription_id = arena.cString(self.subscriptionID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.subscriptionID.utf8.count)
+        }
         c.pointee.status = Boxoffice__Users__V1__InvoiceStatus(rawValue: .init(truncatingIfNeeded: self.status.rawValue))
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.status.rawValue))
         if !self.lines.isEmpty {
             c.pointee.n_lines = self.lines.count
-            c.pointee.lines = arena.messages(self.lines, boxoffice__users__v1__invoice_line__init) { value, m in value.fill(m, arena: arena) }
+            c.pointee.lines = arena.messages(self.lines, boxoffice__users__v1__invoice_line__init, size: &size) { value, m in
+                ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            }
         }
-        if let value = self.subtotal { c.pointee.subtotal = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.discountTotal { c.pointee.discount_total = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.total { c.pointee.total = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.amountPaid { c.pointee.amount_paid = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.amountRefunded { c.pointee.amount_refunded = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
+        if let value = self.subtotal {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.subtotal = m
+        }
+        if let value = self.discountTotal {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.discount_total = m
+        }
+        if let value = self.total {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.total = m
+        }
+        if let value = self.amountPaid {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.amount_paid = m
+        }
+        if let value = self.amountRefunded {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.amount_refunded = m
+        }
         if !self.payments.isEmpty {
             c.pointee.n_payments = self.payments.count
-            c.pointee.payments = arena.messages(self.payments, boxoffice__payments__v1__payment__init) { value, m in value.fill(m, arena: arena) }
+            c.pointee.payments = arena.messages(self.payments, boxoffice__payments__v1__payment__init, size: &size) { value, m in
+                ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            }
         }
-        if let value = self.periodStart { c.pointee.period_start = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if let value = self.periodEnd { c.pointee.period_end = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if let value = self.createdAt { c.pointee.created_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if let value = self.dueAt { c.pointee.due_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if let value = self.paidAt { c.pointee.paid_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
+        if let value = self.periodStart {
+            c.pointee.period_start = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if let value = self.periodEnd {
+            c.pointee.period_end = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if let value = self.createdAt {
+            c.pointee.created_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if let value = self.dueAt {
+            c.pointee.due_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if let value = self.paidAt {
+            c.pointee.paid_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 25
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1398,10 +1525,22 @@ extension Users_V1_PaymentOutcome {
         self.action = try ProtobufDecoding.message(c.pointee.action) { (m: UnsafePointer<Boxoffice__Payments__V1__PaymentAction>) throws(RPCError) in try Payments_V1_PaymentAction(cMessage: m) }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__PaymentOutcome>, arena: ProtobufArena) {
-        if !self.paymentID.isEmpty { c.pointee.payment_id = arena.cString(self.paymentID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__PaymentOutcome>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.paymentID.isEmpty {
+            c.pointee.payment_id = arena.cString(self.paymentID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.paymentID.utf8.count)
+        }
         c.pointee.status = Boxoffice__Payments__V1__PaymentStatus(rawValue: .init(truncatingIfNeeded: self.status.rawValue))
-        if let value = self.action { c.pointee.action = arena.message(boxoffice__payments__v1__payment_action__init) { m in value.fill(m, arena: arena) } }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.status.rawValue))
+        if let value = self.action {
+            let m: UnsafeMutablePointer<Boxoffice__Payments__V1__PaymentAction> = arena.message(boxoffice__payments__v1__payment_action__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.action = m
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1473,11 +1612,26 @@ extension Users_V1_CreateSubscriptionRequest {
         self.payment = try ProtobufDecoding.message(c.pointee.payment) { (m: UnsafePointer<Boxoffice__Payments__V1__PaymentSource>) throws(RPCError) in try Payments_V1_PaymentSource(cMessage: m) }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__CreateSubscriptionRequest>, arena: ProtobufArena) {
-        if !self.productID.isEmpty { c.pointee.product_id = arena.cString(self.productID) }
-        if let value = self.promoCode { c.pointee.promo_code = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__CreateSubscriptionRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.productID.isEmpty {
+            c.pointee.product_id = arena.cString(self.productID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.productID.utf8.count)
+        }
+        if let value = self.promoCode {
+            c.pointee.promo_code = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.utf8.count))
+        }
         c.pointee.auto_renew = self.autoRenew ? 1 : 0
-        if let value = self.payment { c.pointee.payment = arena.message(boxoffice__payments__v1__payment_source__init) { m in value.fill(m, arena: arena) } }
+        size &+= 2
+        if let value = self.payment {
+            let m: UnsafeMutablePointer<Boxoffice__Payments__V1__PaymentSource> = arena.message(boxoffice__payments__v1__payment_source__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.payment = m
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1555,10 +1709,26 @@ extension Users_V1_CreateSubscriptionResponse {
         self.payment = try ProtobufDecoding.message(c.pointee.payment) { (m: UnsafePointer<Boxoffice__Users__V1__PaymentOutcome>) throws(RPCError) in try Users_V1_PaymentOutcome(cMessage: m) }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__CreateSubscriptionResponse>, arena: ProtobufArena) {
-        if let value = self.subscription { c.pointee.subscription = arena.message(boxoffice__users__v1__subscription__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.invoice { c.pointee.invoice = arena.message(boxoffice__users__v1__invoice__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.payment { c.pointee.payment = arena.message(boxoffice__users__v1__payment_outcome__init) { m in value.fill(m, arena: arena) } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__CreateSubscriptionResponse>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if let value = self.subscription {
+            let m: UnsafeMutablePointer<Boxoffice__Users__V1__Subscription> = arena.message(boxoffice__users__v1__subscription__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.subscription = m
+        }
+        if let value = self.invoice {
+            let m: UnsafeMutablePointer<Boxoffice__Users__V1__Invoice> = arena.message(boxoffice__users__v1__invoice__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.invoice = m
+        }
+        if let value = self.payment {
+            let m: UnsafeMutablePointer<Boxoffice__Users__V1__PaymentOutcome> = arena.message(boxoffice__users__v1__payment_outcome__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.payment = m
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1629,10 +1799,19 @@ extension Users_V1_ListSubscriptionsRequest {
         self.status = Users_V1_SubscriptionStatus(rawValue: Int32(truncatingIfNeeded: c.pointee.status.rawValue))
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__ListSubscriptionsRequest>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__ListSubscriptionsRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
         c.pointee.page_size = self.pageSize
-        if !self.pageToken.isEmpty { c.pointee.page_token = arena.cString(self.pageToken) }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.pageSize))
+        if !self.pageToken.isEmpty {
+            c.pointee.page_token = arena.cString(self.pageToken)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.pageToken.utf8.count)
+        }
         c.pointee.status = Boxoffice__Users__V1__SubscriptionStatus(rawValue: .init(truncatingIfNeeded: self.status.rawValue))
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.status.rawValue))
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1704,12 +1883,21 @@ extension Users_V1_ListSubscriptionsResponse {
         self.nextPageToken = try ProtobufDecoding.string(c.pointee.next_page_token, field: "boxoffice.users.v1.ListSubscriptionsResponse.next_page_token")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__ListSubscriptionsResponse>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__ListSubscriptionsResponse>, arena: ProtobufArena) -> Int {
+        var size = 0
         if !self.subscriptions.isEmpty {
             c.pointee.n_subscriptions = self.subscriptions.count
-            c.pointee.subscriptions = arena.messages(self.subscriptions, boxoffice__users__v1__subscription__init) { value, m in value.fill(m, arena: arena) }
+            c.pointee.subscriptions = arena.messages(self.subscriptions, boxoffice__users__v1__subscription__init, size: &size) { value, m in
+                ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            }
         }
-        if !self.nextPageToken.isEmpty { c.pointee.next_page_token = arena.cString(self.nextPageToken) }
+        if !self.nextPageToken.isEmpty {
+            c.pointee.next_page_token = arena.cString(self.nextPageToken)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.nextPageToken.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1773,8 +1961,15 @@ extension Users_V1_GetSubscriptionRequest {
         self.subscriptionID = try ProtobufDecoding.string(c.pointee.subscription_id, field: "boxoffice.users.v1.GetSubscriptionRequest.subscription_id")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__GetSubscriptionRequest>, arena: ProtobufArena) {
-        if !self.subscriptionID.isEmpty { c.pointee.subscription_id = arena.cString(self.subscriptionID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__GetSubscriptionRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.subscriptionID.isEmpty {
+            c.pointee.subscription_id = arena.cString(self.subscriptionID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.subscriptionID.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1830,9 +2025,17 @@ extension Users_V1_CancelSubscriptionRequest {
         self.atPeriodEnd = c.pointee.at_period_end != 0
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__CancelSubscriptionRequest>, arena: ProtobufArena) {
-        if !self.subscriptionID.isEmpty { c.pointee.subscription_id = arena.cString(self.subscriptionID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__CancelSubscriptionRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.subscriptionID.isEmpty {
+            c.pointee.subscription_id = arena.cString(self.subscriptionID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.subscriptionID.utf8.count)
+        }
         c.pointee.at_period_end = self.atPeriodEnd ? 1 : 0
+        size &+= 2
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1896,10 +2099,21 @@ extension Users_V1_SetAutoRenewRequest {
         self.paymentMethodID = try ProtobufDecoding.message(c.pointee.payment_method_id) { m throws(RPCError) in try ProtobufDecoding.string(m.pointee.value, field: "boxoffice.users.v1.SetAutoRenewRequest.payment_method_id") }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__SetAutoRenewRequest>, arena: ProtobufArena) {
-        if !self.subscriptionID.isEmpty { c.pointee.subscription_id = arena.cString(self.subscriptionID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__SetAutoRenewRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.subscriptionID.isEmpty {
+            c.pointee.subscription_id = arena.cString(self.subscriptionID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.subscriptionID.utf8.count)
+        }
         c.pointee.enabled = self.enabled ? 1 : 0
-        if let value = self.paymentMethodID { c.pointee.payment_method_id = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) } }
+        size &+= 2
+        if let value = self.paymentMethodID {
+            c.pointee.payment_method_id = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.utf8.count))
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1971,11 +2185,23 @@ extension Users_V1_ListInvoicesRequest {
         self.subscriptionID = try ProtobufDecoding.string(c.pointee.subscription_id, field: "boxoffice.users.v1.ListInvoicesRequest.subscription_id")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__ListInvoicesRequest>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__ListInvoicesRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
         c.pointee.page_size = self.pageSize
-        if !self.pageToken.isEmpty { c.pointee.page_token = arena.cString(self.pageToken) }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.pageSize))
+        if !self.pageToken.isEmpty {
+            c.pointee.page_token = arena.cString(self.pageToken)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.pageToken.utf8.count)
+        }
         c.pointee.status = Boxoffice__Users__V1__InvoiceStatus(rawValue: .init(truncatingIfNeeded: self.status.rawValue))
-        if !self.subscriptionID.isEmpty { c.pointee.subscription_id = arena.cString(self.subscriptionID) }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.status.rawValue))
+        if !self.subscriptionID.isEmpty {
+            c.pointee.subscription_id = arena.cString(self.subscriptionID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.subscriptionID.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2057,14 +2283,35 @@ extension Users_V1_AdminListInvoicesRequest {
         self.subscriptionID = try ProtobufDecoding.string(c.pointee.subscription_id, field: "boxoffice.users.v1.AdminListInvoicesRequest.subscription_id")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__AdminListInvoicesRequest>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__AdminListInvoicesRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
         c.pointee.page_size = self.pageSize
-        if !self.pageToken.isEmpty { c.pointee.page_token = arena.cString(self.pageToken) }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.pageSize))
+        if !self.pageToken.isEmpty {
+            c.pointee.page_token = arena.cString(self.pageToken)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.pageToken.utf8.count)
+        }
         c.pointee.status = Boxoffice__Users__V1__InvoiceStatus(rawValue: .init(truncatingIfNeeded: self.status.rawValue))
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
-        if let value = self.from { c.pointee.from = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if let value = self.to { c.pointee.to = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if !self.subscriptionID.isEmpty { c.pointee.subscription_id = arena.cString(self.subscriptionID) }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.status.rawValue))
+        if !self.userID.isEmpty {
+            c.pointee.user_id = arena.cString(self.userID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.userID.utf8.count)
+        }
+        if let value = self.from {
+            c.pointee.from = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if let value = self.to {
+            c.pointee.to = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if !self.subscriptionID.isEmpty {
+            c.pointee.subscription_id = arena.cString(self.subscriptionID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.subscriptionID.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2164,12 +2411,21 @@ extension Users_V1_ListInvoicesResponse {
         self.nextPageToken = try ProtobufDecoding.string(c.pointee.next_page_token, field: "boxoffice.users.v1.ListInvoicesResponse.next_page_token")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__ListInvoicesResponse>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__ListInvoicesResponse>, arena: ProtobufArena) -> Int {
+        var size = 0
         if !self.invoices.isEmpty {
             c.pointee.n_invoices = self.invoices.count
-            c.pointee.invoices = arena.messages(self.invoices, boxoffice__users__v1__invoice__init) { value, m in value.fill(m, arena: arena) }
+            c.pointee.invoices = arena.messages(self.invoices, boxoffice__users__v1__invoice__init, size: &size) { value, m in
+                ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            }
         }
-        if !self.nextPageToken.isEmpty { c.pointee.next_page_token = arena.cString(self.nextPageToken) }
+        if !self.nextPageToken.isEmpty {
+            c.pointee.next_page_token = arena.cString(self.nextPageToken)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.nextPageToken.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2233,8 +2489,15 @@ extension Users_V1_GetInvoiceRequest {
         self.invoiceID = try ProtobufDecoding.string(c.pointee.invoice_id, field: "boxoffice.users.v1.GetInvoiceRequest.invoice_id")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__GetInvoiceRequest>, arena: ProtobufArena) {
-        if !self.invoiceID.isEmpty { c.pointee.invoice_id = arena.cString(self.invoiceID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__GetInvoiceRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.invoiceID.isEmpty {
+            c.pointee.invoice_id = arena.cString(self.invoiceID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.invoiceID.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2290,9 +2553,20 @@ extension Users_V1_PayInvoiceRequest {
         self.payment = try ProtobufDecoding.message(c.pointee.payment) { (m: UnsafePointer<Boxoffice__Payments__V1__PaymentSource>) throws(RPCError) in try Payments_V1_PaymentSource(cMessage: m) }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__PayInvoiceRequest>, arena: ProtobufArena) {
-        if !self.invoiceID.isEmpty { c.pointee.invoice_id = arena.cString(self.invoiceID) }
-        if let value = self.payment { c.pointee.payment = arena.message(boxoffice__payments__v1__payment_source__init) { m in value.fill(m, arena: arena) } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__PayInvoiceRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.invoiceID.isEmpty {
+            c.pointee.invoice_id = arena.cString(self.invoiceID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.invoiceID.utf8.count)
+        }
+        if let value = self.payment {
+            let m: UnsafeMutablePointer<Boxoffice__Payments__V1__PaymentSource> = arena.message(boxoffice__payments__v1__payment_source__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.payment = m
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2355,9 +2629,21 @@ extension Users_V1_PayInvoiceResponse {
         self.payment = try ProtobufDecoding.message(c.pointee.payment) { (m: UnsafePointer<Boxoffice__Users__V1__PaymentOutcome>) throws(RPCError) in try Users_V1_PaymentOutcome(cMessage: m) }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__PayInvoiceResponse>, arena: ProtobufArena) {
-        if let value = self.invoice { c.pointee.invoice = arena.message(boxoffice__users__v1__invoice__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.payment { c.pointee.payment = arena.message(boxoffice__users__v1__payment_outcome__init) { m in value.fill(m, arena: arena) } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__PayInvoiceResponse>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if let value = self.invoice {
+            let m: UnsafeMutablePointer<Boxoffice__Users__V1__Invoice> = arena.message(boxoffice__users__v1__invoice__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.invoice = m
+        }
+        if let value = self.payment {
+            let m: UnsafeMutablePointer<Boxoffice__Users__V1__PaymentOutcome> = arena.message(boxoffice__users__v1__payment_outcome__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.payment = m
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2420,9 +2706,19 @@ extension Users_V1_CancelPaymentRequest {
         self.amountMinor = try ProtobufDecoding.message(c.pointee.amount_minor) { m throws(RPCError) in m.pointee.value }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__CancelPaymentRequest>, arena: ProtobufArena) {
-        if !self.paymentID.isEmpty { c.pointee.payment_id = arena.cString(self.paymentID) }
-        if let value = self.amountMinor { c.pointee.amount_minor = arena.message(google__protobuf__int64_value__init) { m in m.pointee.value = value } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__CancelPaymentRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.paymentID.isEmpty {
+            c.pointee.payment_id = arena.cString(self.paymentID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.paymentID.utf8.count)
+        }
+        if let value = self.amountMinor {
+            c.pointee.amount_minor = arena.message(google__protobuf__int64_value__init) { m in m.pointee.value = value }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: 1 &+ ProtobufEncoding.varintBytes(Int64(value)))
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2485,9 +2781,21 @@ extension Users_V1_CancelPaymentResponse {
         self.invoice = try ProtobufDecoding.message(c.pointee.invoice) { (m: UnsafePointer<Boxoffice__Users__V1__Invoice>) throws(RPCError) in try Users_V1_Invoice(cMessage: m) }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__CancelPaymentResponse>, arena: ProtobufArena) {
-        if let value = self.payment { c.pointee.payment = arena.message(boxoffice__payments__v1__payment__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.invoice { c.pointee.invoice = arena.message(boxoffice__users__v1__invoice__init) { m in value.fill(m, arena: arena) } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__CancelPaymentResponse>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if let value = self.payment {
+            let m: UnsafeMutablePointer<Boxoffice__Payments__V1__Payment> = arena.message(boxoffice__payments__v1__payment__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.payment = m
+        }
+        if let value = self.invoice {
+            let m: UnsafeMutablePointer<Boxoffice__Users__V1__Invoice> = arena.message(boxoffice__users__v1__invoice__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.invoice = m
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2551,10 +2859,23 @@ extension Users_V1_AdminRefundPaymentRequest {
         self.reason = try ProtobufDecoding.string(c.pointee.reason, field: "boxoffice.users.v1.AdminRefundPaymentRequest.reason")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__AdminRefundPaymentRequest>, arena: ProtobufArena) {
-        if !self.paymentID.isEmpty { c.pointee.payment_id = arena.cString(self.paymentID) }
-        if let value = self.amountMinor { c.pointee.amount_minor = arena.message(google__protobuf__int64_value__init) { m in m.pointee.value = value } }
-        if !self.reason.isEmpty { c.pointee.reason = arena.cString(self.reason) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__AdminRefundPaymentRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.paymentID.isEmpty {
+            c.pointee.payment_id = arena.cString(self.paymentID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.paymentID.utf8.count)
+        }
+        if let value = self.amountMinor {
+            c.pointee.amount_minor = arena.message(google__protobuf__int64_value__init) { m in m.pointee.value = value }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: 1 &+ ProtobufEncoding.varintBytes(Int64(value)))
+        }
+        if !self.reason.isEmpty {
+            c.pointee.reason = arena.cString(self.reason)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.reason.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2625,10 +2946,23 @@ extension Users_V1_GetStatementRequest {
         self.format = try ProtobufDecoding.string(c.pointee.format, field: "boxoffice.users.v1.GetStatementRequest.format")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__GetStatementRequest>, arena: ProtobufArena) {
-        if !self.from.isEmpty { c.pointee.from = arena.cString(self.from) }
-        if !self.to.isEmpty { c.pointee.to = arena.cString(self.to) }
-        if !self.format.isEmpty { c.pointee.format = arena.cString(self.format) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__GetStatementRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.from.isEmpty {
+            c.pointee.from = arena.cString(self.from)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.from.utf8.count)
+        }
+        if !self.to.isEmpty {
+            c.pointee.to = arena.cString(self.to)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.to.utf8.count)
+        }
+        if !self.format.isEmpty {
+            c.pointee.format = arena.cString(self.format)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.format.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2703,14 +3037,39 @@ extension Users_V1_StatementEntry {
         self.balance = try ProtobufDecoding.message(c.pointee.balance) { (m: UnsafePointer<Boxoffice__Common__V1__Money>) throws(RPCError) in try Common_V1_Money(cMessage: m) }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__StatementEntry>, arena: ProtobufArena) {
-        if let value = self.occurredAt { c.pointee.occurred_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__StatementEntry>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if let value = self.occurredAt {
+            c.pointee.occurred_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
         c.pointee.kind = Boxoffice__Users__V1__StatementEntryKind(rawValue: .init(truncatingIfNeeded: self.kind.rawValue))
-        if !self.invoiceID.isEmpty { c.pointee.invoice_id = arena.cString(self.invoiceID) }
-        if !self.referenceID.isEmpty { c.pointee.reference_id = arena.cString(self.referenceID) }
-        if !self.description.isEmpty { c.pointee.description = arena.cString(self.description) }
-        if let value = self.amount { c.pointee.amount = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.balance { c.pointee.balance = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.kind.rawValue))
+        if !self.invoiceID.isEmpty {
+            c.pointee.invoice_id = arena.cString(self.invoiceID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.invoiceID.utf8.count)
+        }
+        if !self.referenceID.isEmpty {
+            c.pointee.reference_id = arena.cString(self.referenceID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.referenceID.utf8.count)
+        }
+        if !self.description.isEmpty {
+            c.pointee.description = arena.cString(self.description)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.description.utf8.count)
+        }
+        if let value = self.amount {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.amount = m
+        }
+        if let value = self.balance {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.balance = m
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2818,20 +3177,59 @@ extension Users_V1_Statement {
         self.csv = try ProtobufDecoding.string(c.pointee.csv, field: "boxoffice.users.v1.Statement.csv")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__Statement>, arena: ProtobufArena) {
-        if !self.from.isEmpty { c.pointee.from = arena.cString(self.from) }
-        if !self.to.isEmpty { c.pointee.to = arena.cString(self.to) }
-        if let value = self.openingBalance { c.pointee.opening_balance = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.closingBalance { c.pointee.closing_balance = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__Statement>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.from.isEmpty {
+            c.pointee.from = arena.cString(self.from)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.from.utf8.count)
+        }
+        if !self.to.isEmpty {
+            c.pointee.to = arena.cString(self.to)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.to.utf8.count)
+        }
+        if let value = self.openingBalance {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.opening_balance = m
+        }
+        if let value = self.closingBalance {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.closing_balance = m
+        }
         if !self.entries.isEmpty {
             c.pointee.n_entries = self.entries.count
-            c.pointee.entries = arena.messages(self.entries, boxoffice__users__v1__statement_entry__init) { value, m in value.fill(m, arena: arena) }
+            c.pointee.entries = arena.messages(self.entries, boxoffice__users__v1__statement_entry__init, size: &size) { value, m in
+                ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            }
         }
-        if let value = self.totalInvoiced { c.pointee.total_invoiced = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.totalDiscounts { c.pointee.total_discounts = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.totalPaid { c.pointee.total_paid = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.totalRefunded { c.pointee.total_refunded = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if !self.csv.isEmpty { c.pointee.csv = arena.cString(self.csv) }
+        if let value = self.totalInvoiced {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.total_invoiced = m
+        }
+        if let value = self.totalDiscounts {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.total_discounts = m
+        }
+        if let value = self.totalPaid {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.total_paid = m
+        }
+        if let value = self.totalRefunded {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.total_refunded = m
+        }
+        if !self.csv.isEmpty {
+            c.pointee.csv = arena.cString(self.csv)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.csv.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2953,10 +3351,23 @@ extension Users_V1_GetRevenueReportRequest {
         self.interval = try ProtobufDecoding.string(c.pointee.interval, field: "boxoffice.users.v1.GetRevenueReportRequest.interval")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__GetRevenueReportRequest>, arena: ProtobufArena) {
-        if !self.from.isEmpty { c.pointee.from = arena.cString(self.from) }
-        if !self.to.isEmpty { c.pointee.to = arena.cString(self.to) }
-        if !self.interval.isEmpty { c.pointee.interval = arena.cString(self.interval) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__GetRevenueReportRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.from.isEmpty {
+            c.pointee.from = arena.cString(self.from)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.from.utf8.count)
+        }
+        if !self.to.isEmpty {
+            c.pointee.to = arena.cString(self.to)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.to.utf8.count)
+        }
+        if !self.interval.isEmpty {
+            c.pointee.interval = arena.cString(self.interval)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.interval.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -3034,17 +3445,47 @@ extension Users_V1_RevenueBucket {
         self.churnRateBps = c.pointee.churn_rate_bps
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__RevenueBucket>, arena: ProtobufArena) {
-        if let value = self.start { c.pointee.start = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if let value = self.end { c.pointee.end = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if let value = self.revenue { c.pointee.revenue = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.refunds { c.pointee.refunds = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.net { c.pointee.net = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__RevenueBucket>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if let value = self.start {
+            c.pointee.start = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if let value = self.end {
+            c.pointee.end = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if let value = self.revenue {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.revenue = m
+        }
+        if let value = self.refunds {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.refunds = m
+        }
+        if let value = self.net {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.net = m
+        }
         c.pointee.active_subscriptions = self.activeSubscriptions
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.activeSubscriptions))
         c.pointee.new_subscriptions = self.newSubscriptions
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.newSubscriptions))
         c.pointee.churned_subscriptions = self.churnedSubscriptions
-        if let value = self.mrr { c.pointee.mrr = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.churnedSubscriptions))
+        if let value = self.mrr {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.mrr = m
+        }
         c.pointee.churn_rate_bps = self.churnRateBps
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.churnRateBps))
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -3164,11 +3605,17 @@ extension Users_V1_RevenueReport {
         }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__RevenueReport>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__RevenueReport>, arena: ProtobufArena) -> Int {
+        var size = 0
         if !self.buckets.isEmpty {
             c.pointee.n_buckets = self.buckets.count
-            c.pointee.buckets = arena.messages(self.buckets, boxoffice__users__v1__revenue_bucket__init) { value, m in value.fill(m, arena: arena) }
+            c.pointee.buckets = arena.messages(self.buckets, boxoffice__users__v1__revenue_bucket__init, size: &size) { value, m in
+                ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            }
         }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -3226,9 +3673,15 @@ extension Users_V1_ListPaidPeriodsRequest {
         self.pageSize = c.pointee.page_size
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__ListPaidPeriodsRequest>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__ListPaidPeriodsRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
         c.pointee.after_sequence = self.afterSequence
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.afterSequence))
         c.pointee.page_size = self.pageSize
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.pageSize))
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -3297,15 +3750,39 @@ extension Users_V1_PaidPeriod {
         self.active = c.pointee.active != 0
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__PaidPeriod>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__PaidPeriod>, arena: ProtobufArena) -> Int {
+        var size = 0
         c.pointee.sequence = self.sequence
-        if !self.invoiceID.isEmpty { c.pointee.invoice_id = arena.cString(self.invoiceID) }
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
-        if !self.productID.isEmpty { c.pointee.product_id = arena.cString(self.productID) }
-        if !self.subscriptionID.isEmpty { c.pointee.subscription_id = arena.cString(self.subscriptionID) }
-        if let value = self.validFrom { c.pointee.valid_from = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if let value = self.validUntil { c.pointee.valid_until = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.sequence))
+        if !self.invoiceID.isEmpty {
+            c.pointee.invoice_id = arena.cString(self.invoiceID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.invoiceID.utf8.count)
+        }
+        if !self.userID.isEmpty {
+            c.pointee.user_id = arena.cString(self.userID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.userID.utf8.count)
+        }
+        if !self.productID.isEmpty {
+            c.pointee.product_id = arena.cString(self.productID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.productID.utf8.count)
+        }
+        if !self.subscriptionID.isEmpty {
+            c.pointee.subscription_id = arena.cString(self.subscriptionID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.subscriptionID.utf8.count)
+        }
+        if let value = self.validFrom {
+            c.pointee.valid_from = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if let value = self.validUntil {
+            c.pointee.valid_until = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
         c.pointee.active = self.active ? 1 : 0
+        size &+= 2
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -3412,12 +3889,19 @@ extension Users_V1_ListPaidPeriodsResponse {
         self.lastSequence = c.pointee.last_sequence
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__ListPaidPeriodsResponse>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__ListPaidPeriodsResponse>, arena: ProtobufArena) -> Int {
+        var size = 0
         if !self.periods.isEmpty {
             c.pointee.n_periods = self.periods.count
-            c.pointee.periods = arena.messages(self.periods, boxoffice__users__v1__paid_period__init) { value, m in value.fill(m, arena: arena) }
+            c.pointee.periods = arena.messages(self.periods, boxoffice__users__v1__paid_period__init, size: &size) { value, m in
+                ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            }
         }
         c.pointee.last_sequence = self.lastSequence
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.lastSequence))
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are

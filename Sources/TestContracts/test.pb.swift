@@ -852,87 +852,126 @@ extension Codegentest_V1_Scalars {
         }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Scalars>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Scalars>, arena: ProtobufArena) -> Int {
+        var size = 0
         c.pointee.double_value = self.doubleValue
+        size &+= 9
         c.pointee.float_value = self.floatValue
+        size &+= 5
         c.pointee.int32_value = self.int32Value
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.int32Value))
         c.pointee.int64_value = self.int64Value
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.int64Value))
         c.pointee.uint32_value = self.uint32Value
+        size &+= 1 &+ ProtobufEncoding.varintBytes(UInt64(self.uint32Value))
         c.pointee.uint64_value = self.uint64Value
+        size &+= 1 &+ ProtobufEncoding.varintBytes(UInt64(self.uint64Value))
         c.pointee.sint32_value = self.sint32Value
+        size &+= 6
         c.pointee.sint64_value = self.sint64Value
+        size &+= 11
         c.pointee.fixed32_value = self.fixed32Value
+        size &+= 5
         c.pointee.fixed64_value = self.fixed64Value
+        size &+= 9
         c.pointee.sfixed32_value = self.sfixed32Value
+        size &+= 5
         c.pointee.sfixed64_value = self.sfixed64Value
+        size &+= 9
         c.pointee.bool_value = self.boolValue ? 1 : 0
-        if !self.stringValue.isEmpty { c.pointee.string_value = arena.cString(self.stringValue) }
-        if !self.bytesValue.isEmpty { c.pointee.bytes_value = arena.binary(self.bytesValue) }
+        size &+= 2
+        if !self.stringValue.isEmpty {
+            c.pointee.string_value = arena.cString(self.stringValue)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.stringValue.utf8.count)
+        }
+        if !self.bytesValue.isEmpty {
+            c.pointee.bytes_value = arena.binary(self.bytesValue)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.bytesValue.count)
+        }
         c.pointee.color = Boxoffice__Codegentest__V1__Color(rawValue: .init(truncatingIfNeeded: self.color.rawValue))
+        size &+= 2 &+ ProtobufEncoding.varintBytes(Int64(self.color.rawValue))
         if !self.doubles.isEmpty {
             c.pointee.n_doubles = self.doubles.count
             c.pointee.doubles = arena.copy(self.doubles)
+            size &+= ProtobufEncoding.repeatedBytes(tagBytes: 2, count: self.doubles.count, elementBytesMax: 8)
         }
         if !self.floats.isEmpty {
             c.pointee.n_floats = self.floats.count
             c.pointee.floats = arena.copy(self.floats)
+            size &+= ProtobufEncoding.repeatedBytes(tagBytes: 2, count: self.floats.count, elementBytesMax: 4)
         }
         if !self.int32s.isEmpty {
             c.pointee.n_int32s = self.int32s.count
             c.pointee.int32s = arena.copy(self.int32s)
+            size &+= ProtobufEncoding.repeatedBytes(tagBytes: 2, count: self.int32s.count, elementBytesMax: 10)
         }
         if !self.int64s.isEmpty {
             c.pointee.n_int64s = self.int64s.count
             c.pointee.int64s = arena.copy(self.int64s)
+            size &+= ProtobufEncoding.repeatedBytes(tagBytes: 2, count: self.int64s.count, elementBytesMax: 10)
         }
         if !self.uint32s.isEmpty {
             c.pointee.n_uint32s = self.uint32s.count
             c.pointee.uint32s = arena.copy(self.uint32s)
+            size &+= ProtobufEncoding.repeatedBytes(tagBytes: 2, count: self.uint32s.count, elementBytesMax: 10)
         }
         if !self.uint64s.isEmpty {
             c.pointee.n_uint64s = self.uint64s.count
             c.pointee.uint64s = arena.copy(self.uint64s)
+            size &+= ProtobufEncoding.repeatedBytes(tagBytes: 2, count: self.uint64s.count, elementBytesMax: 10)
         }
         if !self.sint32s.isEmpty {
             c.pointee.n_sint32s = self.sint32s.count
             c.pointee.sint32s = arena.copy(self.sint32s)
+            size &+= ProtobufEncoding.repeatedBytes(tagBytes: 2, count: self.sint32s.count, elementBytesMax: 10)
         }
         if !self.sint64s.isEmpty {
             c.pointee.n_sint64s = self.sint64s.count
             c.pointee.sint64s = arena.copy(self.sint64s)
+            size &+= ProtobufEncoding.repeatedBytes(tagBytes: 2, count: self.sint64s.count, elementBytesMax: 10)
         }
         if !self.fixed32s.isEmpty {
             c.pointee.n_fixed32s = self.fixed32s.count
             c.pointee.fixed32s = arena.copy(self.fixed32s)
+            size &+= ProtobufEncoding.repeatedBytes(tagBytes: 2, count: self.fixed32s.count, elementBytesMax: 4)
         }
         if !self.fixed64s.isEmpty {
             c.pointee.n_fixed64s = self.fixed64s.count
             c.pointee.fixed64s = arena.copy(self.fixed64s)
+            size &+= ProtobufEncoding.repeatedBytes(tagBytes: 2, count: self.fixed64s.count, elementBytesMax: 8)
         }
         if !self.sfixed32s.isEmpty {
             c.pointee.n_sfixed32s = self.sfixed32s.count
             c.pointee.sfixed32s = arena.copy(self.sfixed32s)
+            size &+= ProtobufEncoding.repeatedBytes(tagBytes: 2, count: self.sfixed32s.count, elementBytesMax: 4)
         }
         if !self.sfixed64s.isEmpty {
             c.pointee.n_sfixed64s = self.sfixed64s.count
             c.pointee.sfixed64s = arena.copy(self.sfixed64s)
+            size &+= ProtobufEncoding.repeatedBytes(tagBytes: 2, count: self.sfixed64s.count, elementBytesMax: 8)
         }
         if !self.bools.isEmpty {
             c.pointee.n_bools = self.bools.count
             c.pointee.bools = arena.array(self.bools) { value in value ? 1 : 0 }
+            size &+= ProtobufEncoding.repeatedBytes(tagBytes: 2, count: self.bools.count, elementBytesMax: 1)
         }
         if !self.strings.isEmpty {
             c.pointee.n_strings = self.strings.count
-            c.pointee.strings = arena.cStrings(self.strings)
+            c.pointee.strings = arena.cStrings(self.strings, tagBytes: 2, size: &size)
         }
         if !self.bytesList.isEmpty {
             c.pointee.n_bytes_list = self.bytesList.count
             c.pointee.bytes_list = arena.array(self.bytesList) { value in arena.binary(value) }
+            for value in self.bytesList { size &+= ProtobufEncoding.delimitedBytes(tagBytes: 2, count: value.count) }
         }
         if !self.colors.isEmpty {
             c.pointee.n_colors = self.colors.count
             c.pointee.colors = arena.array(self.colors) { value in Boxoffice__Codegentest__V1__Color(rawValue: .init(truncatingIfNeeded: value.rawValue)) }
+            size &+= ProtobufEncoding.repeatedBytes(tagBytes: 2, count: self.colors.count, elementBytesMax: 10)
         }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1305,101 +1344,180 @@ extension Codegentest_V1_Composite {
         }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Composite>, arena: ProtobufArena) {
-        if !self.id.isEmpty { c.pointee.id = arena.cString(self.id) }
-        if let value = self.mainItem { c.pointee.main_item = arena.message(boxoffice__codegentest__v1__composite__item__init) { m in value.fill(m, arena: arena) } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Composite>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.id.isEmpty {
+            c.pointee.id = arena.cString(self.id)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.id.utf8.count)
+        }
+        if let value = self.mainItem {
+            let m: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Composite__Item> = arena.message(boxoffice__codegentest__v1__composite__item__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.main_item = m
+        }
         if !self.items.isEmpty {
             c.pointee.n_items = self.items.count
-            c.pointee.items = arena.messages(self.items, boxoffice__codegentest__v1__composite__item__init) { value, m in value.fill(m, arena: arena) }
+            c.pointee.items = arena.messages(self.items, boxoffice__codegentest__v1__composite__item__init, size: &size) { value, m in
+                ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            }
         }
         if !self.itemsByName.isEmpty {
             let keys = ProtobufEncoding.sortedKeys(self.itemsByName)
             c.pointee.n_items_by_name = keys.count
-            c.pointee.items_by_name = arena.messages(keys, boxoffice__codegentest__v1__composite__items_by_name_entry__init) { key, entry in
+            c.pointee.items_by_name = arena.messages(keys, boxoffice__codegentest__v1__composite__items_by_name_entry__init, size: &size) { key, entry in
+                var size = 0
                 entry.pointee.key = arena.cString(key)
+                size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: key.utf8.count)
                 let value = self.itemsByName[key]!
-                entry.pointee.value = arena.message(boxoffice__codegentest__v1__composite__item__init) { m in value.fill(m, arena: arena) }
+                let m: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Composite__Item> = arena.message(boxoffice__codegentest__v1__composite__item__init)
+                size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+                entry.pointee.value = m
+                return ProtobufEncoding.delimitedBytes(tagBytes: 1, count: size)
             }
         }
         if !self.labels.isEmpty {
             let keys = ProtobufEncoding.sortedKeys(self.labels)
             c.pointee.n_labels = keys.count
-            c.pointee.labels = arena.messages(keys, boxoffice__codegentest__v1__composite__labels_entry__init) { key, entry in
+            c.pointee.labels = arena.messages(keys, boxoffice__codegentest__v1__composite__labels_entry__init, size: &size) { key, entry in
+                var size = 0
                 entry.pointee.key = key
+                size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(key))
                 let value = self.labels[key]!
                 entry.pointee.value = arena.cString(value)
+                size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.utf8.count)
+                return ProtobufEncoding.delimitedBytes(tagBytes: 1, count: size)
             }
         }
         if !self.counters.isEmpty {
             let keys = ProtobufEncoding.sortedKeys(self.counters)
             c.pointee.n_counters = keys.count
-            c.pointee.counters = arena.messages(keys, boxoffice__codegentest__v1__composite__counters_entry__init) { key, entry in
+            c.pointee.counters = arena.messages(keys, boxoffice__codegentest__v1__composite__counters_entry__init, size: &size) { key, entry in
+                var size = 0
                 entry.pointee.key = key
+                size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(key))
                 let value = self.counters[key]!
                 entry.pointee.value = value
+                size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(value))
+                return ProtobufEncoding.delimitedBytes(tagBytes: 1, count: size)
             }
         }
         if !self.flags.isEmpty {
             let keys = ProtobufEncoding.sortedKeys(self.flags)
             c.pointee.n_flags = keys.count
-            c.pointee.flags = arena.messages(keys, boxoffice__codegentest__v1__composite__flags_entry__init) { key, entry in
+            c.pointee.flags = arena.messages(keys, boxoffice__codegentest__v1__composite__flags_entry__init, size: &size) { key, entry in
+                var size = 0
                 entry.pointee.key = key ? 1 : 0
+                size &+= 2
                 let value = self.flags[key]!
                 entry.pointee.value = arena.cString(value)
+                size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.utf8.count)
+                return ProtobufEncoding.delimitedBytes(tagBytes: 1, count: size)
             }
         }
         if !self.colorsByID.isEmpty {
             let keys = ProtobufEncoding.sortedKeys(self.colorsByID)
             c.pointee.n_colors_by_id = keys.count
-            c.pointee.colors_by_id = arena.messages(keys, boxoffice__codegentest__v1__composite__colors_by_id_entry__init) { key, entry in
+            c.pointee.colors_by_id = arena.messages(keys, boxoffice__codegentest__v1__composite__colors_by_id_entry__init, size: &size) { key, entry in
+                var size = 0
                 entry.pointee.key = key
+                size &+= 1 &+ ProtobufEncoding.varintBytes(UInt64(key))
                 let value = self.colorsByID[key]!
                 entry.pointee.value = Boxoffice__Codegentest__V1__Color(rawValue: .init(truncatingIfNeeded: value.rawValue))
+                size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(value.rawValue))
+                return ProtobufEncoding.delimitedBytes(tagBytes: 1, count: size)
             }
         }
         if !self.attributes.isEmpty {
             let keys = ProtobufEncoding.sortedKeys(self.attributes)
             c.pointee.n_attributes = keys.count
-            c.pointee.attributes = arena.messages(keys, boxoffice__codegentest__v1__composite__attributes_entry__init) { key, entry in
+            c.pointee.attributes = arena.messages(keys, boxoffice__codegentest__v1__composite__attributes_entry__init, size: &size) { key, entry in
+                var size = 0
                 entry.pointee.key = arena.cString(key)
+                size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: key.utf8.count)
                 let value = self.attributes[key]!
                 entry.pointee.value = arena.cString(value)
+                size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.utf8.count)
+                return ProtobufEncoding.delimitedBytes(tagBytes: 1, count: size)
             }
         }
-        if let value = self.createdAt { c.pointee.created_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
+        if let value = self.createdAt {
+            c.pointee.created_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
         if !self.history.isEmpty {
             c.pointee.n_history = self.history.count
-            c.pointee.history = arena.messages(self.history, google__protobuf__timestamp__init) { value, m in
+            c.pointee.history = arena.messages(self.history, google__protobuf__timestamp__init, size: &size) { value, m in
                 m.pointee.seconds = value.seconds
                 m.pointee.nanos = value.nanos
+                return 24
             }
         }
-        if let value = self.nickname { c.pointee.nickname = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) } }
-        if let value = self.limit { c.pointee.limit = arena.message(google__protobuf__int64_value__init) { m in m.pointee.value = value } }
-        if let value = self.smallLimit { c.pointee.small_limit = arena.message(google__protobuf__int32_value__init) { m in m.pointee.value = value } }
-        if let value = self.enabled { c.pointee.enabled = arena.message(google__protobuf__bool_value__init) { m in m.pointee.value = value ? 1 : 0 } }
-        if let value = self.ratio { c.pointee.ratio = arena.message(google__protobuf__double_value__init) { m in m.pointee.value = value } }
-        if let value = self.blob { c.pointee.blob = arena.message(google__protobuf__bytes_value__init) { m in m.pointee.value = arena.binary(value) } }
-        if let value = self.bigCount { c.pointee.big_count = arena.message(google__protobuf__uint64_value__init) { m in m.pointee.value = value } }
-        if let value = self.count { c.pointee.count = arena.message(google__protobuf__uint32_value__init) { m in m.pointee.value = value } }
-        if let value = self.weight { c.pointee.weight = arena.message(google__protobuf__float_value__init) { m in m.pointee.value = value } }
-        if let value = self.scalars { c.pointee.scalars = arena.message(boxoffice__codegentest__v1__scalars__init) { m in value.fill(m, arena: arena) } }
+        if let value = self.nickname {
+            c.pointee.nickname = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 2, count: ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.utf8.count))
+        }
+        if let value = self.limit {
+            c.pointee.limit = arena.message(google__protobuf__int64_value__init) { m in m.pointee.value = value }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 2, count: 1 &+ ProtobufEncoding.varintBytes(Int64(value)))
+        }
+        if let value = self.smallLimit {
+            c.pointee.small_limit = arena.message(google__protobuf__int32_value__init) { m in m.pointee.value = value }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 2, count: 1 &+ ProtobufEncoding.varintBytes(Int64(value)))
+        }
+        if let value = self.enabled {
+            c.pointee.enabled = arena.message(google__protobuf__bool_value__init) { m in m.pointee.value = value ? 1 : 0 }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 2, count: 2)
+        }
+        if let value = self.ratio {
+            c.pointee.ratio = arena.message(google__protobuf__double_value__init) { m in m.pointee.value = value }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 2, count: 9)
+        }
+        if let value = self.blob {
+            c.pointee.blob = arena.message(google__protobuf__bytes_value__init) { m in m.pointee.value = arena.binary(value) }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 2, count: ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.count))
+        }
+        if let value = self.bigCount {
+            c.pointee.big_count = arena.message(google__protobuf__uint64_value__init) { m in m.pointee.value = value }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 2, count: 1 &+ ProtobufEncoding.varintBytes(UInt64(value)))
+        }
+        if let value = self.count {
+            c.pointee.count = arena.message(google__protobuf__uint32_value__init) { m in m.pointee.value = value }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 2, count: 1 &+ ProtobufEncoding.varintBytes(UInt64(value)))
+        }
+        if let value = self.weight {
+            c.pointee.weight = arena.message(google__protobuf__float_value__init) { m in m.pointee.value = value }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 2, count: 5)
+        }
+        if let value = self.scalars {
+            let m: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Scalars> = arena.message(boxoffice__codegentest__v1__scalars__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 2, count: value.fill(m, arena: arena))
+            c.pointee.scalars = m
+        }
         c.pointee.default_kind = Boxoffice__Codegentest__V1__Composite__Item__Kind(rawValue: .init(truncatingIfNeeded: self.defaultKind.rawValue))
+        size &+= 2 &+ ProtobufEncoding.varintBytes(Int64(self.defaultKind.rawValue))
         switch self.choice {
         case .choiceText(let value)?:
             c.pointee.choice_case = .init(rawValue: 10)
             c.pointee.choice_text = arena.cString(value)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.utf8.count)
         case .choiceNumber(let value)?:
             c.pointee.choice_case = .init(rawValue: 11)
             c.pointee.choice_number = value
+            size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(value))
         case .choiceItem(let value)?:
             c.pointee.choice_case = .init(rawValue: 12)
-            c.pointee.choice_item = arena.message(boxoffice__codegentest__v1__composite__item__init) { m in value.fill(m, arena: arena) }
+            let m: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Composite__Item> = arena.message(boxoffice__codegentest__v1__composite__item__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.choice_item = m
         case .choiceColor(let value)?:
             c.pointee.choice_case = .init(rawValue: 13)
             c.pointee.choice_color = Boxoffice__Codegentest__V1__Color(rawValue: .init(truncatingIfNeeded: value.rawValue))
+            size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(value.rawValue))
         case nil: break
         }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1684,10 +1802,19 @@ extension Codegentest_V1_Composite.Item {
         self.kind = Codegentest_V1_Composite.Item.Kind(rawValue: Int32(truncatingIfNeeded: c.pointee.kind.rawValue))
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Composite__Item>, arena: ProtobufArena) {
-        if !self.name.isEmpty { c.pointee.name = arena.cString(self.name) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Composite__Item>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.name.isEmpty {
+            c.pointee.name = arena.cString(self.name)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.name.utf8.count)
+        }
         c.pointee.quantity = self.quantity
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.quantity))
         c.pointee.kind = Boxoffice__Codegentest__V1__Composite__Item__Kind(rawValue: .init(truncatingIfNeeded: self.kind.rawValue))
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.kind.rawValue))
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1759,12 +1886,21 @@ extension Codegentest_V1_Node {
         }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Node>, arena: ProtobufArena) {
-        if !self.label.isEmpty { c.pointee.label = arena.cString(self.label) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Node>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.label.isEmpty {
+            c.pointee.label = arena.cString(self.label)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.label.utf8.count)
+        }
         if !self.children.isEmpty {
             c.pointee.n_children = self.children.count
-            c.pointee.children = arena.messages(self.children, boxoffice__codegentest__v1__node__init) { value, m in value.fill(m, arena: arena) }
+            c.pointee.children = arena.messages(self.children, boxoffice__codegentest__v1__node__init, size: &size) { value, m in
+                ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            }
         }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1829,9 +1965,17 @@ extension Codegentest_V1_Money {
         self.currency = try ProtobufDecoding.string(c.pointee.currency, field: "boxoffice.codegentest.v1.Money.currency")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Money>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Money>, arena: ProtobufArena) -> Int {
+        var size = 0
         c.pointee.amount_minor = self.amountMinor
-        if !self.currency.isEmpty { c.pointee.currency = arena.cString(self.currency) }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.amountMinor))
+        if !self.currency.isEmpty {
+            c.pointee.currency = arena.cString(self.currency)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.currency.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1906,22 +2050,59 @@ extension Codegentest_V1_Invoice {
         self.memo = try ProtobufDecoding.string(c.pointee.memo, field: "boxoffice.codegentest.v1.Invoice.memo")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Invoice>, arena: ProtobufArena) {
-        if !self.invoiceID.isEmpty { c.pointee.invoice_id = arena.cString(self.invoiceID) }
-        if !self.customerID.isEmpty { c.pointee.customer_id = arena.cString(self.customerID) }
-        if !self.customerEmail.isEmpty { c.pointee.customer_email = arena.cString(self.customerEmail) }
-        if let value = self.billingAddress { c.pointee.billing_address = arena.message(boxoffice__codegentest__v1__invoice__address__init) { m in value.fill(m, arena: arena) } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Invoice>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.invoiceID.isEmpty {
+            c.pointee.invoice_id = arena.cString(self.invoiceID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.invoiceID.utf8.count)
+        }
+        if !self.customerID.isEmpty {
+            c.pointee.customer_id = arena.cString(self.customerID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.customerID.utf8.count)
+        }
+        if !self.customerEmail.isEmpty {
+            c.pointee.customer_email = arena.cString(self.customerEmail)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.customerEmail.utf8.count)
+        }
+        if let value = self.billingAddress {
+            let m: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Invoice__Address> = arena.message(boxoffice__codegentest__v1__invoice__address__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.billing_address = m
+        }
         if !self.lines.isEmpty {
             c.pointee.n_lines = self.lines.count
-            c.pointee.lines = arena.messages(self.lines, boxoffice__codegentest__v1__invoice__line__init) { value, m in value.fill(m, arena: arena) }
+            c.pointee.lines = arena.messages(self.lines, boxoffice__codegentest__v1__invoice__line__init, size: &size) { value, m in
+                ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            }
         }
-        if let value = self.subtotal { c.pointee.subtotal = arena.message(boxoffice__codegentest__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.tax { c.pointee.tax = arena.message(boxoffice__codegentest__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.total { c.pointee.total = arena.message(boxoffice__codegentest__v1__money__init) { m in value.fill(m, arena: arena) } }
+        if let value = self.subtotal {
+            let m: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Money> = arena.message(boxoffice__codegentest__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.subtotal = m
+        }
+        if let value = self.tax {
+            let m: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Money> = arena.message(boxoffice__codegentest__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.tax = m
+        }
+        if let value = self.total {
+            let m: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Money> = arena.message(boxoffice__codegentest__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.total = m
+        }
         c.pointee.status = Boxoffice__Codegentest__V1__Invoice__Status(rawValue: .init(truncatingIfNeeded: self.status.rawValue))
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.status.rawValue))
         c.pointee.issued_at_unix_seconds = self.issuedAtUnixSeconds
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.issuedAtUnixSeconds))
         c.pointee.due_at_unix_seconds = self.dueAtUnixSeconds
-        if !self.memo.isEmpty { c.pointee.memo = arena.cString(self.memo) }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.dueAtUnixSeconds))
+        if !self.memo.isEmpty {
+            c.pointee.memo = arena.cString(self.memo)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.memo.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2060,13 +2241,35 @@ extension Codegentest_V1_Invoice.Line {
         self.taxCode = try ProtobufDecoding.string(c.pointee.tax_code, field: "boxoffice.codegentest.v1.Invoice.Line.tax_code")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Invoice__Line>, arena: ProtobufArena) {
-        if !self.sku.isEmpty { c.pointee.sku = arena.cString(self.sku) }
-        if !self.description.isEmpty { c.pointee.description = arena.cString(self.description) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Invoice__Line>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.sku.isEmpty {
+            c.pointee.sku = arena.cString(self.sku)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.sku.utf8.count)
+        }
+        if !self.description.isEmpty {
+            c.pointee.description = arena.cString(self.description)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.description.utf8.count)
+        }
         c.pointee.quantity = self.quantity
-        if let value = self.unitPrice { c.pointee.unit_price = arena.message(boxoffice__codegentest__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.total { c.pointee.total = arena.message(boxoffice__codegentest__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if !self.taxCode.isEmpty { c.pointee.tax_code = arena.cString(self.taxCode) }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.quantity))
+        if let value = self.unitPrice {
+            let m: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Money> = arena.message(boxoffice__codegentest__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.unit_price = m
+        }
+        if let value = self.total {
+            let m: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Money> = arena.message(boxoffice__codegentest__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.total = m
+        }
+        if !self.taxCode.isEmpty {
+            c.pointee.tax_code = arena.cString(self.taxCode)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.taxCode.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2161,13 +2364,35 @@ extension Codegentest_V1_Invoice.Address {
         self.country = try ProtobufDecoding.string(c.pointee.country, field: "boxoffice.codegentest.v1.Invoice.Address.country")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Invoice__Address>, arena: ProtobufArena) {
-        if !self.name.isEmpty { c.pointee.name = arena.cString(self.name) }
-        if !self.line1.isEmpty { c.pointee.line1 = arena.cString(self.line1) }
-        if !self.line2.isEmpty { c.pointee.line2 = arena.cString(self.line2) }
-        if !self.city.isEmpty { c.pointee.city = arena.cString(self.city) }
-        if !self.postalCode.isEmpty { c.pointee.postal_code = arena.cString(self.postalCode) }
-        if !self.country.isEmpty { c.pointee.country = arena.cString(self.country) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Invoice__Address>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.name.isEmpty {
+            c.pointee.name = arena.cString(self.name)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.name.utf8.count)
+        }
+        if !self.line1.isEmpty {
+            c.pointee.line1 = arena.cString(self.line1)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.line1.utf8.count)
+        }
+        if !self.line2.isEmpty {
+            c.pointee.line2 = arena.cString(self.line2)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.line2.utf8.count)
+        }
+        if !self.city.isEmpty {
+            c.pointee.city = arena.cString(self.city)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.city.utf8.count)
+        }
+        if !self.postalCode.isEmpty {
+            c.pointee.postal_code = arena.cString(self.postalCode)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.postalCode.utf8.count)
+        }
+        if !self.country.isEmpty {
+            c.pointee.country = arena.cString(self.country)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.country.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2258,9 +2483,17 @@ extension Codegentest_V1_GetInvoiceRequest {
         self.includeLines = c.pointee.include_lines != 0
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__GetInvoiceRequest>, arena: ProtobufArena) {
-        if !self.invoiceID.isEmpty { c.pointee.invoice_id = arena.cString(self.invoiceID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__GetInvoiceRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.invoiceID.isEmpty {
+            c.pointee.invoice_id = arena.cString(self.invoiceID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.invoiceID.utf8.count)
+        }
         c.pointee.include_lines = self.includeLines ? 1 : 0
+        size &+= 2
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2323,9 +2556,20 @@ extension Codegentest_V1_CreateInvoiceRequest {
         self.requestNote = try ProtobufDecoding.string(c.pointee.request_note, field: "boxoffice.codegentest.v1.CreateInvoiceRequest.request_note")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__CreateInvoiceRequest>, arena: ProtobufArena) {
-        if let value = self.invoice { c.pointee.invoice = arena.message(boxoffice__codegentest__v1__invoice__init) { m in value.fill(m, arena: arena) } }
-        if !self.requestNote.isEmpty { c.pointee.request_note = arena.cString(self.requestNote) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__CreateInvoiceRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if let value = self.invoice {
+            let m: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Invoice> = arena.message(boxoffice__codegentest__v1__invoice__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.invoice = m
+        }
+        if !self.requestNote.isEmpty {
+            c.pointee.request_note = arena.cString(self.requestNote)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.requestNote.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2389,10 +2633,21 @@ extension Codegentest_V1_ListInvoicesRequest {
         self.pageToken = try ProtobufDecoding.string(c.pointee.page_token, field: "boxoffice.codegentest.v1.ListInvoicesRequest.page_token")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__ListInvoicesRequest>, arena: ProtobufArena) {
-        if !self.customerID.isEmpty { c.pointee.customer_id = arena.cString(self.customerID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__ListInvoicesRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.customerID.isEmpty {
+            c.pointee.customer_id = arena.cString(self.customerID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.customerID.utf8.count)
+        }
         c.pointee.page_size = self.pageSize
-        if !self.pageToken.isEmpty { c.pointee.page_token = arena.cString(self.pageToken) }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.pageSize))
+        if !self.pageToken.isEmpty {
+            c.pointee.page_token = arena.cString(self.pageToken)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.pageToken.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2464,12 +2719,21 @@ extension Codegentest_V1_ListInvoicesResponse {
         self.nextPageToken = try ProtobufDecoding.string(c.pointee.next_page_token, field: "boxoffice.codegentest.v1.ListInvoicesResponse.next_page_token")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__ListInvoicesResponse>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__ListInvoicesResponse>, arena: ProtobufArena) -> Int {
+        var size = 0
         if !self.invoices.isEmpty {
             c.pointee.n_invoices = self.invoices.count
-            c.pointee.invoices = arena.messages(self.invoices, boxoffice__codegentest__v1__invoice__init) { value, m in value.fill(m, arena: arena) }
+            c.pointee.invoices = arena.messages(self.invoices, boxoffice__codegentest__v1__invoice__init, size: &size) { value, m in
+                ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            }
         }
-        if !self.nextPageToken.isEmpty { c.pointee.next_page_token = arena.cString(self.nextPageToken) }
+        if !self.nextPageToken.isEmpty {
+            c.pointee.next_page_token = arena.cString(self.nextPageToken)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.nextPageToken.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2533,8 +2797,15 @@ extension Codegentest_V1_PingRequest {
         self.text = try ProtobufDecoding.string(c.pointee.text, field: "boxoffice.codegentest.v1.PingRequest.text")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__PingRequest>, arena: ProtobufArena) {
-        if !self.text.isEmpty { c.pointee.text = arena.cString(self.text) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__PingRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.text.isEmpty {
+            c.pointee.text = arena.cString(self.text)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.text.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2589,8 +2860,15 @@ extension Codegentest_V1_PingResponse {
         self.text = try ProtobufDecoding.string(c.pointee.text, field: "boxoffice.codegentest.v1.PingResponse.text")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__PingResponse>, arena: ProtobufArena) {
-        if !self.text.isEmpty { c.pointee.text = arena.cString(self.text) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__PingResponse>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.text.isEmpty {
+            c.pointee.text = arena.cString(self.text)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.text.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2652,18 +2930,33 @@ extension Codegentest_V1_SearchInvoicesRequest {
         self.memo = try ProtobufDecoding.message(c.pointee.memo) { m throws(RPCError) in try ProtobufDecoding.string(m.pointee.value, field: "boxoffice.codegentest.v1.SearchInvoicesRequest.memo") }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__SearchInvoicesRequest>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__SearchInvoicesRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
         if !self.customerIds.isEmpty {
             c.pointee.n_customer_ids = self.customerIds.count
-            c.pointee.customer_ids = arena.cStrings(self.customerIds)
+            c.pointee.customer_ids = arena.cStrings(self.customerIds, tagBytes: 1, size: &size)
         }
         c.pointee.status = Boxoffice__Codegentest__V1__Invoice__Status(rawValue: .init(truncatingIfNeeded: self.status.rawValue))
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.status.rawValue))
         c.pointee.min_total_minor = self.minTotalMinor
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.minTotalMinor))
         c.pointee.include_lines = self.includeLines ? 1 : 0
+        size &+= 2
         c.pointee.page_size = self.pageSize
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.pageSize))
         c.pointee.order = Boxoffice__Codegentest__V1__SortOrder(rawValue: .init(truncatingIfNeeded: self.order.rawValue))
-        if let value = self.issuedAfter { c.pointee.issued_after = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if let value = self.memo { c.pointee.memo = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) } }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.order.rawValue))
+        if let value = self.issuedAfter {
+            c.pointee.issued_after = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if let value = self.memo {
+            c.pointee.memo = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.utf8.count))
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2770,9 +3063,20 @@ extension Codegentest_V1_PayInvoiceRequest {
         self.amount = try ProtobufDecoding.message(c.pointee.amount) { (m: UnsafePointer<Boxoffice__Codegentest__V1__Money>) throws(RPCError) in try Codegentest_V1_Money(cMessage: m) }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__PayInvoiceRequest>, arena: ProtobufArena) {
-        if !self.invoiceID.isEmpty { c.pointee.invoice_id = arena.cString(self.invoiceID) }
-        if let value = self.amount { c.pointee.amount = arena.message(boxoffice__codegentest__v1__money__init) { m in value.fill(m, arena: arena) } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__PayInvoiceRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.invoiceID.isEmpty {
+            c.pointee.invoice_id = arena.cString(self.invoiceID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.invoiceID.utf8.count)
+        }
+        if let value = self.amount {
+            let m: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Money> = arena.message(boxoffice__codegentest__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.amount = m
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2834,8 +3138,15 @@ extension Codegentest_V1_DeleteInvoiceRequest {
         self.invoiceID = try ProtobufDecoding.string(c.pointee.invoice_id, field: "boxoffice.codegentest.v1.DeleteInvoiceRequest.invoice_id")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__DeleteInvoiceRequest>, arena: ProtobufArena) {
-        if !self.invoiceID.isEmpty { c.pointee.invoice_id = arena.cString(self.invoiceID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__DeleteInvoiceRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.invoiceID.isEmpty {
+            c.pointee.invoice_id = arena.cString(self.invoiceID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.invoiceID.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2889,8 +3200,11 @@ extension Codegentest_V1_Empty {
     init(cMessage c: UnsafePointer<Boxoffice__Codegentest__V1__Empty>) throws(RPCError) {
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Empty>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Empty>, arena: ProtobufArena) -> Int {
         _ = (c, arena)
+        return 0
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2946,18 +3260,32 @@ extension Codegentest_V1_WebhookRequest {
         }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__WebhookRequest>, arena: ProtobufArena) {
-        if !self.source.isEmpty { c.pointee.source = arena.cString(self.source) }
-        if !self.rawBody.isEmpty { c.pointee.raw_body = arena.binary(self.rawBody) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__WebhookRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.source.isEmpty {
+            c.pointee.source = arena.cString(self.source)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.source.utf8.count)
+        }
+        if !self.rawBody.isEmpty {
+            c.pointee.raw_body = arena.binary(self.rawBody)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.rawBody.count)
+        }
         if !self.headers.isEmpty {
             let keys = ProtobufEncoding.sortedKeys(self.headers)
             c.pointee.n_headers = keys.count
-            c.pointee.headers = arena.messages(keys, boxoffice__codegentest__v1__webhook_request__headers_entry__init) { key, entry in
+            c.pointee.headers = arena.messages(keys, boxoffice__codegentest__v1__webhook_request__headers_entry__init, size: &size) { key, entry in
+                var size = 0
                 entry.pointee.key = arena.cString(key)
+                size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: key.utf8.count)
                 let value = self.headers[key]!
                 entry.pointee.value = arena.cString(value)
+                size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.utf8.count)
+                return ProtobufEncoding.delimitedBytes(tagBytes: 1, count: size)
             }
         }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -3035,10 +3363,21 @@ extension Codegentest_V1_WebhookResponse {
         self.contentType = try ProtobufDecoding.string(c.pointee.content_type, field: "boxoffice.codegentest.v1.WebhookResponse.content_type")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__WebhookResponse>, arena: ProtobufArena) {
-        if !self.source.isEmpty { c.pointee.source = arena.cString(self.source) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__WebhookResponse>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.source.isEmpty {
+            c.pointee.source = arena.cString(self.source)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.source.utf8.count)
+        }
         c.pointee.body_bytes = self.bodyBytes
-        if !self.contentType.isEmpty { c.pointee.content_type = arena.cString(self.contentType) }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.bodyBytes))
+        if !self.contentType.isEmpty {
+            c.pointee.content_type = arena.cString(self.contentType)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.contentType.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -3114,17 +3453,28 @@ extension Codegentest_V1_ReturnRequest {
         }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__ReturnRequest>, arena: ProtobufArena) {
-        if !self.rawBody.isEmpty { c.pointee.raw_body = arena.binary(self.rawBody) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__ReturnRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.rawBody.isEmpty {
+            c.pointee.raw_body = arena.binary(self.rawBody)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.rawBody.count)
+        }
         if !self.headers.isEmpty {
             let keys = ProtobufEncoding.sortedKeys(self.headers)
             c.pointee.n_headers = keys.count
-            c.pointee.headers = arena.messages(keys, boxoffice__codegentest__v1__return_request__headers_entry__init) { key, entry in
+            c.pointee.headers = arena.messages(keys, boxoffice__codegentest__v1__return_request__headers_entry__init, size: &size) { key, entry in
+                var size = 0
                 entry.pointee.key = arena.cString(key)
+                size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: key.utf8.count)
                 let value = self.headers[key]!
                 entry.pointee.value = arena.cString(value)
+                size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.utf8.count)
+                return ProtobufEncoding.delimitedBytes(tagBytes: 1, count: size)
             }
         }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -3193,8 +3543,15 @@ extension Codegentest_V1_ReturnResponse {
         self.redirectURL = try ProtobufDecoding.string(c.pointee.redirect_url, field: "boxoffice.codegentest.v1.ReturnResponse.redirect_url")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__ReturnResponse>, arena: ProtobufArena) {
-        if !self.redirectURL.isEmpty { c.pointee.redirect_url = arena.cString(self.redirectURL) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__ReturnResponse>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.redirectURL.isEmpty {
+            c.pointee.redirect_url = arena.cString(self.redirectURL)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.redirectURL.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are

@@ -738,6 +738,9 @@ extension Catalog_V1_Film {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Catalog_V1_Product {
@@ -913,6 +916,9 @@ extension Catalog_V1_Product {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["films"]
 }
 
 extension Catalog_V1_Discount {
@@ -1117,6 +1123,9 @@ extension Catalog_V1_Discount {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Catalog_V1_ListProductsRequest {
@@ -1190,6 +1199,9 @@ extension Catalog_V1_ListProductsRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Catalog_V1_ListProductsResponse {
@@ -1271,6 +1283,9 @@ extension Catalog_V1_ListProductsResponse {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["products"]
 }
 
 extension Catalog_V1_GetProductRequest {
@@ -1334,6 +1349,9 @@ extension Catalog_V1_GetProductRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Catalog_V1_ListFilmsRequest {
@@ -1407,6 +1425,9 @@ extension Catalog_V1_ListFilmsRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Catalog_V1_ListFilmsResponse {
@@ -1488,6 +1509,9 @@ extension Catalog_V1_ListFilmsResponse {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["films"]
 }
 
 extension Catalog_V1_CreateFilmRequest {
@@ -1595,6 +1619,9 @@ extension Catalog_V1_CreateFilmRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Catalog_V1_GetFilmRequest {
@@ -1658,6 +1685,9 @@ extension Catalog_V1_GetFilmRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Catalog_V1_UpdateFilmRequest {
@@ -1781,6 +1811,9 @@ extension Catalog_V1_UpdateFilmRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Catalog_V1_DeleteFilmRequest {
@@ -1844,6 +1877,9 @@ extension Catalog_V1_DeleteFilmRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Catalog_V1_AdminListProductsRequest {
@@ -1927,6 +1963,9 @@ extension Catalog_V1_AdminListProductsRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Catalog_V1_CreateProductRequest {
@@ -2052,6 +2091,9 @@ extension Catalog_V1_CreateProductRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["filmIds", "film_ids"]
 }
 
 extension Catalog_V1_AdminGetProductRequest {
@@ -2115,6 +2157,9 @@ extension Catalog_V1_AdminGetProductRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Catalog_V1_FilmIds {
@@ -2180,6 +2225,9 @@ extension Catalog_V1_FilmIds {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["filmIds", "film_ids"]
 }
 
 extension Catalog_V1_UpdateProductRequest {
@@ -2318,6 +2366,9 @@ extension Catalog_V1_UpdateProductRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Catalog_V1_ListDiscountsRequest {
@@ -2415,6 +2466,9 @@ extension Catalog_V1_ListDiscountsRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Catalog_V1_ListDiscountsResponse {
@@ -2496,6 +2550,9 @@ extension Catalog_V1_ListDiscountsResponse {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["discounts"]
 }
 
 extension Catalog_V1_CreateDiscountRequest {
@@ -2560,6 +2617,9 @@ extension Catalog_V1_CreateDiscountRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Catalog_V1_GetDiscountRequest {
@@ -2623,6 +2683,9 @@ extension Catalog_V1_GetDiscountRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Catalog_V1_UpdateDiscountRequest {
@@ -2722,6 +2785,9 @@ extension Catalog_V1_UpdateDiscountRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Catalog_V1_DeleteDiscountRequest {
@@ -2785,6 +2851,9 @@ extension Catalog_V1_DeleteDiscountRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Catalog_V1_QuoteRequest {
@@ -2884,6 +2953,9 @@ extension Catalog_V1_QuoteRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Catalog_V1_Quote {
@@ -3011,6 +3083,9 @@ extension Catalog_V1_Quote {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Catalog_V1_RedeemDiscountRequest {
@@ -3098,6 +3173,9 @@ extension Catalog_V1_RedeemDiscountRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Catalog_V1_ListProductChangesRequest {
@@ -3169,6 +3247,9 @@ extension Catalog_V1_ListProductChangesRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Catalog_V1_ProductChange {
@@ -3243,6 +3324,9 @@ extension Catalog_V1_ProductChange {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Catalog_V1_ListProductChangesResponse {
@@ -3322,6 +3406,9 @@ extension Catalog_V1_ListProductChangesResponse {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["changes"]
 }
 
 /// Films, products and discounts.

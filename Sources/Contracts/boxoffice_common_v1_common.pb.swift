@@ -259,6 +259,9 @@ extension Common_V1_Money {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Common_V1_PageRequest {
@@ -332,6 +335,9 @@ extension Common_V1_PageRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Common_V1_PageInfo {
@@ -395,6 +401,9 @@ extension Common_V1_PageInfo {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Common_V1_FieldViolation {
@@ -470,6 +479,9 @@ extension Common_V1_FieldViolation {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Common_V1_ErrorDetails {
@@ -539,6 +551,9 @@ extension Common_V1_ErrorDetails {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["violations"]
 }
 
 extension Common_V1_Empty {
@@ -590,6 +605,9 @@ extension Common_V1_Empty {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Common_V1_Period {
@@ -661,4 +679,7 @@ extension Common_V1_Period {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }

@@ -300,6 +300,9 @@ extension Entitlements_V1_Entitlement {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Entitlements_V1_ListEntitlementsRequest {
@@ -363,6 +366,9 @@ extension Entitlements_V1_ListEntitlementsRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Entitlements_V1_ListEntitlementsResponse {
@@ -432,6 +438,9 @@ extension Entitlements_V1_ListEntitlementsResponse {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["entitlements"]
 }
 
 extension Entitlements_V1_IssueTokenRequest {
@@ -495,6 +504,9 @@ extension Entitlements_V1_IssueTokenRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Entitlements_V1_EntitlementToken {
@@ -570,6 +582,9 @@ extension Entitlements_V1_EntitlementToken {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Entitlements_V1_CheckFilmAccessRequest {
@@ -633,6 +648,9 @@ extension Entitlements_V1_CheckFilmAccessRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Entitlements_V1_FilmAccess {
@@ -720,6 +738,9 @@ extension Entitlements_V1_FilmAccess {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["productIds", "product_ids"]
 }
 
 extension Entitlements_V1_CheckProductAccessRequest {
@@ -807,6 +828,9 @@ extension Entitlements_V1_CheckProductAccessRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Entitlements_V1_ProductAccess {
@@ -880,6 +904,9 @@ extension Entitlements_V1_ProductAccess {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Entitlements_V1_Jwk {
@@ -1003,6 +1030,9 @@ extension Entitlements_V1_Jwk {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Entitlements_V1_Jwks {
@@ -1072,6 +1102,9 @@ extension Entitlements_V1_Jwks {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["keys"]
 }
 
 /// Entitlements, access tokens and access checks.

@@ -501,6 +501,9 @@ extension Events_V1_PaymentSucceeded {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Events_V1_PaymentFailed {
@@ -667,6 +670,9 @@ extension Events_V1_PaymentFailed {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Events_V1_PaymentRefunded {
@@ -838,6 +844,9 @@ extension Events_V1_PaymentRefunded {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Events_V1_PaymentVoided {
@@ -962,6 +971,9 @@ extension Events_V1_PaymentVoided {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Events_V1_PaymentMethodSaved {
@@ -1097,6 +1109,9 @@ extension Events_V1_PaymentMethodSaved {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Events_V1_InvoicePaid {
@@ -1269,6 +1284,9 @@ extension Events_V1_InvoicePaid {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Events_V1_SubscriptionCanceled {
@@ -1414,6 +1432,9 @@ extension Events_V1_SubscriptionCanceled {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Events_V1_EntitlementChanged {
@@ -1545,6 +1566,9 @@ extension Events_V1_EntitlementChanged {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Events_V1_ProductChanged {
@@ -1704,4 +1728,7 @@ extension Events_V1_ProductChanged {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["filmIds", "film_ids"]
 }

@@ -816,6 +816,9 @@ extension Payments_V1_HostedPage {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Payments_V1_PaymentSource {
@@ -928,6 +931,9 @@ extension Payments_V1_PaymentSource {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Payments_V1_ThreeDsAction {
@@ -1027,6 +1033,9 @@ extension Payments_V1_ThreeDsAction {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Payments_V1_RedirectAction {
@@ -1090,6 +1099,9 @@ extension Payments_V1_RedirectAction {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Payments_V1_PaymentAction {
@@ -1178,6 +1190,9 @@ extension Payments_V1_PaymentAction {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Payments_V1_Refund {
@@ -1322,6 +1337,9 @@ extension Payments_V1_Refund {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Payments_V1_Payment {
@@ -1564,6 +1582,9 @@ extension Payments_V1_Payment {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["refunds"]
 }
 
 extension Payments_V1_PaymentMethod {
@@ -1705,6 +1726,9 @@ extension Payments_V1_PaymentMethod {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Payments_V1_ChargeRequest {
@@ -1852,6 +1876,9 @@ extension Payments_V1_ChargeRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Payments_V1_ChargeSavedMethodRequest {
@@ -1964,6 +1991,9 @@ extension Payments_V1_ChargeSavedMethodRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Payments_V1_GetPaymentRequest {
@@ -2039,6 +2069,9 @@ extension Payments_V1_GetPaymentRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Payments_V1_CancelPaymentRequest {
@@ -2150,6 +2183,9 @@ extension Payments_V1_CancelPaymentRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Payments_V1_RefundPaymentRequest {
@@ -2249,6 +2285,9 @@ extension Payments_V1_RefundPaymentRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Payments_V1_ListPaymentsRequest {
@@ -2380,6 +2419,9 @@ extension Payments_V1_ListPaymentsRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Payments_V1_ListPaymentsResponse {
@@ -2461,6 +2503,9 @@ extension Payments_V1_ListPaymentsResponse {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["payments"]
 }
 
 extension Payments_V1_ListPaymentMethodsRequest {
@@ -2534,6 +2579,9 @@ extension Payments_V1_ListPaymentMethodsRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Payments_V1_ListPaymentMethodsResponse {
@@ -2615,6 +2663,9 @@ extension Payments_V1_ListPaymentMethodsResponse {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["paymentMethods", "payment_methods"]
 }
 
 extension Payments_V1_GetPaymentMethodRequest {
@@ -2690,6 +2741,9 @@ extension Payments_V1_GetPaymentMethodRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Payments_V1_DeletePaymentMethodRequest {
@@ -2753,6 +2807,9 @@ extension Payments_V1_DeletePaymentMethodRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Payments_V1_ProviderNotificationRequest {
@@ -2862,6 +2919,9 @@ extension Payments_V1_ProviderNotificationRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Payments_V1_ProviderNotificationResponse {
@@ -2923,6 +2983,9 @@ extension Payments_V1_ProviderNotificationResponse {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Payments_V1_ThreeDsReturnRequest {
@@ -3020,6 +3083,9 @@ extension Payments_V1_ThreeDsReturnRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Payments_V1_ThreeDsReturnResponse {
@@ -3105,6 +3171,9 @@ extension Payments_V1_ThreeDsReturnResponse {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 /// Charges, refunds, saved cards and provider notifications.

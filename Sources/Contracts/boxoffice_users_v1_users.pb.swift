@@ -1079,6 +1079,9 @@ extension Users_V1_Subscription {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Users_V1_InvoiceLine {
@@ -1241,6 +1244,9 @@ extension Users_V1_InvoiceLine {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Users_V1_Invoice {
@@ -1499,6 +1505,9 @@ extension Users_V1_Invoice {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["lines", "payments"]
 }
 
 extension Users_V1_PaymentOutcome {
@@ -1585,6 +1594,9 @@ extension Users_V1_PaymentOutcome {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Users_V1_CreateSubscriptionRequest {
@@ -1683,6 +1695,9 @@ extension Users_V1_CreateSubscriptionRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Users_V1_CreateSubscriptionResponse {
@@ -1773,6 +1788,9 @@ extension Users_V1_CreateSubscriptionResponse {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Users_V1_ListSubscriptionsRequest {
@@ -1856,6 +1874,9 @@ extension Users_V1_ListSubscriptionsRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Users_V1_ListSubscriptionsResponse {
@@ -1937,6 +1958,9 @@ extension Users_V1_ListSubscriptionsResponse {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["subscriptions"]
 }
 
 extension Users_V1_GetSubscriptionRequest {
@@ -2000,6 +2024,9 @@ extension Users_V1_GetSubscriptionRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Users_V1_CancelSubscriptionRequest {
@@ -2073,6 +2100,9 @@ extension Users_V1_CancelSubscriptionRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Users_V1_SetAutoRenewRequest {
@@ -2158,6 +2188,9 @@ extension Users_V1_SetAutoRenewRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Users_V1_ListInvoicesRequest {
@@ -2253,6 +2286,9 @@ extension Users_V1_ListInvoicesRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Users_V1_AdminListInvoicesRequest {
@@ -2384,6 +2420,9 @@ extension Users_V1_AdminListInvoicesRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Users_V1_ListInvoicesResponse {
@@ -2465,6 +2504,9 @@ extension Users_V1_ListInvoicesResponse {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["invoices"]
 }
 
 extension Users_V1_GetInvoiceRequest {
@@ -2528,6 +2570,9 @@ extension Users_V1_GetInvoiceRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Users_V1_PayInvoiceRequest {
@@ -2604,6 +2649,9 @@ extension Users_V1_PayInvoiceRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Users_V1_PayInvoiceResponse {
@@ -2681,6 +2729,9 @@ extension Users_V1_PayInvoiceResponse {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Users_V1_CancelPaymentRequest {
@@ -2756,6 +2807,9 @@ extension Users_V1_CancelPaymentRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Users_V1_CancelPaymentResponse {
@@ -2833,6 +2887,9 @@ extension Users_V1_CancelPaymentResponse {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Users_V1_AdminRefundPaymentRequest {
@@ -2920,6 +2977,9 @@ extension Users_V1_AdminRefundPaymentRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Users_V1_GetStatementRequest {
@@ -3007,6 +3067,9 @@ extension Users_V1_GetStatementRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Users_V1_StatementEntry {
@@ -3142,6 +3205,9 @@ extension Users_V1_StatementEntry {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Users_V1_Statement {
@@ -3325,6 +3391,9 @@ extension Users_V1_Statement {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["entries"]
 }
 
 extension Users_V1_GetRevenueReportRequest {
@@ -3412,6 +3481,9 @@ extension Users_V1_GetRevenueReportRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Users_V1_RevenueBucket {
@@ -3579,6 +3651,9 @@ extension Users_V1_RevenueBucket {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Users_V1_RevenueReport {
@@ -3648,6 +3723,9 @@ extension Users_V1_RevenueReport {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["buckets"]
 }
 
 extension Users_V1_ListPaidPeriodsRequest {
@@ -3719,6 +3797,9 @@ extension Users_V1_ListPaidPeriodsRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Users_V1_PaidPeriod {
@@ -3862,6 +3943,9 @@ extension Users_V1_PaidPeriod {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Users_V1_ListPaidPeriodsResponse {
@@ -3941,6 +4025,9 @@ extension Users_V1_ListPaidPeriodsResponse {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["periods"]
 }
 
 /// Subscriptions, invoices, statements and the admin billing views.

@@ -1251,6 +1251,9 @@ extension Codegentest_V1_Scalars {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["bools", "bytesList", "bytes_list", "colors", "doubles", "fixed32s", "fixed64s", "floats", "int32s", "int64s", "sfixed32s", "sfixed64s", "sint32s", "sint64s", "strings", "uint32s", "uint64s"]
 }
 
 extension Codegentest_V1_Composite {
@@ -1776,6 +1779,9 @@ extension Codegentest_V1_Composite {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["history", "items"]
 }
 
 extension Codegentest_V1_Composite.Item {
@@ -1859,6 +1865,9 @@ extension Codegentest_V1_Composite.Item {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Codegentest_V1_Node {
@@ -1940,6 +1949,9 @@ extension Codegentest_V1_Node {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["children"]
 }
 
 extension Codegentest_V1_Money {
@@ -2013,6 +2025,9 @@ extension Codegentest_V1_Money {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Codegentest_V1_Invoice {
@@ -2212,6 +2227,9 @@ extension Codegentest_V1_Invoice {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["lines"]
 }
 
 extension Codegentest_V1_Invoice.Line {
@@ -2335,6 +2353,9 @@ extension Codegentest_V1_Invoice.Line {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Codegentest_V1_Invoice.Address {
@@ -2458,6 +2479,9 @@ extension Codegentest_V1_Invoice.Address {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Codegentest_V1_GetInvoiceRequest {
@@ -2531,6 +2555,9 @@ extension Codegentest_V1_GetInvoiceRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Codegentest_V1_CreateInvoiceRequest {
@@ -2607,6 +2634,9 @@ extension Codegentest_V1_CreateInvoiceRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Codegentest_V1_ListInvoicesRequest {
@@ -2692,6 +2722,9 @@ extension Codegentest_V1_ListInvoicesRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Codegentest_V1_ListInvoicesResponse {
@@ -2773,6 +2806,9 @@ extension Codegentest_V1_ListInvoicesResponse {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["invoices"]
 }
 
 extension Codegentest_V1_PingRequest {
@@ -2836,6 +2872,9 @@ extension Codegentest_V1_PingRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Codegentest_V1_PingResponse {
@@ -2899,6 +2938,9 @@ extension Codegentest_V1_PingResponse {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Codegentest_V1_SearchInvoicesRequest {
@@ -3038,6 +3080,9 @@ extension Codegentest_V1_SearchInvoicesRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["customerIds", "customer_ids"]
 }
 
 extension Codegentest_V1_PayInvoiceRequest {
@@ -3114,6 +3159,9 @@ extension Codegentest_V1_PayInvoiceRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Codegentest_V1_DeleteInvoiceRequest {
@@ -3177,6 +3225,9 @@ extension Codegentest_V1_DeleteInvoiceRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Codegentest_V1_Empty {
@@ -3228,6 +3279,9 @@ extension Codegentest_V1_Empty {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Codegentest_V1_WebhookRequest {
@@ -3337,6 +3391,9 @@ extension Codegentest_V1_WebhookRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Codegentest_V1_WebhookResponse {
@@ -3422,6 +3479,9 @@ extension Codegentest_V1_WebhookResponse {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Codegentest_V1_ReturnRequest {
@@ -3519,6 +3579,9 @@ extension Codegentest_V1_ReturnRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Codegentest_V1_ReturnResponse {
@@ -3582,6 +3645,9 @@ extension Codegentest_V1_ReturnResponse {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 /// A service with HTTP bindings of every kind, for the generator's and the gateway's tests.

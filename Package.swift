@@ -151,13 +151,18 @@ let package = Package(
         .executableTarget(
             name: "BoxOfficeCLI",
             dependencies: [
-                "BoxOfficeRuntime", "BoxOfficePostgres", "BoxOfficeMessaging",
+                "BoxOfficeRuntime", "BoxOfficePostgres", "BoxOfficeMessaging", "BoxOfficeCrypto", "BoxOfficeJWT",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 log, serviceLifecycle,
             ],
             swiftSettings: swiftSettings
         ),
 
+        .testTarget(
+            name: "BoxOfficeCLITests",
+            dependencies: ["BoxOfficeJWT", "BoxOfficeCrypto", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "BoxOfficeThreadsTests", dependencies: ["BoxOfficeThreads"], swiftSettings: swiftSettings),
         .testTarget(name: "BoxOfficePoolTests", dependencies: ["BoxOfficePool"], swiftSettings: swiftSettings),
         .testTarget(

@@ -11,7 +11,7 @@ final class ServerShared: Sendable {
     let logger: Logger
     /// Handlers running on all connections.
     let inFlight = Atomic<Int>(0)
-    /// Set when a graceful shutdown starts: new calls are answered `UNAVAILABLE`.
+    /// Set when a graceful shutdown starts; connections accepted later start draining.
     let draining = Atomic<Bool>(false)
     private let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
 
@@ -26,6 +26,19 @@ final class ServerShared: Sendable {
         self.connections.withLock { $0[key] = channel }
         channel.closeFuture.whenComplete { _ in
             _ = self.connections.withLock { $0.removeValue(forKey: key) }
+        }
+    }
+
+    /// Sets the drain flag (read by connections accepted from now on) and tells every open
+    /// connection, on its event loop; once this returns, no connection admits a new call.
+    func startDrain() async {
+        self.draining.store(true, ordering: .sequentiallyConsistent)
+        let channels = self.connections.withLock { Array($0.values) }
+        for channel in channels {
+            // A connection whose handler is not added yet reads the flag when it is.
+            try? await channel.eventLoop.submit {
+                try channel.pipeline.syncOperations.handler(type: ServerConnectionHandler.self).startDrain()
+            }.get()
         }
     }
 

@@ -35,10 +35,12 @@ struct ClientConnectionStateMachineTests {
         #expect(first != second)
         #expect(machine.callsWaiting == 2)
         #expect(
-            machine.responseReceived(second, .response([2])) == .resume("b", .response([2]), cancelTimer: true, sendCancel: false)
+            machine.responseReceived(second, .response([2]))
+                == .resume("b", .response([2]), cancelTimer: true, sendCancel: false)
         )
         #expect(
-            machine.responseReceived(first, .response([1])) == .resume("a", .response([1]), cancelTimer: true, sendCancel: false)
+            machine.responseReceived(first, .response([1]))
+                == .resume("a", .response([1]), cancelTimer: true, sendCancel: false)
         )
         #expect(machine.callsWaiting == 0)
     }

@@ -34,7 +34,9 @@ struct ServerConnectionStateMachineTests {
     func requestIDInUse() {
         var machine = Self.machine()
         Self.start(&machine, 7)
-        #expect(machine.requestReceived(requestID: 7, methodID: 9, methodKnown: true) == .close(reason: "request id in use"))
+        #expect(
+            machine.requestReceived(requestID: 7, methodID: 9, methodKnown: true) == .close(reason: "request id in use")
+        )
         #expect(machine.state == .closed)
         #expect(machine.requestReceived(requestID: 8, methodID: 9, methodKnown: true) == .ignore)
         #expect(machine.cancelReceived(7) == .none)

@@ -102,7 +102,9 @@ struct FuzzRun {
                     counts.decodes += 1
                     do {
                         try decode(input)
-                    } catch let error as RPCError where error.code == .invalidArgument || error.code == .resourceExhausted {
+                    } catch let error as RPCError
+                        where error.code == .invalidArgument || error.code == .resourceExhausted
+                    {
                         // Refused: the expected outcome for most inputs.
                     } catch {
                         findings.record("batch \(batch), \(name): unexpected \(error) for \(input.count) bytes")
@@ -207,7 +209,8 @@ struct FuzzInvoiceService: Codegentest_V1_InvoiceServiceProtocol {
         Codegentest_V1_ListInvoicesResponse()
     }
 
-    func ping(_ request: Codegentest_V1_PingRequest, context: ServerContext) async throws -> Codegentest_V1_PingResponse {
+    func ping(_ request: Codegentest_V1_PingRequest, context: ServerContext) async throws -> Codegentest_V1_PingResponse
+    {
         var response = Codegentest_V1_PingResponse()
         response.text = request.text
         return response

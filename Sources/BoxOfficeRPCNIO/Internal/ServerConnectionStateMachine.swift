@@ -92,7 +92,9 @@ struct ServerConnectionStateMachine<Call> {
             self.state = .closed
             return .close(reason: "request id in use")
         }
-        guard methodKnown else { return .refuse(RPCError(code: .unimplemented, message: "unknown method id \(methodID)")) }
+        guard methodKnown else {
+            return .refuse(RPCError(code: .unimplemented, message: "unknown method id \(methodID)"))
+        }
         guard self.callsRunning < self.callsRunningMax else {
             return .refuse(RPCError(code: .resourceExhausted, message: "too many concurrent calls"))
         }

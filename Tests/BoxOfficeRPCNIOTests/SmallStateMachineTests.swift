@@ -11,8 +11,8 @@ struct FlushStateMachineTests {
         machine.readStarted()
         #expect(machine.wrote() == .none)
         #expect(machine.wrote() == .none)
-        #expect(machine.readCompleted())
-        #expect(!machine.readCompleted())
+        #expect(machine.readCompleted() == true)
+        #expect(machine.readCompleted() == false)
     }
 
     @Test("writes outside a read share one scheduled flush")
@@ -28,13 +28,13 @@ struct FlushStateMachineTests {
     func closing() {
         var machine = FlushStateMachine()
         machine.readStarted()
-        #expect(!machine.closing())
+        #expect(machine.closing() == false)
         #expect(machine.wrote() == .none)
-        #expect(machine.closing())
-        #expect(!machine.readCompleted())
+        #expect(machine.closing() == true)
+        #expect(machine.readCompleted() == false)
         // A scheduled flush would run after the close: flush before closing.
         #expect(machine.wrote() == .scheduleFlush)
-        #expect(machine.closing())
+        #expect(machine.closing() == true)
     }
 }
 

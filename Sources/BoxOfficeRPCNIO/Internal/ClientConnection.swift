@@ -16,12 +16,8 @@ final class ClientCallTable: Sendable {
     typealias Continuation = UnsafeContinuation<ClientCallOutcome, Never>
     typealias Machine = ClientConnectionStateMachine<Continuation>
 
-    private let machine = Mutex(Machine())
-
-    /// Runs `body` on the state machine under the lock; actions are carried out after it returns.
-    func withMachine<Result>(_ body: (inout Machine) -> Result) -> Result {
-        self.machine.withLock { body(&$0) }
-    }
+    /// The state machine; actions are carried out after `withLock` returns, outside the lock.
+    let machine = Mutex(Machine())
 }
 
 /// One client connection: many calls in flight, told apart by request id.
@@ -46,7 +42,7 @@ final class ClientConnection: Sendable {
         metadata: Metadata,
         timeout: Duration
     ) async -> ClientCallOutcome {
-        let requestID = self.calls.withMachine { $0.nextRequestID() }
+        let requestID = self.calls.machine.withLock { $0.nextRequestID() }
         let micros = max(Self.microseconds(timeout), 1)
         // Encoded on the calling thread: the event loop only writes.
         var frame = self.allocator.buffer(capacity: RPCFrameFormat.headerBytes + 16 + request.count)
@@ -63,7 +59,7 @@ final class ClientConnection: Sendable {
         let request = frame
         return await withTaskCancellationHandler {
             await withUnsafeContinuation { (continuation: ClientCallTable.Continuation) in
-                switch self.calls.withMachine({ $0.callStarted(requestID, continuation) }) {
+                switch self.calls.machine.withLock({ $0.callStarted(requestID, continuation) }) {
                 case .resume(let waiter, let outcome):
                     waiter.resume(returning: outcome)
                 case .write:
@@ -81,7 +77,7 @@ final class ClientConnection: Sendable {
 
     /// The calling task was cancelled: the caller is resumed at once, the loop tells the server.
     private func cancel(_ requestID: UInt32) {
-        let action = self.calls.withMachine { $0.callCancelled(requestID) }
+        let action = self.calls.machine.withLock { $0.callCancelled(requestID) }
         guard case .resume(let waiter, let outcome, let cancelTimer, let sendCancel) = action else { return }
         waiter.resume(returning: outcome)
         guard cancelTimer || sendCancel else { return }

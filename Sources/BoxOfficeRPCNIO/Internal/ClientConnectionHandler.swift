@@ -1,5 +1,6 @@
 import BoxOfficeRPC
 import NIOCore
+import Synchronization
 
 /// The event-loop side of a ``ClientConnection``: feeds writes, answers, deadlines and the close
 /// to the connection's ``ClientConnectionStateMachine`` and carries out its actions — write,
@@ -34,7 +35,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     func send(_ requestID: UInt32, frame: ByteBuffer, timeoutMicroseconds: Int64) {
         let context = self.context
         let writable = context?.channel.isActive ?? false
-        switch self.calls.withMachine({ $0.writeRequested(requestID, channelWritable: writable) }) {
+        switch self.calls.machine.withLock({ $0.writeRequested(requestID, channelWritable: writable) }) {
         case .write:
             guard let context else { return }  // writable implies a context
             let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
@@ -57,7 +58,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
 
     private func deadlinePassed(_ requestID: UInt32) {
         self.timers.removeValue(forKey: requestID)
-        self.execute(self.calls.withMachine { $0.deadlinePassed(requestID) }, requestID: requestID)
+        self.execute(self.calls.machine.withLock { $0.deadlinePassed(requestID) }, requestID: requestID)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -67,7 +68,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
                 self.handle(frame)
             }
         } catch {
-            self.execute(self.calls.withMachine { $0.protocolViolated() }, requestID: nil)
+            self.execute(self.calls.machine.withLock { $0.protocolViolated() }, requestID: nil)
         }
     }
 
@@ -79,14 +80,14 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     func channelInactive(context: ChannelHandlerContext) {
         for (_, timer) in self.timers { timer.cancel() }
         self.timers.removeAll()
-        for (waiter, outcome) in self.calls.withMachine({ $0.channelClosed() }) {
+        for (waiter, outcome) in self.calls.machine.withLock({ $0.channelClosed() }) {
             waiter.resume(returning: outcome)
         }
         context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        self.execute(self.calls.withMachine { $0.protocolViolated() }, requestID: nil)
+        self.execute(self.calls.machine.withLock { $0.protocolViolated() }, requestID: nil)
     }
 
     private func handle(_ frame: RPCFrame) {
@@ -99,12 +100,12 @@ final class ClientConnectionHandler: ChannelInboundHandler {
                     .response(Array(response.message.readableBytesView))
                 }
             let requestID = response.requestID
-            self.execute(self.calls.withMachine { $0.responseReceived(requestID, outcome) }, requestID: requestID)
+            self.execute(self.calls.machine.withLock { $0.responseReceived(requestID, outcome) }, requestID: requestID)
         case .oversized(let requestID, _):
-            self.execute(self.calls.withMachine { $0.oversizedResponseReceived(requestID) }, requestID: requestID)
+            self.execute(self.calls.machine.withLock { $0.oversizedResponseReceived(requestID) }, requestID: requestID)
         case .request, .cancel:
             // A server never sends these.
-            self.execute(self.calls.withMachine { $0.protocolViolated() }, requestID: nil)
+            self.execute(self.calls.machine.withLock { $0.protocolViolated() }, requestID: nil)
         }
     }
 

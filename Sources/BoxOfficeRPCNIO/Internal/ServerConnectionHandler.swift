@@ -155,7 +155,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         let handler = route.handler
         let message = request.message
         let allocator = context.channel.allocator
-        let logger = self.shared.logger
+        let shared = self.shared
         let task = Task {
             let outcome: Result<[UInt8], RPCError>
             // The router's handlers take a pointer that must outlive the await: one copy of the
@@ -169,11 +169,11 @@ final class ServerConnectionHandler: ChannelInboundHandler {
                 )
             } catch {
                 outcome = .failure(error)
-                if let underlying = error.underlying {
-                    Self.logUnexpected(underlying, error, requestID: requestID, context: serverContext, logger: logger)
-                }
             }
             bytes.deallocate()
+            if case .failure(let error) = outcome {
+                shared.logIfUnexpected(error, requestID: requestID, context: serverContext)
+            }
             var frame: ByteBuffer
             switch outcome {
             case .success(let response):
@@ -190,26 +190,6 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             }
         }
         self.state.callStarted(requestID, call: Call(task: task, timer: timer))
-    }
-
-    /// The caller sees only `INTERNAL` "internal error"; the operator needs the real cause, tied to
-    /// the call by method, request id and trace id.
-    private static func logUnexpected(
-        _ underlying: any Error,
-        _ error: RPCError,
-        requestID: UInt32,
-        context: ServerContext,
-        logger: Logger
-    ) {
-        var metadata: Logger.Metadata = [
-            "rpc.method": "\(context.method.fullName)",
-            "rpc.request_id": "\(requestID)",
-            "rpc.code": "\(error.code.name)",
-            "error": "\(String(describing: underlying))",
-        ]
-        if let traceID = context.metadata.traceID { metadata["trace_id"] = "\(traceID)" }
-        if let caller = context.metadata.caller { metadata["rpc.caller"] = "\(caller)" }
-        logger.error("RPC handler failed with an unexpected error", metadata: metadata)
     }
 
     private func finished(_ requestID: UInt32, frame: ByteBuffer) {

@@ -49,4 +49,20 @@ final class ServerShared: Sendable {
             try? await channel.close()
         }
     }
+
+    /// Logs a handler's unexpected error at `error` level. The caller sees only `INTERNAL`
+    /// "internal error"; the operator needs the real cause, tied to the call by method, request
+    /// id and trace id.
+    func logIfUnexpected(_ error: RPCError, requestID: UInt32, context: ServerContext) {
+        guard let underlying = error.underlying else { return }
+        var metadata: Logger.Metadata = [
+            "rpc.method": "\(context.method.fullName)",
+            "rpc.request_id": "\(requestID)",
+            "rpc.code": "\(error.code.name)",
+            "error": "\(String(describing: underlying))",
+        ]
+        if let traceID = context.metadata.traceID { metadata["trace_id"] = "\(traceID)" }
+        if let caller = context.metadata.caller { metadata["rpc.caller"] = "\(caller)" }
+        self.logger.error("RPC handler failed with an unexpected error", metadata: metadata)
+    }
 }

@@ -7,7 +7,7 @@ import TestContracts
 
 enum GeneratedDecoders {
     /// Name and decode function of every generated message type.
-    static let all: [(name: String, decode: ([UInt8]) throws -> Void)] = [
+    static let all: [(name: String, decode: @Sendable ([UInt8]) throws -> Void)] = [
         ("Catalog_V1_AdminGetProductRequest", { _ = try Catalog_V1_AdminGetProductRequest(rpcBytes: $0) }),
         ("Catalog_V1_AdminListProductsRequest", { _ = try Catalog_V1_AdminListProductsRequest(rpcBytes: $0) }),
         ("Catalog_V1_CreateDiscountRequest", { _ = try Catalog_V1_CreateDiscountRequest(rpcBytes: $0) }),

@@ -1,4 +1,4 @@
-public import BoxOfficeRPC
+import BoxOfficeRPC
 import NIOCore
 
 #if canImport(Glibc)

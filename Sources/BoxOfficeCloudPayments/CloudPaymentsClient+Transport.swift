@@ -12,7 +12,7 @@ import NIOPosix
 
 extension CloudPaymentsClient {
     /// A call that may move money: any doubt after sending is `.outcomeUnknown`.
-    func mutating<Result: Sendable>(
+    func mutatingCall<Result: Sendable>(
         _ path: String,
         _ body: [UInt8],
         _ requestID: RequestID,
@@ -20,10 +20,8 @@ extension CloudPaymentsClient {
         _ interpret: (Envelope) throws(CloudPaymentsError) -> Result
     ) async throws(CloudPaymentsError) -> Result {
         let answer = try await self.send(path, body, requestID, timeoutMilliseconds)
-        let envelope: Envelope
-        do {
-            envelope = try Envelope(parsing: answer)
-            return try interpret(envelope)
+        do throws(CloudPaymentsError) {
+            return try interpret(try Envelope(parsing: answer))
         } catch let error where error.code == .requestInvalid || error.code == .notFound {
             throw error
         } catch {
@@ -38,14 +36,14 @@ extension CloudPaymentsClient {
     }
 
     /// A lookup: failures change nothing.
-    func reading<Result: Sendable>(
+    func readingCall<Result: Sendable>(
         _ path: String,
         _ body: [UInt8],
         _ timeoutMilliseconds: Int64?,
         _ interpret: (Envelope) throws(CloudPaymentsError) -> Result
     ) async throws(CloudPaymentsError) -> Result {
         let answer = try await self.send(path, body, nil, timeoutMilliseconds)
-        do {
+        do throws(CloudPaymentsError) {
             return try interpret(try Envelope(parsing: answer))
         } catch let error where error.code == .requestInvalid || error.code == .notFound {
             throw error

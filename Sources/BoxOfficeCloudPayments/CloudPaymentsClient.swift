@@ -19,10 +19,10 @@ public import Logging
 public struct CloudPaymentsClient: Sendable {
     /// The configuration the client was made with.
     public let configuration: CloudPaymentsConfiguration
-    private let httpClient: HTTPClient
-    private let logger: Logger
-    private let limiter: ConcurrencyLimiter
-    private let authorization: String
+    let httpClient: HTTPClient
+    let logger: Logger
+    let limiter: ConcurrencyLimiter
+    let authorization: String
 
     /// A client over `httpClient` (the process-wide shared one by default; the caller owns its
     /// lifetime when passing another).
@@ -51,7 +51,7 @@ public struct CloudPaymentsClient: Sendable {
         timeoutMilliseconds: Int64? = nil
     ) async throws(CloudPaymentsError) -> ChargeResult {
         let body = try request.body()
-        return try await self.mutating("/payments/cards/charge", body, requestID, timeoutMilliseconds) {
+        return try await self.mutatingCall("/payments/cards/charge", body, requestID, timeoutMilliseconds) {
             (envelope) throws(CloudPaymentsError) in try envelope.chargeResult(allowing3DS: true)
         }
     }
@@ -65,7 +65,7 @@ public struct CloudPaymentsClient: Sendable {
         timeoutMilliseconds: Int64? = nil
     ) async throws(CloudPaymentsError) -> ChargeResult {
         let body = try request.body()
-        return try await self.mutating("/payments/cards/auth", body, requestID, timeoutMilliseconds) {
+        return try await self.mutatingCall("/payments/cards/auth", body, requestID, timeoutMilliseconds) {
             (envelope) throws(CloudPaymentsError) in try envelope.chargeResult(allowing3DS: true)
         }
     }
@@ -82,7 +82,7 @@ public struct CloudPaymentsClient: Sendable {
         var writer = JSONWriter()
         writer.integer("TransactionId", transactionId)
         writer.string("PaRes", paRes)
-        return try await self.mutating("/payments/cards/post3ds", writer.bytes, requestID, timeoutMilliseconds) {
+        return try await self.mutatingCall("/payments/cards/post3ds", writer.bytes, requestID, timeoutMilliseconds) {
             (envelope) throws(CloudPaymentsError) in try envelope.paymentResult()
         }
     }
@@ -98,7 +98,7 @@ public struct CloudPaymentsClient: Sendable {
         timeoutMilliseconds: Int64? = nil
     ) async throws(CloudPaymentsError) -> PaymentResult {
         let body = try request.body()
-        return try await self.mutating("/payments/tokens/charge", body, requestID, timeoutMilliseconds) {
+        return try await self.mutatingCall("/payments/tokens/charge", body, requestID, timeoutMilliseconds) {
             (envelope) throws(CloudPaymentsError) in try envelope.paymentResult()
         }
     }
@@ -112,7 +112,7 @@ public struct CloudPaymentsClient: Sendable {
         timeoutMilliseconds: Int64? = nil
     ) async throws(CloudPaymentsError) -> PaymentResult {
         let body = try request.body()
-        return try await self.mutating("/payments/tokens/auth", body, requestID, timeoutMilliseconds) {
+        return try await self.mutatingCall("/payments/tokens/auth", body, requestID, timeoutMilliseconds) {
             (envelope) throws(CloudPaymentsError) in try envelope.paymentResult()
         }
     }
@@ -131,7 +131,7 @@ public struct CloudPaymentsClient: Sendable {
         var writer = JSONWriter()
         writer.integer("TransactionId", transactionId)
         writer.amount("Amount", amount.decimal)
-        try await self.mutating("/payments/confirm", writer.bytes, requestID, timeoutMilliseconds) {
+        try await self.mutatingCall("/payments/confirm", writer.bytes, requestID, timeoutMilliseconds) {
             (envelope) throws(CloudPaymentsError) in try envelope.acknowledgement()
         }
     }
@@ -146,7 +146,7 @@ public struct CloudPaymentsClient: Sendable {
     ) async throws(CloudPaymentsError) {
         var writer = JSONWriter()
         writer.integer("TransactionId", transactionId)
-        try await self.mutating("/payments/void", writer.bytes, requestID, timeoutMilliseconds) {
+        try await self.mutatingCall("/payments/void", writer.bytes, requestID, timeoutMilliseconds) {
             (envelope) throws(CloudPaymentsError) in try envelope.acknowledgement()
         }
     }
@@ -164,7 +164,7 @@ public struct CloudPaymentsClient: Sendable {
         var writer = JSONWriter()
         writer.integer("TransactionId", transactionId)
         writer.amount("Amount", amount.decimal)
-        return try await self.mutating("/payments/refund", writer.bytes, requestID, timeoutMilliseconds) {
+        return try await self.mutatingCall("/payments/refund", writer.bytes, requestID, timeoutMilliseconds) {
             (envelope) throws(CloudPaymentsError) in try envelope.refundTransactionId()
         }
     }
@@ -178,7 +178,7 @@ public struct CloudPaymentsClient: Sendable {
         timeoutMilliseconds: Int64? = nil
     ) async throws(CloudPaymentsError) -> Order {
         let body = try request.body()
-        return try await self.mutating("/orders/create", body, requestID, timeoutMilliseconds) {
+        return try await self.mutatingCall("/orders/create", body, requestID, timeoutMilliseconds) {
             (envelope) throws(CloudPaymentsError) in try envelope.order(currency: request.amount.currency)
         }
     }
@@ -195,7 +195,7 @@ public struct CloudPaymentsClient: Sendable {
     ) async throws(CloudPaymentsError) -> Transaction {
         var writer = JSONWriter()
         writer.integer("TransactionId", transactionId)
-        return try await self.reading("/payments/get", writer.bytes, timeoutMilliseconds) {
+        return try await self.readingCall("/payments/get", writer.bytes, timeoutMilliseconds) {
             (envelope) throws(CloudPaymentsError) in try envelope.transaction()
         }
     }
@@ -211,7 +211,7 @@ public struct CloudPaymentsClient: Sendable {
     ) async throws(CloudPaymentsError) -> Transaction {
         var writer = JSONWriter()
         writer.string("InvoiceId", invoiceId)
-        return try await self.reading("/v2/payments/find", writer.bytes, timeoutMilliseconds) {
+        return try await self.readingCall("/v2/payments/find", writer.bytes, timeoutMilliseconds) {
             (envelope) throws(CloudPaymentsError) in try envelope.transaction()
         }
     }
@@ -232,7 +232,7 @@ public struct CloudPaymentsClient: Sendable {
         var writer = JSONWriter()
         writer.string("Date", day)
         writer.string("TimeZone", timeZone)
-        return try await self.reading("/payments/list", writer.bytes, timeoutMilliseconds) {
+        return try await self.readingCall("/payments/list", writer.bytes, timeoutMilliseconds) {
             (envelope) throws(CloudPaymentsError) in try envelope.transactions()
         }
     }
@@ -256,7 +256,7 @@ public struct CloudPaymentsClient: Sendable {
         writer.string("CreatedDateLte", ProviderDate.isoString(createdTo))
         writer.integer("PageNumber", Int64(pageNumber))
         writer.strings("Statuses", statuses?.map(\.name))
-        return try await self.reading("/v2/payments/list", writer.bytes, timeoutMilliseconds) {
+        return try await self.readingCall("/v2/payments/list", writer.bytes, timeoutMilliseconds) {
             (envelope) throws(CloudPaymentsError) in try envelope.transactions()
         }
     }
@@ -265,7 +265,7 @@ public struct CloudPaymentsClient: Sendable {
     ///
     /// - Throws: as ``getTransaction(transactionId:timeoutMilliseconds:)``.
     public func test(timeoutMilliseconds: Int64? = nil) async throws(CloudPaymentsError) {
-        try await self.reading("/test", Array("{}".utf8), timeoutMilliseconds) {
+        try await self.readingCall("/test", Array("{}".utf8), timeoutMilliseconds) {
             (envelope) throws(CloudPaymentsError) in try envelope.acknowledgement()
         }
     }

@@ -93,7 +93,7 @@ public struct DecimalAmount: Hashable, Sendable, CustomStringConvertible {
             digits = String(repeating: "0", count: self.fractionDigits - digits.count + 1) + digits
         }
         let pointIndex = digits.index(digits.endIndex, offsetBy: -self.fractionDigits)
-        return digits[..<pointIndex] + "." + digits[pointIndex...]
+        return String(digits[..<pointIndex]) + "." + digits[pointIndex...]
     }
 
     private static func invalid(_ text: some StringProtocol, why: String = "not a plain decimal") -> CloudPaymentsError {

@@ -22,11 +22,19 @@ actor ConcurrencyLimiter {
         }
     }
 
-    func withPermit<Result: Sendable, Failure: Error>(
-        _ body: () async throws(Failure) -> Result
-    ) async throws(Failure) -> Result {
+    // Nonisolated: the body runs in the caller's context, not on the actor, so it need not be
+    // Sendable and does not serialize the calls it is meant only to count.
+    nonisolated func withPermit<Value: Sendable, Failure: Error>(
+        _ body: () async throws(Failure) -> Value
+    ) async throws(Failure) -> Value {
         await self.acquire()
-        defer { self.release() }
-        return try await body()
+        let result: Result<Value, Failure>
+        do throws(Failure) {
+            result = .success(try await body())
+        } catch {
+            result = .failure(error)
+        }
+        await self.release()
+        return try result.get()
     }
 }

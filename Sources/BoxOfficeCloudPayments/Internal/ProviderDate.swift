@@ -30,9 +30,8 @@ enum ProviderDate {
             digits = digits[..<signIndex]
         }
         guard let milliseconds = Int64(digits) else { return nil }
-        let seconds = milliseconds / 1000
-        let remainder = milliseconds % 1000
-        return Date(timeIntervalSince1970: TimeInterval(seconds) + TimeInterval(remainder) / 1000)
+        // One correctly rounded division: the nearest TimeInterval to the exact instant.
+        return Date(timeIntervalSince1970: TimeInterval(milliseconds) / 1000)
     }
 
     private static func number(_ bytes: [UInt8], _ range: Range<Int>) -> Int? {

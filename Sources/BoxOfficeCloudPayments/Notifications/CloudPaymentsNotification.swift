@@ -27,7 +27,7 @@ public enum CloudPaymentsNotification: Hashable, Sendable {
     ///   that cannot be represented exactly.
     public init(kind: NotificationKind, body: [UInt8]) throws(CloudPaymentsError) {
         let fields = LooseFields(try FormBody.decode(body))
-        do {
+        do throws(CloudPaymentsError) {
             switch kind {
             case .check: self = .check(try NotificationPayment(fields: fields))
             case .pay: self = .pay(try PayNotification(fields: fields))

@@ -5,7 +5,7 @@ import Testing
 
 @Suite("The envelope's cases")
 struct EnvelopeTests {
-    private func envelope(_ text: String) throws -> Envelope { try Envelope(parsing: Array(text.utf8)) }
+    private func envelope(_ text: String) throws(CloudPaymentsError) -> Envelope { try Envelope(parsing: Array(text.utf8)) }
 
     @Test("Success:true with a transaction Model is approved, every listed field read")
     func approved() throws {

@@ -108,13 +108,17 @@ extension CloudPaymentsClient {
                     guard rateLimitRetries < self.configuration.rateLimitRetriesMax else {
                         throw CloudPaymentsError(
                             code: .rateLimited,
-                            message: "\(path): still over the provider's concurrency cap after \(rateLimitRetries) retries",
+                            message:
+                                "\(path): still over the provider's concurrency cap after \(rateLimitRetries) retries",
                             httpStatus: status
                         )
                     }
                     let delayMilliseconds = self.configuration.rateLimitDelayMilliseconds << min(rateLimitRetries, 16)
                     rateLimitRetries += 1
-                    logger.debug("CloudPayments rate limit; waiting", metadata: ["cloudpayments.delay_ms": "\(delayMilliseconds)"])
+                    logger.debug(
+                        "CloudPayments rate limit; waiting",
+                        metadata: ["cloudpayments.delay_ms": "\(delayMilliseconds)"]
+                    )
                     do {
                         try await Task.sleep(for: .milliseconds(delayMilliseconds))
                     } catch {

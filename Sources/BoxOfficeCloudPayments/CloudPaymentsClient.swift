@@ -1,10 +1,11 @@
 public import AsyncHTTPClient
+public import Logging
+
 #if canImport(FoundationEssentials)
     public import FoundationEssentials
 #else
     public import Foundation
 #endif
-public import Logging
 
 /// The CloudPayments API over async-http-client: every method BoxOffice uses.
 ///

@@ -19,7 +19,10 @@ public struct Currency: Hashable, Sendable, CustomStringConvertible {
     public init(code: String) throws(CloudPaymentsError) {
         let upper = code.uppercased()
         guard let digits = Self.minorDigitsByCode[upper] else {
-            throw CloudPaymentsError(code: .unknownCurrency, message: "currency '\(code.prefix(8))' is not in the table")
+            throw CloudPaymentsError(
+                code: .unknownCurrency,
+                message: "currency '\(code.prefix(8))' is not in the table"
+            )
         }
         self.init(code: upper, minorDigits: digits)
     }

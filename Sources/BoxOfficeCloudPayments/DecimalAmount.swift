@@ -96,7 +96,8 @@ public struct DecimalAmount: Hashable, Sendable, CustomStringConvertible {
         return String(digits[..<pointIndex]) + "." + digits[pointIndex...]
     }
 
-    private static func invalid(_ text: some StringProtocol, why: String = "not a plain decimal") -> CloudPaymentsError {
+    private static func invalid(_ text: some StringProtocol, why: String = "not a plain decimal") -> CloudPaymentsError
+    {
         // Amounts are not secret, but cap the echo so a hostile body cannot flood the logs.
         CloudPaymentsError(code: .invalidAmount, message: "amount '\(text.prefix(32))' is \(why)")
     }

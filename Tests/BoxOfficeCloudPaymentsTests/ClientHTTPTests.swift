@@ -192,7 +192,9 @@ struct ClientHTTPTests {
 
     @Test("a timeout on a charge is UNKNOWN")
     func timeout() async throws {
-        try await RecordingServer.with(replies: [.init(status: 200, body: ProviderAnswers.approved, delayMilliseconds: 1500)]) {
+        try await RecordingServer.with(replies: [
+            .init(status: 200, body: ProviderAnswers.approved, delayMilliseconds: 1500)
+        ]) {
             server in
             let client = Self.client(server)
             _ = await self.expectError(.outcomeUnknown) { () async throws(CloudPaymentsError) in

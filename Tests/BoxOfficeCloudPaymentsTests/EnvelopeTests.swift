@@ -5,11 +5,16 @@ import Testing
 
 @Suite("The envelope's cases")
 struct EnvelopeTests {
-    private func envelope(_ text: String) throws(CloudPaymentsError) -> Envelope { try Envelope(parsing: Array(text.utf8)) }
+    private func envelope(_ text: String) throws(CloudPaymentsError) -> Envelope {
+        try Envelope(parsing: Array(text.utf8))
+    }
 
     @Test("Success:true with a transaction Model is approved, every listed field read")
     func approved() throws {
-        guard case .approved(let transaction) = try self.envelope(ProviderAnswers.approved).chargeResult(allowing3DS: true)
+        guard
+            case .approved(let transaction) = try self.envelope(ProviderAnswers.approved).chargeResult(
+                allowing3DS: true
+            )
         else {
             Issue.record("not approved")
             return
@@ -61,7 +66,10 @@ struct EnvelopeTests {
 
     @Test("Success:false, Message:null, a Model with ReasonCode != 0 is declined")
     func declined() throws {
-        guard case .declined(let transaction) = try self.envelope(ProviderAnswers.declined).chargeResult(allowing3DS: true)
+        guard
+            case .declined(let transaction) = try self.envelope(ProviderAnswers.declined).chargeResult(
+                allowing3DS: true
+            )
         else {
             Issue.record("not declined")
             return
@@ -110,7 +118,10 @@ struct EnvelopeTests {
 
     @Test("a refund answers with the refund's own TransactionId; lists read Model arrays")
     func refundAndLists() throws {
-        #expect(try self.envelope(#"{"Model":{"TransactionId":568},"Success":true,"Message":null}"#).refundTransactionId() == 568)
+        #expect(
+            try self.envelope(#"{"Model":{"TransactionId":568},"Success":true,"Message":null}"#).refundTransactionId()
+                == 568
+        )
         let approved = try self.modelOf(ProviderAnswers.approved)
         let declined = try self.modelOf(ProviderAnswers.declined)
         let answer = #"{"Model":["# + approved + "," + declined + #"],"Success":true,"Message":null}"#
@@ -137,10 +148,13 @@ struct LooseTypeTests {
         #expect(try self.transaction(field).amount.minorUnits == 12_340)
     }
 
-    @Test("booleans as true/false, 1/0 or their strings", arguments: [
-        (#""TestMode":true"#, true), (#""TestMode":1"#, true), (#""TestMode":"1""#, true),
-        (#""TestMode":false"#, false), (#""TestMode":0"#, false), (#""TestMode":"False""#, false),
-    ])
+    @Test(
+        "booleans as true/false, 1/0 or their strings",
+        arguments: [
+            (#""TestMode":true"#, true), (#""TestMode":1"#, true), (#""TestMode":"1""#, true),
+            (#""TestMode":false"#, false), (#""TestMode":0"#, false), (#""TestMode":"False""#, false),
+        ]
+    )
     func booleans(field: String, value: Bool) throws {
         #expect(try self.transaction(#""Amount":1,\#(field)"#).testMode == value)
     }
@@ -150,7 +164,10 @@ struct LooseTypeTests {
         let expected = Date(timeIntervalSince1970: 1_407_583_781)
         #expect(try self.transaction(#""Amount":1,"CreatedDate":"\/Date(1407583781000)\/""#).createdDate == expected)
         #expect(try self.transaction(#""Amount":1,"CreatedDateIso":"2014-08-09T11:29:41""#).createdDate == expected)
-        #expect(try self.transaction(#""Amount":1,"CreatedDate":null,"CreatedDateIso":"2014-08-09T11:29:41""#).createdDate == expected)
+        #expect(
+            try self.transaction(#""Amount":1,"CreatedDate":null,"CreatedDateIso":"2014-08-09T11:29:41""#).createdDate
+                == expected
+        )
         #expect(throws: CloudPaymentsError.self) { try self.transaction(#""Amount":1,"CreatedDate":"yesterday""#) }
     }
 

@@ -43,7 +43,8 @@ struct NotificationTests {
 
     @Test("Fail carries the reason code; Check the shared fields; Refund its own and the payment's id")
     func failCheckRefund() throws {
-        let fail = "TransactionId=5&Amount=10.50&Currency=USD&DateTime=2026-01-02+03%3a04%3a05&TestMode=0"
+        let fail =
+            "TransactionId=5&Amount=10.50&Currency=USD&DateTime=2026-01-02+03%3a04%3a05&TestMode=0"
             + "&Reason=InsufficientFunds&ReasonCode=5051&SubscriptionId="
         guard case .fail(let failed) = try CloudPaymentsNotification(kind: .fail, body: Array(fail.utf8)) else {
             Issue.record("not Fail")
@@ -61,7 +62,8 @@ struct NotificationTests {
         #expect(checked.amount.minorUnits == 100)
         #expect(checked.invoiceId == "77")
 
-        let refund = "TransactionId=9&PaymentTransactionId=5&Amount=3.25&DateTime=2026-01-02+03%3a04%3a05"
+        let refund =
+            "TransactionId=9&PaymentTransactionId=5&Amount=3.25&DateTime=2026-01-02+03%3a04%3a05"
             + "&OperationType=Refund&InvoiceId=att-1&AccountId=u1"
         guard case .refund(let refunded) = try CloudPaymentsNotification(kind: .refund, body: Array(refund.utf8)) else {
             Issue.record("not Refund")
@@ -116,8 +118,10 @@ struct NotificationVerifierTests {
         try self.verifier.verify(body: self.body, headers: [(name: "x-content-hmac", value: self.goodSignature)])
         try self.verifier.verify(
             body: self.body,
-            headers: [(name: "Content-Type", value: "application/x-www-form-urlencoded"),
-                      (name: "content-hmac", value: " \(self.goodSignature)")]
+            headers: [
+                (name: "Content-Type", value: "application/x-www-form-urlencoded"),
+                (name: "content-hmac", value: " \(self.goodSignature)"),
+            ]
         )
         #expect(self.verifier.signature(for: self.body) == self.goodSignature)
     }

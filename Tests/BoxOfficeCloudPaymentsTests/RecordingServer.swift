@@ -87,19 +87,32 @@ final class RecordingServer: Sendable {
                     guard let head else { return }
                     let reply = self.state.withLock { state in
                         state.requests.append(
-                            Request(method: head.method, uri: head.uri, headers: head.headers, body: String(buffer: body))
+                            Request(
+                                method: head.method,
+                                uri: head.uri,
+                                headers: head.headers,
+                                body: String(buffer: body)
+                            )
                         )
                         state.inFlight += 1
                         state.inFlightMax = max(state.inFlightMax, state.inFlight)
                         return state.replies.count > 1 ? state.replies.removeFirst() : state.replies[0]
                     }
-                    if reply.delayMilliseconds > 0 { try? await Task.sleep(for: .milliseconds(reply.delayMilliseconds)) }
+                    if reply.delayMilliseconds > 0 {
+                        try? await Task.sleep(for: .milliseconds(reply.delayMilliseconds))
+                    }
                     self.state.withLock { $0.inFlight -= 1 }
                     var headers = HTTPHeaders()
                     headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
                     headers.add(name: "Content-Length", value: String(reply.body.utf8.count))
                     try await outbound.write(
-                        .head(HTTPResponseHead(version: .http1_1, status: .init(statusCode: reply.status), headers: headers))
+                        .head(
+                            HTTPResponseHead(
+                                version: .http1_1,
+                                status: .init(statusCode: reply.status),
+                                headers: headers
+                            )
+                        )
                     )
                     try await outbound.write(.body(.byteBuffer(ByteBuffer(string: reply.body))))
                     try await outbound.write(.end(nil))

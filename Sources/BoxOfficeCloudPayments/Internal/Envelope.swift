@@ -36,9 +36,17 @@ struct Envelope {
     private func refusal() -> CloudPaymentsError {
         let message = self.message ?? ""
         if message.equalsIgnoringCase(Self.notFoundMessage) {
-            return CloudPaymentsError(code: .notFound, message: "the provider has no such record", providerMessage: message)
+            return CloudPaymentsError(
+                code: .notFound,
+                message: "the provider has no such record",
+                providerMessage: message
+            )
         }
-        return CloudPaymentsError(code: .requestInvalid, message: "the provider refused the request", providerMessage: message)
+        return CloudPaymentsError(
+            code: .requestInvalid,
+            message: "the provider refused the request",
+            providerMessage: message
+        )
     }
 
     /// A charge/auth answer. The cases, exactly as CLOUDPAYMENTS.md defines them:

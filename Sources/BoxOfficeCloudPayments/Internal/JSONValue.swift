@@ -59,8 +59,6 @@ indirect enum JSONValue: Hashable, Sendable {
 struct JSONObject: Hashable, Sendable {
     var members: [(key: String, value: JSONValue)]
 
-    init(members: [(key: String, value: JSONValue)]) { self.members = members }
-
     /// The value for `key`, compared case-insensitively; nil when absent.
     subscript(key: String) -> JSONValue? {
         let wanted = key.lowercased()

@@ -37,7 +37,7 @@ public enum CloudPaymentsNotification: Hashable, Sendable {
             case .recurrent: self = .recurrent(try RecurrentNotification(fields: fields))
             case .cancel: self = .cancel(try CancelNotification(fields: fields))
             }
-        } catch where error.code == .malformedResponse {
+        } catch  where error.code == .malformedResponse {
             throw FormBody.malformed(error.message)
         }
     }

@@ -16,7 +16,9 @@ enum FormBody {
             let value = parts.count > 1 ? try Self.unescape(parts[1]) : ""
             guard !key.isEmpty else { throw Self.malformed("a field without a name") }
             // Keys are matched case-insensitively; a repeated one would be ambiguous.
-            guard keys.insert(key.lowercased()).inserted else { throw Self.malformed("field \(key.prefix(40)) repeated") }
+            guard keys.insert(key.lowercased()).inserted else {
+                throw Self.malformed("field \(key.prefix(40)) repeated")
+            }
             members.append((key, .string(value)))
         }
         return JSONObject(members: members)
@@ -33,7 +35,8 @@ enum FormBody {
                 output.append(UInt8(ascii: " "))
                 index += 1
             case UInt8(ascii: "%"):
-                guard bytes.endIndex - index >= 3, let high = Self.hexValue(bytes[index + 1]), let low = Self.hexValue(bytes[index + 2])
+                guard bytes.endIndex - index >= 3, let high = Self.hexValue(bytes[index + 1]),
+                    let low = Self.hexValue(bytes[index + 2])
                 else { throw Self.malformed("a broken percent escape") }
                 output.append(high << 4 | low)
                 index += 3
@@ -42,7 +45,9 @@ enum FormBody {
                 index += 1
             }
         }
-        guard let text = String(validating: output, as: UTF8.self) else { throw Self.malformed("a field that is not UTF-8") }
+        guard let text = String(validating: output, as: UTF8.self) else {
+            throw Self.malformed("a field that is not UTF-8")
+        }
         return text
     }
 

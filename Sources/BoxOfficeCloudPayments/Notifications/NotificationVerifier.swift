@@ -24,7 +24,8 @@ public struct NotificationVerifier: Sendable {
     ///
     /// - Throws: ``CloudPaymentsError`` `.signatureMissing` without either header,
     ///   `.signatureInvalid` when the code does not match.
-    public func verify(body: [UInt8], headers: some Sequence<(name: String, value: String)>) throws(CloudPaymentsError) {
+    public func verify(body: [UInt8], headers: some Sequence<(name: String, value: String)>) throws(CloudPaymentsError)
+    {
         var contentHMAC: String?
         var xContentHMAC: String?
         for header in headers {

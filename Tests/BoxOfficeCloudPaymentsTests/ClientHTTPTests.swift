@@ -241,6 +241,80 @@ struct ClientHTTPTests {
         }
     }
 
+    @Test("post3ds, two-stage auth and orders/create send the provider's field names")
+    func post3DSAuthAndOrders() async throws {
+        let order =
+            #"{"Model":{"Id":"f2K8LV6reGE9WBFn","Number":61,"Amount":10.0,"Currency":"RUB","#
+            + #""Description":"Pro","Url":"https://orders.example/f2K8LV6reGE9WBFn","Status":"Created"},"#
+            + #""Success":true,"Message":null}"#
+        let replies: [RecordingServer.Reply] = [
+            .init(status: 200, body: ProviderAnswers.approved),
+            .init(status: 200, body: ProviderAnswers.requires3DS),
+            .init(status: 200, body: ProviderAnswers.approved),
+            .init(status: 200, body: order),
+        ]
+        try await RecordingServer.with(replies: replies) { server in
+            let client = Self.client(server)
+            let completed = try await client.post3DS(
+                transactionId: 891_583,
+                paRes: "eJxVUdtu",
+                requestID: try RequestID("p-1")
+            )
+            guard case .approved = completed else {
+                Issue.record("not approved")
+                return
+            }
+            let challenge = try await client.authorizeCard(Self.card, requestID: try RequestID("a-7"))
+            guard case .requires3DS(let threeDS) = challenge else {
+                Issue.record("not 3-D Secure")
+                return
+            }
+            #expect(threeDS.acsURL == "https://demo.cloudpayments.ru/acs")
+            let held = try await client.authorizeToken(
+                TokenPaymentRequest(
+                    amount: try Money(minorUnits: 100, currency: .eur),
+                    accountId: "user-7",
+                    token: "tk",
+                    initiator: .cardholder,
+                    paymentScheduled: false
+                ),
+                requestID: try RequestID("a-8")
+            )
+            guard case .approved = held else {
+                Issue.record("not approved")
+                return
+            }
+            let created = try await client.createOrder(
+                OrderRequest(
+                    amount: try Money(minorUnits: 1000, currency: .rub),
+                    orderDescription: "Pro",
+                    requireConfirmation: false
+                ),
+                requestID: try RequestID("o-1")
+            )
+            #expect(created.url == "https://orders.example/f2K8LV6reGE9WBFn")
+            #expect(created.amount == (try Money(minorUnits: 1000, currency: .rub)))
+            #expect(created.number == 61)
+            let requests = server.requests
+            #expect(
+                requests.map { "\($0.uri) \($0.headers["X-Request-ID"].first ?? "-")" } == [
+                    "/payments/cards/post3ds p-1", "/payments/cards/auth a-7", "/payments/tokens/auth a-8",
+                    "/orders/create o-1",
+                ]
+            )
+            #expect(requests[0].body == #"{"TransactionId":891583,"PaRes":"eJxVUdtu"}"#)
+            #expect(
+                requests[2].body
+                    == #"{"Amount":1.00,"Currency":"EUR","AccountId":"user-7","Token":"tk","TrInitiatorCode":1,"#
+                    + #""PaymentScheduled":0}"#
+            )
+            #expect(
+                requests[3].body
+                    == #"{"Amount":10.00,"Currency":"RUB","Description":"Pro","RequireConfirmation":false}"#
+            )
+        }
+    }
+
     @Test("confirm, void, list and test send the provider's field names and read their answers")
     func otherMethods() async throws {
         let replies: [RecordingServer.Reply] = [

@@ -75,6 +75,42 @@ struct NotificationTests {
         #expect(throws: CloudPaymentsError.self) { try refunded.amount.money(in: try Currency(code: "JPY")) }
     }
 
+    @Test("Confirm, Cancel and Recurrent parse their fields")
+    func confirmCancelRecurrent() throws {
+        let confirm = "TransactionId=11&Amount=99.90&Currency=RUB&DateTime=2026-01-02+03%3a04%3a05&InvoiceId=att-2"
+        guard case .confirm(let confirmed) = try CloudPaymentsNotification(kind: .confirm, body: Array(confirm.utf8))
+        else {
+            Issue.record("not Confirm")
+            return
+        }
+        #expect(confirmed.amount.minorUnits == 9990)
+        let cancel = "TransactionId=12&Amount=5&DateTime=2026-01-02+03%3a04%3a05&InvoiceId=att-3&AccountId="
+        guard case .cancel(let cancelled) = try CloudPaymentsNotification(kind: .cancel, body: Array(cancel.utf8))
+        else {
+            Issue.record("not Cancel")
+            return
+        }
+        #expect(cancelled.transactionId == 12)
+        #expect(cancelled.accountId == nil)
+        #expect(try cancelled.amount.money(in: .rub).minorUnits == 500)
+        let recurrent =
+            "Id=sc_8cf8a9338fb8ebf7202b08d09c938&AccountId=u1&Amount=1.02&Currency=RUB&Status=Active"
+            + "&Interval=Month&Period=1&MaxPeriods="
+        guard
+            case .recurrent(let subscription) = try CloudPaymentsNotification(
+                kind: .recurrent,
+                body: Array(recurrent.utf8)
+            )
+        else {
+            Issue.record("not Recurrent")
+            return
+        }
+        #expect(subscription.id == "sc_8cf8a9338fb8ebf7202b08d09c938")
+        #expect(subscription.amount?.minorUnits == 102)
+        #expect(subscription.fields["Interval"] == "Month")
+        #expect(subscription.fields["MaxPeriods"] == nil)
+    }
+
     @Test(
         "bodies that are not the provider's form encoding, or money that is not exact, are refused",
         arguments: [

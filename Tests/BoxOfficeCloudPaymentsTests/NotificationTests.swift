@@ -36,6 +36,7 @@ struct NotificationTests {
         #expect(pay.payment.data == #"{"plan":"pro","n":1.5}"#)
         #expect(pay.status == .completed)
         #expect(pay.token == "tk_1f2e3d")
+        #expect(!"\(pay)".contains("tk_1f2e3d"))
         #expect(pay.rrn == nil)
         #expect(pay.totalFee?.minorUnits == 0)
         #expect(notification.kind == .pay)

@@ -1,5 +1,5 @@
-/// `Pay`: the payment succeeded.
-public struct PayNotification: Hashable, Sendable {
+/// `Pay`: the payment succeeded. Its `description` leaves out the token.
+public struct PayNotification: Hashable, Sendable, CustomStringConvertible {
     /// The shared payment fields.
     public var payment: NotificationPayment
     /// `Status`: `Completed` (one-stage) or `Authorized` (two-stage).
@@ -23,5 +23,10 @@ public struct PayNotification: Hashable, Sendable {
         self.gatewayName = try fields.string("GatewayName")
         self.rrn = try fields.string("Rrn")
         self.totalFee = try fields.decimal("TotalFee")?.money(in: self.payment.amount.currency)
+    }
+
+    public var description: String {
+        "PayNotification(\(self.payment.transactionId), \(self.payment.amount), \(self.status), "
+            + "InvoiceId \(self.payment.invoiceId ?? "-"), token \(self.token == nil ? "none" : "<redacted>"))"
     }
 }

@@ -1,11 +1,3 @@
-/// Who starts a token payment: `TrInitiatorCode`.
-public enum TransactionInitiator: Int, Hashable, Sendable {
-    /// 0: the merchant (renewals, without the payer present).
-    case merchant = 0
-    /// 1: the cardholder, present and paying.
-    case cardholder = 1
-}
-
 /// The body of `/payments/tokens/charge` and `/payments/tokens/auth`.
 ///
 /// `TrInitiatorCode` and `PaymentScheduled` have no defaults: a public client defaulting them

@@ -40,6 +40,7 @@ let package = Package(
         .library(name: "BoxOfficeProtobuf", targets: ["BoxOfficeProtobuf"]),
         .library(name: "Contracts", targets: ["Contracts"]),
         .library(name: "TestContracts", targets: ["TestContracts"]),
+        .library(name: "BoxOfficeCloudPayments", targets: ["BoxOfficeCloudPayments"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -49,6 +50,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // C libraries, one shim each.
@@ -136,6 +138,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The CloudPayments API client and notification verifier/parser; exact money, typed errors.
+        .target(
+            name: "BoxOfficeCloudPayments",
+            dependencies: [
+                "BoxOfficeCrypto",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                log,
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // Process plumbing: configuration, logging, metrics.
         .target(
             name: "BoxOfficeRuntime",
@@ -216,6 +232,18 @@ let package = Package(
             name: "CodegenTests",
             dependencies: ["TestContracts", "Contracts", "BoxOfficeProtobuf", "BoxOfficeRPC", "TestSupport"],
             exclude: ["Proto", "Interop"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BoxOfficeCloudPaymentsTests",
+            dependencies: [
+                "BoxOfficeCloudPayments", "BoxOfficeCrypto",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                log,
+            ],
             swiftSettings: swiftSettings
         ),
         // Helpers for tests against the local stack: environment, unique names, child processes.

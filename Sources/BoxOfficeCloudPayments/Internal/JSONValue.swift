@@ -1,0 +1,79 @@
+/// A JSON value that keeps numbers as their source text, so amounts never pass through `Double`
+/// (JSONSerialization and JSONDecoder both do).
+indirect enum JSONValue: Hashable, Sendable {
+    case null
+    case bool(Bool)
+    /// The number exactly as written (`123.40`, `-1`, `1e3`).
+    case number(String)
+    case string(String)
+    case array([JSONValue])
+    case object(JSONObject)
+
+    var objectValue: JSONObject? {
+        if case .object(let object) = self { return object }
+        return nil
+    }
+
+    var arrayValue: [JSONValue]? {
+        if case .array(let array) = self { return array }
+        return nil
+    }
+
+    var isNull: Bool { self == .null }
+
+    /// The value written back as compact JSON, numbers with their original text.
+    var rendered: String {
+        var output = ""
+        self.render(into: &output)
+        return output
+    }
+
+    func render(into output: inout String) {
+        switch self {
+        case .null: output += "null"
+        case .bool(let value): output += value ? "true" : "false"
+        case .number(let text): output += text
+        case .string(let text): JSONWriter.appendQuoted(text, to: &output)
+        case .array(let elements):
+            output += "["
+            for (index, element) in elements.enumerated() {
+                if index > 0 { output += "," }
+                element.render(into: &output)
+            }
+            output += "]"
+        case .object(let object):
+            output += "{"
+            for (index, member) in object.members.enumerated() {
+                if index > 0 { output += "," }
+                JSONWriter.appendQuoted(member.key, to: &output)
+                output += ":"
+                member.value.render(into: &output)
+            }
+            output += "}"
+        }
+    }
+}
+
+/// A JSON object with its members in order and key lookup that ignores case, as the provider's
+/// server reads keys case-insensitively.
+struct JSONObject: Hashable, Sendable {
+    var members: [(key: String, value: JSONValue)]
+
+    /// The value for `key`, compared case-insensitively; nil when absent.
+    subscript(key: String) -> JSONValue? {
+        let wanted = key.lowercased()
+        return self.members.first { $0.key.lowercased() == wanted }?.value
+    }
+
+    static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
+        lhs.members.count == rhs.members.count
+            && zip(lhs.members, rhs.members).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+    }
+
+    func hash(into hasher: inout Hasher) {
+        for member in self.members {
+            hasher.combine(member.key)
+            hasher.combine(member.value)
+        }
+    }
+}

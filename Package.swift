@@ -228,11 +228,12 @@ let package = Package(
         .testTarget(
             name: "BoxOfficeGatewayTests",
             dependencies: [
-                "BoxOfficeGateway", "BoxOfficeRPC", "BoxOfficeRPCNIO", "BoxOfficeRuntime", "TestContracts",
-                "TestSupport",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                "BoxOfficeGateway", "BoxOfficeRPC", "BoxOfficeRPCNIO", "BoxOfficeRuntime", "BoxOfficeProtobuf",
+                "TestContracts", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 log, metrics, serviceLifecycle,
             ],

@@ -41,13 +41,34 @@ public final class Gateway: Service, Sendable {
     /// - Throws: ``GatewayError`` when a binding cannot be served (bad template, verb or access
     ///   level, two bindings for one route, OpenAPI text that is no JSON object), a service has
     ///   no upstream, or a configured key cannot be used.
-    public init(
+    public convenience init(
         configuration: GatewayConfiguration,
         bindings: [HTTPBinding],
         upstreams: [String: any RPCClientTransport],
         metricsRegistry: PrometheusCollectorRegistry,
         logger: Logger,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) throws(GatewayError) {
+        try self.init(
+            configuration: configuration,
+            bindings: bindings,
+            upstreams: upstreams,
+            metricsRegistry: metricsRegistry,
+            logger: logger,
+            eventLoopGroup: eventLoopGroup,
+            authenticator: try Self.authenticator(configuration)
+        )
+    }
+
+    /// The initializer with the bearer verification given rather than configured.
+    init(
+        configuration: GatewayConfiguration,
+        bindings: [HTTPBinding],
+        upstreams: [String: any RPCClientTransport],
+        metricsRegistry: PrometheusCollectorRegistry,
+        logger: Logger,
+        eventLoopGroup: any EventLoopGroup,
+        authenticator: BearerAuthenticator
     ) throws(GatewayError) {
         var routes: [Route] = []
         var seen: Set<String> = []
@@ -94,7 +115,7 @@ public final class Gateway: Service, Sendable {
         self.responder = GatewayResponder(
             routes: RouteTable(routes),
             upstreams: upstreams,
-            authenticator: try Self.authenticator(configuration),
+            authenticator: authenticator,
             requestBodyBytesMax: configuration.requestBodyBytesMax,
             callTimeout: configuration.callTimeout,
             readiness: ReadinessProbe(

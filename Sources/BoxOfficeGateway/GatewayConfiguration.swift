@@ -1,4 +1,5 @@
 import BoxOfficeRuntime
+import SystemPackage
 public import Configuration
 
 /// Where the gateway listens, its limits, how it verifies bearer tokens, and where each RPC
@@ -126,6 +127,21 @@ public struct GatewayConfiguration: Sendable {
             }
             self.upstreams[service] = address
         }
+    }
+
+    /// Reads the environment, then `configFile` (JSON) if one is given, as ``Settings/load(environment:configFile:)``.
+    public static func load(
+        environment: [String: String]? = nil,
+        configFile: String? = nil,
+        upstreams: [String: (key: String, default: UpstreamAddress)]
+    ) async throws -> GatewayConfiguration {
+        var providers: [any ConfigProvider] = [
+            environment.map { EnvironmentVariablesProvider(environmentVariables: $0) } ?? EnvironmentVariablesProvider()
+        ]
+        if let configFile {
+            providers.append(try await FileProvider<JSONSnapshot>(filePath: FilePath(configFile)))
+        }
+        return try GatewayConfiguration(reader: ConfigReader(providers: providers), upstreams: upstreams)
     }
 
     /// The PEM blocks of `text`, each from its `-----BEGIN` to its `-----END …-----` line.

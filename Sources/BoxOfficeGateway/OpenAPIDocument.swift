@@ -99,8 +99,14 @@ public enum OpenAPIDocument {
         }
         if !parameters.isEmpty { operation["parameters"] = parameters }
         if operation["requestBody"] == nil, !binding.bodyField.isEmpty {
+            // Without the generator's schema the fields are unknown, and the decoder refuses
+            // unknown fields: only the empty object is sure to be valid.
+            let schema: [String: Any] =
+                binding.rawBody ? ["type": "string"] : ["type": "object", "additionalProperties": false]
             operation["requestBody"] = [
-                "content": ["application/json": ["schema": binding.bodyField == "*" ? ["type": "object"] : [:]]]
+                "content": binding.rawBody
+                    ? ["application/json": ["schema": schema], "application/x-www-form-urlencoded": ["schema": schema]]
+                    : ["application/json": ["schema": schema]]
             ]
         }
         var responses = operation["responses"] as? [String: Any] ?? [:]

@@ -149,7 +149,10 @@ struct GatewayResponder: HTTPResponder {
         }.get()
 
         if !binding.redirectField.isEmpty {
-            guard let location = Self.stringField(binding.redirectField, in: json), !location.isEmpty else {
+            // A service bug must not become a header injection: visible ASCII only.
+            guard let location = Self.stringField(binding.redirectField, in: json), !location.isEmpty,
+                location.utf8.allSatisfy({ (0x21...0x7E).contains($0) })
+            else {
                 throw RPCError(code: .internalError, message: "internal error")
             }
             var headers = HTTPFields()

@@ -31,6 +31,7 @@ let package = Package(
         .library(name: "BoxOfficeRabbitMQ", targets: ["BoxOfficeRabbitMQ"]),
         .library(name: "BoxOfficeRedis", targets: ["BoxOfficeRedis"]),
         .library(name: "BoxOfficeCrypto", targets: ["BoxOfficeCrypto"]),
+        .library(name: "BoxOfficeJWT", targets: ["BoxOfficeJWT"]),
         .library(name: "BoxOfficeMessaging", targets: ["BoxOfficeMessaging"]),
         .library(name: "BoxOfficeRuntime", targets: ["BoxOfficeRuntime"]),
         .library(name: "BoxOfficeRPC", targets: ["BoxOfficeRPC"]),
@@ -87,6 +88,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "BoxOfficeCrypto", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
+        // JWS compact tokens (EdDSA, ES256): the gateway's bearer tokens, the entitlement tokens.
+        .target(name: "BoxOfficeJWT", dependencies: ["BoxOfficeCrypto"], swiftSettings: swiftSettings),
 
         // Outbox and inbox, shared by every service.
         .target(
@@ -194,6 +197,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "BoxOfficeCryptoTests", dependencies: ["BoxOfficeCrypto"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "BoxOfficeJWTTests",
+            dependencies: ["BoxOfficeJWT", "BoxOfficeCrypto", "TestSupport"],
+            exclude: ["Interop"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "BoxOfficeMessagingTests",
             dependencies: ["BoxOfficeMessaging", "BoxOfficePostgres", "BoxOfficeRabbitMQ", "TestSupport", log],

@@ -90,6 +90,20 @@ public enum Base64URL {
         return output
     }
 
+    /// The bytes that `string` encodes, accepting only the unpadded form that JWS compact
+    /// serialization requires (RFC 7515 §2): no `=`, no `+` or `/`, no whitespace, canonical
+    /// final character. Every byte string has exactly one accepted encoding.
+    ///
+    /// - Throws: ``CryptoError`` with code `.invalidBase64` for any other input.
+    public static func decodeUnpadded(_ string: String) throws(CryptoError) -> [UInt8] {
+        // `decode` differs only in stripping trailing padding, and `=` is outside the alphabet.
+        if let offset = string.utf8.firstIndex(of: UInt8(ascii: "=")) {
+            let position = string.utf8.distance(from: string.utf8.startIndex, to: offset)
+            throw CryptoError(code: .invalidBase64, message: "padding in unpadded base64url at offset \(position)")
+        }
+        return try Self.decode(string)
+    }
+
     private static func nonCanonical() -> CryptoError {
         CryptoError(code: .invalidBase64, message: "base64url input has non-zero unused bits in its last character")
     }

@@ -7,7 +7,7 @@ public struct Ed25519PrivateKey: Sendable, CustomStringConvertible {
     /// The length of the seed that is the private key's raw representation.
     public static let seedByteCount = 32
 
-    private let handle: PKeyHandle
+    let handle: PKeyHandle
 
     /// A new random key.
     public init() throws(CryptoError) {

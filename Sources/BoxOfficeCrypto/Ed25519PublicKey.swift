@@ -7,7 +7,7 @@ public struct Ed25519PublicKey: Sendable, CustomStringConvertible {
     /// The length of a signature.
     public static let signatureByteCount = 64
 
-    private let handle: PKeyHandle
+    let handle: PKeyHandle
 
     /// The 32-byte public key, as a JWK's `x` holds it (base64url-decoded).
     public let rawRepresentation: [UInt8]

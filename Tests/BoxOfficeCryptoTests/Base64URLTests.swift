@@ -43,3 +43,21 @@ import Testing
         }
     }
 }
+
+@Suite struct Base64URLUnpaddedTests {
+    @Test func decodesTheUnpaddedForm() throws {
+        #expect(try Base64URL.decodeUnpadded("Zm8") == Array("fo".utf8))
+        #expect(try Base64URL.decodeUnpadded("-_8") == [0xfb, 0xff])
+        #expect(try Base64URL.decodeUnpadded("") == [])
+    }
+
+    @Test(arguments: ["Zm8=", "Zg==", "Zm9v+A", "Zm9v/A", "Zm 9v", "Zm9v\n", " Zm9v", "Zh", "Z", "=", "Zm9v===="])
+    func refusesEverythingElse(_ input: String) {
+        do {
+            let bytes = try Base64URL.decodeUnpadded(input)
+            Issue.record("decoded \(bytes)")
+        } catch {
+            #expect(error.code == .invalidBase64)
+        }
+    }
+}

@@ -2,6 +2,7 @@ import BoxOfficeProtobuf
 import BoxOfficeRPC
 import Foundation
 import TestContracts
+import TestSupport
 import Testing
 
 /// Our proto3 JSON against the reference implementation, PyPI's `protobuf` (json_format), both

@@ -155,7 +155,7 @@ let package = Package(
         .target(
             name: "BoxOfficeGateway",
             dependencies: [
-                "BoxOfficeRPC", "BoxOfficeRPCNIO", "BoxOfficeRuntime",
+                "BoxOfficeRPC", "BoxOfficeRPCNIO", "BoxOfficeRuntime", "BoxOfficeJWT",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -238,7 +238,7 @@ let package = Package(
             name: "BoxOfficeGatewayTests",
             dependencies: [
                 "BoxOfficeGateway", "BoxOfficeRPC", "BoxOfficeRPCNIO", "BoxOfficeRuntime", "BoxOfficeProtobuf",
-                "TestContracts", "TestSupport",
+                "TestContracts", "TestSupport", "BoxOfficeJWT", "BoxOfficeCrypto",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"),

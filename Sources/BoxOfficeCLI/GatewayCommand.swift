@@ -6,6 +6,7 @@ import BoxOfficeRuntime
 import Contracts
 import Logging
 import ServiceLifecycle
+import UnixSignals
 
 /// `boxoffice gateway`: serves the public HTTP API of API.md in front of the services.
 struct GatewayCommand: AsyncParsableCommand {

@@ -8,7 +8,8 @@ public import Configuration
 /// Read it with ``init(reader:upstreams:)`` from the same providers as ``Settings`` (environment
 /// variables, then the `--config` JSON file): keys `gateway.host`, `gateway.port`,
 /// `gateway.body.bytes.max`, `gateway.call.timeout.milliseconds`, `gateway.jwt.issuer`,
-/// `gateway.jwt.audience`, `gateway.jwt.public.keys` (PEM text, one or more keys),
+/// `gateway.jwt.audience`, `gateway.jwt.public.keys` (PEM text, one or more keys, each optionally
+/// preceded by a line `kid: <id>`),
 /// `gateway.upstream.<name>` (`host:port`); as environment variables `GATEWAY_HOST`,
 /// `GATEWAY_UPSTREAM_CATALOG`, …
 public struct GatewayConfiguration: Sendable {
@@ -26,12 +27,23 @@ public struct GatewayConfiguration: Sendable {
     public var jwtIssuer: String
     /// The `aud` bearer tokens must carry (one of theirs).
     public var jwtAudience: String
-    /// The public keys (PEM, Ed25519 or P-256) that verify bearer tokens; none means every user
-    /// and admin route answers 401.
-    public var jwtPublicKeysPEM: [String]
+    /// The public keys (PEM, Ed25519 for EdDSA or P-256 for ES256) that verify bearer tokens;
+    /// none means every user and admin route answers 401.
+    public var jwtPublicKeys: [PublicKeyPEM]
     /// Where each service runs, by fully qualified service name
     /// (`boxoffice.catalog.v1.CatalogService`).
     public var upstreams: [String: UpstreamAddress]
+
+    /// A PEM `PUBLIC KEY` block and the `kid` tokens signed with its private key name, if any.
+    public struct PublicKeyPEM: Sendable, Hashable {
+        public var kid: String?
+        public var pem: String
+
+        public init(kid: String? = nil, pem: String) {
+            self.kid = kid
+            self.pem = pem
+        }
+    }
 
     /// A `host:port` of an RPC server.
     public struct UpstreamAddress: Sendable, Hashable, CustomStringConvertible {
@@ -71,7 +83,7 @@ public struct GatewayConfiguration: Sendable {
         readinessProbeTimeout: Duration = .milliseconds(GatewayConfiguration.readinessProbeTimeoutMillisecondsDefault),
         jwtIssuer: String = "",
         jwtAudience: String = "",
-        jwtPublicKeysPEM: [String] = [],
+        jwtPublicKeys: [PublicKeyPEM] = [],
         upstreams: [String: UpstreamAddress] = [:]
     ) {
         self.host = host
@@ -81,7 +93,7 @@ public struct GatewayConfiguration: Sendable {
         self.readinessProbeTimeout = readinessProbeTimeout
         self.jwtIssuer = jwtIssuer
         self.jwtAudience = jwtAudience
-        self.jwtPublicKeysPEM = jwtPublicKeysPEM
+        self.jwtPublicKeys = jwtPublicKeys
         self.upstreams = upstreams
     }
 
@@ -115,7 +127,7 @@ public struct GatewayConfiguration: Sendable {
         self.jwtIssuer = reader.string(forKey: "gateway.jwt.issuer", default: "")
         self.jwtAudience = reader.string(forKey: "gateway.jwt.audience", default: "")
         let pem = reader.string(forKey: "gateway.jwt.public.keys", default: "")
-        self.jwtPublicKeysPEM = Self.splitPEM(pem)
+        self.jwtPublicKeys = Self.splitPEM(pem)
         for (service, entry) in upstreams {
             let key = "gateway.upstream.\(entry.key)"
             guard let text = reader.string(forKey: ConfigKey(key)) else {
@@ -144,18 +156,26 @@ public struct GatewayConfiguration: Sendable {
         return try GatewayConfiguration(reader: ConfigReader(providers: providers), upstreams: upstreams)
     }
 
-    /// The PEM blocks of `text`, each from its `-----BEGIN` to its `-----END …-----` line.
-    static func splitPEM(_ text: String) -> [String] {
-        var blocks: [String] = []
-        var current: [Substring] = []
+    /// The PEM blocks of `text`, each from its `-----BEGIN` to its `-----END …-----` line, with
+    /// the `kid: <id>` line before it if there is one.
+    static func splitPEM(_ text: String) -> [PublicKeyPEM] {
+        var keys: [PublicKeyPEM] = []
+        var kid: String?
+        var current: [Substring]?
         for line in text.split(whereSeparator: \.isNewline) {
-            if line.hasPrefix("-----BEGIN") { current = [] }
-            current.append(line)
-            if line.hasPrefix("-----END") {
-                blocks.append(current.joined(separator: "\n") + "\n")
-                current = []
+            let trimmed = line.drop { $0 == " " }
+            if current == nil, trimmed.hasPrefix("kid:") {
+                kid = String(trimmed.dropFirst(4).drop { $0 == " " })
+                continue
+            }
+            if trimmed.hasPrefix("-----BEGIN") { current = [] }
+            current?.append(trimmed)
+            if trimmed.hasPrefix("-----END"), let block = current {
+                keys.append(PublicKeyPEM(kid: kid, pem: block.joined(separator: "\n") + "\n"))
+                current = nil
+                kid = nil
             }
         }
-        return blocks
+        return keys
     }
 }

@@ -98,15 +98,18 @@ public enum OpenAPIDocument {
             ])
         }
         if !parameters.isEmpty { operation["parameters"] = parameters }
-        if operation["requestBody"] == nil, !binding.bodyField.isEmpty {
+        if binding.rawBody {
+            // The gateway passes a raw body through unread (the service checks it, e.g. a
+            // webhook signature over the exact bytes), so no body is invalid at this edge.
+            let anything: [String: Any] = ["schema": [String: Any](), "description": "Passed to the service as sent."]
+            operation["requestBody"] = [
+                "content": ["application/x-www-form-urlencoded": anything, "application/json": anything]
+            ]
+        } else if operation["requestBody"] == nil, !binding.bodyField.isEmpty {
             // Without the generator's schema the fields are unknown, and the decoder refuses
             // unknown fields: only the empty object is sure to be valid.
-            let schema: [String: Any] =
-                binding.rawBody ? ["type": "string"] : ["type": "object", "additionalProperties": false]
             operation["requestBody"] = [
-                "content": binding.rawBody
-                    ? ["application/json": ["schema": schema], "application/x-www-form-urlencoded": ["schema": schema]]
-                    : ["application/json": ["schema": schema]]
+                "content": ["application/json": ["schema": ["type": "object", "additionalProperties": false]]]
             ]
         }
         var responses = operation["responses"] as? [String: Any] ?? [:]

@@ -1,5 +1,7 @@
 import AsyncHTTPClient
-@testable import BoxOfficeGateway
+import BoxOfficeCrypto
+import BoxOfficeGateway
+import BoxOfficeJWT
 import BoxOfficeProtobuf
 import BoxOfficeRPC
 import BoxOfficeRPCNIO
@@ -7,7 +9,6 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
-import NIOPosix
 import Prometheus
 import Synchronization
 import TestContracts
@@ -110,16 +111,19 @@ struct GatewayHarness {
                     port: rpcPort,
                     logger: Logger(label: "rpc-client-test")
                 )
-                var configuration = GatewayConfiguration(port: 0)
+                var configuration = GatewayConfiguration(
+                    port: 0,
+                    jwtIssuer: Tokens.issuer,
+                    jwtAudience: Tokens.audience,
+                    jwtPublicKeys: Tokens.publicKeys
+                )
                 configure(&configuration)
                 let gateway = try Gateway(
                     configuration: configuration,
                     bindings: Self.bindings,
                     upstreams: [Codegentest_V1_InvoiceServiceMethods.getInvoice.service: transport],
                     metricsRegistry: PrometheusCollectorRegistry(),
-                    logger: logger,
-                    eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
-                    authenticator: Self.authenticator
+                    logger: logger
                 )
                 group.addTask { try await gateway.run() }
                 let port = try await gateway.boundPort()
@@ -148,17 +152,10 @@ struct GatewayHarness {
     }
 
     /// The subject of the test tokens.
-    static let userID = "4f9c2a4e-8d1b-4c55-9a8e-2f1d3c4b5a69"
-    /// `Authorization` values.
-    static let userBearer = "Bearer test.\(userID).user"
-    static let adminBearer = "Bearer test.\(userID).admin"
-
-    /// Stands in for JWT verification: `test.<sub>.<role>` tokens.
-    static let authenticator = BearerAuthenticator { token in
-        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0] == "test" else { throw HarnessError("bad token") }
-        return BearerIdentity(subject: String(parts[1]), roles: parts[2] == "admin" ? ["admin"] : [])
-    }
+    static let userID = Tokens.userID
+    /// `Authorization` values with fresh EdDSA tokens.
+    static var userBearer: String { "Bearer " + Tokens.make() }
+    static var adminBearer: String { "Bearer " + Tokens.make(roles: ["admin"]) }
 
     /// A generated operation changed as the options above change its route: success 201, and
     /// `Idempotency-Key` required.
@@ -208,6 +205,55 @@ struct GatewayHarness {
         bindings.append(RawPing.binding(path: "/v1/test/raw", acceptsHeaders: false))
         return bindings
     }()
+}
+
+/// Bearer tokens signed with the keys the test gateway trusts: Ed25519 (EdDSA, `kid` `ed-1`) and
+/// P-256 (ES256, no `kid`).
+enum Tokens {
+    static let issuer = "https://auth.boxoffice.test"
+    static let audience = "boxoffice-api"
+    static let userID = "4f9c2a4e-8d1b-4c55-9a8e-2f1d3c4b5a69"
+    /// How long test tokens live.
+    static let lifetimeSeconds = 600.0
+
+    static let edPrivateKey = try! Ed25519PrivateKey()
+    static let p256PrivateKey = try! P256PrivateKey()
+    static let edSigner = JWTSigner.ed25519(privateKey: edPrivateKey, kid: "ed-1")
+    static let p256Signer = JWTSigner.p256(privateKey: p256PrivateKey, kid: nil)
+
+    static var publicKeys: [GatewayConfiguration.PublicKeyPEM] {
+        [
+            .init(kid: "ed-1", pem: edPrivateKey.publicKey.pemRepresentation),
+            .init(kid: nil, pem: p256PrivateKey.publicKey.pemRepresentation),
+        ]
+    }
+
+    /// A token; every claim can be changed to make it unacceptable.
+    static func make(
+        subject: String = userID,
+        roles: [String] = [],
+        signer: JWTSigner = edSigner,
+        issuer: String = issuer,
+        audience: String = audience,
+        expiresIn: Double = lifetimeSeconds
+    ) -> String {
+        let now = Date().timeIntervalSince1970
+        var claims: [String: JSONValue] = [
+            "sub": .string(subject), "iss": .string(issuer), "aud": .string(audience),
+            "exp": .number((now + expiresIn).rounded()), "iat": .number(now.rounded()),
+        ]
+        if !roles.isEmpty { claims["roles"] = .array(roles.map { .string($0) }) }
+        return try! signer.sign(claims)
+    }
+
+    /// A token with header `header`, the claims of a valid user token and signature `signature`
+    /// (for `alg: none` and algorithm-confusion attempts).
+    static func forged(header: String, signature: (_ signingInput: [UInt8]) -> [UInt8]) -> String {
+        let valid = make()
+        let payload = valid.split(separator: ".")[1]
+        let signingInput = Base64URL.encode(Array(header.utf8)) + "." + payload
+        return signingInput + "." + Base64URL.encode(signature(Array(signingInput.utf8)))
+    }
 }
 
 /// Raw-body routes onto `Ping`: the request text shows what the gateway passed, as

@@ -1,4 +1,6 @@
 import AsyncHTTPClient
+import BoxOfficeCrypto
+import BoxOfficeJWT
 import BoxOfficeRPC
 import Foundation
 import NIOHTTP1
@@ -70,7 +72,7 @@ struct MetadataTests {
                 ([("Authorization", "Basic dXNlcjpwYXNz")], 401, "UNAUTHENTICATED"),
                 ([("Authorization", "Bearer")], 401, "UNAUTHENTICATED"),
                 ([("Authorization", "Bearer not-a-token")], 401, "UNAUTHENTICATED"),
-                ([("Authorization", "Bearer test.not-a-uuid.user")], 401, "UNAUTHENTICATED"),
+                ([("Authorization", "Bearer " + Tokens.make(subject: "not-a-uuid"))], 401, "UNAUTHENTICATED"),
             ]
             for (headers, status, code) in cases {
                 let answer = try await harness.send(.GET, "/v1/invoices/x", headers: headers + [("X-Request-ID", "auth")])
@@ -88,12 +90,64 @@ struct MetadataTests {
             #expect(forbidden.status == 403)
             #expect(try forbidden.error().code == "PERMISSION_DENIED")
             // The scheme is case-insensitive.
-            let lowercase = try await harness.send(
-                .GET,
-                "/v1/invoices/x",
-                headers: [("Authorization", "bearer test.\(GatewayHarness.userID).user")]
-            )
+            let lowercase = try await harness.send(.GET, "/v1/invoices/x", headers: [("Authorization", "bearer " + Tokens.make())])
             #expect(lowercase.status == 200)
+        }
+    }
+
+    @Test("EdDSA and ES256 tokens are accepted; expired, foreign, forged and confused ones are 401")
+    func jwt() async throws {
+        try await GatewayHarness.run { harness in
+            let accepted = [
+                ("EdDSA", Tokens.make(signer: Tokens.edSigner)),
+                ("ES256", Tokens.make(signer: Tokens.p256Signer)),
+                ("expired within the leeway", Tokens.make(expiresIn: -30)),
+            ]
+            for (name, token) in accepted {
+                let answer = try await harness.send(.GET, "/v1/invoices/x", headers: [("Authorization", "Bearer " + token)])
+                #expect(answer.status == 200, "\(name): \(answer.text)")
+            }
+
+            let stranger = JWTSigner.ed25519(privateKey: try Ed25519PrivateKey(), kid: "ed-1")
+            let unnamed = JWTSigner.ed25519(privateKey: try Ed25519PrivateKey(), kid: nil)
+            let unknownKid = JWTSigner.ed25519(privateKey: Tokens.edPrivateKey, kid: "ed-2")
+            let valid = Tokens.make()
+            let parts = valid.split(separator: ".").map(String.init)
+            let tampered = parts[0] + "." + Base64URL.encode(Array(#"{"sub":"x"}"#.utf8)) + "." + parts[2]
+            let publicPEM = Array(Tokens.edPrivateKey.publicKey.pemRepresentation.utf8)
+            let refused: [(String, String)] = [
+                ("expired", Tokens.make(expiresIn: -3600)),
+                ("wrong issuer", Tokens.make(issuer: "https://evil.test")),
+                ("wrong audience", Tokens.make(audience: "another-api")),
+                ("signed by another key", Tokens.make(signer: stranger)),
+                ("signed by another key without kid", Tokens.make(signer: unnamed)),
+                ("kid naming no key", Tokens.make(signer: unknownKid)),
+                ("payload swapped", tampered),
+                ("alg none", Tokens.forged(header: #"{"alg":"none","typ":"JWT"}"#) { _ in [] }),
+                (
+                    "HS256 keyed with the public key",
+                    Tokens.forged(header: #"{"alg":"HS256","typ":"JWT"}"#) {
+                        HMACSHA256.authenticationCode(for: $0, key: publicPEM)
+                    }
+                ),
+                (
+                    "ES256 header on an EdDSA signature",
+                    Tokens.forged(header: #"{"alg":"ES256","kid":"ed-1"}"#) {
+                        try! Tokens.edPrivateKey.signature(for: $0)
+                    }
+                ),
+            ]
+            for (name, token) in refused {
+                let answer = try await harness.send(
+                    .GET,
+                    "/v1/invoices/x",
+                    headers: [("Authorization", "Bearer " + token), ("X-Request-ID", "jwt-refused")]
+                )
+                #expect(answer.status == 401, "\(name): \(answer.text)")
+                #expect(try answer.error().code == "UNAUTHENTICATED")
+                #expect(!answer.text.contains(token))
+            }
+            #expect(harness.service.metadata(forRequestID: "jwt-refused") == nil)
         }
     }
 
@@ -114,7 +168,7 @@ struct MetadataTests {
             let atLimit = try await harness.send(.POST, "/v1/invoices", headers: [admin, ("Idempotency-Key", longest)], json: "{}")
             #expect(atLimit.status == 201)
 
-            for invalid in [String(repeating: "k", count: 256), "k\u{7F}", "ключ"] {
+            for invalid in [String(repeating: "k", count: 256), "tab\tinside", "ключ"] {
                 let answer = try await harness.send(
                     .POST,
                     "/v1/invoices",

@@ -121,6 +121,14 @@ struct GatewayResponder: HTTPResponder {
         var body: [UInt8] = []
         if !binding.bodyField.isEmpty {
             body = try await self.collectBody(request)
+            if !binding.rawBody, Self.isJSONNull(body) {
+                // proto3 JSON reads `null` as "field absent", but a body that is only `null`
+                // is no request object: refuse it rather than call with an empty message.
+                throw RPCError.invalidArgument(
+                    field: binding.bodyField == "*" ? "body" : binding.bodyField,
+                    reason: "expected an object, not null"
+                )
+            }
             if binding.rawBody {
                 body = Self.jsonBase64String(body)
                 if route.acceptsHeaders {
@@ -234,6 +242,13 @@ struct GatewayResponder: HTTPResponder {
 
     static func errorResponse(_ error: RPCError, status: HTTPResponse.Status? = nil) -> Response {
         Self.json(status ?? HTTPResponse.Status(code: error.code.httpStatus), ErrorBody.render(error))
+    }
+
+    /// True when `body` is the JSON literal `null`, whitespace around it allowed.
+    static func isJSONNull(_ body: [UInt8]) -> Bool {
+        let whitespace: [UInt8] = [0x20, 0x09, 0x0A, 0x0D]
+        let trimmed = body.drop { whitespace.contains($0) }.reversed().drop { whitespace.contains($0) }
+        return trimmed.elementsEqual("null".utf8.reversed())
     }
 
     /// The body of a raw route as the JSON string its `bytes` field takes: base64.

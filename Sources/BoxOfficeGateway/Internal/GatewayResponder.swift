@@ -143,7 +143,17 @@ struct GatewayResponder: HTTPResponder {
                 }
             }
         }
-        let requestBytes = try binding.decodeJSONRequest(body, parameters)
+        let requestBytes: [UInt8]
+        do {
+            requestBytes = try binding.decodeJSONRequest(body, parameters)
+        } catch where error.code == .invalidArgument && error.details.isEmpty {
+            // The decoder names no field when the text is no JSON at all: the body is at fault.
+            throw RPCError(
+                code: .invalidArgument,
+                message: error.message,
+                details: [RPCErrorDetail(field: "body", reason: error.message)]
+            )
+        }
 
         // Every bound service has an upstream: the initializer refuses bindings without one.
         let upstream = self.upstreams[binding.method.service]!

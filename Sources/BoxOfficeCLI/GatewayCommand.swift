@@ -28,7 +28,9 @@ struct GatewayCommand: AsyncParsableCommand {
         Catalog_V1_CatalogServiceMethods.all[0].service: ("catalog", .init(host: "127.0.0.1", port: 7101)),
         Users_V1_UserServiceMethods.all[0].service: ("users", .init(host: "127.0.0.1", port: 7102)),
         Payments_V1_PaymentServiceMethods.all[0].service: ("payments", .init(host: "127.0.0.1", port: 7103)),
-        Entitlements_V1_EntitlementServiceMethods.all[0].service: ("entitlements", .init(host: "127.0.0.1", port: 7104)),
+        Entitlements_V1_EntitlementServiceMethods.all[0].service: (
+            "entitlements", .init(host: "127.0.0.1", port: 7104)
+        ),
     ]
 
     /// Every bound route of the contracts.
@@ -41,7 +43,10 @@ struct GatewayCommand: AsyncParsableCommand {
         let settings = try await Settings.load(configFile: self.common.config)
         let registry = Observability.bootstrap(settings)
         let logger = Logger(label: "boxoffice.gateway")
-        let configuration = try await GatewayConfiguration.load(configFile: self.common.config, upstreams: Self.upstreams)
+        let configuration = try await GatewayConfiguration.load(
+            configFile: self.common.config,
+            upstreams: Self.upstreams
+        )
         // One transport per address: services that share a process share connections.
         var transports: [GatewayConfiguration.UpstreamAddress: NIORPCClientTransport] = [:]
         var upstreams: [String: any RPCClientTransport] = [:]

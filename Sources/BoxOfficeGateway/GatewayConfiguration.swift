@@ -1,6 +1,6 @@
 import BoxOfficeRuntime
-import SystemPackage
 public import Configuration
+import SystemPackage
 
 /// Where the gateway listens, its limits, how it verifies bearer tokens, and where each RPC
 /// service it fronts runs.

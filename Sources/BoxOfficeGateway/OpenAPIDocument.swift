@@ -1,5 +1,4 @@
 public import BoxOfficeRPC
-
 // JSONSerialization is in Foundation, not FoundationEssentials.
 import Foundation
 
@@ -54,11 +53,15 @@ public enum OpenAPIDocument {
             ],
         ]
         // The document is made of JSON values only, so serialization cannot fail.
-        let data = try! JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])
+        let data = try! JSONSerialization.data(
+            withJSONObject: document,
+            options: [.sortedKeys, .withoutEscapingSlashes]
+        )
         return [UInt8](data)
     }
 
-    private static func object(_ text: String, binding: HTTPBinding, what: String) throws(GatewayError) -> [String: Any] {
+    private static func object(_ text: String, binding: HTTPBinding, what: String) throws(GatewayError) -> [String: Any]
+    {
         guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
             throw GatewayError(
                 code: .invalidBinding,
@@ -138,80 +141,80 @@ public enum OpenAPIDocument {
     /// API.md's error shape.
     static var errorSchema: [String: Any] {
         [
-        "type": "object",
-        "description": "An error answer.",
-        "required": ["error"],
-        "additionalProperties": false,
-        "properties": [
-            "error": [
-                "type": "object",
-                "required": ["code", "message"],
-                "additionalProperties": false,
-                "properties": [
-                    "code": [
-                        "type": "string",
-                        "description": "The RPC status code, e.g. INVALID_ARGUMENT.",
-                        "enum": RPCError.Code.allCodes.map(\.name),
-                    ],
-                    "message": ["type": "string", "description": "What went wrong, for people."],
-                    "details": [
-                        "type": "array",
-                        "items": [
-                            "type": "object",
-                            "required": ["field", "reason"],
-                            "additionalProperties": false,
-                            "properties": [
-                                "field": ["type": "string", "description": "The field at fault (JSON name)."],
-                                "reason": ["type": "string"],
+            "type": "object",
+            "description": "An error answer.",
+            "required": ["error"],
+            "additionalProperties": false,
+            "properties": [
+                "error": [
+                    "type": "object",
+                    "required": ["code", "message"],
+                    "additionalProperties": false,
+                    "properties": [
+                        "code": [
+                            "type": "string",
+                            "description": "The RPC status code, e.g. INVALID_ARGUMENT.",
+                            "enum": RPCError.Code.allCodes.map(\.name),
+                        ],
+                        "message": ["type": "string", "description": "What went wrong, for people."],
+                        "details": [
+                            "type": "array",
+                            "items": [
+                                "type": "object",
+                                "required": ["field", "reason"],
+                                "additionalProperties": false,
+                                "properties": [
+                                    "field": ["type": "string", "description": "The field at fault (JSON name)."],
+                                    "reason": ["type": "string"],
+                                ],
                             ],
                         ],
                     ],
-                ],
-            ]
-        ],
-    ]
+                ]
+            ],
+        ]
     }
 
     private static var ownEndpoints: [String: [String: Any]] {
         [
-        "/healthz": [
-            "get": [
-                "operationId": "Gateway_Health",
-                "summary": "Liveness: the gateway process answers.",
-                "tags": ["Gateway"],
-                "responses": [
-                    "200": Self.statusResponse("The process is alive."),
-                    "default": ["$ref": "#/components/responses/Error"],
-                ],
-            ]
-        ],
-        "/readyz": [
-            "get": [
-                "operationId": "Gateway_Ready",
-                "summary": "Readiness: every upstream service answers.",
-                "tags": ["Gateway"],
-                "responses": [
-                    "200": Self.statusResponse("Every upstream answers."),
-                    "503": Self.statusResponse("Some upstream does not answer; `unreachable` names them."),
-                    "default": ["$ref": "#/components/responses/Error"],
-                ],
-            ]
-        ],
-        "/metrics": [
-            "get": [
-                "operationId": "Gateway_Metrics",
-                "summary": "Prometheus metrics in the text exposition format.",
-                "tags": ["Gateway"],
-                "responses": [
-                    "200": [
-                        "description": "The metrics.",
-                        "content": ["text/plain": ["schema": ["type": "string"]]],
+            "/healthz": [
+                "get": [
+                    "operationId": "Gateway_Health",
+                    "summary": "Liveness: the gateway process answers.",
+                    "tags": ["Gateway"],
+                    "responses": [
+                        "200": Self.statusResponse("The process is alive."),
+                        "default": ["$ref": "#/components/responses/Error"],
                     ],
-                    "default": ["$ref": "#/components/responses/Error"],
-                ],
-            ]
-        ],
-    ]
+                ]
+            ],
+            "/readyz": [
+                "get": [
+                    "operationId": "Gateway_Ready",
+                    "summary": "Readiness: every upstream service answers.",
+                    "tags": ["Gateway"],
+                    "responses": [
+                        "200": Self.statusResponse("Every upstream answers."),
+                        "503": Self.statusResponse("Some upstream does not answer; `unreachable` names them."),
+                        "default": ["$ref": "#/components/responses/Error"],
+                    ],
+                ]
+            ],
+            "/metrics": [
+                "get": [
+                    "operationId": "Gateway_Metrics",
+                    "summary": "Prometheus metrics in the text exposition format.",
+                    "tags": ["Gateway"],
+                    "responses": [
+                        "200": [
+                            "description": "The metrics.",
+                            "content": ["text/plain": ["schema": ["type": "string"]]],
+                        ],
+                        "default": ["$ref": "#/components/responses/Error"],
+                    ],
+                ]
+            ],
+        ]
     }
 
     private static func statusResponse(_ description: String) -> [String: Any] {

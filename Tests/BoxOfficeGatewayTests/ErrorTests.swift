@@ -1,6 +1,6 @@
+import AsyncHTTPClient
 import BoxOfficeGateway
 import BoxOfficeRPC
-import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -90,7 +90,7 @@ struct ErrorTests {
 
     @Test("a call past the configured deadline is 504")
     func deadline() async throws {
-        try await GatewayHarness.run(configure: { $0.callTimeout = .milliseconds(300) }) { harness in
+        try await GatewayHarness.run(callTimeout: .milliseconds(300)) { harness in
             let start = ContinuousClock.now
             let answer = try await harness.send(.GET, "/v1/invoices/slow", headers: Self.user)
             #expect(answer.status == 504)
@@ -102,7 +102,7 @@ struct ErrorTests {
     @Test("a body over the limit is 400 naming body, with and without Content-Length")
     func bodyLimit() async throws {
         let limit = 1024
-        try await GatewayHarness.run(configure: { $0.requestBodyBytesMax = limit }) { harness in
+        try await GatewayHarness.run(requestBodyBytesMax: limit) { harness in
             let path = "/v1/customers/c-1/invoices:search"
             let padding = String(repeating: "x", count: limit)
             let big = #"{"pageToken":"\#(padding)"}"#

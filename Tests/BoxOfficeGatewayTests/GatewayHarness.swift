@@ -70,7 +70,12 @@ struct GatewayHarness {
         return Answer(status: Int(response.status.code), headers: response.headers, body: Array(buffer: bytes))
     }
 
-    func send(_ method: HTTPMethod, _ path: String, headers: [(String, String)] = [], json: String) async throws
+    func send(
+        _ method: HTTPMethod,
+        _ path: String,
+        headers: [(String, String)] = [],
+        json: String
+    ) async throws
         -> Answer
     {
         try await self.send(
@@ -89,7 +94,8 @@ struct GatewayHarness {
     static func run(
         upstreamReachable: Bool = true,
         specialIDs: Bool = true,
-        configure: (inout GatewayConfiguration) -> Void = { _ in },
+        callTimeout: Duration? = nil,
+        requestBodyBytesMax: Int? = nil,
         _ body: (GatewayHarness) async throws -> Void
     ) async throws {
         let logs = LogCapture()
@@ -117,7 +123,8 @@ struct GatewayHarness {
                     jwtAudience: Tokens.audience,
                     jwtPublicKeys: Tokens.publicKeys
                 )
-                configure(&configuration)
+                if let callTimeout { configuration.callTimeout = callTimeout }
+                if let requestBodyBytesMax { configuration.requestBodyBytesMax = requestBodyBytesMax }
                 let gateway = try Gateway(
                     configuration: configuration,
                     bindings: Self.bindings,
@@ -185,7 +192,8 @@ struct GatewayHarness {
     /// payment-like routes applied by hand, plus routes that use the other binding kinds.
     static let bindings: [HTTPBinding] = {
         var bindings = Codegentest_V1_InvoiceServiceMethods.httpBindings
-        for index in bindings.indices where bindings[index].method == Codegentest_V1_InvoiceServiceMethods.createInvoice {
+        for index in bindings.indices where bindings[index].method == Codegentest_V1_InvoiceServiceMethods.createInvoice
+        {
             bindings[index].successStatus = 201
             bindings[index].idempotencyKeyRequired = true
             bindings[index].openAPIOperation = Self.creating(bindings[index].openAPIOperation)
@@ -281,7 +289,8 @@ enum RawPing {
     static func decode(body: [UInt8], parameters: [String: String], acceptsHeaders: Bool) throws(RPCError) -> [UInt8] {
         var payload = ""
         if !body.isEmpty {
-            guard let string = try? JSONSerialization.jsonObject(with: Data(body), options: .fragmentsAllowed) as? String,
+            guard
+                let string = try? JSONSerialization.jsonObject(with: Data(body), options: .fragmentsAllowed) as? String,
                 let data = Data(base64Encoded: string)
             else { throw RPCError.invalidArgument(field: "payload", reason: "expected base64") }
             payload = String(decoding: data, as: UTF8.self)

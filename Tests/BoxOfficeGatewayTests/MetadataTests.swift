@@ -19,7 +19,11 @@ struct MetadataTests {
             #expect(id.count == 32 && id.allSatisfy(\.isHexDigit))
             #expect(harness.service.metadata(forRequestID: id) != nil)
 
-            let echoed = try await harness.send(.GET, "/v1/invoices/x", headers: [user, ("X-Request-ID", "abc.DEF_1-2")])
+            let echoed = try await harness.send(
+                .GET,
+                "/v1/invoices/x",
+                headers: [user, ("X-Request-ID", "abc.DEF_1-2")]
+            )
             #expect(echoed.headers["X-Request-ID"].first == "abc.DEF_1-2")
             #expect(harness.service.metadata(forRequestID: "abc.DEF_1-2")?.traceID == "abc.DEF_1-2")
 
@@ -58,7 +62,11 @@ struct MetadataTests {
             )
             #expect(harness.service.metadata(forRequestID: "caller-admin")?.caller == "admin:\(GatewayHarness.userID)")
 
-            _ = try await harness.send(.POST, "/v1/test/invoices/x:return", headers: [("X-Request-ID", "caller-public")])
+            _ = try await harness.send(
+                .POST,
+                "/v1/test/invoices/x:return",
+                headers: [("X-Request-ID", "caller-public")]
+            )
             let publicMetadata = try #require(harness.service.metadata(forRequestID: "caller-public"))
             #expect(publicMetadata.caller == nil)
         }
@@ -75,7 +83,11 @@ struct MetadataTests {
                 ([("Authorization", "Bearer " + Tokens.make(subject: "not-a-uuid"))], 401, "UNAUTHENTICATED"),
             ]
             for (headers, status, code) in cases {
-                let answer = try await harness.send(.GET, "/v1/invoices/x", headers: headers + [("X-Request-ID", "auth")])
+                let answer = try await harness.send(
+                    .GET,
+                    "/v1/invoices/x",
+                    headers: headers + [("X-Request-ID", "auth")]
+                )
                 #expect(answer.status == status, "\(headers)")
                 #expect(try answer.error().code == code)
             }
@@ -90,7 +102,11 @@ struct MetadataTests {
             #expect(forbidden.status == 403)
             #expect(try forbidden.error().code == "PERMISSION_DENIED")
             // The scheme is case-insensitive.
-            let lowercase = try await harness.send(.GET, "/v1/invoices/x", headers: [("Authorization", "bearer " + Tokens.make())])
+            let lowercase = try await harness.send(
+                .GET,
+                "/v1/invoices/x",
+                headers: [("Authorization", "bearer " + Tokens.make())]
+            )
             #expect(lowercase.status == 200)
         }
     }
@@ -104,7 +120,11 @@ struct MetadataTests {
                 ("expired within the leeway", Tokens.make(expiresIn: -30)),
             ]
             for (name, token) in accepted {
-                let answer = try await harness.send(.GET, "/v1/invoices/x", headers: [("Authorization", "Bearer " + token)])
+                let answer = try await harness.send(
+                    .GET,
+                    "/v1/invoices/x",
+                    headers: [("Authorization", "Bearer " + token)]
+                )
                 #expect(answer.status == 200, "\(name): \(answer.text)")
             }
 
@@ -165,7 +185,12 @@ struct MetadataTests {
             #expect(harness.service.metadata(forRequestID: "idem-ok")?.idempotencyKey == "order 42 ~!")
 
             let longest = String(repeating: "k", count: 255)
-            let atLimit = try await harness.send(.POST, "/v1/invoices", headers: [admin, ("Idempotency-Key", longest)], json: "{}")
+            let atLimit = try await harness.send(
+                .POST,
+                "/v1/invoices",
+                headers: [admin, ("Idempotency-Key", longest)],
+                json: "{}"
+            )
             #expect(atLimit.status == 201)
 
             for invalid in [String(repeating: "k", count: 256), "tab\tinside", "ключ"] {

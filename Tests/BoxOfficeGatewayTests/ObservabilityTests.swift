@@ -30,9 +30,17 @@ struct ObservabilityTests {
             #expect(metrics.status == 200)
             #expect(metrics.headers["Content-Type"].first?.hasPrefix("text/plain") == true)
             let text = metrics.text
-            #expect(text.contains(#"boxoffice_gateway_requests_total{route="GET /v1/invoices/{invoiceId}",status="200"} 3"#))
-            #expect(text.contains(#"boxoffice_gateway_requests_total{route="GET /v1/invoices/{invoiceId}",status="404"} 1"#))
-            #expect(text.contains(#"boxoffice_gateway_request_duration_seconds_count{route="GET /v1/invoices/{invoiceId}",status="200"} 3"#))
+            #expect(
+                text.contains(#"boxoffice_gateway_requests_total{route="GET /v1/invoices/{invoiceId}",status="200"} 3"#)
+            )
+            #expect(
+                text.contains(#"boxoffice_gateway_requests_total{route="GET /v1/invoices/{invoiceId}",status="404"} 1"#)
+            )
+            #expect(
+                text.contains(
+                    #"boxoffice_gateway_request_duration_seconds_count{route="GET /v1/invoices/{invoiceId}",status="200"} 3"#
+                )
+            )
             // Raw paths never become labels.
             #expect(!text.contains("/v1/invoices/a\""))
         }
@@ -85,11 +93,20 @@ struct ObservabilityTests {
             let responses = try #require(get["responses"] as? [String: Any])
             #expect((responses["default"] as? [String: Any])?["$ref"] as? String == "#/components/responses/Error")
             let parameters = try #require(get["parameters"] as? [[String: Any]])
-            #expect(parameters.contains { $0["name"] as? String == "invoiceId" && $0["in"] as? String == "path" && $0["required"] as? Bool == true })
+            #expect(
+                parameters.contains {
+                    $0["name"] as? String == "invoiceId" && $0["in"] as? String == "path"
+                        && $0["required"] as? Bool == true
+                }
+            )
 
             let create = try #require(paths["/v1/invoices"]?["post"] as? [String: Any])
             let createParameters = try #require(create["parameters"] as? [[String: Any]])
-            #expect(createParameters.contains { $0["name"] as? String == "Idempotency-Key" && $0["required"] as? Bool == true })
+            #expect(
+                createParameters.contains {
+                    $0["name"] as? String == "Idempotency-Key" && $0["required"] as? Bool == true
+                }
+            )
             #expect((create["responses"] as? [String: Any])?["201"] != nil)
 
             let redirect = try #require(paths["/v1/test/invoices/{invoiceId}:return"]?["post"] as? [String: Any])

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The gateway's OpenAPI document checked by an implementation we did not write: schemathesis
 /// generates requests from `/openapi.json` and runs every check against the live gateway and the

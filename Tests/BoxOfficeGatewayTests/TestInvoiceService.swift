@@ -98,7 +98,8 @@ final class TestInvoiceService: Codegentest_V1_InvoiceServiceProtocol {
         return response
     }
 
-    func ping(_ request: Codegentest_V1_PingRequest, context: ServerContext) async throws -> Codegentest_V1_PingResponse {
+    func ping(_ request: Codegentest_V1_PingRequest, context: ServerContext) async throws -> Codegentest_V1_PingResponse
+    {
         self.record(context)
         var response = Codegentest_V1_PingResponse()
         response.text = request.text

@@ -1,5 +1,5 @@
-import BoxOfficeRPC
 import AsyncHTTPClient
+import BoxOfficeRPC
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -12,7 +12,11 @@ struct TranscodingTests {
     @Test("GET with a path parameter and a query parameter")
     func pathAndQuery() async throws {
         try await GatewayHarness.run { harness in
-            let plain = try await harness.send(.GET, "/v1/invoices/inv-1", headers: [("Authorization", GatewayHarness.userBearer)])
+            let plain = try await harness.send(
+                .GET,
+                "/v1/invoices/inv-1",
+                headers: [("Authorization", GatewayHarness.userBearer)]
+            )
             #expect(plain.status == 200)
             #expect(plain.headers["Content-Type"].first == "application/json")
             let invoice = try plain.json()
@@ -51,7 +55,8 @@ struct TranscodingTests {
                 .POST,
                 "/v1/invoices?requestNote=hello%20there",
                 headers: [("Authorization", GatewayHarness.adminBearer), ("Idempotency-Key", "key-1")],
-                json: #"{"invoiceId":"new-1","customerEmail":"a@example.test","total":{"amountMinor":"19900","currency":"RUB"}}"#
+                json:
+                    #"{"invoiceId":"new-1","customerEmail":"a@example.test","total":{"amountMinor":"19900","currency":"RUB"}}"#
             )
             #expect(answer.status == 201)
             let invoice = try answer.json()

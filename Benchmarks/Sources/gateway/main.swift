@@ -27,7 +27,10 @@ let path = "/v1/invoices/inv-0042?includeLines=true"
 
 /// Answers every GetInvoice with a three-line invoice.
 struct BenchInvoiceService: Codegentest_V1_InvoiceServiceProtocol {
-    func getInvoice(_ request: Codegentest_V1_GetInvoiceRequest, context: ServerContext) async throws
+    func getInvoice(
+        _ request: Codegentest_V1_GetInvoiceRequest,
+        context: ServerContext
+    ) async throws
         -> Codegentest_V1_Invoice
     {
         var invoice = Codegentest_V1_Invoice()
@@ -57,15 +60,24 @@ struct BenchInvoiceService: Codegentest_V1_InvoiceServiceProtocol {
         return invoice
     }
 
-    func createInvoice(_ request: Codegentest_V1_CreateInvoiceRequest, context: ServerContext) async throws
+    func createInvoice(
+        _ request: Codegentest_V1_CreateInvoiceRequest,
+        context: ServerContext
+    ) async throws
         -> Codegentest_V1_Invoice
     { request.invoice }
 
-    func listInvoices(_ request: Codegentest_V1_ListInvoicesRequest, context: ServerContext) async throws
+    func listInvoices(
+        _ request: Codegentest_V1_ListInvoicesRequest,
+        context: ServerContext
+    ) async throws
         -> Codegentest_V1_ListInvoicesResponse
     { Codegentest_V1_ListInvoicesResponse() }
 
-    func ping(_ request: Codegentest_V1_PingRequest, context: ServerContext) async throws
+    func ping(
+        _ request: Codegentest_V1_PingRequest,
+        context: ServerContext
+    ) async throws
         -> Codegentest_V1_PingResponse
     { Codegentest_V1_PingResponse() }
 }
@@ -108,7 +120,11 @@ try await withThrowingTaskGroup(of: Void.self) { group in
     var sample = Codegentest_V1_GetInvoiceRequest()
     sample.invoiceID = "inv-0042"
     sample.includeLines = true
-    let context = ServerContext(method: Codegentest_V1_InvoiceServiceMethods.getInvoice, metadata: Metadata(), deadline: nil)
+    let context = ServerContext(
+        method: Codegentest_V1_InvoiceServiceMethods.getInvoice,
+        metadata: Metadata(),
+        deadline: nil
+    )
     let sampleBytes = try await BenchInvoiceService().getInvoice(sample, context: context).serializedBytes()
     let binding = bindings.first { $0.method == Codegentest_V1_InvoiceServiceMethods.getInvoice }!
     let jsonBytes = try sampleBytes.withUnsafeBytes { buffer in

@@ -1,11 +1,10 @@
 import BoxOfficeRPC
+// JSONSerialization (for the redirect field) is in Foundation, not FoundationEssentials.
+import Foundation
 import Hummingbird
 import Logging
 import NIOCore
 import Prometheus
-
-// JSONSerialization (for the redirect field) is in Foundation, not FoundationEssentials.
-import Foundation
 
 /// Answers every HTTP request: the gateway's own endpoints, then the bound routes.
 struct GatewayResponder: HTTPResponder {
@@ -74,7 +73,10 @@ struct GatewayResponder: HTTPResponder {
             )
         case .wrongVerb(let allowed):
             var response = Self.errorResponse(
-                RPCError(code: .invalidArgument, message: "method not allowed; allowed: \(allowed.joined(separator: ", "))"),
+                RPCError(
+                    code: .invalidArgument,
+                    message: "method not allowed; allowed: \(allowed.joined(separator: ", "))"
+                ),
                 status: .methodNotAllowed
             )
             response.headers[.allow] = allowed.joined(separator: ", ")
@@ -82,7 +84,12 @@ struct GatewayResponder: HTTPResponder {
         case .found(let route, let pathParameters):
             let response: Response
             do {
-                response = try await self.call(route, request: request, pathParameters: pathParameters, requestID: requestID)
+                response = try await self.call(
+                    route,
+                    request: request,
+                    pathParameters: pathParameters,
+                    requestID: requestID
+                )
             } catch {
                 response = Self.errorResponse(error)
             }
@@ -105,7 +112,10 @@ struct GatewayResponder: HTTPResponder {
         var metadata = Metadata(traceID: requestID, caller: caller)
         if let key = request.headers[RequestHeaders.idempotencyKey] {
             guard RequestHeaders.isValidIdempotencyKey(key) else {
-                throw RPCError.invalidArgument(field: "Idempotency-Key", reason: "must be 1 to 255 printable ASCII characters")
+                throw RPCError.invalidArgument(
+                    field: "Idempotency-Key",
+                    reason: "must be 1 to 255 printable ASCII characters"
+                )
             }
             metadata.idempotencyKey = key
         } else if binding.idempotencyKeyRequired {
@@ -146,7 +156,7 @@ struct GatewayResponder: HTTPResponder {
         let requestBytes: [UInt8]
         do {
             requestBytes = try binding.decodeJSONRequest(body, parameters)
-        } catch where error.code == .invalidArgument && error.details.isEmpty {
+        } catch  where error.code == .invalidArgument && error.details.isEmpty {
             // The decoder names no field when the text is no JSON at all: the body is at fault.
             throw RPCError(
                 code: .invalidArgument,
@@ -234,7 +244,11 @@ struct GatewayResponder: HTTPResponder {
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
             let text = self.registry.emitToBuffer()
             return Outcome(
-                response: Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: text))),
+                response: Response(
+                    status: .ok,
+                    headers: headers,
+                    body: ResponseBody(byteBuffer: ByteBuffer(bytes: text))
+                ),
                 routeName: path
             )
         case "/openapi.json":

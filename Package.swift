@@ -171,14 +171,19 @@ let package = Package(
         .executableTarget(
             name: "BoxOfficeCLI",
             dependencies: [
-                "BoxOfficeRuntime", "BoxOfficePostgres", "BoxOfficeMessaging", "BoxOfficeGateway",
-                "BoxOfficeRPC", "BoxOfficeRPCNIO", "Contracts",
+                "BoxOfficeRuntime", "BoxOfficePostgres", "BoxOfficeMessaging", "BoxOfficeCrypto", "BoxOfficeJWT",
+                "BoxOfficeGateway", "BoxOfficeRPC", "BoxOfficeRPCNIO", "Contracts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 log, serviceLifecycle,
             ],
             swiftSettings: swiftSettings
         ),
 
+        .testTarget(
+            name: "BoxOfficeCLITests",
+            dependencies: ["BoxOfficeJWT", "BoxOfficeCrypto", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "BoxOfficeThreadsTests", dependencies: ["BoxOfficeThreads"], swiftSettings: swiftSettings),
         .testTarget(name: "BoxOfficePoolTests", dependencies: ["BoxOfficePool"], swiftSettings: swiftSettings),
         .testTarget(
@@ -230,7 +235,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CodegenTests",
-            dependencies: ["TestContracts", "BoxOfficeProtobuf", "BoxOfficeRPC", "TestSupport"],
+            dependencies: ["TestContracts", "Contracts", "BoxOfficeProtobuf", "BoxOfficeRPC", "TestSupport"],
             exclude: ["Proto", "Interop"],
             swiftSettings: swiftSettings
         ),

@@ -72,6 +72,24 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // A long fuzz run: mutated frames to a live RPC server, mutated bytes to every generated
+        // decoder, resident memory checked against a bound. Not a comparison: its RESULT line
+        // reports the resident-set ratio, the inputs fed and the bound.
+        .executableTarget(
+            name: "fuzz",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "BoxOfficeRPC", package: root),
+                .product(name: "BoxOfficeRPCNIO", package: root),
+                .product(name: "Contracts", package: root),
+                .product(name: "TestContracts", package: root),
+            ],
+            exclude: ["list-decoders"],
+            swiftSettings: swiftSettings
+        ),
         // Encode + decode of a ten-line invoice: our generated code over protobuf-c vs
         // swift-protobuf's generated code for the same .proto (SwiftProtobufTest.pb.swift, made by
         // protoc-gen-swift 1.39 from Tests/CodegenTests/Proto/test.proto and committed).

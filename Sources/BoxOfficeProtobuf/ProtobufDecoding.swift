@@ -72,22 +72,31 @@ public enum ProtobufDecoding {
     /// A Swift string from protobuf-c's copy in the decoding arena, validated as UTF-8 (protobuf-c
     /// does not validate) and free of NUL; throws `INVALID_ARGUMENT` naming `field`.
     public static func string(_ pointer: UnsafePointer<CChar>?, field: StaticString) throws(RPCError) -> String {
-        // Absent strings point to protobuf-c's static empty string; present ones to the arena.
-        guard let pointer, pointer.pointee != 0 else { return "" }
-        let count = ProtobufArena.allocationSize(of: pointer) - 1
-        guard memchr(pointer, 0, count) == nil else {
-            throw RPCError.invalidArgument(field: "\(field)", reason: "string holds a NUL character")
-        }
-        let utf8 = UnsafeBufferPointer(
-            start: UnsafeRawPointer(pointer).assumingMemoryBound(to: UInt8.self),
-            count: count
-        )
-        guard UTF8Validation.isValid(utf8) else {
+        // Absent strings point to protobuf-c's static empty string; present ones (even empty or
+        // starting with NUL) to the arena, where the size header below is.
+        guard let pointer else { return "" }
+        if pointer.pointee == 0, UInt(bitPattern: pointer) == Self.absentStringAddress { return "" }
+        // One pass: `String(validatingCString:)` measures (strlen), validates and copies, and is
+        // not generic (the generic `String(validating:as:)` spent most of its time in metadata
+        // look-ups). A shorter string than protobuf-c allocated means an embedded NUL, which the
+        // C string would otherwise cut off silently.
+        guard let string = String(validatingCString: pointer) else {
             throw RPCError.invalidArgument(field: "\(field)", reason: "invalid UTF-8")
         }
-        // Valid input: `String(decoding:)` copies it without repairing anything.
-        return String(decoding: utf8, as: UTF8.self)
+        guard string.utf8.count == ProtobufArena.allocationSize(of: pointer) - 1 else {
+            throw RPCError.invalidArgument(field: "\(field)", reason: "string holds a NUL character")
+        }
+        return string
     }
+
+    /// The address of `protobuf_c_empty_string`, the value of a string field absent from the input (the C array
+    /// is not imported; protoc-c's initializers set it).
+    @usableFromInline
+    static let absentStringAddress: UInt = {
+        var message = Google__Protobuf__StringValue()
+        google__protobuf__string_value__init(&message)
+        return UInt(bitPattern: message.value)
+    }()
 
     /// Strings of a repeated field.
     public static func strings(

@@ -14,6 +14,10 @@ public protocol ProtobufMessage: RPCMessage, Hashable {
 
     /// Reads a message from parsed proto3 JSON; `path` names this message in errors.
     init(json: ProtobufJSONValue, path: ProtobufJSONPath) throws(RPCError)
+
+    /// The JSON and proto names of the message's repeated fields (maps excluded): a query
+    /// parameter with one of these names is a list even when it is given once.
+    static var jsonRepeatedFieldNames: Set<String> { get }
 }
 
 extension ProtobufMessage {

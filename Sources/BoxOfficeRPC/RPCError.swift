@@ -3,7 +3,9 @@
 ///
 /// `message` and `details` cross process boundaries and reach browsers through the gateway: they
 /// must never contain secrets, card data, tokens or SQL. An unexpected error becomes
-/// ``Code/internalError`` with a generic message (see ``init(unexpected:)``).
+/// ``Code/internalError`` with a generic message (see ``init(unexpected:)``), and the original
+/// error is kept in ``underlying`` for the server's log only: no transport sends it, and it takes
+/// no part in equality or hashing.
 public struct RPCError: Error, Hashable, Sendable, CustomStringConvertible {
     /// A status code; the raw values are gRPC's, so logs and dashboards read the same.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
@@ -72,15 +74,33 @@ public struct RPCError: Error, Hashable, Sendable, CustomStringConvertible {
     public var message: String
     /// Fields at fault, for `INVALID_ARGUMENT` and similar.
     public var details: [RPCErrorDetail]
+    /// The error this one was made from, for the server's own log; never sent to a caller, and
+    /// never part of ``description`` (it may hold internals such as hosts or SQL).
+    public var underlying: (any Error)?
 
-    public init(code: Code, message: String, details: [RPCErrorDetail] = []) {
+    /// An error with `code`, a `message` meant for the caller, and optional `details`.
+    public init(code: Code, message: String, details: [RPCErrorDetail] = [], underlying: (any Error)? = nil) {
         self.code = code
         self.message = message
         self.details = details
+        self.underlying = underlying
+    }
+
+    /// Equal when code, message and details are: ``underlying`` stays out, since the caller never sees it.
+    public static func == (lhs: RPCError, rhs: RPCError) -> Bool {
+        lhs.code == rhs.code && lhs.message == rhs.message && lhs.details == rhs.details
+    }
+
+    /// Hashes what ``==`` compares.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(self.code)
+        hasher.combine(self.message)
+        hasher.combine(self.details)
     }
 
     /// The error a handler's unexpected failure becomes: `INTERNAL`, and nothing of the original
-    /// error (which may hold internals) in the message.
+    /// error (which may hold internals) in the message; the original is kept in ``underlying`` so
+    /// that the server can log it.
     public init(unexpected error: any Error) {
         if let error = error as? RPCError {
             self = error
@@ -89,7 +109,7 @@ public struct RPCError: Error, Hashable, Sendable, CustomStringConvertible {
         } else if error is CancellationError {
             self.init(code: .cancelled, message: "the call was cancelled")
         } else {
-            self.init(code: .internalError, message: "internal error")
+            self.init(code: .internalError, message: "internal error", underlying: error)
         }
     }
 

@@ -67,7 +67,8 @@ public struct InProcessTransport: RPCClientTransport {
         do throws(RPCError) {
             return .success(try await handler(UnsafeRawBufferPointer(rebasing: bytes[0..<request.count]), context))
         } catch {
-            return .failure(error)
+            // What crosses to the caller is what the TCP transport would send: never the underlying error.
+            return .failure(RPCError(code: error.code, message: error.message, details: error.details))
         }
     }
 }

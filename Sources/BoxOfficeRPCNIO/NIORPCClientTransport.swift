@@ -91,7 +91,11 @@ public final class NIORPCClientTransport: RPCClientTransport, Service {
         guard timeout > .zero else { throw RPCError(code: .deadlineExceeded, message: "deadline exceeded") }
         let deadline = ContinuousClock.now + timeout
         let index = self.pool.pickSlot()
-        var attempts = 0
+        var retry = CallRetryStateMachine(
+            attemptsMax: self.configuration.connectAttemptsMax,
+            deadline: deadline,
+            target: self.target
+        )
         while true {
             if Task.isCancelled { throw RPCError(code: .cancelled, message: "the call was cancelled") }
             let connection: ClientConnection
@@ -102,16 +106,15 @@ public final class NIORPCClientTransport: RPCClientTransport, Service {
                 do {
                     connection = try await future.get()
                 } catch {
-                    attempts += 1
-                    try await self.pause(attempts: attempts, until: nil, deadline: deadline)
+                    try await Self.pause(retry.attemptFailed(retryAt: nil))
                     continue
                 }
             case .retryAt(let instant):
                 // Backoff after an earlier failure, counted as an attempt of this call.
-                attempts += 1
-                try await self.pause(attempts: attempts, until: instant, deadline: deadline)
+                try await Self.pause(retry.attemptFailed(retryAt: instant))
                 continue
-            case .shutDown:
+            case .connect, .shutDown:
+                // The pool starts attempts itself and hands back `.wait`.
                 throw RPCError(code: .unavailable, message: "the client is shut down")
             }
             let remaining = deadline - ContinuousClock.now
@@ -127,29 +130,24 @@ public final class NIORPCClientTransport: RPCClientTransport, Service {
             case .failure(let error):
                 throw error
             case .notSent:
-                attempts += 1
-                try await self.pause(attempts: attempts, until: nil, deadline: deadline)
+                try await Self.pause(retry.attemptFailed(retryAt: nil))
             }
         }
     }
 
-    /// Gives up with `UNAVAILABLE` after the last attempt, or waits until the next one may start.
-    private func pause(
-        attempts: Int,
-        until instant: ContinuousClock.Instant?,
-        deadline: ContinuousClock.Instant
-    ) async throws(RPCError) {
-        guard attempts < self.configuration.connectAttemptsMax else {
-            throw RPCError(code: .unavailable, message: "cannot reach \(self.target)")
-        }
-        guard let instant else { return }  // the pool's backoff decides when to retry
-        guard instant < deadline else {
-            throw RPCError(code: .unavailable, message: "cannot reach \(self.target) before the deadline")
-        }
-        do {
-            try await Task.sleep(until: instant, clock: .continuous)
-        } catch {
-            throw RPCError(code: .cancelled, message: "the call was cancelled")
+    /// Carries out a retry decision: throws when giving up, sleeps out a backoff, or returns at once.
+    private static func pause(_ decision: CallRetryStateMachine.Decision) async throws(RPCError) {
+        switch decision {
+        case .retryNow:
+            return
+        case .fail(let error):
+            throw error
+        case .retryAt(let instant):
+            do {
+                try await Task.sleep(until: instant, clock: .continuous)
+            } catch {
+                throw RPCError(code: .cancelled, message: "the call was cancelled")
+            }
         }
     }
 }

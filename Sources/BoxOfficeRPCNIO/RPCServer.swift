@@ -80,7 +80,7 @@ public final class RPCServer: Service, Sendable {
     /// Refuses new calls, waits for the running ones (bounded), then closes every connection.
     private func drain() async {
         let shared = self.shared
-        shared.draining.store(true, ordering: .sequentiallyConsistent)
+        await shared.startDrain()
         let limit = ContinuousClock.now + shared.configuration.drainDurationMax
         while shared.inFlight.load(ordering: .sequentiallyConsistent) > 0 && ContinuousClock.now < limit {
             // Polling keeps the per-call path free of drain bookkeeping; the interval bounds the

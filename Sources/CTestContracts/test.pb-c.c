@@ -556,6 +556,378 @@ void   boxoffice__codegentest__v1__ping_response__free_unpacked
   assert(message->base.descriptor == &boxoffice__codegentest__v1__ping_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   boxoffice__codegentest__v1__search_invoices_request__init
+                     (Boxoffice__Codegentest__V1__SearchInvoicesRequest         *message)
+{
+  static const Boxoffice__Codegentest__V1__SearchInvoicesRequest init_value = BOXOFFICE__CODEGENTEST__V1__SEARCH_INVOICES_REQUEST__INIT;
+  *message = init_value;
+}
+size_t boxoffice__codegentest__v1__search_invoices_request__get_packed_size
+                     (const Boxoffice__Codegentest__V1__SearchInvoicesRequest *message)
+{
+  assert(message->base.descriptor == &boxoffice__codegentest__v1__search_invoices_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t boxoffice__codegentest__v1__search_invoices_request__pack
+                     (const Boxoffice__Codegentest__V1__SearchInvoicesRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &boxoffice__codegentest__v1__search_invoices_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t boxoffice__codegentest__v1__search_invoices_request__pack_to_buffer
+                     (const Boxoffice__Codegentest__V1__SearchInvoicesRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &boxoffice__codegentest__v1__search_invoices_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Boxoffice__Codegentest__V1__SearchInvoicesRequest *
+       boxoffice__codegentest__v1__search_invoices_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Boxoffice__Codegentest__V1__SearchInvoicesRequest *)
+     protobuf_c_message_unpack (&boxoffice__codegentest__v1__search_invoices_request__descriptor,
+                                allocator, len, data);
+}
+void   boxoffice__codegentest__v1__search_invoices_request__free_unpacked
+                     (Boxoffice__Codegentest__V1__SearchInvoicesRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &boxoffice__codegentest__v1__search_invoices_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   boxoffice__codegentest__v1__pay_invoice_request__init
+                     (Boxoffice__Codegentest__V1__PayInvoiceRequest         *message)
+{
+  static const Boxoffice__Codegentest__V1__PayInvoiceRequest init_value = BOXOFFICE__CODEGENTEST__V1__PAY_INVOICE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t boxoffice__codegentest__v1__pay_invoice_request__get_packed_size
+                     (const Boxoffice__Codegentest__V1__PayInvoiceRequest *message)
+{
+  assert(message->base.descriptor == &boxoffice__codegentest__v1__pay_invoice_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t boxoffice__codegentest__v1__pay_invoice_request__pack
+                     (const Boxoffice__Codegentest__V1__PayInvoiceRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &boxoffice__codegentest__v1__pay_invoice_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t boxoffice__codegentest__v1__pay_invoice_request__pack_to_buffer
+                     (const Boxoffice__Codegentest__V1__PayInvoiceRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &boxoffice__codegentest__v1__pay_invoice_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Boxoffice__Codegentest__V1__PayInvoiceRequest *
+       boxoffice__codegentest__v1__pay_invoice_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Boxoffice__Codegentest__V1__PayInvoiceRequest *)
+     protobuf_c_message_unpack (&boxoffice__codegentest__v1__pay_invoice_request__descriptor,
+                                allocator, len, data);
+}
+void   boxoffice__codegentest__v1__pay_invoice_request__free_unpacked
+                     (Boxoffice__Codegentest__V1__PayInvoiceRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &boxoffice__codegentest__v1__pay_invoice_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   boxoffice__codegentest__v1__delete_invoice_request__init
+                     (Boxoffice__Codegentest__V1__DeleteInvoiceRequest         *message)
+{
+  static const Boxoffice__Codegentest__V1__DeleteInvoiceRequest init_value = BOXOFFICE__CODEGENTEST__V1__DELETE_INVOICE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t boxoffice__codegentest__v1__delete_invoice_request__get_packed_size
+                     (const Boxoffice__Codegentest__V1__DeleteInvoiceRequest *message)
+{
+  assert(message->base.descriptor == &boxoffice__codegentest__v1__delete_invoice_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t boxoffice__codegentest__v1__delete_invoice_request__pack
+                     (const Boxoffice__Codegentest__V1__DeleteInvoiceRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &boxoffice__codegentest__v1__delete_invoice_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t boxoffice__codegentest__v1__delete_invoice_request__pack_to_buffer
+                     (const Boxoffice__Codegentest__V1__DeleteInvoiceRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &boxoffice__codegentest__v1__delete_invoice_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Boxoffice__Codegentest__V1__DeleteInvoiceRequest *
+       boxoffice__codegentest__v1__delete_invoice_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Boxoffice__Codegentest__V1__DeleteInvoiceRequest *)
+     protobuf_c_message_unpack (&boxoffice__codegentest__v1__delete_invoice_request__descriptor,
+                                allocator, len, data);
+}
+void   boxoffice__codegentest__v1__delete_invoice_request__free_unpacked
+                     (Boxoffice__Codegentest__V1__DeleteInvoiceRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &boxoffice__codegentest__v1__delete_invoice_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   boxoffice__codegentest__v1__empty__init
+                     (Boxoffice__Codegentest__V1__Empty         *message)
+{
+  static const Boxoffice__Codegentest__V1__Empty init_value = BOXOFFICE__CODEGENTEST__V1__EMPTY__INIT;
+  *message = init_value;
+}
+size_t boxoffice__codegentest__v1__empty__get_packed_size
+                     (const Boxoffice__Codegentest__V1__Empty *message)
+{
+  assert(message->base.descriptor == &boxoffice__codegentest__v1__empty__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t boxoffice__codegentest__v1__empty__pack
+                     (const Boxoffice__Codegentest__V1__Empty *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &boxoffice__codegentest__v1__empty__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t boxoffice__codegentest__v1__empty__pack_to_buffer
+                     (const Boxoffice__Codegentest__V1__Empty *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &boxoffice__codegentest__v1__empty__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Boxoffice__Codegentest__V1__Empty *
+       boxoffice__codegentest__v1__empty__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Boxoffice__Codegentest__V1__Empty *)
+     protobuf_c_message_unpack (&boxoffice__codegentest__v1__empty__descriptor,
+                                allocator, len, data);
+}
+void   boxoffice__codegentest__v1__empty__free_unpacked
+                     (Boxoffice__Codegentest__V1__Empty *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &boxoffice__codegentest__v1__empty__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   boxoffice__codegentest__v1__webhook_request__headers_entry__init
+                     (Boxoffice__Codegentest__V1__WebhookRequest__HeadersEntry         *message)
+{
+  static const Boxoffice__Codegentest__V1__WebhookRequest__HeadersEntry init_value = BOXOFFICE__CODEGENTEST__V1__WEBHOOK_REQUEST__HEADERS_ENTRY__INIT;
+  *message = init_value;
+}
+void   boxoffice__codegentest__v1__webhook_request__init
+                     (Boxoffice__Codegentest__V1__WebhookRequest         *message)
+{
+  static const Boxoffice__Codegentest__V1__WebhookRequest init_value = BOXOFFICE__CODEGENTEST__V1__WEBHOOK_REQUEST__INIT;
+  *message = init_value;
+}
+size_t boxoffice__codegentest__v1__webhook_request__get_packed_size
+                     (const Boxoffice__Codegentest__V1__WebhookRequest *message)
+{
+  assert(message->base.descriptor == &boxoffice__codegentest__v1__webhook_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t boxoffice__codegentest__v1__webhook_request__pack
+                     (const Boxoffice__Codegentest__V1__WebhookRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &boxoffice__codegentest__v1__webhook_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t boxoffice__codegentest__v1__webhook_request__pack_to_buffer
+                     (const Boxoffice__Codegentest__V1__WebhookRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &boxoffice__codegentest__v1__webhook_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Boxoffice__Codegentest__V1__WebhookRequest *
+       boxoffice__codegentest__v1__webhook_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Boxoffice__Codegentest__V1__WebhookRequest *)
+     protobuf_c_message_unpack (&boxoffice__codegentest__v1__webhook_request__descriptor,
+                                allocator, len, data);
+}
+void   boxoffice__codegentest__v1__webhook_request__free_unpacked
+                     (Boxoffice__Codegentest__V1__WebhookRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &boxoffice__codegentest__v1__webhook_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   boxoffice__codegentest__v1__webhook_response__init
+                     (Boxoffice__Codegentest__V1__WebhookResponse         *message)
+{
+  static const Boxoffice__Codegentest__V1__WebhookResponse init_value = BOXOFFICE__CODEGENTEST__V1__WEBHOOK_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t boxoffice__codegentest__v1__webhook_response__get_packed_size
+                     (const Boxoffice__Codegentest__V1__WebhookResponse *message)
+{
+  assert(message->base.descriptor == &boxoffice__codegentest__v1__webhook_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t boxoffice__codegentest__v1__webhook_response__pack
+                     (const Boxoffice__Codegentest__V1__WebhookResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &boxoffice__codegentest__v1__webhook_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t boxoffice__codegentest__v1__webhook_response__pack_to_buffer
+                     (const Boxoffice__Codegentest__V1__WebhookResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &boxoffice__codegentest__v1__webhook_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Boxoffice__Codegentest__V1__WebhookResponse *
+       boxoffice__codegentest__v1__webhook_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Boxoffice__Codegentest__V1__WebhookResponse *)
+     protobuf_c_message_unpack (&boxoffice__codegentest__v1__webhook_response__descriptor,
+                                allocator, len, data);
+}
+void   boxoffice__codegentest__v1__webhook_response__free_unpacked
+                     (Boxoffice__Codegentest__V1__WebhookResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &boxoffice__codegentest__v1__webhook_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   boxoffice__codegentest__v1__return_request__headers_entry__init
+                     (Boxoffice__Codegentest__V1__ReturnRequest__HeadersEntry         *message)
+{
+  static const Boxoffice__Codegentest__V1__ReturnRequest__HeadersEntry init_value = BOXOFFICE__CODEGENTEST__V1__RETURN_REQUEST__HEADERS_ENTRY__INIT;
+  *message = init_value;
+}
+void   boxoffice__codegentest__v1__return_request__init
+                     (Boxoffice__Codegentest__V1__ReturnRequest         *message)
+{
+  static const Boxoffice__Codegentest__V1__ReturnRequest init_value = BOXOFFICE__CODEGENTEST__V1__RETURN_REQUEST__INIT;
+  *message = init_value;
+}
+size_t boxoffice__codegentest__v1__return_request__get_packed_size
+                     (const Boxoffice__Codegentest__V1__ReturnRequest *message)
+{
+  assert(message->base.descriptor == &boxoffice__codegentest__v1__return_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t boxoffice__codegentest__v1__return_request__pack
+                     (const Boxoffice__Codegentest__V1__ReturnRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &boxoffice__codegentest__v1__return_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t boxoffice__codegentest__v1__return_request__pack_to_buffer
+                     (const Boxoffice__Codegentest__V1__ReturnRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &boxoffice__codegentest__v1__return_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Boxoffice__Codegentest__V1__ReturnRequest *
+       boxoffice__codegentest__v1__return_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Boxoffice__Codegentest__V1__ReturnRequest *)
+     protobuf_c_message_unpack (&boxoffice__codegentest__v1__return_request__descriptor,
+                                allocator, len, data);
+}
+void   boxoffice__codegentest__v1__return_request__free_unpacked
+                     (Boxoffice__Codegentest__V1__ReturnRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &boxoffice__codegentest__v1__return_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   boxoffice__codegentest__v1__return_response__init
+                     (Boxoffice__Codegentest__V1__ReturnResponse         *message)
+{
+  static const Boxoffice__Codegentest__V1__ReturnResponse init_value = BOXOFFICE__CODEGENTEST__V1__RETURN_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t boxoffice__codegentest__v1__return_response__get_packed_size
+                     (const Boxoffice__Codegentest__V1__ReturnResponse *message)
+{
+  assert(message->base.descriptor == &boxoffice__codegentest__v1__return_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t boxoffice__codegentest__v1__return_response__pack
+                     (const Boxoffice__Codegentest__V1__ReturnResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &boxoffice__codegentest__v1__return_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t boxoffice__codegentest__v1__return_response__pack_to_buffer
+                     (const Boxoffice__Codegentest__V1__ReturnResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &boxoffice__codegentest__v1__return_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Boxoffice__Codegentest__V1__ReturnResponse *
+       boxoffice__codegentest__v1__return_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Boxoffice__Codegentest__V1__ReturnResponse *)
+     protobuf_c_message_unpack (&boxoffice__codegentest__v1__return_response__descriptor,
+                                allocator, len, data);
+}
+void   boxoffice__codegentest__v1__return_response__free_unpacked
+                     (Boxoffice__Codegentest__V1__ReturnResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &boxoffice__codegentest__v1__return_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor boxoffice__codegentest__v1__scalars__field_descriptors[32] =
 {
   {
@@ -2577,6 +2949,561 @@ const ProtobufCMessageDescriptor boxoffice__codegentest__v1__ping_response__desc
   (ProtobufCMessageInit) boxoffice__codegentest__v1__ping_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor boxoffice__codegentest__v1__search_invoices_request__field_descriptors[8] =
+{
+  {
+    "customer_ids",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Boxoffice__Codegentest__V1__SearchInvoicesRequest, n_customer_ids),
+    offsetof(Boxoffice__Codegentest__V1__SearchInvoicesRequest, customer_ids),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "status",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Boxoffice__Codegentest__V1__SearchInvoicesRequest, status),
+    &boxoffice__codegentest__v1__invoice__status__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "min_total_minor",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Boxoffice__Codegentest__V1__SearchInvoicesRequest, min_total_minor),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "include_lines",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Boxoffice__Codegentest__V1__SearchInvoicesRequest, include_lines),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "page_size",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Boxoffice__Codegentest__V1__SearchInvoicesRequest, page_size),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "order",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Boxoffice__Codegentest__V1__SearchInvoicesRequest, order),
+    &boxoffice__codegentest__v1__sort_order__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "issued_after",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Boxoffice__Codegentest__V1__SearchInvoicesRequest, issued_after),
+    &google__protobuf__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "memo",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Boxoffice__Codegentest__V1__SearchInvoicesRequest, memo),
+    &google__protobuf__string_value__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned boxoffice__codegentest__v1__search_invoices_request__field_indices_by_name[] = {
+  0,   /* field[0] = customer_ids */
+  3,   /* field[3] = include_lines */
+  6,   /* field[6] = issued_after */
+  7,   /* field[7] = memo */
+  2,   /* field[2] = min_total_minor */
+  5,   /* field[5] = order */
+  4,   /* field[4] = page_size */
+  1,   /* field[1] = status */
+};
+static const ProtobufCIntRange boxoffice__codegentest__v1__search_invoices_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 8 }
+};
+const ProtobufCMessageDescriptor boxoffice__codegentest__v1__search_invoices_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "boxoffice.codegentest.v1.SearchInvoicesRequest",
+  "SearchInvoicesRequest",
+  "Boxoffice__Codegentest__V1__SearchInvoicesRequest",
+  "boxoffice.codegentest.v1",
+  sizeof(Boxoffice__Codegentest__V1__SearchInvoicesRequest),
+  8,
+  boxoffice__codegentest__v1__search_invoices_request__field_descriptors,
+  boxoffice__codegentest__v1__search_invoices_request__field_indices_by_name,
+  1,  boxoffice__codegentest__v1__search_invoices_request__number_ranges,
+  (ProtobufCMessageInit) boxoffice__codegentest__v1__search_invoices_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor boxoffice__codegentest__v1__pay_invoice_request__field_descriptors[2] =
+{
+  {
+    "invoice_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Boxoffice__Codegentest__V1__PayInvoiceRequest, invoice_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "amount",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Boxoffice__Codegentest__V1__PayInvoiceRequest, amount),
+    &boxoffice__codegentest__v1__money__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned boxoffice__codegentest__v1__pay_invoice_request__field_indices_by_name[] = {
+  1,   /* field[1] = amount */
+  0,   /* field[0] = invoice_id */
+};
+static const ProtobufCIntRange boxoffice__codegentest__v1__pay_invoice_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor boxoffice__codegentest__v1__pay_invoice_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "boxoffice.codegentest.v1.PayInvoiceRequest",
+  "PayInvoiceRequest",
+  "Boxoffice__Codegentest__V1__PayInvoiceRequest",
+  "boxoffice.codegentest.v1",
+  sizeof(Boxoffice__Codegentest__V1__PayInvoiceRequest),
+  2,
+  boxoffice__codegentest__v1__pay_invoice_request__field_descriptors,
+  boxoffice__codegentest__v1__pay_invoice_request__field_indices_by_name,
+  1,  boxoffice__codegentest__v1__pay_invoice_request__number_ranges,
+  (ProtobufCMessageInit) boxoffice__codegentest__v1__pay_invoice_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor boxoffice__codegentest__v1__delete_invoice_request__field_descriptors[1] =
+{
+  {
+    "invoice_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Boxoffice__Codegentest__V1__DeleteInvoiceRequest, invoice_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned boxoffice__codegentest__v1__delete_invoice_request__field_indices_by_name[] = {
+  0,   /* field[0] = invoice_id */
+};
+static const ProtobufCIntRange boxoffice__codegentest__v1__delete_invoice_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor boxoffice__codegentest__v1__delete_invoice_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "boxoffice.codegentest.v1.DeleteInvoiceRequest",
+  "DeleteInvoiceRequest",
+  "Boxoffice__Codegentest__V1__DeleteInvoiceRequest",
+  "boxoffice.codegentest.v1",
+  sizeof(Boxoffice__Codegentest__V1__DeleteInvoiceRequest),
+  1,
+  boxoffice__codegentest__v1__delete_invoice_request__field_descriptors,
+  boxoffice__codegentest__v1__delete_invoice_request__field_indices_by_name,
+  1,  boxoffice__codegentest__v1__delete_invoice_request__number_ranges,
+  (ProtobufCMessageInit) boxoffice__codegentest__v1__delete_invoice_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+#define boxoffice__codegentest__v1__empty__field_descriptors NULL
+#define boxoffice__codegentest__v1__empty__field_indices_by_name NULL
+#define boxoffice__codegentest__v1__empty__number_ranges NULL
+const ProtobufCMessageDescriptor boxoffice__codegentest__v1__empty__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "boxoffice.codegentest.v1.Empty",
+  "Empty",
+  "Boxoffice__Codegentest__V1__Empty",
+  "boxoffice.codegentest.v1",
+  sizeof(Boxoffice__Codegentest__V1__Empty),
+  0,
+  boxoffice__codegentest__v1__empty__field_descriptors,
+  boxoffice__codegentest__v1__empty__field_indices_by_name,
+  0,  boxoffice__codegentest__v1__empty__number_ranges,
+  (ProtobufCMessageInit) boxoffice__codegentest__v1__empty__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor boxoffice__codegentest__v1__webhook_request__headers_entry__field_descriptors[2] =
+{
+  {
+    "key",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Boxoffice__Codegentest__V1__WebhookRequest__HeadersEntry, key),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "value",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Boxoffice__Codegentest__V1__WebhookRequest__HeadersEntry, value),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned boxoffice__codegentest__v1__webhook_request__headers_entry__field_indices_by_name[] = {
+  0,   /* field[0] = key */
+  1,   /* field[1] = value */
+};
+static const ProtobufCIntRange boxoffice__codegentest__v1__webhook_request__headers_entry__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor boxoffice__codegentest__v1__webhook_request__headers_entry__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "boxoffice.codegentest.v1.WebhookRequest.HeadersEntry",
+  "HeadersEntry",
+  "Boxoffice__Codegentest__V1__WebhookRequest__HeadersEntry",
+  "boxoffice.codegentest.v1",
+  sizeof(Boxoffice__Codegentest__V1__WebhookRequest__HeadersEntry),
+  2,
+  boxoffice__codegentest__v1__webhook_request__headers_entry__field_descriptors,
+  boxoffice__codegentest__v1__webhook_request__headers_entry__field_indices_by_name,
+  1,  boxoffice__codegentest__v1__webhook_request__headers_entry__number_ranges,
+  (ProtobufCMessageInit) boxoffice__codegentest__v1__webhook_request__headers_entry__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor boxoffice__codegentest__v1__webhook_request__field_descriptors[3] =
+{
+  {
+    "source",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Boxoffice__Codegentest__V1__WebhookRequest, source),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "raw_body",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Boxoffice__Codegentest__V1__WebhookRequest, raw_body),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "headers",
+    3,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Boxoffice__Codegentest__V1__WebhookRequest, n_headers),
+    offsetof(Boxoffice__Codegentest__V1__WebhookRequest, headers),
+    &boxoffice__codegentest__v1__webhook_request__headers_entry__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned boxoffice__codegentest__v1__webhook_request__field_indices_by_name[] = {
+  2,   /* field[2] = headers */
+  1,   /* field[1] = raw_body */
+  0,   /* field[0] = source */
+};
+static const ProtobufCIntRange boxoffice__codegentest__v1__webhook_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor boxoffice__codegentest__v1__webhook_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "boxoffice.codegentest.v1.WebhookRequest",
+  "WebhookRequest",
+  "Boxoffice__Codegentest__V1__WebhookRequest",
+  "boxoffice.codegentest.v1",
+  sizeof(Boxoffice__Codegentest__V1__WebhookRequest),
+  3,
+  boxoffice__codegentest__v1__webhook_request__field_descriptors,
+  boxoffice__codegentest__v1__webhook_request__field_indices_by_name,
+  1,  boxoffice__codegentest__v1__webhook_request__number_ranges,
+  (ProtobufCMessageInit) boxoffice__codegentest__v1__webhook_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor boxoffice__codegentest__v1__webhook_response__field_descriptors[3] =
+{
+  {
+    "source",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Boxoffice__Codegentest__V1__WebhookResponse, source),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "body_bytes",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Boxoffice__Codegentest__V1__WebhookResponse, body_bytes),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "content_type",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Boxoffice__Codegentest__V1__WebhookResponse, content_type),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned boxoffice__codegentest__v1__webhook_response__field_indices_by_name[] = {
+  1,   /* field[1] = body_bytes */
+  2,   /* field[2] = content_type */
+  0,   /* field[0] = source */
+};
+static const ProtobufCIntRange boxoffice__codegentest__v1__webhook_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor boxoffice__codegentest__v1__webhook_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "boxoffice.codegentest.v1.WebhookResponse",
+  "WebhookResponse",
+  "Boxoffice__Codegentest__V1__WebhookResponse",
+  "boxoffice.codegentest.v1",
+  sizeof(Boxoffice__Codegentest__V1__WebhookResponse),
+  3,
+  boxoffice__codegentest__v1__webhook_response__field_descriptors,
+  boxoffice__codegentest__v1__webhook_response__field_indices_by_name,
+  1,  boxoffice__codegentest__v1__webhook_response__number_ranges,
+  (ProtobufCMessageInit) boxoffice__codegentest__v1__webhook_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor boxoffice__codegentest__v1__return_request__headers_entry__field_descriptors[2] =
+{
+  {
+    "key",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Boxoffice__Codegentest__V1__ReturnRequest__HeadersEntry, key),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "value",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Boxoffice__Codegentest__V1__ReturnRequest__HeadersEntry, value),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned boxoffice__codegentest__v1__return_request__headers_entry__field_indices_by_name[] = {
+  0,   /* field[0] = key */
+  1,   /* field[1] = value */
+};
+static const ProtobufCIntRange boxoffice__codegentest__v1__return_request__headers_entry__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor boxoffice__codegentest__v1__return_request__headers_entry__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "boxoffice.codegentest.v1.ReturnRequest.HeadersEntry",
+  "HeadersEntry",
+  "Boxoffice__Codegentest__V1__ReturnRequest__HeadersEntry",
+  "boxoffice.codegentest.v1",
+  sizeof(Boxoffice__Codegentest__V1__ReturnRequest__HeadersEntry),
+  2,
+  boxoffice__codegentest__v1__return_request__headers_entry__field_descriptors,
+  boxoffice__codegentest__v1__return_request__headers_entry__field_indices_by_name,
+  1,  boxoffice__codegentest__v1__return_request__headers_entry__number_ranges,
+  (ProtobufCMessageInit) boxoffice__codegentest__v1__return_request__headers_entry__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor boxoffice__codegentest__v1__return_request__field_descriptors[2] =
+{
+  {
+    "raw_body",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Boxoffice__Codegentest__V1__ReturnRequest, raw_body),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "headers",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Boxoffice__Codegentest__V1__ReturnRequest, n_headers),
+    offsetof(Boxoffice__Codegentest__V1__ReturnRequest, headers),
+    &boxoffice__codegentest__v1__return_request__headers_entry__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned boxoffice__codegentest__v1__return_request__field_indices_by_name[] = {
+  1,   /* field[1] = headers */
+  0,   /* field[0] = raw_body */
+};
+static const ProtobufCIntRange boxoffice__codegentest__v1__return_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor boxoffice__codegentest__v1__return_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "boxoffice.codegentest.v1.ReturnRequest",
+  "ReturnRequest",
+  "Boxoffice__Codegentest__V1__ReturnRequest",
+  "boxoffice.codegentest.v1",
+  sizeof(Boxoffice__Codegentest__V1__ReturnRequest),
+  2,
+  boxoffice__codegentest__v1__return_request__field_descriptors,
+  boxoffice__codegentest__v1__return_request__field_indices_by_name,
+  1,  boxoffice__codegentest__v1__return_request__number_ranges,
+  (ProtobufCMessageInit) boxoffice__codegentest__v1__return_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor boxoffice__codegentest__v1__return_response__field_descriptors[1] =
+{
+  {
+    "redirect_url",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Boxoffice__Codegentest__V1__ReturnResponse, redirect_url),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned boxoffice__codegentest__v1__return_response__field_indices_by_name[] = {
+  0,   /* field[0] = redirect_url */
+};
+static const ProtobufCIntRange boxoffice__codegentest__v1__return_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor boxoffice__codegentest__v1__return_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "boxoffice.codegentest.v1.ReturnResponse",
+  "ReturnResponse",
+  "Boxoffice__Codegentest__V1__ReturnResponse",
+  "boxoffice.codegentest.v1",
+  sizeof(Boxoffice__Codegentest__V1__ReturnResponse),
+  1,
+  boxoffice__codegentest__v1__return_response__field_descriptors,
+  boxoffice__codegentest__v1__return_response__field_indices_by_name,
+  1,  boxoffice__codegentest__v1__return_response__number_ranges,
+  (ProtobufCMessageInit) boxoffice__codegentest__v1__return_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCEnumValue boxoffice__codegentest__v1__color__enum_values_by_number[5] =
 {
   { "COLOR_INFRARED", "BOXOFFICE__CODEGENTEST__V1__COLOR__COLOR_INFRARED", -1 },
@@ -2611,18 +3538,58 @@ const ProtobufCEnumDescriptor boxoffice__codegentest__v1__color__descriptor =
   boxoffice__codegentest__v1__color__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor boxoffice__codegentest__v1__invoice_service__method_descriptors[4] =
+static const ProtobufCEnumValue boxoffice__codegentest__v1__sort_order__enum_values_by_number[3] =
+{
+  { "SORT_ORDER_UNSPECIFIED", "BOXOFFICE__CODEGENTEST__V1__SORT_ORDER__SORT_ORDER_UNSPECIFIED", 0 },
+  { "NEWEST_FIRST", "BOXOFFICE__CODEGENTEST__V1__SORT_ORDER__NEWEST_FIRST", 1 },
+  { "OLDEST_FIRST", "BOXOFFICE__CODEGENTEST__V1__SORT_ORDER__OLDEST_FIRST", 2 },
+};
+static const ProtobufCIntRange boxoffice__codegentest__v1__sort_order__value_ranges[] = {
+{0, 0},{0, 3}
+};
+static const ProtobufCEnumValueIndex boxoffice__codegentest__v1__sort_order__enum_values_by_name[3] =
+{
+  { "NEWEST_FIRST", 1 },
+  { "OLDEST_FIRST", 2 },
+  { "SORT_ORDER_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor boxoffice__codegentest__v1__sort_order__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "boxoffice.codegentest.v1.SortOrder",
+  "SortOrder",
+  "Boxoffice__Codegentest__V1__SortOrder",
+  "boxoffice.codegentest.v1",
+  3,
+  boxoffice__codegentest__v1__sort_order__enum_values_by_number,
+  3,
+  boxoffice__codegentest__v1__sort_order__enum_values_by_name,
+  1,
+  boxoffice__codegentest__v1__sort_order__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCMethodDescriptor boxoffice__codegentest__v1__invoice_service__method_descriptors[9] =
 {
   { "GetInvoice", &boxoffice__codegentest__v1__get_invoice_request__descriptor, &boxoffice__codegentest__v1__invoice__descriptor },
   { "CreateInvoice", &boxoffice__codegentest__v1__create_invoice_request__descriptor, &boxoffice__codegentest__v1__invoice__descriptor },
   { "ListInvoices", &boxoffice__codegentest__v1__list_invoices_request__descriptor, &boxoffice__codegentest__v1__list_invoices_response__descriptor },
   { "Ping", &boxoffice__codegentest__v1__ping_request__descriptor, &boxoffice__codegentest__v1__ping_response__descriptor },
+  { "SearchInvoices", &boxoffice__codegentest__v1__search_invoices_request__descriptor, &boxoffice__codegentest__v1__list_invoices_response__descriptor },
+  { "PayInvoice", &boxoffice__codegentest__v1__pay_invoice_request__descriptor, &boxoffice__codegentest__v1__invoice__descriptor },
+  { "DeleteInvoice", &boxoffice__codegentest__v1__delete_invoice_request__descriptor, &boxoffice__codegentest__v1__empty__descriptor },
+  { "ReceiveWebhook", &boxoffice__codegentest__v1__webhook_request__descriptor, &boxoffice__codegentest__v1__webhook_response__descriptor },
+  { "CompleteReturn", &boxoffice__codegentest__v1__return_request__descriptor, &boxoffice__codegentest__v1__return_response__descriptor },
 };
 const unsigned boxoffice__codegentest__v1__invoice_service__method_indices_by_name[] = {
+  8,        /* CompleteReturn */
   1,        /* CreateInvoice */
+  6,        /* DeleteInvoice */
   0,        /* GetInvoice */
   2,        /* ListInvoices */
-  3         /* Ping */
+  5,        /* PayInvoice */
+  3,        /* Ping */
+  7,        /* ReceiveWebhook */
+  4         /* SearchInvoices */
 };
 const ProtobufCServiceDescriptor boxoffice__codegentest__v1__invoice_service__descriptor =
 {
@@ -2631,7 +3598,7 @@ const ProtobufCServiceDescriptor boxoffice__codegentest__v1__invoice_service__de
   "InvoiceService",
   "Boxoffice__Codegentest__V1__InvoiceService",
   "boxoffice.codegentest.v1",
-  4,
+  9,
   boxoffice__codegentest__v1__invoice_service__method_descriptors,
   boxoffice__codegentest__v1__invoice_service__method_indices_by_name
 };
@@ -2666,6 +3633,46 @@ void boxoffice__codegentest__v1__invoice_service__ping(ProtobufCService *service
 {
   assert(service->descriptor == &boxoffice__codegentest__v1__invoice_service__descriptor);
   service->invoke(service, 3, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void boxoffice__codegentest__v1__invoice_service__search_invoices(ProtobufCService *service,
+                                                                  const Boxoffice__Codegentest__V1__SearchInvoicesRequest *input,
+                                                                  Boxoffice__Codegentest__V1__ListInvoicesResponse_Closure closure,
+                                                                  void *closure_data)
+{
+  assert(service->descriptor == &boxoffice__codegentest__v1__invoice_service__descriptor);
+  service->invoke(service, 4, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void boxoffice__codegentest__v1__invoice_service__pay_invoice(ProtobufCService *service,
+                                                              const Boxoffice__Codegentest__V1__PayInvoiceRequest *input,
+                                                              Boxoffice__Codegentest__V1__Invoice_Closure closure,
+                                                              void *closure_data)
+{
+  assert(service->descriptor == &boxoffice__codegentest__v1__invoice_service__descriptor);
+  service->invoke(service, 5, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void boxoffice__codegentest__v1__invoice_service__delete_invoice(ProtobufCService *service,
+                                                                 const Boxoffice__Codegentest__V1__DeleteInvoiceRequest *input,
+                                                                 Boxoffice__Codegentest__V1__Empty_Closure closure,
+                                                                 void *closure_data)
+{
+  assert(service->descriptor == &boxoffice__codegentest__v1__invoice_service__descriptor);
+  service->invoke(service, 6, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void boxoffice__codegentest__v1__invoice_service__receive_webhook(ProtobufCService *service,
+                                                                  const Boxoffice__Codegentest__V1__WebhookRequest *input,
+                                                                  Boxoffice__Codegentest__V1__WebhookResponse_Closure closure,
+                                                                  void *closure_data)
+{
+  assert(service->descriptor == &boxoffice__codegentest__v1__invoice_service__descriptor);
+  service->invoke(service, 7, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void boxoffice__codegentest__v1__invoice_service__complete_return(ProtobufCService *service,
+                                                                  const Boxoffice__Codegentest__V1__ReturnRequest *input,
+                                                                  Boxoffice__Codegentest__V1__ReturnResponse_Closure closure,
+                                                                  void *closure_data)
+{
+  assert(service->descriptor == &boxoffice__codegentest__v1__invoice_service__descriptor);
+  service->invoke(service, 8, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void boxoffice__codegentest__v1__invoice_service__init (Boxoffice__Codegentest__V1__InvoiceService_Service *service,
                                                         Boxoffice__Codegentest__V1__InvoiceService_ServiceDestroy destroy)

@@ -33,6 +33,9 @@ public struct Catalog_V1_Film: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.Film"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"A film that products may include.","properties":{"filmId":{"type":"string","description":"The film's id (UUID text)."},"title":{"type":"string","description":"The title shown to viewers."},"description":{"type":"string","description":"A free-text synopsis."},"year":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"Year of release, e.g. 1999; 0 when unknown."},"durationMinutes":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"Running time in minutes; 0 when unknown."},"rating":{"type":"string","description":"Age rating, e.g. `16+`; empty when unknown."},"createdAt":{"type":"string","format":"date-time","description":"When the film was added."},"updatedAt":{"type":"string","format":"date-time","description":"When the film was last changed."}},"additionalProperties":false}"#
 }
 
 /// A priced, periodic bundle of films that users subscribe to.
@@ -63,6 +66,9 @@ public struct Catalog_V1_Product: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.Product"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"A priced, periodic bundle of films that users subscribe to.","properties":{"productId":{"type":"string","description":"The product's id (UUID text)."},"name":{"type":"string","description":"The name shown to buyers."},"description":{"type":"string","description":"A free-text description."},"price":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"The price of one period (the current price; a change applies from the next period)."},"period":{"$ref":"#/components/schemas/boxoffice.common.v1.Period","description":"How long one paid period lasts."},"filmCount":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"How many films the product includes."},"films":{"type":"array","items":{"$ref":"#/components/schemas/boxoffice.catalog.v1.Film"},"description":"The films, filled by GetProduct and the admin calls; empty in lists."},"active":{"type":"boolean","description":"Whether the product can be bought; false once archived."},"createdAt":{"type":"string","format":"date-time","description":"When the product was created."},"updatedAt":{"type":"string","format":"date-time","description":"When the product was last changed."}},"additionalProperties":false}"##
 }
 
 /// A price reduction: a percentage or a fixed amount, personal, product-bound or a promo code.
@@ -96,6 +102,9 @@ public struct Catalog_V1_Discount: ProtobufMessage {
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.Discount"
 
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"A price reduction: a percentage or a fixed amount, personal, product-bound or a promo code.","properties":{"discountId":{"type":"string","description":"The discount's id (UUID text)."},"percentOff":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"Percent off the price, 1–100."},"amountOffMinor":{"type":"string","pattern":"^-?[0-9]+$","description":"A fixed amount off, in the product's currency's minor units."},"productId":{"type":"string","description":"The product it applies to; absent for every product."},"userId":{"type":"string","description":"The only user who may use it (a personal discount); absent for anyone."},"promoCode":{"type":"string","description":"The code a buyer types to use it; absent for a discount applied without a code."},"validFrom":{"type":"string","format":"date-time","description":"When it starts to apply."},"validUntil":{"type":"string","format":"date-time","description":"When it stops applying (exclusive); absent for no end."},"maxRedemptions":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"How many times it may be redeemed in total; absent for no limit."},"durationPeriods":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"How many billing periods it applies to once redeemed; absent for every period."},"redemptionCount":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"How many times it has been redeemed so far."},"createdAt":{"type":"string","format":"date-time","description":"When it was created."}},"additionalProperties":false,"anyOf":[{"properties":{"amountOffMinor":false}},{"properties":{"percentOff":false}}]}"#
+
     /// The fields of the `amount` oneof.
     public enum Amount: Hashable, Sendable {
         /// Percent off the price, 1–100.
@@ -117,6 +126,9 @@ public struct Catalog_V1_ListProductsRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.ListProductsRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Lists the active products (public).","properties":{"pageSize":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"How many products to return (default 50, max 500)."},"pageToken":{"type":"string","description":"The `next_page_token` of the previous page; empty for the first page."}},"additionalProperties":false}"#
 }
 
 /// One page of products.
@@ -131,6 +143,9 @@ public struct Catalog_V1_ListProductsResponse: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.ListProductsResponse"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"One page of products.","properties":{"products":{"type":"array","items":{"$ref":"#/components/schemas/boxoffice.catalog.v1.Product"},"description":"The products of this page."},"nextPageToken":{"type":"string","description":"The token of the next page; empty on the last page."}},"additionalProperties":false}"##
 }
 
 /// Asks for one product with its films.
@@ -143,6 +158,9 @@ public struct Catalog_V1_GetProductRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.GetProductRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Asks for one product with its films.","properties":{"productId":{"type":"string","description":"The product's id."}},"additionalProperties":false}"#
 }
 
 /// Lists films (admin).
@@ -157,6 +175,9 @@ public struct Catalog_V1_ListFilmsRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.ListFilmsRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Lists films (admin).","properties":{"pageSize":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"How many films to return (default 50, max 500)."},"pageToken":{"type":"string","description":"The `next_page_token` of the previous page; empty for the first page."}},"additionalProperties":false}"#
 }
 
 /// One page of films.
@@ -171,6 +192,9 @@ public struct Catalog_V1_ListFilmsResponse: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.ListFilmsResponse"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"One page of films.","properties":{"films":{"type":"array","items":{"$ref":"#/components/schemas/boxoffice.catalog.v1.Film"},"description":"The films of this page."},"nextPageToken":{"type":"string","description":"The token of the next page; empty on the last page."}},"additionalProperties":false}"##
 }
 
 /// Adds a film (admin).
@@ -191,6 +215,9 @@ public struct Catalog_V1_CreateFilmRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.CreateFilmRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Adds a film (admin).","properties":{"title":{"type":"string","description":"The title; required."},"description":{"type":"string","description":"The synopsis."},"year":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"Year of release; 0 when unknown."},"durationMinutes":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"Running time in minutes; 0 when unknown."},"rating":{"type":"string","description":"Age rating; empty when unknown."}},"additionalProperties":false}"#
 }
 
 /// Asks for one film (admin).
@@ -203,6 +230,9 @@ public struct Catalog_V1_GetFilmRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.GetFilmRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Asks for one film (admin).","properties":{"filmId":{"type":"string","description":"The film's id."}},"additionalProperties":false}"#
 }
 
 /// Changes a film (admin); only the fields present change.
@@ -225,6 +255,9 @@ public struct Catalog_V1_UpdateFilmRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.UpdateFilmRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Changes a film (admin); only the fields present change.","properties":{"filmId":{"type":"string","description":"The film's id."},"title":{"type":"string","description":"The new title, if it changes."},"description":{"type":"string","description":"The new synopsis, if it changes."},"year":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"The new year, if it changes."},"durationMinutes":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"The new running time in minutes, if it changes."},"rating":{"type":"string","description":"The new age rating, if it changes."}},"additionalProperties":false}"#
 }
 
 /// Removes a film (admin); refused while an active product includes it.
@@ -237,6 +270,9 @@ public struct Catalog_V1_DeleteFilmRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.DeleteFilmRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Removes a film (admin); refused while an active product includes it.","properties":{"filmId":{"type":"string","description":"The film's id."}},"additionalProperties":false}"#
 }
 
 /// Lists every product, archived ones too (admin).
@@ -253,6 +289,9 @@ public struct Catalog_V1_AdminListProductsRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.AdminListProductsRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Lists every product, archived ones too (admin).","properties":{"pageSize":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"How many products to return (default 50, max 500)."},"pageToken":{"type":"string","description":"The `next_page_token` of the previous page; empty for the first page."},"includeArchived":{"type":"boolean","description":"Whether archived products are included."}},"additionalProperties":false}"#
 }
 
 /// Creates a product (admin).
@@ -275,6 +314,9 @@ public struct Catalog_V1_CreateProductRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.CreateProductRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"Creates a product (admin).","properties":{"name":{"type":"string","description":"The name; required."},"description":{"type":"string","description":"The description."},"price":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"The price of one period; required, positive."},"period":{"$ref":"#/components/schemas/boxoffice.common.v1.Period","description":"The length of one period; required."},"filmIds":{"type":"array","items":{"type":"string"},"description":"The ids of the films it includes."},"active":{"type":"boolean","description":"Whether it can be bought at once."}},"additionalProperties":false}"##
 }
 
 /// Asks for one product, archived or not (admin).
@@ -287,6 +329,9 @@ public struct Catalog_V1_AdminGetProductRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.AdminGetProductRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Asks for one product, archived or not (admin).","properties":{"productId":{"type":"string","description":"The product's id."}},"additionalProperties":false}"#
 }
 
 /// The new film list of a product (a message so that "unchanged" and "empty" differ).
@@ -299,6 +344,9 @@ public struct Catalog_V1_FilmIds: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.FilmIds"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"The new film list of a product (a message so that \"unchanged\" and \"empty\" differ).","properties":{"filmIds":{"type":"array","items":{"type":"string"},"description":"The ids of the films."}},"additionalProperties":false}"#
 }
 
 /// Changes a product (admin); only the fields present change. A price change applies from each
@@ -324,6 +372,9 @@ public struct Catalog_V1_UpdateProductRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.UpdateProductRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"Changes a product (admin); only the fields present change. A price change applies from each\nsubscription's next period.","properties":{"productId":{"type":"string","description":"The product's id."},"name":{"type":"string","description":"The new name, if it changes."},"description":{"type":"string","description":"The new description, if it changes."},"price":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"The new price, if it changes."},"period":{"$ref":"#/components/schemas/boxoffice.common.v1.Period","description":"The new period, if it changes (applies to new subscriptions only)."},"films":{"$ref":"#/components/schemas/boxoffice.catalog.v1.FilmIds","description":"The new film list, if it changes."},"active":{"type":"boolean","description":"Whether it can be bought, if that changes (false archives it)."}},"additionalProperties":false}"##
 }
 
 /// Lists discounts (admin).
@@ -342,6 +393,9 @@ public struct Catalog_V1_ListDiscountsRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.ListDiscountsRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Lists discounts (admin).","properties":{"pageSize":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"How many discounts to return (default 50, max 500)."},"pageToken":{"type":"string","description":"The `next_page_token` of the previous page; empty for the first page."},"productId":{"type":"string","description":"Only discounts of this product, when set."},"userId":{"type":"string","description":"Only discounts of this user, when set."}},"additionalProperties":false}"#
 }
 
 /// One page of discounts.
@@ -356,6 +410,9 @@ public struct Catalog_V1_ListDiscountsResponse: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.ListDiscountsResponse"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"One page of discounts.","properties":{"discounts":{"type":"array","items":{"$ref":"#/components/schemas/boxoffice.catalog.v1.Discount"},"description":"The discounts of this page."},"nextPageToken":{"type":"string","description":"The token of the next page; empty on the last page."}},"additionalProperties":false}"##
 }
 
 /// Creates a discount (admin): the body is the discount without id, counts or creation time.
@@ -368,6 +425,9 @@ public struct Catalog_V1_CreateDiscountRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.CreateDiscountRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"Creates a discount (admin): the body is the discount without id, counts or creation time.","properties":{"discount":{"$ref":"#/components/schemas/boxoffice.catalog.v1.Discount","description":"The discount to create; `discount_id`, `redemption_count` and `created_at` are ignored."}},"additionalProperties":false}"##
 }
 
 /// Asks for one discount (admin).
@@ -380,6 +440,9 @@ public struct Catalog_V1_GetDiscountRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.GetDiscountRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Asks for one discount (admin).","properties":{"discountId":{"type":"string","description":"The discount's id."}},"additionalProperties":false}"#
 }
 
 /// Changes a discount (admin); only the fields present change.
@@ -398,6 +461,9 @@ public struct Catalog_V1_UpdateDiscountRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.UpdateDiscountRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Changes a discount (admin); only the fields present change.","properties":{"discountId":{"type":"string","description":"The discount's id."},"validUntil":{"type":"string","format":"date-time","description":"The new end of validity, if it changes."},"maxRedemptions":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"The new redemption limit, if it changes."},"promoCode":{"type":"string","description":"The new promo code, if it changes."}},"additionalProperties":false}"#
 }
 
 /// Removes a discount (admin); redemptions already made keep applying for their periods.
@@ -410,6 +476,9 @@ public struct Catalog_V1_DeleteDiscountRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.DeleteDiscountRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Removes a discount (admin); redemptions already made keep applying for their periods.","properties":{"discountId":{"type":"string","description":"The discount's id."}},"additionalProperties":false}"#
 }
 
 /// Asks what a user would pay for a product (service-to-service, from UserService).
@@ -428,6 +497,9 @@ public struct Catalog_V1_QuoteRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.QuoteRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Asks what a user would pay for a product (service-to-service, from UserService).","properties":{"userId":{"type":"string","description":"The buyer."},"productId":{"type":"string","description":"The product."},"promoCode":{"type":"string","description":"The promo code the buyer typed; empty for none."},"at":{"type":"string","format":"date-time","description":"When the price applies (the start of the period being billed)."}},"additionalProperties":false}"#
 }
 
 /// The price of one period of a product for one user.
@@ -450,6 +522,9 @@ public struct Catalog_V1_Quote: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.Quote"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"The price of one period of a product for one user.","properties":{"product":{"$ref":"#/components/schemas/boxoffice.catalog.v1.Product","description":"The product as it is now."},"price":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"The list price of one period."},"discountAmount":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"The reduction applied; zero when none."},"total":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"What the user pays: price minus discount, never below zero."},"discountId":{"type":"string","description":"The discount applied, when one applies."},"discountPeriods":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"How many periods the discount still applies to; absent for every period."}},"additionalProperties":false}"##
 }
 
 /// Records that a user used a discount (service-to-service, when an invoice is paid).
@@ -466,6 +541,9 @@ public struct Catalog_V1_RedeemDiscountRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.RedeemDiscountRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Records that a user used a discount (service-to-service, when an invoice is paid).","properties":{"discountId":{"type":"string","description":"The discount's id."},"userId":{"type":"string","description":"Who used it."},"invoiceId":{"type":"string","description":"The invoice it was applied to (redemptions are idempotent per invoice)."}},"additionalProperties":false}"#
 }
 
 /// Asks for catalog changes after a watermark (the catalog → users ETL).
@@ -480,6 +558,9 @@ public struct Catalog_V1_ListProductChangesRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.ListProductChangesRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Asks for catalog changes after a watermark (the catalog → users ETL).","properties":{"afterSequence":{"type":"string","pattern":"^-?[0-9]+$","description":"The change sequence already copied; 0 to start from the beginning."},"pageSize":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"How many products to return at most (default 50, max 500)."}},"additionalProperties":false}"#
 }
 
 /// A product as it was at one change sequence.
@@ -494,6 +575,9 @@ public struct Catalog_V1_ProductChange: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.ProductChange"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"A product as it was at one change sequence.","properties":{"sequence":{"type":"string","pattern":"^-?[0-9]+$","description":"The monotonically increasing sequence of this change."},"product":{"$ref":"#/components/schemas/boxoffice.catalog.v1.Product","description":"The product with its films, as it is after the change."}},"additionalProperties":false}"##
 }
 
 /// A batch of catalog changes in sequence order.
@@ -508,6 +592,9 @@ public struct Catalog_V1_ListProductChangesResponse: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.catalog.v1.ListProductChangesResponse"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"A batch of catalog changes in sequence order.","properties":{"changes":{"type":"array","items":{"$ref":"#/components/schemas/boxoffice.catalog.v1.ProductChange"},"description":"The changes, oldest first."},"lastSequence":{"type":"string","pattern":"^-?[0-9]+$","description":"The highest sequence in this batch (the next watermark); equals the request's when empty."}},"additionalProperties":false}"##
 }
 
 extension Catalog_V1_Film {
@@ -539,15 +626,39 @@ extension Catalog_V1_Film {
         self.updatedAt = ProtobufDecoding.timestamp(c.pointee.updated_at)
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__Film>, arena: ProtobufArena) {
-        if !self.filmID.isEmpty { c.pointee.film_id = arena.cString(self.filmID) }
-        if !self.title.isEmpty { c.pointee.title = arena.cString(self.title) }
-        if !self.description.isEmpty { c.pointee.description = arena.cString(self.description) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__Film>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.filmID.isEmpty {
+            c.pointee.film_id = arena.cString(self.filmID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.filmID.utf8.count)
+        }
+        if !self.title.isEmpty {
+            c.pointee.title = arena.cString(self.title)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.title.utf8.count)
+        }
+        if !self.description.isEmpty {
+            c.pointee.description = arena.cString(self.description)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.description.utf8.count)
+        }
         c.pointee.year = self.year
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.year))
         c.pointee.duration_minutes = self.durationMinutes
-        if !self.rating.isEmpty { c.pointee.rating = arena.cString(self.rating) }
-        if let value = self.createdAt { c.pointee.created_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if let value = self.updatedAt { c.pointee.updated_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.durationMinutes))
+        if !self.rating.isEmpty {
+            c.pointee.rating = arena.cString(self.rating)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.rating.utf8.count)
+        }
+        if let value = self.createdAt {
+            c.pointee.created_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if let value = self.updatedAt {
+            c.pointee.updated_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -627,6 +738,9 @@ extension Catalog_V1_Film {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Catalog_V1_Product {
@@ -662,20 +776,51 @@ extension Catalog_V1_Product {
         self.updatedAt = ProtobufDecoding.timestamp(c.pointee.updated_at)
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__Product>, arena: ProtobufArena) {
-        if !self.productID.isEmpty { c.pointee.product_id = arena.cString(self.productID) }
-        if !self.name.isEmpty { c.pointee.name = arena.cString(self.name) }
-        if !self.description.isEmpty { c.pointee.description = arena.cString(self.description) }
-        if let value = self.price { c.pointee.price = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.period { c.pointee.period = arena.message(boxoffice__common__v1__period__init) { m in value.fill(m, arena: arena) } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__Product>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.productID.isEmpty {
+            c.pointee.product_id = arena.cString(self.productID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.productID.utf8.count)
+        }
+        if !self.name.isEmpty {
+            c.pointee.name = arena.cString(self.name)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.name.utf8.count)
+        }
+        if !self.description.isEmpty {
+            c.pointee.description = arena.cString(self.description)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.description.utf8.count)
+        }
+        if let value = self.price {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.price = m
+        }
+        if let value = self.period {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Period> = arena.message(boxoffice__common__v1__period__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.period = m
+        }
         c.pointee.film_count = self.filmCount
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.filmCount))
         if !self.films.isEmpty {
             c.pointee.n_films = self.films.count
-            c.pointee.films = arena.messages(self.films, boxoffice__catalog__v1__film__init) { value, m in value.fill(m, arena: arena) }
+            c.pointee.films = arena.messages(self.films, boxoffice__catalog__v1__film__init, size: &size) { value, m in
+                ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            }
         }
         c.pointee.active = self.active ? 1 : 0
-        if let value = self.createdAt { c.pointee.created_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if let value = self.updatedAt { c.pointee.updated_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
+        size &+= 2
+        if let value = self.createdAt {
+            c.pointee.created_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if let value = self.updatedAt {
+            c.pointee.updated_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -771,6 +916,9 @@ extension Catalog_V1_Product {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["films"]
 }
 
 extension Catalog_V1_Discount {
@@ -809,26 +957,60 @@ extension Catalog_V1_Discount {
         }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__Discount>, arena: ProtobufArena) {
-        if !self.discountID.isEmpty { c.pointee.discount_id = arena.cString(self.discountID) }
-        if let value = self.productID { c.pointee.product_id = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) } }
-        if let value = self.userID { c.pointee.user_id = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) } }
-        if let value = self.promoCode { c.pointee.promo_code = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) } }
-        if let value = self.validFrom { c.pointee.valid_from = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if let value = self.validUntil { c.pointee.valid_until = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if let value = self.maxRedemptions { c.pointee.max_redemptions = arena.message(google__protobuf__int32_value__init) { m in m.pointee.value = value } }
-        if let value = self.durationPeriods { c.pointee.duration_periods = arena.message(google__protobuf__int32_value__init) { m in m.pointee.value = value } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__Discount>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.discountID.isEmpty {
+            c.pointee.discount_id = arena.cString(self.discountID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.discountID.utf8.count)
+        }
+        if let value = self.productID {
+            c.pointee.product_id = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.utf8.count))
+        }
+        if let value = self.userID {
+            c.pointee.user_id = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.utf8.count))
+        }
+        if let value = self.promoCode {
+            c.pointee.promo_code = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.utf8.count))
+        }
+        if let value = self.validFrom {
+            c.pointee.valid_from = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if let value = self.validUntil {
+            c.pointee.valid_until = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if let value = self.maxRedemptions {
+            c.pointee.max_redemptions = arena.message(google__protobuf__int32_value__init) { m in m.pointee.value = value }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: 1 &+ ProtobufEncoding.varintBytes(Int64(value)))
+        }
+        if let value = self.durationPeriods {
+            c.pointee.duration_periods = arena.message(google__protobuf__int32_value__init) { m in m.pointee.value = value }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: 1 &+ ProtobufEncoding.varintBytes(Int64(value)))
+        }
         c.pointee.redemption_count = self.redemptionCount
-        if let value = self.createdAt { c.pointee.created_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.redemptionCount))
+        if let value = self.createdAt {
+            c.pointee.created_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
         switch self.amount {
         case .percentOff(let value)?:
             c.pointee.amount_case = .init(rawValue: 2)
             c.pointee.percent_off = value
+            size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(value))
         case .amountOffMinor(let value)?:
             c.pointee.amount_case = .init(rawValue: 3)
             c.pointee.amount_off_minor = value
+            size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(value))
         case nil: break
         }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -941,6 +1123,9 @@ extension Catalog_V1_Discount {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Catalog_V1_ListProductsRequest {
@@ -966,9 +1151,17 @@ extension Catalog_V1_ListProductsRequest {
         self.pageToken = try ProtobufDecoding.string(c.pointee.page_token, field: "boxoffice.catalog.v1.ListProductsRequest.page_token")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__ListProductsRequest>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__ListProductsRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
         c.pointee.page_size = self.pageSize
-        if !self.pageToken.isEmpty { c.pointee.page_token = arena.cString(self.pageToken) }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.pageSize))
+        if !self.pageToken.isEmpty {
+            c.pointee.page_token = arena.cString(self.pageToken)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.pageToken.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1006,6 +1199,9 @@ extension Catalog_V1_ListProductsRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Catalog_V1_ListProductsResponse {
@@ -1033,12 +1229,21 @@ extension Catalog_V1_ListProductsResponse {
         self.nextPageToken = try ProtobufDecoding.string(c.pointee.next_page_token, field: "boxoffice.catalog.v1.ListProductsResponse.next_page_token")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__ListProductsResponse>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__ListProductsResponse>, arena: ProtobufArena) -> Int {
+        var size = 0
         if !self.products.isEmpty {
             c.pointee.n_products = self.products.count
-            c.pointee.products = arena.messages(self.products, boxoffice__catalog__v1__product__init) { value, m in value.fill(m, arena: arena) }
+            c.pointee.products = arena.messages(self.products, boxoffice__catalog__v1__product__init, size: &size) { value, m in
+                ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            }
         }
-        if !self.nextPageToken.isEmpty { c.pointee.next_page_token = arena.cString(self.nextPageToken) }
+        if !self.nextPageToken.isEmpty {
+            c.pointee.next_page_token = arena.cString(self.nextPageToken)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.nextPageToken.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1078,6 +1283,9 @@ extension Catalog_V1_ListProductsResponse {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["products"]
 }
 
 extension Catalog_V1_GetProductRequest {
@@ -1102,8 +1310,15 @@ extension Catalog_V1_GetProductRequest {
         self.productID = try ProtobufDecoding.string(c.pointee.product_id, field: "boxoffice.catalog.v1.GetProductRequest.product_id")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__GetProductRequest>, arena: ProtobufArena) {
-        if !self.productID.isEmpty { c.pointee.product_id = arena.cString(self.productID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__GetProductRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.productID.isEmpty {
+            c.pointee.product_id = arena.cString(self.productID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.productID.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1134,6 +1349,9 @@ extension Catalog_V1_GetProductRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Catalog_V1_ListFilmsRequest {
@@ -1159,9 +1377,17 @@ extension Catalog_V1_ListFilmsRequest {
         self.pageToken = try ProtobufDecoding.string(c.pointee.page_token, field: "boxoffice.catalog.v1.ListFilmsRequest.page_token")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__ListFilmsRequest>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__ListFilmsRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
         c.pointee.page_size = self.pageSize
-        if !self.pageToken.isEmpty { c.pointee.page_token = arena.cString(self.pageToken) }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.pageSize))
+        if !self.pageToken.isEmpty {
+            c.pointee.page_token = arena.cString(self.pageToken)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.pageToken.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1199,6 +1425,9 @@ extension Catalog_V1_ListFilmsRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Catalog_V1_ListFilmsResponse {
@@ -1226,12 +1455,21 @@ extension Catalog_V1_ListFilmsResponse {
         self.nextPageToken = try ProtobufDecoding.string(c.pointee.next_page_token, field: "boxoffice.catalog.v1.ListFilmsResponse.next_page_token")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__ListFilmsResponse>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__ListFilmsResponse>, arena: ProtobufArena) -> Int {
+        var size = 0
         if !self.films.isEmpty {
             c.pointee.n_films = self.films.count
-            c.pointee.films = arena.messages(self.films, boxoffice__catalog__v1__film__init) { value, m in value.fill(m, arena: arena) }
+            c.pointee.films = arena.messages(self.films, boxoffice__catalog__v1__film__init, size: &size) { value, m in
+                ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            }
         }
-        if !self.nextPageToken.isEmpty { c.pointee.next_page_token = arena.cString(self.nextPageToken) }
+        if !self.nextPageToken.isEmpty {
+            c.pointee.next_page_token = arena.cString(self.nextPageToken)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.nextPageToken.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1271,6 +1509,9 @@ extension Catalog_V1_ListFilmsResponse {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["films"]
 }
 
 extension Catalog_V1_CreateFilmRequest {
@@ -1299,12 +1540,27 @@ extension Catalog_V1_CreateFilmRequest {
         self.rating = try ProtobufDecoding.string(c.pointee.rating, field: "boxoffice.catalog.v1.CreateFilmRequest.rating")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__CreateFilmRequest>, arena: ProtobufArena) {
-        if !self.title.isEmpty { c.pointee.title = arena.cString(self.title) }
-        if !self.description.isEmpty { c.pointee.description = arena.cString(self.description) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__CreateFilmRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.title.isEmpty {
+            c.pointee.title = arena.cString(self.title)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.title.utf8.count)
+        }
+        if !self.description.isEmpty {
+            c.pointee.description = arena.cString(self.description)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.description.utf8.count)
+        }
         c.pointee.year = self.year
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.year))
         c.pointee.duration_minutes = self.durationMinutes
-        if !self.rating.isEmpty { c.pointee.rating = arena.cString(self.rating) }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.durationMinutes))
+        if !self.rating.isEmpty {
+            c.pointee.rating = arena.cString(self.rating)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.rating.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1363,6 +1619,9 @@ extension Catalog_V1_CreateFilmRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Catalog_V1_GetFilmRequest {
@@ -1387,8 +1646,15 @@ extension Catalog_V1_GetFilmRequest {
         self.filmID = try ProtobufDecoding.string(c.pointee.film_id, field: "boxoffice.catalog.v1.GetFilmRequest.film_id")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__GetFilmRequest>, arena: ProtobufArena) {
-        if !self.filmID.isEmpty { c.pointee.film_id = arena.cString(self.filmID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__GetFilmRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.filmID.isEmpty {
+            c.pointee.film_id = arena.cString(self.filmID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.filmID.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1419,6 +1685,9 @@ extension Catalog_V1_GetFilmRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Catalog_V1_UpdateFilmRequest {
@@ -1448,13 +1717,35 @@ extension Catalog_V1_UpdateFilmRequest {
         self.rating = try ProtobufDecoding.message(c.pointee.rating) { m throws(RPCError) in try ProtobufDecoding.string(m.pointee.value, field: "boxoffice.catalog.v1.UpdateFilmRequest.rating") }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__UpdateFilmRequest>, arena: ProtobufArena) {
-        if !self.filmID.isEmpty { c.pointee.film_id = arena.cString(self.filmID) }
-        if let value = self.title { c.pointee.title = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) } }
-        if let value = self.description { c.pointee.description = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) } }
-        if let value = self.year { c.pointee.year = arena.message(google__protobuf__int32_value__init) { m in m.pointee.value = value } }
-        if let value = self.durationMinutes { c.pointee.duration_minutes = arena.message(google__protobuf__int32_value__init) { m in m.pointee.value = value } }
-        if let value = self.rating { c.pointee.rating = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__UpdateFilmRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.filmID.isEmpty {
+            c.pointee.film_id = arena.cString(self.filmID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.filmID.utf8.count)
+        }
+        if let value = self.title {
+            c.pointee.title = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.utf8.count))
+        }
+        if let value = self.description {
+            c.pointee.description = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.utf8.count))
+        }
+        if let value = self.year {
+            c.pointee.year = arena.message(google__protobuf__int32_value__init) { m in m.pointee.value = value }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: 1 &+ ProtobufEncoding.varintBytes(Int64(value)))
+        }
+        if let value = self.durationMinutes {
+            c.pointee.duration_minutes = arena.message(google__protobuf__int32_value__init) { m in m.pointee.value = value }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: 1 &+ ProtobufEncoding.varintBytes(Int64(value)))
+        }
+        if let value = self.rating {
+            c.pointee.rating = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.utf8.count))
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1520,6 +1811,9 @@ extension Catalog_V1_UpdateFilmRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Catalog_V1_DeleteFilmRequest {
@@ -1544,8 +1838,15 @@ extension Catalog_V1_DeleteFilmRequest {
         self.filmID = try ProtobufDecoding.string(c.pointee.film_id, field: "boxoffice.catalog.v1.DeleteFilmRequest.film_id")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__DeleteFilmRequest>, arena: ProtobufArena) {
-        if !self.filmID.isEmpty { c.pointee.film_id = arena.cString(self.filmID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__DeleteFilmRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.filmID.isEmpty {
+            c.pointee.film_id = arena.cString(self.filmID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.filmID.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1576,6 +1877,9 @@ extension Catalog_V1_DeleteFilmRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Catalog_V1_AdminListProductsRequest {
@@ -1602,10 +1906,19 @@ extension Catalog_V1_AdminListProductsRequest {
         self.includeArchived = c.pointee.include_archived != 0
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__AdminListProductsRequest>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__AdminListProductsRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
         c.pointee.page_size = self.pageSize
-        if !self.pageToken.isEmpty { c.pointee.page_token = arena.cString(self.pageToken) }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.pageSize))
+        if !self.pageToken.isEmpty {
+            c.pointee.page_token = arena.cString(self.pageToken)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.pageToken.utf8.count)
+        }
         c.pointee.include_archived = self.includeArchived ? 1 : 0
+        size &+= 2
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1650,6 +1963,9 @@ extension Catalog_V1_AdminListProductsRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Catalog_V1_CreateProductRequest {
@@ -1679,16 +1995,35 @@ extension Catalog_V1_CreateProductRequest {
         self.active = c.pointee.active != 0
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__CreateProductRequest>, arena: ProtobufArena) {
-        if !self.name.isEmpty { c.pointee.name = arena.cString(self.name) }
-        if !self.description.isEmpty { c.pointee.description = arena.cString(self.description) }
-        if let value = self.price { c.pointee.price = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.period { c.pointee.period = arena.message(boxoffice__common__v1__period__init) { m in value.fill(m, arena: arena) } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__CreateProductRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.name.isEmpty {
+            c.pointee.name = arena.cString(self.name)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.name.utf8.count)
+        }
+        if !self.description.isEmpty {
+            c.pointee.description = arena.cString(self.description)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.description.utf8.count)
+        }
+        if let value = self.price {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.price = m
+        }
+        if let value = self.period {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Period> = arena.message(boxoffice__common__v1__period__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.period = m
+        }
         if !self.filmIds.isEmpty {
             c.pointee.n_film_ids = self.filmIds.count
-            c.pointee.film_ids = arena.cStrings(self.filmIds)
+            c.pointee.film_ids = arena.cStrings(self.filmIds, tagBytes: 1, size: &size)
         }
         c.pointee.active = self.active ? 1 : 0
+        size &+= 2
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1756,6 +2091,9 @@ extension Catalog_V1_CreateProductRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["filmIds", "film_ids"]
 }
 
 extension Catalog_V1_AdminGetProductRequest {
@@ -1780,8 +2118,15 @@ extension Catalog_V1_AdminGetProductRequest {
         self.productID = try ProtobufDecoding.string(c.pointee.product_id, field: "boxoffice.catalog.v1.AdminGetProductRequest.product_id")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__AdminGetProductRequest>, arena: ProtobufArena) {
-        if !self.productID.isEmpty { c.pointee.product_id = arena.cString(self.productID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__AdminGetProductRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.productID.isEmpty {
+            c.pointee.product_id = arena.cString(self.productID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.productID.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1812,6 +2157,9 @@ extension Catalog_V1_AdminGetProductRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Catalog_V1_FilmIds {
@@ -1836,11 +2184,15 @@ extension Catalog_V1_FilmIds {
         self.filmIds = try ProtobufDecoding.strings(c.pointee.film_ids, count: c.pointee.n_film_ids, field: "boxoffice.catalog.v1.FilmIds.film_ids")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__FilmIds>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__FilmIds>, arena: ProtobufArena) -> Int {
+        var size = 0
         if !self.filmIds.isEmpty {
             c.pointee.n_film_ids = self.filmIds.count
-            c.pointee.film_ids = arena.cStrings(self.filmIds)
+            c.pointee.film_ids = arena.cStrings(self.filmIds, tagBytes: 1, size: &size)
         }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1873,6 +2225,9 @@ extension Catalog_V1_FilmIds {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["filmIds", "film_ids"]
 }
 
 extension Catalog_V1_UpdateProductRequest {
@@ -1903,14 +2258,42 @@ extension Catalog_V1_UpdateProductRequest {
         self.active = try ProtobufDecoding.message(c.pointee.active) { m throws(RPCError) in m.pointee.value != 0 }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__UpdateProductRequest>, arena: ProtobufArena) {
-        if !self.productID.isEmpty { c.pointee.product_id = arena.cString(self.productID) }
-        if let value = self.name { c.pointee.name = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) } }
-        if let value = self.description { c.pointee.description = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) } }
-        if let value = self.price { c.pointee.price = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.period { c.pointee.period = arena.message(boxoffice__common__v1__period__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.films { c.pointee.films = arena.message(boxoffice__catalog__v1__film_ids__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.active { c.pointee.active = arena.message(google__protobuf__bool_value__init) { m in m.pointee.value = value ? 1 : 0 } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__UpdateProductRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.productID.isEmpty {
+            c.pointee.product_id = arena.cString(self.productID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.productID.utf8.count)
+        }
+        if let value = self.name {
+            c.pointee.name = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.utf8.count))
+        }
+        if let value = self.description {
+            c.pointee.description = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.utf8.count))
+        }
+        if let value = self.price {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.price = m
+        }
+        if let value = self.period {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Period> = arena.message(boxoffice__common__v1__period__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.period = m
+        }
+        if let value = self.films {
+            let m: UnsafeMutablePointer<Boxoffice__Catalog__V1__FilmIds> = arena.message(boxoffice__catalog__v1__film_ids__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.films = m
+        }
+        if let value = self.active {
+            c.pointee.active = arena.message(google__protobuf__bool_value__init) { m in m.pointee.value = value ? 1 : 0 }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: 2)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1983,6 +2366,9 @@ extension Catalog_V1_UpdateProductRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Catalog_V1_ListDiscountsRequest {
@@ -2010,11 +2396,25 @@ extension Catalog_V1_ListDiscountsRequest {
         self.userID = try ProtobufDecoding.string(c.pointee.user_id, field: "boxoffice.catalog.v1.ListDiscountsRequest.user_id")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__ListDiscountsRequest>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__ListDiscountsRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
         c.pointee.page_size = self.pageSize
-        if !self.pageToken.isEmpty { c.pointee.page_token = arena.cString(self.pageToken) }
-        if !self.productID.isEmpty { c.pointee.product_id = arena.cString(self.productID) }
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.pageSize))
+        if !self.pageToken.isEmpty {
+            c.pointee.page_token = arena.cString(self.pageToken)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.pageToken.utf8.count)
+        }
+        if !self.productID.isEmpty {
+            c.pointee.product_id = arena.cString(self.productID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.productID.utf8.count)
+        }
+        if !self.userID.isEmpty {
+            c.pointee.user_id = arena.cString(self.userID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.userID.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2066,6 +2466,9 @@ extension Catalog_V1_ListDiscountsRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Catalog_V1_ListDiscountsResponse {
@@ -2093,12 +2496,21 @@ extension Catalog_V1_ListDiscountsResponse {
         self.nextPageToken = try ProtobufDecoding.string(c.pointee.next_page_token, field: "boxoffice.catalog.v1.ListDiscountsResponse.next_page_token")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__ListDiscountsResponse>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__ListDiscountsResponse>, arena: ProtobufArena) -> Int {
+        var size = 0
         if !self.discounts.isEmpty {
             c.pointee.n_discounts = self.discounts.count
-            c.pointee.discounts = arena.messages(self.discounts, boxoffice__catalog__v1__discount__init) { value, m in value.fill(m, arena: arena) }
+            c.pointee.discounts = arena.messages(self.discounts, boxoffice__catalog__v1__discount__init, size: &size) { value, m in
+                ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            }
         }
-        if !self.nextPageToken.isEmpty { c.pointee.next_page_token = arena.cString(self.nextPageToken) }
+        if !self.nextPageToken.isEmpty {
+            c.pointee.next_page_token = arena.cString(self.nextPageToken)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.nextPageToken.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2138,6 +2550,9 @@ extension Catalog_V1_ListDiscountsResponse {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["discounts"]
 }
 
 extension Catalog_V1_CreateDiscountRequest {
@@ -2162,8 +2577,16 @@ extension Catalog_V1_CreateDiscountRequest {
         self.discount = try ProtobufDecoding.message(c.pointee.discount) { (m: UnsafePointer<Boxoffice__Catalog__V1__Discount>) throws(RPCError) in try Catalog_V1_Discount(cMessage: m) }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__CreateDiscountRequest>, arena: ProtobufArena) {
-        if let value = self.discount { c.pointee.discount = arena.message(boxoffice__catalog__v1__discount__init) { m in value.fill(m, arena: arena) } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__CreateDiscountRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if let value = self.discount {
+            let m: UnsafeMutablePointer<Boxoffice__Catalog__V1__Discount> = arena.message(boxoffice__catalog__v1__discount__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.discount = m
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2194,6 +2617,9 @@ extension Catalog_V1_CreateDiscountRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Catalog_V1_GetDiscountRequest {
@@ -2218,8 +2644,15 @@ extension Catalog_V1_GetDiscountRequest {
         self.discountID = try ProtobufDecoding.string(c.pointee.discount_id, field: "boxoffice.catalog.v1.GetDiscountRequest.discount_id")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__GetDiscountRequest>, arena: ProtobufArena) {
-        if !self.discountID.isEmpty { c.pointee.discount_id = arena.cString(self.discountID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__GetDiscountRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.discountID.isEmpty {
+            c.pointee.discount_id = arena.cString(self.discountID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.discountID.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2250,6 +2683,9 @@ extension Catalog_V1_GetDiscountRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Catalog_V1_UpdateDiscountRequest {
@@ -2277,11 +2713,27 @@ extension Catalog_V1_UpdateDiscountRequest {
         self.promoCode = try ProtobufDecoding.message(c.pointee.promo_code) { m throws(RPCError) in try ProtobufDecoding.string(m.pointee.value, field: "boxoffice.catalog.v1.UpdateDiscountRequest.promo_code") }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__UpdateDiscountRequest>, arena: ProtobufArena) {
-        if !self.discountID.isEmpty { c.pointee.discount_id = arena.cString(self.discountID) }
-        if let value = self.validUntil { c.pointee.valid_until = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if let value = self.maxRedemptions { c.pointee.max_redemptions = arena.message(google__protobuf__int32_value__init) { m in m.pointee.value = value } }
-        if let value = self.promoCode { c.pointee.promo_code = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__UpdateDiscountRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.discountID.isEmpty {
+            c.pointee.discount_id = arena.cString(self.discountID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.discountID.utf8.count)
+        }
+        if let value = self.validUntil {
+            c.pointee.valid_until = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if let value = self.maxRedemptions {
+            c.pointee.max_redemptions = arena.message(google__protobuf__int32_value__init) { m in m.pointee.value = value }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: 1 &+ ProtobufEncoding.varintBytes(Int64(value)))
+        }
+        if let value = self.promoCode {
+            c.pointee.promo_code = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.utf8.count))
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2333,6 +2785,9 @@ extension Catalog_V1_UpdateDiscountRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Catalog_V1_DeleteDiscountRequest {
@@ -2357,8 +2812,15 @@ extension Catalog_V1_DeleteDiscountRequest {
         self.discountID = try ProtobufDecoding.string(c.pointee.discount_id, field: "boxoffice.catalog.v1.DeleteDiscountRequest.discount_id")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__DeleteDiscountRequest>, arena: ProtobufArena) {
-        if !self.discountID.isEmpty { c.pointee.discount_id = arena.cString(self.discountID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__DeleteDiscountRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.discountID.isEmpty {
+            c.pointee.discount_id = arena.cString(self.discountID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.discountID.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2389,6 +2851,9 @@ extension Catalog_V1_DeleteDiscountRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Catalog_V1_QuoteRequest {
@@ -2416,11 +2881,27 @@ extension Catalog_V1_QuoteRequest {
         self.at = ProtobufDecoding.timestamp(c.pointee.at)
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__QuoteRequest>, arena: ProtobufArena) {
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
-        if !self.productID.isEmpty { c.pointee.product_id = arena.cString(self.productID) }
-        if !self.promoCode.isEmpty { c.pointee.promo_code = arena.cString(self.promoCode) }
-        if let value = self.at { c.pointee.at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__QuoteRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.userID.isEmpty {
+            c.pointee.user_id = arena.cString(self.userID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.userID.utf8.count)
+        }
+        if !self.productID.isEmpty {
+            c.pointee.product_id = arena.cString(self.productID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.productID.utf8.count)
+        }
+        if !self.promoCode.isEmpty {
+            c.pointee.promo_code = arena.cString(self.promoCode)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.promoCode.utf8.count)
+        }
+        if let value = self.at {
+            c.pointee.at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2472,6 +2953,9 @@ extension Catalog_V1_QuoteRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Catalog_V1_Quote {
@@ -2501,13 +2985,39 @@ extension Catalog_V1_Quote {
         self.discountPeriods = try ProtobufDecoding.message(c.pointee.discount_periods) { m throws(RPCError) in m.pointee.value }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__Quote>, arena: ProtobufArena) {
-        if let value = self.product { c.pointee.product = arena.message(boxoffice__catalog__v1__product__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.price { c.pointee.price = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.discountAmount { c.pointee.discount_amount = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.total { c.pointee.total = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.discountID { c.pointee.discount_id = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) } }
-        if let value = self.discountPeriods { c.pointee.discount_periods = arena.message(google__protobuf__int32_value__init) { m in m.pointee.value = value } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__Quote>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if let value = self.product {
+            let m: UnsafeMutablePointer<Boxoffice__Catalog__V1__Product> = arena.message(boxoffice__catalog__v1__product__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.product = m
+        }
+        if let value = self.price {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.price = m
+        }
+        if let value = self.discountAmount {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.discount_amount = m
+        }
+        if let value = self.total {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.total = m
+        }
+        if let value = self.discountID {
+            c.pointee.discount_id = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.utf8.count))
+        }
+        if let value = self.discountPeriods {
+            c.pointee.discount_periods = arena.message(google__protobuf__int32_value__init) { m in m.pointee.value = value }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: 1 &+ ProtobufEncoding.varintBytes(Int64(value)))
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2573,6 +3083,9 @@ extension Catalog_V1_Quote {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Catalog_V1_RedeemDiscountRequest {
@@ -2599,10 +3112,23 @@ extension Catalog_V1_RedeemDiscountRequest {
         self.invoiceID = try ProtobufDecoding.string(c.pointee.invoice_id, field: "boxoffice.catalog.v1.RedeemDiscountRequest.invoice_id")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__RedeemDiscountRequest>, arena: ProtobufArena) {
-        if !self.discountID.isEmpty { c.pointee.discount_id = arena.cString(self.discountID) }
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
-        if !self.invoiceID.isEmpty { c.pointee.invoice_id = arena.cString(self.invoiceID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__RedeemDiscountRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.discountID.isEmpty {
+            c.pointee.discount_id = arena.cString(self.discountID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.discountID.utf8.count)
+        }
+        if !self.userID.isEmpty {
+            c.pointee.user_id = arena.cString(self.userID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.userID.utf8.count)
+        }
+        if !self.invoiceID.isEmpty {
+            c.pointee.invoice_id = arena.cString(self.invoiceID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.invoiceID.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2647,6 +3173,9 @@ extension Catalog_V1_RedeemDiscountRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Catalog_V1_ListProductChangesRequest {
@@ -2672,9 +3201,15 @@ extension Catalog_V1_ListProductChangesRequest {
         self.pageSize = c.pointee.page_size
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__ListProductChangesRequest>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__ListProductChangesRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
         c.pointee.after_sequence = self.afterSequence
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.afterSequence))
         c.pointee.page_size = self.pageSize
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.pageSize))
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2712,6 +3247,9 @@ extension Catalog_V1_ListProductChangesRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Catalog_V1_ProductChange {
@@ -2737,9 +3275,18 @@ extension Catalog_V1_ProductChange {
         self.product = try ProtobufDecoding.message(c.pointee.product) { (m: UnsafePointer<Boxoffice__Catalog__V1__Product>) throws(RPCError) in try Catalog_V1_Product(cMessage: m) }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__ProductChange>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__ProductChange>, arena: ProtobufArena) -> Int {
+        var size = 0
         c.pointee.sequence = self.sequence
-        if let value = self.product { c.pointee.product = arena.message(boxoffice__catalog__v1__product__init) { m in value.fill(m, arena: arena) } }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.sequence))
+        if let value = self.product {
+            let m: UnsafeMutablePointer<Boxoffice__Catalog__V1__Product> = arena.message(boxoffice__catalog__v1__product__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.product = m
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2777,6 +3324,9 @@ extension Catalog_V1_ProductChange {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Catalog_V1_ListProductChangesResponse {
@@ -2804,12 +3354,19 @@ extension Catalog_V1_ListProductChangesResponse {
         self.lastSequence = c.pointee.last_sequence
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__ListProductChangesResponse>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Catalog__V1__ListProductChangesResponse>, arena: ProtobufArena) -> Int {
+        var size = 0
         if !self.changes.isEmpty {
             c.pointee.n_changes = self.changes.count
-            c.pointee.changes = arena.messages(self.changes, boxoffice__catalog__v1__product_change__init) { value, m in value.fill(m, arena: arena) }
+            c.pointee.changes = arena.messages(self.changes, boxoffice__catalog__v1__product_change__init, size: &size) { value, m in
+                ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            }
         }
         c.pointee.last_sequence = self.lastSequence
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.lastSequence))
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2849,6 +3406,9 @@ extension Catalog_V1_ListProductChangesResponse {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["changes"]
 }
 
 /// Films, products and discounts.
@@ -3088,6 +3648,18 @@ public enum Catalog_V1_CatalogServiceMethods {
             bodyField: "",
             access: "public",
             method: listProducts,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"CatalogService_ListProducts","summary":"Lists the products one can buy now.","description":"Lists the products one can buy now.","tags":["CatalogService"],"parameters":[{"name":"pageSize","in":"query","description":"How many products to return (default 50, max 500).","schema":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647}},{"name":"pageToken","in":"query","description":"The `next_page_token` of the previous page; empty for the first page.","schema":{"type":"string"}}],"responses":{"200":{"description":"One page of products.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.catalog.v1.ListProductsResponse"}}}},"default":{"$ref":"#/components/responses/Error"}}}"##,
+            openAPISchemas: [
+                "boxoffice.catalog.v1.Film": Catalog_V1_Film.openAPISchema,
+                "boxoffice.catalog.v1.ListProductsResponse": Catalog_V1_ListProductsResponse.openAPISchema,
+                "boxoffice.catalog.v1.Product": Catalog_V1_Product.openAPISchema,
+                "boxoffice.common.v1.Money": Common_V1_Money.openAPISchema,
+                "boxoffice.common.v1.Period": Common_V1_Period.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Catalog_V1_ListProductsRequest.self,
@@ -3106,6 +3678,17 @@ public enum Catalog_V1_CatalogServiceMethods {
             bodyField: "",
             access: "public",
             method: getProduct,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"CatalogService_GetProduct","summary":"Returns an active product with its films.","description":"Returns an active product with its films.","tags":["CatalogService"],"parameters":[{"name":"productId","in":"path","description":"The product's id.","required":true,"schema":{"type":"string"}}],"responses":{"200":{"description":"A priced, periodic bundle of films that users subscribe to.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.catalog.v1.Product"}}}},"default":{"$ref":"#/components/responses/Error"}}}"##,
+            openAPISchemas: [
+                "boxoffice.catalog.v1.Film": Catalog_V1_Film.openAPISchema,
+                "boxoffice.catalog.v1.Product": Catalog_V1_Product.openAPISchema,
+                "boxoffice.common.v1.Money": Common_V1_Money.openAPISchema,
+                "boxoffice.common.v1.Period": Common_V1_Period.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Catalog_V1_GetProductRequest.self,
@@ -3124,6 +3707,15 @@ public enum Catalog_V1_CatalogServiceMethods {
             bodyField: "*",
             access: "admin",
             method: createFilm,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 201,
+            openAPIOperation: ##"{"operationId":"CatalogService_CreateFilm","summary":"Adds a film.","description":"Adds a film.","tags":["CatalogService"],"parameters":[{"name":"Idempotency-Key","in":"header","description":"Makes a retry safe: a replay with the same key and body returns the stored answer.","required":false,"schema":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[!-~]+$"}}],"requestBody":{"required":false,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.catalog.v1.CreateFilmRequest"}}}},"responses":{"201":{"description":"A film that products may include.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.catalog.v1.Film"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.catalog.v1.CreateFilmRequest": Catalog_V1_CreateFilmRequest.openAPISchema,
+                "boxoffice.catalog.v1.Film": Catalog_V1_Film.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Catalog_V1_CreateFilmRequest.self,
@@ -3142,6 +3734,15 @@ public enum Catalog_V1_CatalogServiceMethods {
             bodyField: "",
             access: "admin",
             method: listFilms,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"CatalogService_ListFilms","summary":"Lists films.","description":"Lists films.","tags":["CatalogService"],"parameters":[{"name":"pageSize","in":"query","description":"How many films to return (default 50, max 500).","schema":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647}},{"name":"pageToken","in":"query","description":"The `next_page_token` of the previous page; empty for the first page.","schema":{"type":"string"}}],"responses":{"200":{"description":"One page of films.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.catalog.v1.ListFilmsResponse"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.catalog.v1.Film": Catalog_V1_Film.openAPISchema,
+                "boxoffice.catalog.v1.ListFilmsResponse": Catalog_V1_ListFilmsResponse.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Catalog_V1_ListFilmsRequest.self,
@@ -3160,6 +3761,14 @@ public enum Catalog_V1_CatalogServiceMethods {
             bodyField: "",
             access: "admin",
             method: getFilm,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"CatalogService_GetFilm","summary":"Returns one film.","description":"Returns one film.","tags":["CatalogService"],"parameters":[{"name":"filmId","in":"path","description":"The film's id.","required":true,"schema":{"type":"string"}}],"responses":{"200":{"description":"A film that products may include.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.catalog.v1.Film"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.catalog.v1.Film": Catalog_V1_Film.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Catalog_V1_GetFilmRequest.self,
@@ -3178,6 +3787,15 @@ public enum Catalog_V1_CatalogServiceMethods {
             bodyField: "*",
             access: "admin",
             method: updateFilm,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"CatalogService_UpdateFilm","summary":"Changes a film.","description":"Changes a film.","tags":["CatalogService"],"parameters":[{"name":"filmId","in":"path","description":"The film's id.","required":true,"schema":{"type":"string"}},{"name":"Idempotency-Key","in":"header","description":"Makes a retry safe: a replay with the same key and body returns the stored answer.","required":false,"schema":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[!-~]+$"}}],"requestBody":{"required":false,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.catalog.v1.UpdateFilmRequest"}}}},"responses":{"200":{"description":"A film that products may include.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.catalog.v1.Film"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.catalog.v1.Film": Catalog_V1_Film.openAPISchema,
+                "boxoffice.catalog.v1.UpdateFilmRequest": Catalog_V1_UpdateFilmRequest.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Catalog_V1_UpdateFilmRequest.self,
@@ -3196,6 +3814,14 @@ public enum Catalog_V1_CatalogServiceMethods {
             bodyField: "",
             access: "admin",
             method: deleteFilm,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"CatalogService_DeleteFilm","summary":"Removes a film.","description":"Removes a film.","tags":["CatalogService"],"parameters":[{"name":"filmId","in":"path","description":"The film's id.","required":true,"schema":{"type":"string"}},{"name":"Idempotency-Key","in":"header","description":"Makes a retry safe: a replay with the same key and body returns the stored answer.","required":false,"schema":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[!-~]+$"}}],"responses":{"200":{"description":"A message with no fields: the request or answer of a call that needs none.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.common.v1.Empty"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.common.v1.Empty": Common_V1_Empty.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Catalog_V1_DeleteFilmRequest.self,
@@ -3214,6 +3840,18 @@ public enum Catalog_V1_CatalogServiceMethods {
             bodyField: "*",
             access: "admin",
             method: createProduct,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 201,
+            openAPIOperation: ##"{"operationId":"CatalogService_CreateProduct","summary":"Creates a product.","description":"Creates a product.","tags":["CatalogService"],"parameters":[{"name":"Idempotency-Key","in":"header","description":"Makes a retry safe: a replay with the same key and body returns the stored answer.","required":false,"schema":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[!-~]+$"}}],"requestBody":{"required":false,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.catalog.v1.CreateProductRequest"}}}},"responses":{"201":{"description":"A priced, periodic bundle of films that users subscribe to.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.catalog.v1.Product"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.catalog.v1.CreateProductRequest": Catalog_V1_CreateProductRequest.openAPISchema,
+                "boxoffice.catalog.v1.Film": Catalog_V1_Film.openAPISchema,
+                "boxoffice.catalog.v1.Product": Catalog_V1_Product.openAPISchema,
+                "boxoffice.common.v1.Money": Common_V1_Money.openAPISchema,
+                "boxoffice.common.v1.Period": Common_V1_Period.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Catalog_V1_CreateProductRequest.self,
@@ -3232,6 +3870,18 @@ public enum Catalog_V1_CatalogServiceMethods {
             bodyField: "",
             access: "admin",
             method: adminListProducts,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"CatalogService_AdminListProducts","summary":"Lists every product, archived ones optionally.","description":"Lists every product, archived ones optionally.","tags":["CatalogService"],"parameters":[{"name":"pageSize","in":"query","description":"How many products to return (default 50, max 500).","schema":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647}},{"name":"pageToken","in":"query","description":"The `next_page_token` of the previous page; empty for the first page.","schema":{"type":"string"}},{"name":"includeArchived","in":"query","description":"Whether archived products are included.","schema":{"type":"boolean"}}],"responses":{"200":{"description":"One page of products.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.catalog.v1.ListProductsResponse"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.catalog.v1.Film": Catalog_V1_Film.openAPISchema,
+                "boxoffice.catalog.v1.ListProductsResponse": Catalog_V1_ListProductsResponse.openAPISchema,
+                "boxoffice.catalog.v1.Product": Catalog_V1_Product.openAPISchema,
+                "boxoffice.common.v1.Money": Common_V1_Money.openAPISchema,
+                "boxoffice.common.v1.Period": Common_V1_Period.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Catalog_V1_AdminListProductsRequest.self,
@@ -3250,6 +3900,17 @@ public enum Catalog_V1_CatalogServiceMethods {
             bodyField: "",
             access: "admin",
             method: adminGetProduct,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"CatalogService_AdminGetProduct","summary":"Returns one product with its films, archived or not.","description":"Returns one product with its films, archived or not.","tags":["CatalogService"],"parameters":[{"name":"productId","in":"path","description":"The product's id.","required":true,"schema":{"type":"string"}}],"responses":{"200":{"description":"A priced, periodic bundle of films that users subscribe to.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.catalog.v1.Product"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.catalog.v1.Film": Catalog_V1_Film.openAPISchema,
+                "boxoffice.catalog.v1.Product": Catalog_V1_Product.openAPISchema,
+                "boxoffice.common.v1.Money": Common_V1_Money.openAPISchema,
+                "boxoffice.common.v1.Period": Common_V1_Period.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Catalog_V1_AdminGetProductRequest.self,
@@ -3268,6 +3929,19 @@ public enum Catalog_V1_CatalogServiceMethods {
             bodyField: "*",
             access: "admin",
             method: updateProduct,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"CatalogService_UpdateProduct","summary":"Changes a product (a product with subscribers is archived, never deleted).","description":"Changes a product (a product with subscribers is archived, never deleted).","tags":["CatalogService"],"parameters":[{"name":"productId","in":"path","description":"The product's id.","required":true,"schema":{"type":"string"}},{"name":"Idempotency-Key","in":"header","description":"Makes a retry safe: a replay with the same key and body returns the stored answer.","required":false,"schema":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[!-~]+$"}}],"requestBody":{"required":false,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.catalog.v1.UpdateProductRequest"}}}},"responses":{"200":{"description":"A priced, periodic bundle of films that users subscribe to.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.catalog.v1.Product"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.catalog.v1.Film": Catalog_V1_Film.openAPISchema,
+                "boxoffice.catalog.v1.FilmIds": Catalog_V1_FilmIds.openAPISchema,
+                "boxoffice.catalog.v1.Product": Catalog_V1_Product.openAPISchema,
+                "boxoffice.catalog.v1.UpdateProductRequest": Catalog_V1_UpdateProductRequest.openAPISchema,
+                "boxoffice.common.v1.Money": Common_V1_Money.openAPISchema,
+                "boxoffice.common.v1.Period": Common_V1_Period.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Catalog_V1_UpdateProductRequest.self,
@@ -3286,6 +3960,14 @@ public enum Catalog_V1_CatalogServiceMethods {
             bodyField: "discount",
             access: "admin",
             method: createDiscount,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 201,
+            openAPIOperation: ##"{"operationId":"CatalogService_CreateDiscount","summary":"Creates a discount.","description":"Creates a discount.","tags":["CatalogService"],"parameters":[{"name":"Idempotency-Key","in":"header","description":"Makes a retry safe: a replay with the same key and body returns the stored answer.","required":false,"schema":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[!-~]+$"}}],"requestBody":{"required":false,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.catalog.v1.Discount","description":"The discount to create; `discount_id`, `redemption_count` and `created_at` are ignored."}}}},"responses":{"201":{"description":"A price reduction: a percentage or a fixed amount, personal, product-bound or a promo code.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.catalog.v1.Discount"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.catalog.v1.Discount": Catalog_V1_Discount.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Catalog_V1_CreateDiscountRequest.self,
@@ -3304,6 +3986,15 @@ public enum Catalog_V1_CatalogServiceMethods {
             bodyField: "",
             access: "admin",
             method: listDiscounts,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"CatalogService_ListDiscounts","summary":"Lists discounts.","description":"Lists discounts.","tags":["CatalogService"],"parameters":[{"name":"pageSize","in":"query","description":"How many discounts to return (default 50, max 500).","schema":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647}},{"name":"pageToken","in":"query","description":"The `next_page_token` of the previous page; empty for the first page.","schema":{"type":"string"}},{"name":"productId","in":"query","description":"Only discounts of this product, when set.","schema":{"type":"string"}},{"name":"userId","in":"query","description":"Only discounts of this user, when set.","schema":{"type":"string"}}],"responses":{"200":{"description":"One page of discounts.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.catalog.v1.ListDiscountsResponse"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.catalog.v1.Discount": Catalog_V1_Discount.openAPISchema,
+                "boxoffice.catalog.v1.ListDiscountsResponse": Catalog_V1_ListDiscountsResponse.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Catalog_V1_ListDiscountsRequest.self,
@@ -3322,6 +4013,14 @@ public enum Catalog_V1_CatalogServiceMethods {
             bodyField: "",
             access: "admin",
             method: getDiscount,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"CatalogService_GetDiscount","summary":"Returns one discount.","description":"Returns one discount.","tags":["CatalogService"],"parameters":[{"name":"discountId","in":"path","description":"The discount's id.","required":true,"schema":{"type":"string"}}],"responses":{"200":{"description":"A price reduction: a percentage or a fixed amount, personal, product-bound or a promo code.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.catalog.v1.Discount"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.catalog.v1.Discount": Catalog_V1_Discount.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Catalog_V1_GetDiscountRequest.self,
@@ -3340,6 +4039,15 @@ public enum Catalog_V1_CatalogServiceMethods {
             bodyField: "*",
             access: "admin",
             method: updateDiscount,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"CatalogService_UpdateDiscount","summary":"Changes a discount.","description":"Changes a discount.","tags":["CatalogService"],"parameters":[{"name":"discountId","in":"path","description":"The discount's id.","required":true,"schema":{"type":"string"}},{"name":"Idempotency-Key","in":"header","description":"Makes a retry safe: a replay with the same key and body returns the stored answer.","required":false,"schema":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[!-~]+$"}}],"requestBody":{"required":false,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.catalog.v1.UpdateDiscountRequest"}}}},"responses":{"200":{"description":"A price reduction: a percentage or a fixed amount, personal, product-bound or a promo code.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.catalog.v1.Discount"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.catalog.v1.Discount": Catalog_V1_Discount.openAPISchema,
+                "boxoffice.catalog.v1.UpdateDiscountRequest": Catalog_V1_UpdateDiscountRequest.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Catalog_V1_UpdateDiscountRequest.self,
@@ -3358,6 +4066,14 @@ public enum Catalog_V1_CatalogServiceMethods {
             bodyField: "",
             access: "admin",
             method: deleteDiscount,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"CatalogService_DeleteDiscount","summary":"Removes a discount.","description":"Removes a discount.","tags":["CatalogService"],"parameters":[{"name":"discountId","in":"path","description":"The discount's id.","required":true,"schema":{"type":"string"}},{"name":"Idempotency-Key","in":"header","description":"Makes a retry safe: a replay with the same key and body returns the stored answer.","required":false,"schema":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[!-~]+$"}}],"responses":{"200":{"description":"A message with no fields: the request or answer of a call that needs none.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.common.v1.Empty"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.common.v1.Empty": Common_V1_Empty.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Catalog_V1_DeleteDiscountRequest.self,

@@ -57,10 +57,10 @@ public enum Common_V1_PeriodUnit: ProtobufEnum {
     public var protoName: String? {
         switch self {
         case .unspecified: "PERIOD_UNIT_UNSPECIFIED"
-        case .day: "PERIOD_UNIT_DAY"
-        case .week: "PERIOD_UNIT_WEEK"
-        case .month: "PERIOD_UNIT_MONTH"
-        case .year: "PERIOD_UNIT_YEAR"
+        case .day: "DAY"
+        case .week: "WEEK"
+        case .month: "MONTH"
+        case .year: "YEAR"
         case .unrecognized: nil
         }
     }
@@ -69,10 +69,10 @@ public enum Common_V1_PeriodUnit: ProtobufEnum {
     public init?(protoName: String) {
         switch protoName {
         case "PERIOD_UNIT_UNSPECIFIED": self = .unspecified
-        case "PERIOD_UNIT_DAY": self = .day
-        case "PERIOD_UNIT_WEEK": self = .week
-        case "PERIOD_UNIT_MONTH": self = .month
-        case "PERIOD_UNIT_YEAR": self = .year
+        case "DAY": self = .day
+        case "WEEK": self = .week
+        case "MONTH": self = .month
+        case "YEAR": self = .year
         default: return nil
         }
     }
@@ -90,6 +90,9 @@ public struct Common_V1_Money: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.common.v1.Money"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"An amount of money in the smallest unit of its currency (cents for EUR), never a float.","properties":{"amountMinor":{"type":"string","pattern":"^-?[0-9]+$","description":"The amount in minor units; negative for credits and refunds."},"currency":{"type":"string","description":"ISO 4217 code, upper case, e.g. `EUR`."}},"additionalProperties":false}"#
 }
 
 /// Asks for one page of a list.
@@ -104,6 +107,9 @@ public struct Common_V1_PageRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.common.v1.PageRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Asks for one page of a list.","properties":{"pageSize":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"How many items to return; the server caps it and uses its default when zero."},"pageToken":{"type":"string","description":"The `next_page_token` of the previous page; empty for the first page."}},"additionalProperties":false}"#
 }
 
 /// Describes where a page of a list ends.
@@ -116,6 +122,9 @@ public struct Common_V1_PageInfo: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.common.v1.PageInfo"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Describes where a page of a list ends.","properties":{"nextPageToken":{"type":"string","description":"Pass it as `page_token` to get the next page; empty on the last page."}},"additionalProperties":false}"#
 }
 
 /// One field at fault in a rejected request.
@@ -130,6 +139,9 @@ public struct Common_V1_FieldViolation: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.common.v1.FieldViolation"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"One field at fault in a rejected request.","properties":{"field":{"type":"string","description":"The lowerCamelCase JSON path of the field, e.g. `payment.cardNumber`."},"reason":{"type":"string","description":"Why the value was refused, for a developer."}},"additionalProperties":false}"#
 }
 
 /// Details of a failed call, as the gateway renders them in error bodies.
@@ -142,6 +154,9 @@ public struct Common_V1_ErrorDetails: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.common.v1.ErrorDetails"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"Details of a failed call, as the gateway renders them in error bodies.","properties":{"violations":{"type":"array","items":{"$ref":"#/components/schemas/boxoffice.common.v1.FieldViolation"},"description":"The fields at fault, for INVALID_ARGUMENT."}},"additionalProperties":false}"##
 }
 
 /// A message with no fields: the request or answer of a call that needs none.
@@ -151,6 +166,9 @@ public struct Common_V1_Empty: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.common.v1.Empty"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"A message with no fields: the request or answer of a call that needs none.","properties":{},"additionalProperties":false}"#
 }
 
 /// How long one paid period of a product lasts, e.g. one month.
@@ -165,6 +183,9 @@ public struct Common_V1_Period: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.common.v1.Period"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"How long one paid period of a product lasts, e.g. one month.","properties":{"unit":{"type":"string","enum":["PERIOD_UNIT_UNSPECIFIED","DAY","WEEK","MONTH","YEAR"],"description":"The unit of the period."},"count":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"How many units one period spans; at least 1."}},"additionalProperties":false}"#
 }
 
 extension Common_V1_Money {
@@ -190,9 +211,17 @@ extension Common_V1_Money {
         self.currency = try ProtobufDecoding.string(c.pointee.currency, field: "boxoffice.common.v1.Money.currency")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Common__V1__Money>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Common__V1__Money>, arena: ProtobufArena) -> Int {
+        var size = 0
         c.pointee.amount_minor = self.amountMinor
-        if !self.currency.isEmpty { c.pointee.currency = arena.cString(self.currency) }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.amountMinor))
+        if !self.currency.isEmpty {
+            c.pointee.currency = arena.cString(self.currency)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.currency.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -230,6 +259,9 @@ extension Common_V1_Money {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Common_V1_PageRequest {
@@ -255,9 +287,17 @@ extension Common_V1_PageRequest {
         self.pageToken = try ProtobufDecoding.string(c.pointee.page_token, field: "boxoffice.common.v1.PageRequest.page_token")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Common__V1__PageRequest>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Common__V1__PageRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
         c.pointee.page_size = self.pageSize
-        if !self.pageToken.isEmpty { c.pointee.page_token = arena.cString(self.pageToken) }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.pageSize))
+        if !self.pageToken.isEmpty {
+            c.pointee.page_token = arena.cString(self.pageToken)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.pageToken.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -295,6 +335,9 @@ extension Common_V1_PageRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Common_V1_PageInfo {
@@ -319,8 +362,15 @@ extension Common_V1_PageInfo {
         self.nextPageToken = try ProtobufDecoding.string(c.pointee.next_page_token, field: "boxoffice.common.v1.PageInfo.next_page_token")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Common__V1__PageInfo>, arena: ProtobufArena) {
-        if !self.nextPageToken.isEmpty { c.pointee.next_page_token = arena.cString(self.nextPageToken) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Common__V1__PageInfo>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.nextPageToken.isEmpty {
+            c.pointee.next_page_token = arena.cString(self.nextPageToken)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.nextPageToken.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -351,6 +401,9 @@ extension Common_V1_PageInfo {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Common_V1_FieldViolation {
@@ -376,9 +429,19 @@ extension Common_V1_FieldViolation {
         self.reason = try ProtobufDecoding.string(c.pointee.reason, field: "boxoffice.common.v1.FieldViolation.reason")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Common__V1__FieldViolation>, arena: ProtobufArena) {
-        if !self.field.isEmpty { c.pointee.field = arena.cString(self.field) }
-        if !self.reason.isEmpty { c.pointee.reason = arena.cString(self.reason) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Common__V1__FieldViolation>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.field.isEmpty {
+            c.pointee.field = arena.cString(self.field)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.field.utf8.count)
+        }
+        if !self.reason.isEmpty {
+            c.pointee.reason = arena.cString(self.reason)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.reason.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -416,6 +479,9 @@ extension Common_V1_FieldViolation {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Common_V1_ErrorDetails {
@@ -442,11 +508,17 @@ extension Common_V1_ErrorDetails {
         }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Common__V1__ErrorDetails>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Common__V1__ErrorDetails>, arena: ProtobufArena) -> Int {
+        var size = 0
         if !self.violations.isEmpty {
             c.pointee.n_violations = self.violations.count
-            c.pointee.violations = arena.messages(self.violations, boxoffice__common__v1__field_violation__init) { value, m in value.fill(m, arena: arena) }
+            c.pointee.violations = arena.messages(self.violations, boxoffice__common__v1__field_violation__init, size: &size) { value, m in
+                ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            }
         }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -479,6 +551,9 @@ extension Common_V1_ErrorDetails {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["violations"]
 }
 
 extension Common_V1_Empty {
@@ -502,8 +577,11 @@ extension Common_V1_Empty {
     init(cMessage c: UnsafePointer<Boxoffice__Common__V1__Empty>) throws(RPCError) {
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Common__V1__Empty>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Common__V1__Empty>, arena: ProtobufArena) -> Int {
         _ = (c, arena)
+        return 0
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -527,6 +605,9 @@ extension Common_V1_Empty {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Common_V1_Period {
@@ -552,9 +633,15 @@ extension Common_V1_Period {
         self.count = c.pointee.count
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Common__V1__Period>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Common__V1__Period>, arena: ProtobufArena) -> Int {
+        var size = 0
         c.pointee.unit = Boxoffice__Common__V1__PeriodUnit(rawValue: .init(truncatingIfNeeded: self.unit.rawValue))
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.unit.rawValue))
         c.pointee.count = self.count
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.count))
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -592,4 +679,7 @@ extension Common_V1_Period {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }

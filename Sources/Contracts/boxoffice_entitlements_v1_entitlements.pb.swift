@@ -25,6 +25,9 @@ public struct Entitlements_V1_Entitlement: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.entitlements.v1.Entitlement"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"A product a user may watch now.","properties":{"productId":{"type":"string","description":"The product."},"productName":{"type":"string","description":"The product's name."},"validFrom":{"type":"string","format":"date-time","description":"When the access started (the start of the earliest paid period in force)."},"validUntil":{"type":"string","format":"date-time","description":"When access ends (exclusive) unless renewed."}},"additionalProperties":false}"#
 }
 
 /// Lists the caller's entitlements (the caller comes from the RPC metadata, never the request).
@@ -37,6 +40,9 @@ public struct Entitlements_V1_ListEntitlementsRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.entitlements.v1.ListEntitlementsRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Lists the caller's entitlements (the caller comes from the RPC metadata, never the request).","properties":{"at":{"type":"string","format":"date-time","description":"Only entitlements in force at this instant; absent for now."}},"additionalProperties":false}"#
 }
 
 /// The products a user may watch now.
@@ -49,6 +55,9 @@ public struct Entitlements_V1_ListEntitlementsResponse: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.entitlements.v1.ListEntitlementsResponse"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"The products a user may watch now.","properties":{"entitlements":{"type":"array","items":{"$ref":"#/components/schemas/boxoffice.entitlements.v1.Entitlement"},"description":"The entitlements, by product id."}},"additionalProperties":false}"##
 }
 
 /// Asks for a signed access token for the caller.
@@ -61,6 +70,9 @@ public struct Entitlements_V1_IssueTokenRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.entitlements.v1.IssueTokenRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Asks for a signed access token for the caller.","properties":{"audience":{"type":"string","description":"The audience the token is for (the video side's id); empty for the configured default."}},"additionalProperties":false}"#
 }
 
 /// A signed access token (JWT, EdDSA, `kid` in the header) with `sub`, `products`, `iat`, `exp`
@@ -76,6 +88,9 @@ public struct Entitlements_V1_EntitlementToken: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.entitlements.v1.EntitlementToken"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"A signed access token (JWT, EdDSA, `kid` in the header) with `sub`, `products`, `iat`, `exp`\n(at most 15 minutes after `iat`), `aud` and `jti`.","properties":{"token":{"type":"string","description":"The compact JWT."},"expiresAt":{"type":"string","format":"date-time","description":"When it expires (`exp`)."}},"additionalProperties":false}"#
 }
 
 /// Asks whether the caller may watch a film now (the caller comes from the RPC metadata).
@@ -88,6 +103,9 @@ public struct Entitlements_V1_CheckFilmAccessRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.entitlements.v1.CheckFilmAccessRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Asks whether the caller may watch a film now (the caller comes from the RPC metadata).","properties":{"filmId":{"type":"string","description":"The film."}},"additionalProperties":false}"#
 }
 
 /// Whether a film may be watched.
@@ -104,6 +122,9 @@ public struct Entitlements_V1_FilmAccess: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.entitlements.v1.FilmAccess"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Whether a film may be watched.","properties":{"allowed":{"type":"boolean","description":"True when a product in force includes the film."},"validUntil":{"type":"string","format":"date-time","description":"The latest end of access among those products; absent when not allowed."},"productIds":{"type":"array","items":{"type":"string"},"description":"The products in force that include the film."}},"additionalProperties":false}"#
 }
 
 /// Asks whether a user has a product now (service-to-service).
@@ -120,6 +141,9 @@ public struct Entitlements_V1_CheckProductAccessRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.entitlements.v1.CheckProductAccessRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Asks whether a user has a product now (service-to-service).","properties":{"userId":{"type":"string","description":"The user."},"productId":{"type":"string","description":"The product."},"at":{"type":"string","format":"date-time","description":"The instant to check at; absent for now."}},"additionalProperties":false}"#
 }
 
 /// Whether a user has a product.
@@ -134,6 +158,9 @@ public struct Entitlements_V1_ProductAccess: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.entitlements.v1.ProductAccess"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Whether a user has a product.","properties":{"allowed":{"type":"boolean","description":"True when a paid period of the product is in force."},"validUntil":{"type":"string","format":"date-time","description":"When access ends; absent when not allowed."}},"additionalProperties":false}"#
 }
 
 /// One public key (RFC 7517, OKP Ed25519) that verifies entitlement tokens.
@@ -156,6 +183,9 @@ public struct Entitlements_V1_Jwk: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.entitlements.v1.Jwk"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"One public key (RFC 7517, OKP Ed25519) that verifies entitlement tokens.","properties":{"kty":{"type":"string","description":"Key type: `OKP`."},"crv":{"type":"string","description":"Curve: `Ed25519`."},"x":{"type":"string","description":"The public key, base64url without padding."},"kid":{"type":"string","description":"The key id, as in the tokens' `kid` header."},"alg":{"type":"string","description":"Algorithm: `EdDSA`."},"use":{"type":"string","description":"Use: `sig`."}},"additionalProperties":false}"#
 }
 
 /// The JSON Web Key Set (`/.well-known/jwks.json`): current and recently retired keys.
@@ -168,6 +198,9 @@ public struct Entitlements_V1_Jwks: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.entitlements.v1.Jwks"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"The JSON Web Key Set (`/.well-known/jwks.json`): current and recently retired keys.","properties":{"keys":{"type":"array","items":{"$ref":"#/components/schemas/boxoffice.entitlements.v1.Jwk"},"description":"The keys."}},"additionalProperties":false}"##
 }
 
 extension Entitlements_V1_Entitlement {
@@ -195,11 +228,27 @@ extension Entitlements_V1_Entitlement {
         self.validUntil = ProtobufDecoding.timestamp(c.pointee.valid_until)
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Entitlements__V1__Entitlement>, arena: ProtobufArena) {
-        if !self.productID.isEmpty { c.pointee.product_id = arena.cString(self.productID) }
-        if !self.productName.isEmpty { c.pointee.product_name = arena.cString(self.productName) }
-        if let value = self.validFrom { c.pointee.valid_from = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if let value = self.validUntil { c.pointee.valid_until = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Entitlements__V1__Entitlement>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.productID.isEmpty {
+            c.pointee.product_id = arena.cString(self.productID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.productID.utf8.count)
+        }
+        if !self.productName.isEmpty {
+            c.pointee.product_name = arena.cString(self.productName)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.productName.utf8.count)
+        }
+        if let value = self.validFrom {
+            c.pointee.valid_from = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if let value = self.validUntil {
+            c.pointee.valid_until = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -251,6 +300,9 @@ extension Entitlements_V1_Entitlement {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Entitlements_V1_ListEntitlementsRequest {
@@ -275,8 +327,15 @@ extension Entitlements_V1_ListEntitlementsRequest {
         self.at = ProtobufDecoding.timestamp(c.pointee.at)
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Entitlements__V1__ListEntitlementsRequest>, arena: ProtobufArena) {
-        if let value = self.at { c.pointee.at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Entitlements__V1__ListEntitlementsRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if let value = self.at {
+            c.pointee.at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -307,6 +366,9 @@ extension Entitlements_V1_ListEntitlementsRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Entitlements_V1_ListEntitlementsResponse {
@@ -333,11 +395,17 @@ extension Entitlements_V1_ListEntitlementsResponse {
         }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Entitlements__V1__ListEntitlementsResponse>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Entitlements__V1__ListEntitlementsResponse>, arena: ProtobufArena) -> Int {
+        var size = 0
         if !self.entitlements.isEmpty {
             c.pointee.n_entitlements = self.entitlements.count
-            c.pointee.entitlements = arena.messages(self.entitlements, boxoffice__entitlements__v1__entitlement__init) { value, m in value.fill(m, arena: arena) }
+            c.pointee.entitlements = arena.messages(self.entitlements, boxoffice__entitlements__v1__entitlement__init, size: &size) { value, m in
+                ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            }
         }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -370,6 +438,9 @@ extension Entitlements_V1_ListEntitlementsResponse {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["entitlements"]
 }
 
 extension Entitlements_V1_IssueTokenRequest {
@@ -394,8 +465,15 @@ extension Entitlements_V1_IssueTokenRequest {
         self.audience = try ProtobufDecoding.string(c.pointee.audience, field: "boxoffice.entitlements.v1.IssueTokenRequest.audience")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Entitlements__V1__IssueTokenRequest>, arena: ProtobufArena) {
-        if !self.audience.isEmpty { c.pointee.audience = arena.cString(self.audience) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Entitlements__V1__IssueTokenRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.audience.isEmpty {
+            c.pointee.audience = arena.cString(self.audience)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.audience.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -426,6 +504,9 @@ extension Entitlements_V1_IssueTokenRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Entitlements_V1_EntitlementToken {
@@ -451,9 +532,19 @@ extension Entitlements_V1_EntitlementToken {
         self.expiresAt = ProtobufDecoding.timestamp(c.pointee.expires_at)
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Entitlements__V1__EntitlementToken>, arena: ProtobufArena) {
-        if !self.token.isEmpty { c.pointee.token = arena.cString(self.token) }
-        if let value = self.expiresAt { c.pointee.expires_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Entitlements__V1__EntitlementToken>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.token.isEmpty {
+            c.pointee.token = arena.cString(self.token)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.token.utf8.count)
+        }
+        if let value = self.expiresAt {
+            c.pointee.expires_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -491,6 +582,9 @@ extension Entitlements_V1_EntitlementToken {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Entitlements_V1_CheckFilmAccessRequest {
@@ -515,8 +609,15 @@ extension Entitlements_V1_CheckFilmAccessRequest {
         self.filmID = try ProtobufDecoding.string(c.pointee.film_id, field: "boxoffice.entitlements.v1.CheckFilmAccessRequest.film_id")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Entitlements__V1__CheckFilmAccessRequest>, arena: ProtobufArena) {
-        if !self.filmID.isEmpty { c.pointee.film_id = arena.cString(self.filmID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Entitlements__V1__CheckFilmAccessRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.filmID.isEmpty {
+            c.pointee.film_id = arena.cString(self.filmID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.filmID.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -547,6 +648,9 @@ extension Entitlements_V1_CheckFilmAccessRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Entitlements_V1_FilmAccess {
@@ -573,13 +677,21 @@ extension Entitlements_V1_FilmAccess {
         self.productIds = try ProtobufDecoding.strings(c.pointee.product_ids, count: c.pointee.n_product_ids, field: "boxoffice.entitlements.v1.FilmAccess.product_ids")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Entitlements__V1__FilmAccess>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Entitlements__V1__FilmAccess>, arena: ProtobufArena) -> Int {
+        var size = 0
         c.pointee.allowed = self.allowed ? 1 : 0
-        if let value = self.validUntil { c.pointee.valid_until = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
+        size &+= 2
+        if let value = self.validUntil {
+            c.pointee.valid_until = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
         if !self.productIds.isEmpty {
             c.pointee.n_product_ids = self.productIds.count
-            c.pointee.product_ids = arena.cStrings(self.productIds)
+            c.pointee.product_ids = arena.cStrings(self.productIds, tagBytes: 1, size: &size)
         }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -626,6 +738,9 @@ extension Entitlements_V1_FilmAccess {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["productIds", "product_ids"]
 }
 
 extension Entitlements_V1_CheckProductAccessRequest {
@@ -652,10 +767,23 @@ extension Entitlements_V1_CheckProductAccessRequest {
         self.at = ProtobufDecoding.timestamp(c.pointee.at)
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Entitlements__V1__CheckProductAccessRequest>, arena: ProtobufArena) {
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
-        if !self.productID.isEmpty { c.pointee.product_id = arena.cString(self.productID) }
-        if let value = self.at { c.pointee.at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Entitlements__V1__CheckProductAccessRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.userID.isEmpty {
+            c.pointee.user_id = arena.cString(self.userID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.userID.utf8.count)
+        }
+        if !self.productID.isEmpty {
+            c.pointee.product_id = arena.cString(self.productID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.productID.utf8.count)
+        }
+        if let value = self.at {
+            c.pointee.at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -700,6 +828,9 @@ extension Entitlements_V1_CheckProductAccessRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Entitlements_V1_ProductAccess {
@@ -725,9 +856,17 @@ extension Entitlements_V1_ProductAccess {
         self.validUntil = ProtobufDecoding.timestamp(c.pointee.valid_until)
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Entitlements__V1__ProductAccess>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Entitlements__V1__ProductAccess>, arena: ProtobufArena) -> Int {
+        var size = 0
         c.pointee.allowed = self.allowed ? 1 : 0
-        if let value = self.validUntil { c.pointee.valid_until = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
+        size &+= 2
+        if let value = self.validUntil {
+            c.pointee.valid_until = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -765,6 +904,9 @@ extension Entitlements_V1_ProductAccess {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Entitlements_V1_Jwk {
@@ -794,13 +936,35 @@ extension Entitlements_V1_Jwk {
         self.use = try ProtobufDecoding.string(c.pointee.use, field: "boxoffice.entitlements.v1.Jwk.use")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Entitlements__V1__Jwk>, arena: ProtobufArena) {
-        if !self.kty.isEmpty { c.pointee.kty = arena.cString(self.kty) }
-        if !self.crv.isEmpty { c.pointee.crv = arena.cString(self.crv) }
-        if !self.x.isEmpty { c.pointee.x = arena.cString(self.x) }
-        if !self.kid.isEmpty { c.pointee.kid = arena.cString(self.kid) }
-        if !self.alg.isEmpty { c.pointee.alg = arena.cString(self.alg) }
-        if !self.use.isEmpty { c.pointee.use = arena.cString(self.use) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Entitlements__V1__Jwk>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.kty.isEmpty {
+            c.pointee.kty = arena.cString(self.kty)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.kty.utf8.count)
+        }
+        if !self.crv.isEmpty {
+            c.pointee.crv = arena.cString(self.crv)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.crv.utf8.count)
+        }
+        if !self.x.isEmpty {
+            c.pointee.x = arena.cString(self.x)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.x.utf8.count)
+        }
+        if !self.kid.isEmpty {
+            c.pointee.kid = arena.cString(self.kid)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.kid.utf8.count)
+        }
+        if !self.alg.isEmpty {
+            c.pointee.alg = arena.cString(self.alg)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.alg.utf8.count)
+        }
+        if !self.use.isEmpty {
+            c.pointee.use = arena.cString(self.use)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.use.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -866,6 +1030,9 @@ extension Entitlements_V1_Jwk {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Entitlements_V1_Jwks {
@@ -892,11 +1059,17 @@ extension Entitlements_V1_Jwks {
         }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Entitlements__V1__Jwks>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Entitlements__V1__Jwks>, arena: ProtobufArena) -> Int {
+        var size = 0
         if !self.keys.isEmpty {
             c.pointee.n_keys = self.keys.count
-            c.pointee.keys = arena.messages(self.keys, boxoffice__entitlements__v1__jwk__init) { value, m in value.fill(m, arena: arena) }
+            c.pointee.keys = arena.messages(self.keys, boxoffice__entitlements__v1__jwk__init, size: &size) { value, m in
+                ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            }
         }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -929,6 +1102,9 @@ extension Entitlements_V1_Jwks {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["keys"]
 }
 
 /// Entitlements, access tokens and access checks.
@@ -1014,6 +1190,15 @@ public enum Entitlements_V1_EntitlementServiceMethods {
             bodyField: "",
             access: "user",
             method: listEntitlements,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"EntitlementService_ListEntitlements","summary":"Lists the products the caller may watch now.","description":"Lists the products the caller may watch now.","tags":["EntitlementService"],"parameters":[{"name":"at","in":"query","description":"Only entitlements in force at this instant; absent for now.","schema":{"type":"string","format":"date-time"}}],"responses":{"200":{"description":"The products a user may watch now.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.entitlements.v1.ListEntitlementsResponse"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.entitlements.v1.Entitlement": Entitlements_V1_Entitlement.openAPISchema,
+                "boxoffice.entitlements.v1.ListEntitlementsResponse": Entitlements_V1_ListEntitlementsResponse.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Entitlements_V1_ListEntitlementsRequest.self,
@@ -1032,6 +1217,15 @@ public enum Entitlements_V1_EntitlementServiceMethods {
             bodyField: "*",
             access: "user",
             method: issueToken,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"EntitlementService_IssueToken","summary":"Issues a signed access token listing the caller's products.","description":"Issues a signed access token listing the caller's products.","tags":["EntitlementService"],"parameters":[{"name":"Idempotency-Key","in":"header","description":"Makes a retry safe: a replay with the same key and body returns the stored answer.","required":false,"schema":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[!-~]+$"}}],"requestBody":{"required":false,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.entitlements.v1.IssueTokenRequest"}}}},"responses":{"200":{"description":"A signed access token (JWT, EdDSA, `kid` in the header) with `sub`, `products`, `iat`, `exp` (at most 15 minutes after `iat`), `aud` and `jti`.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.entitlements.v1.EntitlementToken"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.entitlements.v1.EntitlementToken": Entitlements_V1_EntitlementToken.openAPISchema,
+                "boxoffice.entitlements.v1.IssueTokenRequest": Entitlements_V1_IssueTokenRequest.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Entitlements_V1_IssueTokenRequest.self,
@@ -1050,6 +1244,14 @@ public enum Entitlements_V1_EntitlementServiceMethods {
             bodyField: "",
             access: "user",
             method: checkFilmAccess,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"EntitlementService_CheckFilmAccess","summary":"Says whether the caller may watch a film (`?filmId=`).","description":"Says whether the caller may watch a film (`?filmId=`).","tags":["EntitlementService"],"parameters":[{"name":"filmId","in":"query","description":"The film.","schema":{"type":"string"}}],"responses":{"200":{"description":"Whether a film may be watched.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.entitlements.v1.FilmAccess"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.entitlements.v1.FilmAccess": Entitlements_V1_FilmAccess.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Entitlements_V1_CheckFilmAccessRequest.self,
@@ -1068,6 +1270,15 @@ public enum Entitlements_V1_EntitlementServiceMethods {
             bodyField: "",
             access: "public",
             method: getJwks,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"EntitlementService_GetJwks","summary":"Returns the public keys that verify entitlement tokens.","description":"Returns the public keys that verify entitlement tokens.","tags":["EntitlementService"],"responses":{"200":{"description":"The JSON Web Key Set (`/.well-known/jwks.json`): current and recently retired keys.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.entitlements.v1.Jwks"}}}},"default":{"$ref":"#/components/responses/Error"}}}"##,
+            openAPISchemas: [
+                "boxoffice.entitlements.v1.Jwk": Entitlements_V1_Jwk.openAPISchema,
+                "boxoffice.entitlements.v1.Jwks": Entitlements_V1_Jwks.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Common_V1_Empty.self,

@@ -57,10 +57,10 @@ public enum Events_V1_EntitlementChangeReason: ProtobufEnum {
     public var protoName: String? {
         switch self {
         case .unspecified: "ENTITLEMENT_CHANGE_REASON_UNSPECIFIED"
-        case .paid: "ENTITLEMENT_CHANGE_REASON_PAID"
-        case .canceled: "ENTITLEMENT_CHANGE_REASON_CANCELED"
-        case .refunded: "ENTITLEMENT_CHANGE_REASON_REFUNDED"
-        case .expired: "ENTITLEMENT_CHANGE_REASON_EXPIRED"
+        case .paid: "PAID"
+        case .canceled: "CANCELED"
+        case .refunded: "REFUNDED"
+        case .expired: "EXPIRED"
         case .unrecognized: nil
         }
     }
@@ -69,10 +69,10 @@ public enum Events_V1_EntitlementChangeReason: ProtobufEnum {
     public init?(protoName: String) {
         switch protoName {
         case "ENTITLEMENT_CHANGE_REASON_UNSPECIFIED": self = .unspecified
-        case "ENTITLEMENT_CHANGE_REASON_PAID": self = .paid
-        case "ENTITLEMENT_CHANGE_REASON_CANCELED": self = .canceled
-        case "ENTITLEMENT_CHANGE_REASON_REFUNDED": self = .refunded
-        case "ENTITLEMENT_CHANGE_REASON_EXPIRED": self = .expired
+        case "PAID": self = .paid
+        case "CANCELED": self = .canceled
+        case "REFUNDED": self = .refunded
+        case "EXPIRED": self = .expired
         default: return nil
         }
     }
@@ -104,6 +104,9 @@ public struct Events_V1_PaymentSucceeded: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.events.v1.PaymentSucceeded"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"Routing key `payment.succeeded` (PaymentService): money was taken.","properties":{"eventId":{"type":"string","description":"Unique id of this event (UUID text)."},"occurredAt":{"type":"string","format":"date-time","description":"When the payment succeeded."},"paymentId":{"type":"string","description":"The payment."},"userId":{"type":"string","description":"The payer."},"invoiceId":{"type":"string","description":"The UserService invoice it pays."},"amount":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"The amount taken."},"paymentMethodId":{"type":"string","description":"The saved card used or saved; empty when none."},"providerTransactionId":{"type":"string","pattern":"^-?[0-9]+$","description":"The provider's TransactionId."},"recurring":{"type":"boolean","description":"Whether it was a scheduled renewal charge."}},"additionalProperties":false}"##
 }
 
 /// Routing key `payment.failed` (PaymentService): the payment was declined or abandoned.
@@ -134,6 +137,9 @@ public struct Events_V1_PaymentFailed: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.events.v1.PaymentFailed"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"Routing key `payment.failed` (PaymentService): the payment was declined or abandoned.","properties":{"eventId":{"type":"string","description":"Unique id of this event (UUID text)."},"occurredAt":{"type":"string","format":"date-time","description":"When the payment failed."},"paymentId":{"type":"string","description":"The payment."},"userId":{"type":"string","description":"The payer."},"invoiceId":{"type":"string","description":"The UserService invoice it was to pay."},"amount":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"The amount that was asked."},"failureCode":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"The provider's decline code (ReasonCode); 0 when none."},"failureMessage":{"type":"string","description":"A short decline reason for people."},"failureFinal":{"type":"boolean","description":"Whether retrying is forbidden (an \"unconditionally negative\" code)."},"recurring":{"type":"boolean","description":"Whether it was a scheduled renewal charge."}},"additionalProperties":false}"##
 }
 
 /// Routing key `payment.refunded` (PaymentService): money was returned.
@@ -164,6 +170,9 @@ public struct Events_V1_PaymentRefunded: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.events.v1.PaymentRefunded"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"Routing key `payment.refunded` (PaymentService): money was returned.","properties":{"eventId":{"type":"string","description":"Unique id of this event (UUID text)."},"occurredAt":{"type":"string","format":"date-time","description":"When the refund succeeded."},"paymentId":{"type":"string","description":"The payment refunded."},"refundId":{"type":"string","description":"The refund."},"userId":{"type":"string","description":"The payer."},"invoiceId":{"type":"string","description":"The UserService invoice the payment paid."},"amount":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"The amount returned by this refund."},"refundedTotal":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"The total refunded of the payment so far, this refund included."},"fullyRefunded":{"type":"boolean","description":"Whether the payment is now refunded in full."},"reason":{"type":"string","description":"Why (free text)."}},"additionalProperties":false}"##
 }
 
 /// Routing key `payment.voided` (PaymentService): an authorization was cancelled; no money moved.
@@ -186,6 +195,9 @@ public struct Events_V1_PaymentVoided: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.events.v1.PaymentVoided"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"Routing key `payment.voided` (PaymentService): an authorization was cancelled; no money moved.","properties":{"eventId":{"type":"string","description":"Unique id of this event (UUID text)."},"occurredAt":{"type":"string","format":"date-time","description":"When the void succeeded."},"paymentId":{"type":"string","description":"The payment."},"userId":{"type":"string","description":"The payer."},"invoiceId":{"type":"string","description":"The UserService invoice it was to pay."},"amount":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"The amount that had been authorized."}},"additionalProperties":false}"##
 }
 
 /// Routing key `payment_method.saved` (PaymentService): a card token was saved for renewals.
@@ -210,6 +222,9 @@ public struct Events_V1_PaymentMethodSaved: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.events.v1.PaymentMethodSaved"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Routing key `payment_method.saved` (PaymentService): a card token was saved for renewals.","properties":{"eventId":{"type":"string","description":"Unique id of this event (UUID text)."},"occurredAt":{"type":"string","format":"date-time","description":"When it was saved."},"paymentMethodId":{"type":"string","description":"The saved method."},"userId":{"type":"string","description":"Its owner."},"paymentId":{"type":"string","description":"The payment that saved it."},"invoiceId":{"type":"string","description":"The invoice that payment paid (identifies the subscription to attach it to)."},"lastFour":{"type":"string","description":"The last four digits of the card, for notifications."}},"additionalProperties":false}"#
 }
 
 /// Routing key `invoice.paid` (UserService): an invoice is paid in full.
@@ -240,6 +255,9 @@ public struct Events_V1_InvoicePaid: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.events.v1.InvoicePaid"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"Routing key `invoice.paid` (UserService): an invoice is paid in full.","properties":{"eventId":{"type":"string","description":"Unique id of this event (UUID text)."},"occurredAt":{"type":"string","format":"date-time","description":"When it became paid."},"invoiceId":{"type":"string","description":"The invoice."},"userId":{"type":"string","description":"The payer."},"subscriptionId":{"type":"string","description":"The subscription billed."},"productId":{"type":"string","description":"The product billed."},"total":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"The amount paid."},"paymentId":{"type":"string","description":"The payment that paid it."},"periodStart":{"type":"string","format":"date-time","description":"The start of the period paid."},"periodEnd":{"type":"string","format":"date-time","description":"The end of the period paid (exclusive): access lasts until then."}},"additionalProperties":false}"##
 }
 
 /// Routing key `subscription.canceled` (UserService): a subscription was cancelled.
@@ -266,6 +284,9 @@ public struct Events_V1_SubscriptionCanceled: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.events.v1.SubscriptionCanceled"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Routing key `subscription.canceled` (UserService): a subscription was cancelled.","properties":{"eventId":{"type":"string","description":"Unique id of this event (UUID text)."},"occurredAt":{"type":"string","format":"date-time","description":"When it was cancelled."},"subscriptionId":{"type":"string","description":"The subscription."},"userId":{"type":"string","description":"The subscriber."},"productId":{"type":"string","description":"The product."},"atPeriodEnd":{"type":"boolean","description":"True when access lasts to the end of the paid period; false when it ended now."},"endsAt":{"type":"string","format":"date-time","description":"When access ends."},"canceledBy":{"type":"string","description":"Who cancelled: the user's id, `admin:<admin id>` or `system` (dunning, refund)."}},"additionalProperties":false}"#
 }
 
 /// Routing key `entitlement.changed` (EntitlementService): a user's access to a product changed.
@@ -290,6 +311,9 @@ public struct Events_V1_EntitlementChanged: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.events.v1.EntitlementChanged"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Routing key `entitlement.changed` (EntitlementService): a user's access to a product changed.","properties":{"eventId":{"type":"string","description":"Unique id of this event (UUID text)."},"occurredAt":{"type":"string","format":"date-time","description":"When it changed."},"userId":{"type":"string","description":"The user."},"productId":{"type":"string","description":"The product."},"active":{"type":"boolean","description":"Whether the user may watch it now."},"validUntil":{"type":"string","format":"date-time","description":"When access ends; absent when it ended."},"reason":{"type":"string","enum":["ENTITLEMENT_CHANGE_REASON_UNSPECIFIED","PAID","CANCELED","REFUNDED","EXPIRED"],"description":"Why it changed."}},"additionalProperties":false}"#
 }
 
 /// Routing key `product.changed` (CatalogService): a product, its price, period or films changed.
@@ -318,6 +342,9 @@ public struct Events_V1_ProductChanged: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.events.v1.ProductChanged"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"Routing key `product.changed` (CatalogService): a product, its price, period or films changed.","properties":{"eventId":{"type":"string","description":"Unique id of this event (UUID text)."},"occurredAt":{"type":"string","format":"date-time","description":"When it changed."},"productId":{"type":"string","description":"The product."},"sequence":{"type":"string","pattern":"^-?[0-9]+$","description":"The catalog change sequence (the ETL watermark it corresponds to)."},"name":{"type":"string","description":"The name after the change."},"price":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"The price of one period after the change (applies from each subscription's next period)."},"period":{"$ref":"#/components/schemas/boxoffice.common.v1.Period","description":"The period after the change."},"filmIds":{"type":"array","items":{"type":"string"},"description":"The films after the change."},"active":{"type":"boolean","description":"Whether it can be bought after the change."}},"additionalProperties":false}"##
 }
 
 extension Events_V1_PaymentSucceeded {
@@ -350,16 +377,44 @@ extension Events_V1_PaymentSucceeded {
         self.recurring = c.pointee.recurring != 0
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Events__V1__PaymentSucceeded>, arena: ProtobufArena) {
-        if !self.eventID.isEmpty { c.pointee.event_id = arena.cString(self.eventID) }
-        if let value = self.occurredAt { c.pointee.occurred_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if !self.paymentID.isEmpty { c.pointee.payment_id = arena.cString(self.paymentID) }
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
-        if !self.invoiceID.isEmpty { c.pointee.invoice_id = arena.cString(self.invoiceID) }
-        if let value = self.amount { c.pointee.amount = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if !self.paymentMethodID.isEmpty { c.pointee.payment_method_id = arena.cString(self.paymentMethodID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Events__V1__PaymentSucceeded>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.eventID.isEmpty {
+            c.pointee.event_id = arena.cString(self.eventID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.eventID.utf8.count)
+        }
+        if let value = self.occurredAt {
+            c.pointee.occurred_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if !self.paymentID.isEmpty {
+            c.pointee.payment_id = arena.cString(self.paymentID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.paymentID.utf8.count)
+        }
+        if !self.userID.isEmpty {
+            c.pointee.user_id = arena.cString(self.userID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.userID.utf8.count)
+        }
+        if !self.invoiceID.isEmpty {
+            c.pointee.invoice_id = arena.cString(self.invoiceID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.invoiceID.utf8.count)
+        }
+        if let value = self.amount {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.amount = m
+        }
+        if !self.paymentMethodID.isEmpty {
+            c.pointee.payment_method_id = arena.cString(self.paymentMethodID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.paymentMethodID.utf8.count)
+        }
         c.pointee.provider_transaction_id = self.providerTransactionID
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.providerTransactionID))
         c.pointee.recurring = self.recurring ? 1 : 0
+        size &+= 2
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -446,6 +501,9 @@ extension Events_V1_PaymentSucceeded {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Events_V1_PaymentFailed {
@@ -479,17 +537,46 @@ extension Events_V1_PaymentFailed {
         self.recurring = c.pointee.recurring != 0
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Events__V1__PaymentFailed>, arena: ProtobufArena) {
-        if !self.eventID.isEmpty { c.pointee.event_id = arena.cString(self.eventID) }
-        if let value = self.occurredAt { c.pointee.occurred_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if !self.paymentID.isEmpty { c.pointee.payment_id = arena.cString(self.paymentID) }
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
-        if !self.invoiceID.isEmpty { c.pointee.invoice_id = arena.cString(self.invoiceID) }
-        if let value = self.amount { c.pointee.amount = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Events__V1__PaymentFailed>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.eventID.isEmpty {
+            c.pointee.event_id = arena.cString(self.eventID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.eventID.utf8.count)
+        }
+        if let value = self.occurredAt {
+            c.pointee.occurred_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if !self.paymentID.isEmpty {
+            c.pointee.payment_id = arena.cString(self.paymentID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.paymentID.utf8.count)
+        }
+        if !self.userID.isEmpty {
+            c.pointee.user_id = arena.cString(self.userID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.userID.utf8.count)
+        }
+        if !self.invoiceID.isEmpty {
+            c.pointee.invoice_id = arena.cString(self.invoiceID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.invoiceID.utf8.count)
+        }
+        if let value = self.amount {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.amount = m
+        }
         c.pointee.failure_code = self.failureCode
-        if !self.failureMessage.isEmpty { c.pointee.failure_message = arena.cString(self.failureMessage) }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.failureCode))
+        if !self.failureMessage.isEmpty {
+            c.pointee.failure_message = arena.cString(self.failureMessage)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.failureMessage.utf8.count)
+        }
         c.pointee.failure_final = self.failureFinal ? 1 : 0
+        size &+= 2
         c.pointee.recurring = self.recurring ? 1 : 0
+        size &+= 2
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -583,6 +670,9 @@ extension Events_V1_PaymentFailed {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Events_V1_PaymentRefunded {
@@ -616,17 +706,51 @@ extension Events_V1_PaymentRefunded {
         self.reason = try ProtobufDecoding.string(c.pointee.reason, field: "boxoffice.events.v1.PaymentRefunded.reason")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Events__V1__PaymentRefunded>, arena: ProtobufArena) {
-        if !self.eventID.isEmpty { c.pointee.event_id = arena.cString(self.eventID) }
-        if let value = self.occurredAt { c.pointee.occurred_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if !self.paymentID.isEmpty { c.pointee.payment_id = arena.cString(self.paymentID) }
-        if !self.refundID.isEmpty { c.pointee.refund_id = arena.cString(self.refundID) }
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
-        if !self.invoiceID.isEmpty { c.pointee.invoice_id = arena.cString(self.invoiceID) }
-        if let value = self.amount { c.pointee.amount = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.refundedTotal { c.pointee.refunded_total = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Events__V1__PaymentRefunded>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.eventID.isEmpty {
+            c.pointee.event_id = arena.cString(self.eventID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.eventID.utf8.count)
+        }
+        if let value = self.occurredAt {
+            c.pointee.occurred_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if !self.paymentID.isEmpty {
+            c.pointee.payment_id = arena.cString(self.paymentID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.paymentID.utf8.count)
+        }
+        if !self.refundID.isEmpty {
+            c.pointee.refund_id = arena.cString(self.refundID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.refundID.utf8.count)
+        }
+        if !self.userID.isEmpty {
+            c.pointee.user_id = arena.cString(self.userID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.userID.utf8.count)
+        }
+        if !self.invoiceID.isEmpty {
+            c.pointee.invoice_id = arena.cString(self.invoiceID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.invoiceID.utf8.count)
+        }
+        if let value = self.amount {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.amount = m
+        }
+        if let value = self.refundedTotal {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.refunded_total = m
+        }
         c.pointee.fully_refunded = self.fullyRefunded ? 1 : 0
-        if !self.reason.isEmpty { c.pointee.reason = arena.cString(self.reason) }
+        size &+= 2
+        if !self.reason.isEmpty {
+            c.pointee.reason = arena.cString(self.reason)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.reason.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -720,6 +844,9 @@ extension Events_V1_PaymentRefunded {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Events_V1_PaymentVoided {
@@ -749,13 +876,36 @@ extension Events_V1_PaymentVoided {
         self.amount = try ProtobufDecoding.message(c.pointee.amount) { (m: UnsafePointer<Boxoffice__Common__V1__Money>) throws(RPCError) in try Common_V1_Money(cMessage: m) }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Events__V1__PaymentVoided>, arena: ProtobufArena) {
-        if !self.eventID.isEmpty { c.pointee.event_id = arena.cString(self.eventID) }
-        if let value = self.occurredAt { c.pointee.occurred_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if !self.paymentID.isEmpty { c.pointee.payment_id = arena.cString(self.paymentID) }
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
-        if !self.invoiceID.isEmpty { c.pointee.invoice_id = arena.cString(self.invoiceID) }
-        if let value = self.amount { c.pointee.amount = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Events__V1__PaymentVoided>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.eventID.isEmpty {
+            c.pointee.event_id = arena.cString(self.eventID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.eventID.utf8.count)
+        }
+        if let value = self.occurredAt {
+            c.pointee.occurred_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if !self.paymentID.isEmpty {
+            c.pointee.payment_id = arena.cString(self.paymentID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.paymentID.utf8.count)
+        }
+        if !self.userID.isEmpty {
+            c.pointee.user_id = arena.cString(self.userID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.userID.utf8.count)
+        }
+        if !self.invoiceID.isEmpty {
+            c.pointee.invoice_id = arena.cString(self.invoiceID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.invoiceID.utf8.count)
+        }
+        if let value = self.amount {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.amount = m
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -821,6 +971,9 @@ extension Events_V1_PaymentVoided {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Events_V1_PaymentMethodSaved {
@@ -851,14 +1004,39 @@ extension Events_V1_PaymentMethodSaved {
         self.lastFour = try ProtobufDecoding.string(c.pointee.last_four, field: "boxoffice.events.v1.PaymentMethodSaved.last_four")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Events__V1__PaymentMethodSaved>, arena: ProtobufArena) {
-        if !self.eventID.isEmpty { c.pointee.event_id = arena.cString(self.eventID) }
-        if let value = self.occurredAt { c.pointee.occurred_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if !self.paymentMethodID.isEmpty { c.pointee.payment_method_id = arena.cString(self.paymentMethodID) }
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
-        if !self.paymentID.isEmpty { c.pointee.payment_id = arena.cString(self.paymentID) }
-        if !self.invoiceID.isEmpty { c.pointee.invoice_id = arena.cString(self.invoiceID) }
-        if !self.lastFour.isEmpty { c.pointee.last_four = arena.cString(self.lastFour) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Events__V1__PaymentMethodSaved>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.eventID.isEmpty {
+            c.pointee.event_id = arena.cString(self.eventID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.eventID.utf8.count)
+        }
+        if let value = self.occurredAt {
+            c.pointee.occurred_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if !self.paymentMethodID.isEmpty {
+            c.pointee.payment_method_id = arena.cString(self.paymentMethodID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.paymentMethodID.utf8.count)
+        }
+        if !self.userID.isEmpty {
+            c.pointee.user_id = arena.cString(self.userID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.userID.utf8.count)
+        }
+        if !self.paymentID.isEmpty {
+            c.pointee.payment_id = arena.cString(self.paymentID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.paymentID.utf8.count)
+        }
+        if !self.invoiceID.isEmpty {
+            c.pointee.invoice_id = arena.cString(self.invoiceID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.invoiceID.utf8.count)
+        }
+        if !self.lastFour.isEmpty {
+            c.pointee.last_four = arena.cString(self.lastFour)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.lastFour.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -931,6 +1109,9 @@ extension Events_V1_PaymentMethodSaved {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Events_V1_InvoicePaid {
@@ -964,17 +1145,52 @@ extension Events_V1_InvoicePaid {
         self.periodEnd = ProtobufDecoding.timestamp(c.pointee.period_end)
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Events__V1__InvoicePaid>, arena: ProtobufArena) {
-        if !self.eventID.isEmpty { c.pointee.event_id = arena.cString(self.eventID) }
-        if let value = self.occurredAt { c.pointee.occurred_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if !self.invoiceID.isEmpty { c.pointee.invoice_id = arena.cString(self.invoiceID) }
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
-        if !self.subscriptionID.isEmpty { c.pointee.subscription_id = arena.cString(self.subscriptionID) }
-        if !self.productID.isEmpty { c.pointee.product_id = arena.cString(self.productID) }
-        if let value = self.total { c.pointee.total = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if !self.paymentID.isEmpty { c.pointee.payment_id = arena.cString(self.paymentID) }
-        if let value = self.periodStart { c.pointee.period_start = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if let value = self.periodEnd { c.pointee.period_end = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Events__V1__InvoicePaid>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.eventID.isEmpty {
+            c.pointee.event_id = arena.cString(self.eventID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.eventID.utf8.count)
+        }
+        if let value = self.occurredAt {
+            c.pointee.occurred_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if !self.invoiceID.isEmpty {
+            c.pointee.invoice_id = arena.cString(self.invoiceID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.invoiceID.utf8.count)
+        }
+        if !self.userID.isEmpty {
+            c.pointee.user_id = arena.cString(self.userID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.userID.utf8.count)
+        }
+        if !self.subscriptionID.isEmpty {
+            c.pointee.subscription_id = arena.cString(self.subscriptionID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.subscriptionID.utf8.count)
+        }
+        if !self.productID.isEmpty {
+            c.pointee.product_id = arena.cString(self.productID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.productID.utf8.count)
+        }
+        if let value = self.total {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.total = m
+        }
+        if !self.paymentID.isEmpty {
+            c.pointee.payment_id = arena.cString(self.paymentID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.paymentID.utf8.count)
+        }
+        if let value = self.periodStart {
+            c.pointee.period_start = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if let value = self.periodEnd {
+            c.pointee.period_end = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1068,6 +1284,9 @@ extension Events_V1_InvoicePaid {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Events_V1_SubscriptionCanceled {
@@ -1099,15 +1318,41 @@ extension Events_V1_SubscriptionCanceled {
         self.canceledBy = try ProtobufDecoding.string(c.pointee.canceled_by, field: "boxoffice.events.v1.SubscriptionCanceled.canceled_by")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Events__V1__SubscriptionCanceled>, arena: ProtobufArena) {
-        if !self.eventID.isEmpty { c.pointee.event_id = arena.cString(self.eventID) }
-        if let value = self.occurredAt { c.pointee.occurred_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if !self.subscriptionID.isEmpty { c.pointee.subscription_id = arena.cString(self.subscriptionID) }
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
-        if !self.productID.isEmpty { c.pointee.product_id = arena.cString(self.productID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Events__V1__SubscriptionCanceled>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.eventID.isEmpty {
+            c.pointee.event_id = arena.cString(self.eventID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.eventID.utf8.count)
+        }
+        if let value = self.occurredAt {
+            c.pointee.occurred_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if !self.subscriptionID.isEmpty {
+            c.pointee.subscription_id = arena.cString(self.subscriptionID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.subscriptionID.utf8.count)
+        }
+        if !self.userID.isEmpty {
+            c.pointee.user_id = arena.cString(self.userID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.userID.utf8.count)
+        }
+        if !self.productID.isEmpty {
+            c.pointee.product_id = arena.cString(self.productID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.productID.utf8.count)
+        }
         c.pointee.at_period_end = self.atPeriodEnd ? 1 : 0
-        if let value = self.endsAt { c.pointee.ends_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if !self.canceledBy.isEmpty { c.pointee.canceled_by = arena.cString(self.canceledBy) }
+        size &+= 2
+        if let value = self.endsAt {
+            c.pointee.ends_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if !self.canceledBy.isEmpty {
+            c.pointee.canceled_by = arena.cString(self.canceledBy)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.canceledBy.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1187,6 +1432,9 @@ extension Events_V1_SubscriptionCanceled {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Events_V1_EntitlementChanged {
@@ -1217,14 +1465,35 @@ extension Events_V1_EntitlementChanged {
         self.reason = Events_V1_EntitlementChangeReason(rawValue: Int32(truncatingIfNeeded: c.pointee.reason.rawValue))
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Events__V1__EntitlementChanged>, arena: ProtobufArena) {
-        if !self.eventID.isEmpty { c.pointee.event_id = arena.cString(self.eventID) }
-        if let value = self.occurredAt { c.pointee.occurred_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
-        if !self.productID.isEmpty { c.pointee.product_id = arena.cString(self.productID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Events__V1__EntitlementChanged>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.eventID.isEmpty {
+            c.pointee.event_id = arena.cString(self.eventID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.eventID.utf8.count)
+        }
+        if let value = self.occurredAt {
+            c.pointee.occurred_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if !self.userID.isEmpty {
+            c.pointee.user_id = arena.cString(self.userID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.userID.utf8.count)
+        }
+        if !self.productID.isEmpty {
+            c.pointee.product_id = arena.cString(self.productID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.productID.utf8.count)
+        }
         c.pointee.active = self.active ? 1 : 0
-        if let value = self.validUntil { c.pointee.valid_until = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
+        size &+= 2
+        if let value = self.validUntil {
+            c.pointee.valid_until = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
         c.pointee.reason = Boxoffice__Events__V1__EntitlementChangeReason(rawValue: .init(truncatingIfNeeded: self.reason.rawValue))
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.reason.rawValue))
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1297,6 +1566,9 @@ extension Events_V1_EntitlementChanged {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Events_V1_ProductChanged {
@@ -1329,19 +1601,45 @@ extension Events_V1_ProductChanged {
         self.active = c.pointee.active != 0
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Events__V1__ProductChanged>, arena: ProtobufArena) {
-        if !self.eventID.isEmpty { c.pointee.event_id = arena.cString(self.eventID) }
-        if let value = self.occurredAt { c.pointee.occurred_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if !self.productID.isEmpty { c.pointee.product_id = arena.cString(self.productID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Events__V1__ProductChanged>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.eventID.isEmpty {
+            c.pointee.event_id = arena.cString(self.eventID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.eventID.utf8.count)
+        }
+        if let value = self.occurredAt {
+            c.pointee.occurred_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if !self.productID.isEmpty {
+            c.pointee.product_id = arena.cString(self.productID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.productID.utf8.count)
+        }
         c.pointee.sequence = self.sequence
-        if !self.name.isEmpty { c.pointee.name = arena.cString(self.name) }
-        if let value = self.price { c.pointee.price = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.period { c.pointee.period = arena.message(boxoffice__common__v1__period__init) { m in value.fill(m, arena: arena) } }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.sequence))
+        if !self.name.isEmpty {
+            c.pointee.name = arena.cString(self.name)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.name.utf8.count)
+        }
+        if let value = self.price {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.price = m
+        }
+        if let value = self.period {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Period> = arena.message(boxoffice__common__v1__period__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.period = m
+        }
         if !self.filmIds.isEmpty {
             c.pointee.n_film_ids = self.filmIds.count
-            c.pointee.film_ids = arena.cStrings(self.filmIds)
+            c.pointee.film_ids = arena.cStrings(self.filmIds, tagBytes: 1, size: &size)
         }
         c.pointee.active = self.active ? 1 : 0
+        size &+= 2
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1430,4 +1728,7 @@ extension Events_V1_ProductChanged {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["filmIds", "film_ids"]
 }

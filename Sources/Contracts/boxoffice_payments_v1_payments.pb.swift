@@ -73,14 +73,14 @@ public enum Payments_V1_PaymentStatus: ProtobufEnum {
     public var protoName: String? {
         switch self {
         case .unspecified: "PAYMENT_STATUS_UNSPECIFIED"
-        case .created: "PAYMENT_STATUS_CREATED"
-        case .requiresAction: "PAYMENT_STATUS_REQUIRES_ACTION"
-        case .succeeded: "PAYMENT_STATUS_SUCCEEDED"
-        case .failed: "PAYMENT_STATUS_FAILED"
-        case .unknown: "PAYMENT_STATUS_UNKNOWN"
-        case .partiallyRefunded: "PAYMENT_STATUS_PARTIALLY_REFUNDED"
-        case .refunded: "PAYMENT_STATUS_REFUNDED"
-        case .voided: "PAYMENT_STATUS_VOIDED"
+        case .created: "CREATED"
+        case .requiresAction: "REQUIRES_ACTION"
+        case .succeeded: "SUCCEEDED"
+        case .failed: "FAILED"
+        case .unknown: "UNKNOWN"
+        case .partiallyRefunded: "PARTIALLY_REFUNDED"
+        case .refunded: "REFUNDED"
+        case .voided: "VOIDED"
         case .unrecognized: nil
         }
     }
@@ -89,77 +89,14 @@ public enum Payments_V1_PaymentStatus: ProtobufEnum {
     public init?(protoName: String) {
         switch protoName {
         case "PAYMENT_STATUS_UNSPECIFIED": self = .unspecified
-        case "PAYMENT_STATUS_CREATED": self = .created
-        case "PAYMENT_STATUS_REQUIRES_ACTION": self = .requiresAction
-        case "PAYMENT_STATUS_SUCCEEDED": self = .succeeded
-        case "PAYMENT_STATUS_FAILED": self = .failed
-        case "PAYMENT_STATUS_UNKNOWN": self = .unknown
-        case "PAYMENT_STATUS_PARTIALLY_REFUNDED": self = .partiallyRefunded
-        case "PAYMENT_STATUS_REFUNDED": self = .refunded
-        case "PAYMENT_STATUS_VOIDED": self = .voided
-        default: return nil
-        }
-    }
-}
-
-/// Where a refund stands.
-///
-/// Values this build does not know decode as ``unrecognized(_:)`` and encode back unchanged.
-public enum Payments_V1_RefundStatus: ProtobufEnum {
-    /// Not set; never stored.
-    case unspecified
-    /// Sent to the provider, no answer yet.
-    case pending
-    /// The provider returned the money.
-    case succeeded
-    /// The provider refused it.
-    case failed
-    /// A number this build does not know, kept as received.
-    case unrecognized(Int32)
-
-    /// The proto3 default (the value numbered zero).
-    public init() { self = .unspecified }
-
-    /// The value for `rawValue`; unknown numbers become ``unrecognized(_:)``.
-    public init(rawValue: Int32) {
-        switch rawValue {
-        case 0: self = .unspecified
-        case 1: self = .pending
-        case 2: self = .succeeded
-        case 3: self = .failed
-        default: self = .unrecognized(rawValue)
-        }
-    }
-
-    /// The protobuf number.
-    public var rawValue: Int32 {
-        switch self {
-        case .unspecified: 0
-        case .pending: 1
-        case .succeeded: 2
-        case .failed: 3
-        case .unrecognized(let number): number
-        }
-    }
-
-    /// The name in the `.proto` file, as proto3 JSON writes it; nil for unrecognized numbers.
-    public var protoName: String? {
-        switch self {
-        case .unspecified: "REFUND_STATUS_UNSPECIFIED"
-        case .pending: "REFUND_STATUS_PENDING"
-        case .succeeded: "REFUND_STATUS_SUCCEEDED"
-        case .failed: "REFUND_STATUS_FAILED"
-        case .unrecognized: nil
-        }
-    }
-
-    /// The value named `protoName` in the `.proto` file.
-    public init?(protoName: String) {
-        switch protoName {
-        case "REFUND_STATUS_UNSPECIFIED": self = .unspecified
-        case "REFUND_STATUS_PENDING": self = .pending
-        case "REFUND_STATUS_SUCCEEDED": self = .succeeded
-        case "REFUND_STATUS_FAILED": self = .failed
+        case "CREATED": self = .created
+        case "REQUIRES_ACTION": self = .requiresAction
+        case "SUCCEEDED": self = .succeeded
+        case "FAILED": self = .failed
+        case "UNKNOWN": self = .unknown
+        case "PARTIALLY_REFUNDED": self = .partiallyRefunded
+        case "REFUNDED": self = .refunded
+        case "VOIDED": self = .voided
         default: return nil
         }
     }
@@ -217,11 +154,11 @@ public enum Payments_V1_CardBrand: ProtobufEnum {
     public var protoName: String? {
         switch self {
         case .unspecified: "CARD_BRAND_UNSPECIFIED"
-        case .visa: "CARD_BRAND_VISA"
-        case .mastercard: "CARD_BRAND_MASTERCARD"
-        case .mir: "CARD_BRAND_MIR"
-        case .maestro: "CARD_BRAND_MAESTRO"
-        case .other: "CARD_BRAND_OTHER"
+        case .visa: "VISA"
+        case .mastercard: "MASTERCARD"
+        case .mir: "MIR"
+        case .maestro: "MAESTRO"
+        case .other: "OTHER"
         case .unrecognized: nil
         }
     }
@@ -230,11 +167,11 @@ public enum Payments_V1_CardBrand: ProtobufEnum {
     public init?(protoName: String) {
         switch protoName {
         case "CARD_BRAND_UNSPECIFIED": self = .unspecified
-        case "CARD_BRAND_VISA": self = .visa
-        case "CARD_BRAND_MASTERCARD": self = .mastercard
-        case "CARD_BRAND_MIR": self = .mir
-        case "CARD_BRAND_MAESTRO": self = .maestro
-        case "CARD_BRAND_OTHER": self = .other
+        case "VISA": self = .visa
+        case "MASTERCARD": self = .mastercard
+        case "MIR": self = .mir
+        case "MAESTRO": self = .maestro
+        case "OTHER": self = .other
         default: return nil
         }
     }
@@ -252,6 +189,9 @@ public struct Payments_V1_HostedPage: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.payments.v1.HostedPage"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Where the buyer is sent back from a hosted payment page.","properties":{"successUrl":{"type":"string","description":"The app page shown after a successful payment (absolute https URL)."},"failUrl":{"type":"string","description":"The app page shown after a failed or abandoned payment (absolute https URL)."}},"additionalProperties":false}"#
 }
 
 /// How a payment is to be made: exactly one of a fresh card, a saved card or a hosted page.
@@ -266,6 +206,9 @@ public struct Payments_V1_PaymentSource: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.payments.v1.PaymentSource"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"How a payment is to be made: exactly one of a fresh card, a saved card or a hosted page.","properties":{"cardCryptogram":{"type":"string","description":"The card cryptogram the CloudPayments widget made in the browser (card data never\nreaches BoxOffice)."},"paymentMethodId":{"type":"string","description":"A saved payment method of the same user."},"hostedPage":{"$ref":"#/components/schemas/boxoffice.payments.v1.HostedPage","description":"Pay on the provider's hosted page instead."},"cardholderName":{"type":"string","description":"The name on the card, with `card_cryptogram`; absent when not asked for."}},"additionalProperties":false,"anyOf":[{"properties":{"paymentMethodId":false,"hostedPage":false}},{"properties":{"cardCryptogram":false,"hostedPage":false}},{"properties":{"cardCryptogram":false,"paymentMethodId":false}}]}"##
 
     /// The fields of the `method` oneof.
     public enum Method: Hashable, Sendable {
@@ -295,6 +238,9 @@ public struct Payments_V1_ThreeDsAction: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.payments.v1.ThreeDsAction"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"The 3-D Secure form the browser must post to the card issuer.","properties":{"acsUrl":{"type":"string","description":"The issuer's ACS address to post the form to."},"paReq":{"type":"string","description":"The `PaReq` form field."},"md":{"type":"string","description":"The `MD` form field (the provider's transaction id)."},"termUrl":{"type":"string","description":"The `TermUrl` form field: our `/v1/payments/3ds/return`."}},"additionalProperties":false}"#
 }
 
 /// A page the browser must open.
@@ -307,6 +253,9 @@ public struct Payments_V1_RedirectAction: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.payments.v1.RedirectAction"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"A page the browser must open.","properties":{"url":{"type":"string","description":"The address to open (e.g. the provider's hosted payment page)."}},"additionalProperties":false}"#
 }
 
 /// What the payer must do next for a payment in REQUIRES_ACTION.
@@ -319,6 +268,9 @@ public struct Payments_V1_PaymentAction: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.payments.v1.PaymentAction"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"What the payer must do next for a payment in REQUIRES_ACTION.","properties":{"threeDs":{"$ref":"#/components/schemas/boxoffice.payments.v1.ThreeDsAction","description":"Post a 3-D Secure form."},"redirect":{"$ref":"#/components/schemas/boxoffice.payments.v1.RedirectAction","description":"Open a page."}},"additionalProperties":false,"anyOf":[{"properties":{"redirect":false}},{"properties":{"threeDs":false}}]}"##
 
     /// The fields of the `kind` oneof.
     public enum Kind: Hashable, Sendable {
@@ -338,7 +290,7 @@ public struct Payments_V1_Refund: ProtobufMessage {
     /// How much is returned.
     public var amount: Common_V1_Money?
     /// Where it stands.
-    public var status: Payments_V1_RefundStatus = .unspecified
+    public var status: Payments_V1_Refund.Status = .unspecified
     /// Why it was made (free text, audited).
     public var reason: String = ""
     /// Who asked: the user's id, or `admin:<admin id>`.
@@ -353,6 +305,72 @@ public struct Payments_V1_Refund: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.payments.v1.Refund"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"Money returned for (part of) a payment.","properties":{"refundId":{"type":"string","description":"The refund's id (UUID text)."},"paymentId":{"type":"string","description":"The payment it returns money of."},"amount":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"How much is returned."},"status":{"type":"string","enum":["STATUS_UNSPECIFIED","PENDING","SUCCEEDED","FAILED"],"description":"Where it stands."},"reason":{"type":"string","description":"Why it was made (free text, audited)."},"requestedBy":{"type":"string","description":"Who asked: the user's id, or `admin:<admin id>`."},"providerTransactionId":{"type":"string","pattern":"^-?[0-9]+$","description":"The provider's id of the refund transaction; 0 until known."},"createdAt":{"type":"string","format":"date-time","description":"When it was requested."}},"additionalProperties":false}"##
+
+    /// Where a refund stands.
+    ///
+    /// Values this build does not know decode as ``unrecognized(_:)`` and encode back unchanged.
+    public enum Status: ProtobufEnum {
+        /// Not set; never stored.
+        case unspecified
+        /// Sent to the provider, no answer yet.
+        case pending
+        /// The provider returned the money.
+        case succeeded
+        /// The provider refused it.
+        case failed
+        /// A number this build does not know, kept as received.
+        case unrecognized(Int32)
+
+        /// The proto3 default (the value numbered zero).
+        public init() { self = .unspecified }
+
+        /// The value for `rawValue`; unknown numbers become ``unrecognized(_:)``.
+        public init(rawValue: Int32) {
+            switch rawValue {
+            case 0: self = .unspecified
+            case 1: self = .pending
+            case 2: self = .succeeded
+            case 3: self = .failed
+            default: self = .unrecognized(rawValue)
+            }
+        }
+
+        /// The protobuf number.
+        public var rawValue: Int32 {
+            switch self {
+            case .unspecified: 0
+            case .pending: 1
+            case .succeeded: 2
+            case .failed: 3
+            case .unrecognized(let number): number
+            }
+        }
+
+        /// The name in the `.proto` file, as proto3 JSON writes it; nil for unrecognized numbers.
+        public var protoName: String? {
+            switch self {
+            case .unspecified: "STATUS_UNSPECIFIED"
+            case .pending: "PENDING"
+            case .succeeded: "SUCCEEDED"
+            case .failed: "FAILED"
+            case .unrecognized: nil
+            }
+        }
+
+        /// The value named `protoName` in the `.proto` file.
+        public init?(protoName: String) {
+            switch protoName {
+            case "STATUS_UNSPECIFIED": self = .unspecified
+            case "PENDING": self = .pending
+            case "SUCCEEDED": self = .succeeded
+            case "FAILED": self = .failed
+            default: return nil
+            }
+        }
+    }
 }
 
 /// One attempt to take money for an invoice. Each attempt has its own provider InvoiceId.
@@ -395,6 +413,9 @@ public struct Payments_V1_Payment: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.payments.v1.Payment"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"One attempt to take money for an invoice. Each attempt has its own provider InvoiceId.","properties":{"paymentId":{"type":"string","description":"The payment's id (UUID text); also the provider InvoiceId of this attempt."},"userId":{"type":"string","description":"The payer."},"invoiceId":{"type":"string","description":"The UserService invoice it pays."},"status":{"type":"string","enum":["PAYMENT_STATUS_UNSPECIFIED","CREATED","REQUIRES_ACTION","SUCCEEDED","FAILED","UNKNOWN","PARTIALLY_REFUNDED","REFUNDED","VOIDED"],"description":"Where it stands."},"amount":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"The amount charged."},"refundedAmount":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"How much of it has been refunded so far."},"paymentMethodId":{"type":"string","description":"The saved card used or saved by it; empty when none."},"providerTransactionId":{"type":"string","pattern":"^-?[0-9]+$","description":"The provider's TransactionId; 0 until known."},"action":{"$ref":"#/components/schemas/boxoffice.payments.v1.PaymentAction","description":"What the payer must do next, in REQUIRES_ACTION."},"failureCode":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"The provider's decline code (ReasonCode), when FAILED; 0 otherwise."},"failureMessage":{"type":"string","description":"A short decline reason for people, when FAILED; empty otherwise."},"failureFinal":{"type":"boolean","description":"Whether a failure must not be retried (CloudPayments \"unconditionally negative\" codes)."},"recurring":{"type":"boolean","description":"Whether this is a scheduled renewal charge of a saved card."},"refunds":{"type":"array","items":{"$ref":"#/components/schemas/boxoffice.payments.v1.Refund"},"description":"The refunds made of it, oldest first."},"createdAt":{"type":"string","format":"date-time","description":"When it was created."},"updatedAt":{"type":"string","format":"date-time","description":"When its status last changed."}},"additionalProperties":false}"##
 }
 
 /// A saved card: only the provider's token and what identifies the card to its owner.
@@ -421,6 +442,9 @@ public struct Payments_V1_PaymentMethod: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.payments.v1.PaymentMethod"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"A saved card: only the provider's token and what identifies the card to its owner.","properties":{"paymentMethodId":{"type":"string","description":"The saved method's id (UUID text)."},"userId":{"type":"string","description":"Its owner."},"brand":{"type":"string","enum":["CARD_BRAND_UNSPECIFIED","VISA","MASTERCARD","MIR","MAESTRO","OTHER"],"description":"The card brand."},"firstSix":{"type":"string","description":"The first six digits of the card number."},"lastFour":{"type":"string","description":"The last four digits of the card number."},"expMonth":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"Expiry month, 1–12."},"expYear":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"Expiry year, four digits."},"createdAt":{"type":"string","format":"date-time","description":"When it was saved."}},"additionalProperties":false}"#
 }
 
 /// Charges a user for an invoice with a fresh card, a saved card or a hosted page
@@ -448,6 +472,9 @@ public struct Payments_V1_ChargeRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.payments.v1.ChargeRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"Charges a user for an invoice with a fresh card, a saved card or a hosted page\n(service-to-service; the idempotency key travels in the RPC metadata).","properties":{"userId":{"type":"string","description":"The payer."},"invoiceId":{"type":"string","description":"The UserService invoice to pay."},"amount":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"How much to take."},"source":{"$ref":"#/components/schemas/boxoffice.payments.v1.PaymentSource","description":"How to pay."},"saveMethod":{"type":"boolean","description":"Whether to save the card's token for renewals."},"description":{"type":"string","description":"A description shown on the provider's receipt."},"clientIp":{"type":"string","description":"The payer's IP address as the gateway saw it (the provider requires it with a cryptogram)."},"email":{"type":"string","description":"The payer's e-mail for the provider's receipt; empty for none."}},"additionalProperties":false}"##
 }
 
 /// Charges a saved card without the payer present: a scheduled renewal (service-to-service).
@@ -468,6 +495,9 @@ public struct Payments_V1_ChargeSavedMethodRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.payments.v1.ChargeSavedMethodRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"Charges a saved card without the payer present: a scheduled renewal (service-to-service).","properties":{"userId":{"type":"string","description":"The payer; must own the method."},"invoiceId":{"type":"string","description":"The renewal invoice to pay."},"amount":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"How much to take."},"paymentMethodId":{"type":"string","description":"The saved card to charge."},"description":{"type":"string","description":"A description shown on the provider's receipt."}},"additionalProperties":false}"##
 }
 
 /// Asks for one payment.
@@ -483,6 +513,9 @@ public struct Payments_V1_GetPaymentRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.payments.v1.GetPaymentRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Asks for one payment.","properties":{"paymentId":{"type":"string","description":"The payment's id."},"userId":{"type":"string","description":"The owner, when the caller acts for a user (NOT_FOUND for another user's payment);\nempty for administrative callers."}},"additionalProperties":false}"#
 }
 
 /// Cancels a payment: voids it if only authorized, refunds it if completed (service-to-service).
@@ -504,6 +537,9 @@ public struct Payments_V1_CancelPaymentRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.payments.v1.CancelPaymentRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Cancels a payment: voids it if only authorized, refunds it if completed (service-to-service).","properties":{"paymentId":{"type":"string","description":"The payment's id."},"userId":{"type":"string","description":"The owner (NOT_FOUND for another user's payment); empty for administrative callers."},"amountMinor":{"type":"string","pattern":"^-?[0-9]+$","description":"How much to refund (a partial refund); absent for the whole remaining amount. Ignored by a\nvoid."},"reason":{"type":"string","description":"Why (free text, audited)."},"requestedBy":{"type":"string","description":"Who asked: the user's id, or `admin:<admin id>`."}},"additionalProperties":false}"#
 }
 
 /// Refunds (part of) a completed payment (service-to-service).
@@ -522,6 +558,9 @@ public struct Payments_V1_RefundPaymentRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.payments.v1.RefundPaymentRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Refunds (part of) a completed payment (service-to-service).","properties":{"paymentId":{"type":"string","description":"The payment's id."},"amountMinor":{"type":"string","pattern":"^-?[0-9]+$","description":"How much to refund; absent for the whole remaining amount."},"reason":{"type":"string","description":"Why (free text, audited)."},"requestedBy":{"type":"string","description":"Who asked: the user's id, or `admin:<admin id>`."}},"additionalProperties":false}"#
 }
 
 /// Lists payments with filters (admin; also service-to-service).
@@ -546,6 +585,9 @@ public struct Payments_V1_ListPaymentsRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.payments.v1.ListPaymentsRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Lists payments with filters (admin; also service-to-service).","properties":{"pageSize":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"How many payments to return (default 50, max 500)."},"pageToken":{"type":"string","description":"The `next_page_token` of the previous page; empty for the first page."},"userId":{"type":"string","description":"Only this user's payments, when set."},"invoiceId":{"type":"string","description":"Only this invoice's payments, when set."},"status":{"type":"string","enum":["PAYMENT_STATUS_UNSPECIFIED","CREATED","REQUIRES_ACTION","SUCCEEDED","FAILED","UNKNOWN","PARTIALLY_REFUNDED","REFUNDED","VOIDED"],"description":"Only payments in this status; UNSPECIFIED for any."},"from":{"type":"string","format":"date-time","description":"Only payments created at or after this instant, when set."},"to":{"type":"string","format":"date-time","description":"Only payments created before this instant, when set."}},"additionalProperties":false}"#
 }
 
 /// One page of payments, newest first.
@@ -560,6 +602,9 @@ public struct Payments_V1_ListPaymentsResponse: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.payments.v1.ListPaymentsResponse"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"One page of payments, newest first.","properties":{"payments":{"type":"array","items":{"$ref":"#/components/schemas/boxoffice.payments.v1.Payment"},"description":"The payments of this page."},"nextPageToken":{"type":"string","description":"The token of the next page; empty on the last page."}},"additionalProperties":false}"##
 }
 
 /// Lists the caller's saved cards (the caller comes from the RPC metadata, never the request).
@@ -574,6 +619,9 @@ public struct Payments_V1_ListPaymentMethodsRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.payments.v1.ListPaymentMethodsRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Lists the caller's saved cards (the caller comes from the RPC metadata, never the request).","properties":{"pageSize":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"How many to return (default 50, max 500)."},"pageToken":{"type":"string","description":"The `next_page_token` of the previous page; empty for the first page."}},"additionalProperties":false}"#
 }
 
 /// One page of saved cards.
@@ -588,6 +636,9 @@ public struct Payments_V1_ListPaymentMethodsResponse: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.payments.v1.ListPaymentMethodsResponse"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"One page of saved cards.","properties":{"paymentMethods":{"type":"array","items":{"$ref":"#/components/schemas/boxoffice.payments.v1.PaymentMethod"},"description":"The saved cards of this page, newest first."},"nextPageToken":{"type":"string","description":"The token of the next page; empty on the last page."}},"additionalProperties":false}"##
 }
 
 /// Asks for one saved card (service-to-service).
@@ -602,6 +653,9 @@ public struct Payments_V1_GetPaymentMethodRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.payments.v1.GetPaymentMethodRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Asks for one saved card (service-to-service).","properties":{"paymentMethodId":{"type":"string","description":"The saved method's id."},"userId":{"type":"string","description":"The owner (NOT_FOUND for another user's method)."}},"additionalProperties":false}"#
 }
 
 /// Forgets a saved card; renewals then need a new card.
@@ -614,6 +668,9 @@ public struct Payments_V1_DeletePaymentMethodRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.payments.v1.DeletePaymentMethodRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Forgets a saved card; renewals then need a new card.","properties":{"paymentMethodId":{"type":"string","description":"The saved method's id."}},"additionalProperties":false}"#
 }
 
 /// A CloudPayments notification exactly as it arrived, verified before it is parsed.
@@ -630,6 +687,9 @@ public struct Payments_V1_ProviderNotificationRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.payments.v1.ProviderNotificationRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"A CloudPayments notification exactly as it arrived, verified before it is parsed.","properties":{"kind":{"type":"string","description":"The notification kind from the path: check, pay, fail, confirm, refund, recurrent or cancel."},"rawBody":{"type":"string","contentEncoding":"base64","pattern":"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$","description":"The raw request body (form-encoded or JSON), over which the HMAC is computed."},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"The request headers, lower-case names (`content-hmac`, `x-content-hmac`, `content-type`)."}},"additionalProperties":false}"#
 }
 
 /// The answer CloudPayments expects: `{"code":0}` to accept.
@@ -642,6 +702,9 @@ public struct Payments_V1_ProviderNotificationResponse: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.payments.v1.ProviderNotificationResponse"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"The answer CloudPayments expects: `{\"code\":0}` to accept.","properties":{"code":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"0 accepted; 10, 11, 13, 20 as CloudPayments defines for a refused Check."}},"additionalProperties":false}"#
 }
 
 /// The browser's post to the 3-D Secure TermUrl, exactly as it arrived.
@@ -656,6 +719,9 @@ public struct Payments_V1_ThreeDsReturnRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.payments.v1.ThreeDsReturnRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"The browser's post to the 3-D Secure TermUrl, exactly as it arrived.","properties":{"rawBody":{"type":"string","contentEncoding":"base64","pattern":"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$","description":"The raw form body with `MD` and `PaRes`."},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"The request headers, lower-case names."}},"additionalProperties":false}"#
 }
 
 /// Where the gateway redirects the browser after 3-D Secure completion.
@@ -672,6 +738,9 @@ public struct Payments_V1_ThreeDsReturnResponse: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.payments.v1.ThreeDsReturnResponse"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Where the gateway redirects the browser after 3-D Secure completion.","properties":{"redirectUrl":{"type":"string","description":"The app page to redirect to (HTTP 303)."},"paymentId":{"type":"string","description":"The payment completed."},"status":{"type":"string","enum":["PAYMENT_STATUS_UNSPECIFIED","CREATED","REQUIRES_ACTION","SUCCEEDED","FAILED","UNKNOWN","PARTIALLY_REFUNDED","REFUNDED","VOIDED"],"description":"Its status after completion."}},"additionalProperties":false}"#
 }
 
 extension Payments_V1_HostedPage {
@@ -697,9 +766,19 @@ extension Payments_V1_HostedPage {
         self.failURL = try ProtobufDecoding.string(c.pointee.fail_url, field: "boxoffice.payments.v1.HostedPage.fail_url")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__HostedPage>, arena: ProtobufArena) {
-        if !self.successURL.isEmpty { c.pointee.success_url = arena.cString(self.successURL) }
-        if !self.failURL.isEmpty { c.pointee.fail_url = arena.cString(self.failURL) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__HostedPage>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.successURL.isEmpty {
+            c.pointee.success_url = arena.cString(self.successURL)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.successURL.utf8.count)
+        }
+        if !self.failURL.isEmpty {
+            c.pointee.fail_url = arena.cString(self.failURL)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.failURL.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -737,6 +816,9 @@ extension Payments_V1_HostedPage {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Payments_V1_PaymentSource {
@@ -767,20 +849,31 @@ extension Payments_V1_PaymentSource {
         }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__PaymentSource>, arena: ProtobufArena) {
-        if let value = self.cardholderName { c.pointee.cardholder_name = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__PaymentSource>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if let value = self.cardholderName {
+            c.pointee.cardholder_name = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.utf8.count))
+        }
         switch self.method {
         case .cardCryptogram(let value)?:
             c.pointee.method_case = .init(rawValue: 1)
             c.pointee.card_cryptogram = arena.cString(value)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.utf8.count)
         case .paymentMethodID(let value)?:
             c.pointee.method_case = .init(rawValue: 2)
             c.pointee.payment_method_id = arena.cString(value)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.utf8.count)
         case .hostedPage(let value)?:
             c.pointee.method_case = .init(rawValue: 3)
-            c.pointee.hosted_page = arena.message(boxoffice__payments__v1__hosted_page__init) { m in value.fill(m, arena: arena) }
+            let m: UnsafeMutablePointer<Boxoffice__Payments__V1__HostedPage> = arena.message(boxoffice__payments__v1__hosted_page__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.hosted_page = m
         case nil: break
         }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -838,6 +931,9 @@ extension Payments_V1_PaymentSource {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Payments_V1_ThreeDsAction {
@@ -865,11 +961,27 @@ extension Payments_V1_ThreeDsAction {
         self.termURL = try ProtobufDecoding.string(c.pointee.term_url, field: "boxoffice.payments.v1.ThreeDsAction.term_url")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__ThreeDsAction>, arena: ProtobufArena) {
-        if !self.acsURL.isEmpty { c.pointee.acs_url = arena.cString(self.acsURL) }
-        if !self.paReq.isEmpty { c.pointee.pa_req = arena.cString(self.paReq) }
-        if !self.md.isEmpty { c.pointee.md = arena.cString(self.md) }
-        if !self.termURL.isEmpty { c.pointee.term_url = arena.cString(self.termURL) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__ThreeDsAction>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.acsURL.isEmpty {
+            c.pointee.acs_url = arena.cString(self.acsURL)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.acsURL.utf8.count)
+        }
+        if !self.paReq.isEmpty {
+            c.pointee.pa_req = arena.cString(self.paReq)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.paReq.utf8.count)
+        }
+        if !self.md.isEmpty {
+            c.pointee.md = arena.cString(self.md)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.md.utf8.count)
+        }
+        if !self.termURL.isEmpty {
+            c.pointee.term_url = arena.cString(self.termURL)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.termURL.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -921,6 +1033,9 @@ extension Payments_V1_ThreeDsAction {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Payments_V1_RedirectAction {
@@ -945,8 +1060,15 @@ extension Payments_V1_RedirectAction {
         self.url = try ProtobufDecoding.string(c.pointee.url, field: "boxoffice.payments.v1.RedirectAction.url")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__RedirectAction>, arena: ProtobufArena) {
-        if !self.url.isEmpty { c.pointee.url = arena.cString(self.url) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__RedirectAction>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.url.isEmpty {
+            c.pointee.url = arena.cString(self.url)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.url.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -977,6 +1099,9 @@ extension Payments_V1_RedirectAction {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Payments_V1_PaymentAction {
@@ -1005,16 +1130,24 @@ extension Payments_V1_PaymentAction {
         }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__PaymentAction>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__PaymentAction>, arena: ProtobufArena) -> Int {
+        var size = 0
         switch self.kind {
         case .threeDs(let value)?:
             c.pointee.kind_case = .init(rawValue: 1)
-            c.pointee.three_ds = arena.message(boxoffice__payments__v1__three_ds_action__init) { m in value.fill(m, arena: arena) }
+            let m: UnsafeMutablePointer<Boxoffice__Payments__V1__ThreeDsAction> = arena.message(boxoffice__payments__v1__three_ds_action__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.three_ds = m
         case .redirect(let value)?:
             c.pointee.kind_case = .init(rawValue: 2)
-            c.pointee.redirect = arena.message(boxoffice__payments__v1__redirect_action__init) { m in value.fill(m, arena: arena) }
+            let m: UnsafeMutablePointer<Boxoffice__Payments__V1__RedirectAction> = arena.message(boxoffice__payments__v1__redirect_action__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.redirect = m
         case nil: break
         }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1057,6 +1190,9 @@ extension Payments_V1_PaymentAction {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Payments_V1_Refund {
@@ -1081,22 +1217,47 @@ extension Payments_V1_Refund {
         self.refundID = try ProtobufDecoding.string(c.pointee.refund_id, field: "boxoffice.payments.v1.Refund.refund_id")
         self.paymentID = try ProtobufDecoding.string(c.pointee.payment_id, field: "boxoffice.payments.v1.Refund.payment_id")
         self.amount = try ProtobufDecoding.message(c.pointee.amount) { (m: UnsafePointer<Boxoffice__Common__V1__Money>) throws(RPCError) in try Common_V1_Money(cMessage: m) }
-        self.status = Payments_V1_RefundStatus(rawValue: Int32(truncatingIfNeeded: c.pointee.status.rawValue))
+        self.status = Payments_V1_Refund.Status(rawValue: Int32(truncatingIfNeeded: c.pointee.status.rawValue))
         self.reason = try ProtobufDecoding.string(c.pointee.reason, field: "boxoffice.payments.v1.Refund.reason")
         self.requestedBy = try ProtobufDecoding.string(c.pointee.requested_by, field: "boxoffice.payments.v1.Refund.requested_by")
         self.providerTransactionID = c.pointee.provider_transaction_id
         self.createdAt = ProtobufDecoding.timestamp(c.pointee.created_at)
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__Refund>, arena: ProtobufArena) {
-        if !self.refundID.isEmpty { c.pointee.refund_id = arena.cString(self.refundID) }
-        if !self.paymentID.isEmpty { c.pointee.payment_id = arena.cString(self.paymentID) }
-        if let value = self.amount { c.pointee.amount = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        c.pointee.status = Boxoffice__Payments__V1__RefundStatus(rawValue: .init(truncatingIfNeeded: self.status.rawValue))
-        if !self.reason.isEmpty { c.pointee.reason = arena.cString(self.reason) }
-        if !self.requestedBy.isEmpty { c.pointee.requested_by = arena.cString(self.requestedBy) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__Refund>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.refundID.isEmpty {
+            c.pointee.refund_id = arena.cString(self.refundID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.refundID.utf8.count)
+        }
+        if !self.paymentID.isEmpty {
+            c.pointee.payment_id = arena.cString(self.paymentID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.paymentID.utf8.count)
+        }
+        if let value = self.amount {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.amount = m
+        }
+        c.pointee.status = Boxoffice__Payments__V1__Refund__Status(rawValue: .init(truncatingIfNeeded: self.status.rawValue))
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.status.rawValue))
+        if !self.reason.isEmpty {
+            c.pointee.reason = arena.cString(self.reason)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.reason.utf8.count)
+        }
+        if !self.requestedBy.isEmpty {
+            c.pointee.requested_by = arena.cString(self.requestedBy)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.requestedBy.utf8.count)
+        }
         c.pointee.provider_transaction_id = self.providerTransactionID
-        if let value = self.createdAt { c.pointee.created_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.providerTransactionID))
+        if let value = self.createdAt {
+            c.pointee.created_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1158,7 +1319,7 @@ extension Payments_V1_Refund {
                 self.amount = value.isNull ? nil : try Common_V1_Money(json: value, path: at)
             case "status":
                 let at = ProtobufJSONPath(parent: base, name: "status")
-                self.status = try value.enumValue(Payments_V1_RefundStatus.self, at)
+                self.status = try value.enumValue(Payments_V1_Refund.Status.self, at)
             case "reason":
                 let at = ProtobufJSONPath(parent: base, name: "reason")
                 self.reason = try value.string(at)
@@ -1176,6 +1337,9 @@ extension Payments_V1_Refund {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Payments_V1_Payment {
@@ -1217,26 +1381,70 @@ extension Payments_V1_Payment {
         self.updatedAt = ProtobufDecoding.timestamp(c.pointee.updated_at)
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__Payment>, arena: ProtobufArena) {
-        if !self.paymentID.isEmpty { c.pointee.payment_id = arena.cString(self.paymentID) }
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
-        if !self.invoiceID.isEmpty { c.pointee.invoice_id = arena.cString(self.invoiceID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__Payment>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.paymentID.isEmpty {
+            c.pointee.payment_id = arena.cString(self.paymentID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.paymentID.utf8.count)
+        }
+        if !self.userID.isEmpty {
+            c.pointee.user_id = arena.cString(self.userID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.userID.utf8.count)
+        }
+        if !self.invoiceID.isEmpty {
+            c.pointee.invoice_id = arena.cString(self.invoiceID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.invoiceID.utf8.count)
+        }
         c.pointee.status = Boxoffice__Payments__V1__PaymentStatus(rawValue: .init(truncatingIfNeeded: self.status.rawValue))
-        if let value = self.amount { c.pointee.amount = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.refundedAmount { c.pointee.refunded_amount = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if !self.paymentMethodID.isEmpty { c.pointee.payment_method_id = arena.cString(self.paymentMethodID) }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.status.rawValue))
+        if let value = self.amount {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.amount = m
+        }
+        if let value = self.refundedAmount {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.refunded_amount = m
+        }
+        if !self.paymentMethodID.isEmpty {
+            c.pointee.payment_method_id = arena.cString(self.paymentMethodID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.paymentMethodID.utf8.count)
+        }
         c.pointee.provider_transaction_id = self.providerTransactionID
-        if let value = self.action { c.pointee.action = arena.message(boxoffice__payments__v1__payment_action__init) { m in value.fill(m, arena: arena) } }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.providerTransactionID))
+        if let value = self.action {
+            let m: UnsafeMutablePointer<Boxoffice__Payments__V1__PaymentAction> = arena.message(boxoffice__payments__v1__payment_action__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.action = m
+        }
         c.pointee.failure_code = self.failureCode
-        if !self.failureMessage.isEmpty { c.pointee.failure_message = arena.cString(self.failureMessage) }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.failureCode))
+        if !self.failureMessage.isEmpty {
+            c.pointee.failure_message = arena.cString(self.failureMessage)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.failureMessage.utf8.count)
+        }
         c.pointee.failure_final = self.failureFinal ? 1 : 0
+        size &+= 2
         c.pointee.recurring = self.recurring ? 1 : 0
+        size &+= 2
         if !self.refunds.isEmpty {
             c.pointee.n_refunds = self.refunds.count
-            c.pointee.refunds = arena.messages(self.refunds, boxoffice__payments__v1__refund__init) { value, m in value.fill(m, arena: arena) }
+            c.pointee.refunds = arena.messages(self.refunds, boxoffice__payments__v1__refund__init, size: &size) { value, m in
+                ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            }
         }
-        if let value = self.createdAt { c.pointee.created_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if let value = self.updatedAt { c.pointee.updated_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
+        if let value = self.createdAt {
+            c.pointee.created_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if let value = self.updatedAt {
+            c.pointee.updated_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 25
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1374,6 +1582,9 @@ extension Payments_V1_Payment {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["refunds"]
 }
 
 extension Payments_V1_PaymentMethod {
@@ -1405,15 +1616,37 @@ extension Payments_V1_PaymentMethod {
         self.createdAt = ProtobufDecoding.timestamp(c.pointee.created_at)
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__PaymentMethod>, arena: ProtobufArena) {
-        if !self.paymentMethodID.isEmpty { c.pointee.payment_method_id = arena.cString(self.paymentMethodID) }
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__PaymentMethod>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.paymentMethodID.isEmpty {
+            c.pointee.payment_method_id = arena.cString(self.paymentMethodID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.paymentMethodID.utf8.count)
+        }
+        if !self.userID.isEmpty {
+            c.pointee.user_id = arena.cString(self.userID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.userID.utf8.count)
+        }
         c.pointee.brand = Boxoffice__Payments__V1__CardBrand(rawValue: .init(truncatingIfNeeded: self.brand.rawValue))
-        if !self.firstSix.isEmpty { c.pointee.first_six = arena.cString(self.firstSix) }
-        if !self.lastFour.isEmpty { c.pointee.last_four = arena.cString(self.lastFour) }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.brand.rawValue))
+        if !self.firstSix.isEmpty {
+            c.pointee.first_six = arena.cString(self.firstSix)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.firstSix.utf8.count)
+        }
+        if !self.lastFour.isEmpty {
+            c.pointee.last_four = arena.cString(self.lastFour)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.lastFour.utf8.count)
+        }
         c.pointee.exp_month = self.expMonth
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.expMonth))
         c.pointee.exp_year = self.expYear
-        if let value = self.createdAt { c.pointee.created_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.expYear))
+        if let value = self.createdAt {
+            c.pointee.created_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1493,6 +1726,9 @@ extension Payments_V1_PaymentMethod {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Payments_V1_ChargeRequest {
@@ -1524,15 +1760,43 @@ extension Payments_V1_ChargeRequest {
         self.email = try ProtobufDecoding.string(c.pointee.email, field: "boxoffice.payments.v1.ChargeRequest.email")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__ChargeRequest>, arena: ProtobufArena) {
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
-        if !self.invoiceID.isEmpty { c.pointee.invoice_id = arena.cString(self.invoiceID) }
-        if let value = self.amount { c.pointee.amount = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.source { c.pointee.source = arena.message(boxoffice__payments__v1__payment_source__init) { m in value.fill(m, arena: arena) } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__ChargeRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.userID.isEmpty {
+            c.pointee.user_id = arena.cString(self.userID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.userID.utf8.count)
+        }
+        if !self.invoiceID.isEmpty {
+            c.pointee.invoice_id = arena.cString(self.invoiceID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.invoiceID.utf8.count)
+        }
+        if let value = self.amount {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.amount = m
+        }
+        if let value = self.source {
+            let m: UnsafeMutablePointer<Boxoffice__Payments__V1__PaymentSource> = arena.message(boxoffice__payments__v1__payment_source__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.source = m
+        }
         c.pointee.save_method = self.saveMethod ? 1 : 0
-        if !self.description.isEmpty { c.pointee.description = arena.cString(self.description) }
-        if !self.clientIp.isEmpty { c.pointee.client_ip = arena.cString(self.clientIp) }
-        if !self.email.isEmpty { c.pointee.email = arena.cString(self.email) }
+        size &+= 2
+        if !self.description.isEmpty {
+            c.pointee.description = arena.cString(self.description)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.description.utf8.count)
+        }
+        if !self.clientIp.isEmpty {
+            c.pointee.client_ip = arena.cString(self.clientIp)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.clientIp.utf8.count)
+        }
+        if !self.email.isEmpty {
+            c.pointee.email = arena.cString(self.email)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.email.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1612,6 +1876,9 @@ extension Payments_V1_ChargeRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Payments_V1_ChargeSavedMethodRequest {
@@ -1640,12 +1907,32 @@ extension Payments_V1_ChargeSavedMethodRequest {
         self.description = try ProtobufDecoding.string(c.pointee.description, field: "boxoffice.payments.v1.ChargeSavedMethodRequest.description")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__ChargeSavedMethodRequest>, arena: ProtobufArena) {
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
-        if !self.invoiceID.isEmpty { c.pointee.invoice_id = arena.cString(self.invoiceID) }
-        if let value = self.amount { c.pointee.amount = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if !self.paymentMethodID.isEmpty { c.pointee.payment_method_id = arena.cString(self.paymentMethodID) }
-        if !self.description.isEmpty { c.pointee.description = arena.cString(self.description) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__ChargeSavedMethodRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.userID.isEmpty {
+            c.pointee.user_id = arena.cString(self.userID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.userID.utf8.count)
+        }
+        if !self.invoiceID.isEmpty {
+            c.pointee.invoice_id = arena.cString(self.invoiceID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.invoiceID.utf8.count)
+        }
+        if let value = self.amount {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.amount = m
+        }
+        if !self.paymentMethodID.isEmpty {
+            c.pointee.payment_method_id = arena.cString(self.paymentMethodID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.paymentMethodID.utf8.count)
+        }
+        if !self.description.isEmpty {
+            c.pointee.description = arena.cString(self.description)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.description.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1704,6 +1991,9 @@ extension Payments_V1_ChargeSavedMethodRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Payments_V1_GetPaymentRequest {
@@ -1729,9 +2019,19 @@ extension Payments_V1_GetPaymentRequest {
         self.userID = try ProtobufDecoding.string(c.pointee.user_id, field: "boxoffice.payments.v1.GetPaymentRequest.user_id")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__GetPaymentRequest>, arena: ProtobufArena) {
-        if !self.paymentID.isEmpty { c.pointee.payment_id = arena.cString(self.paymentID) }
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__GetPaymentRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.paymentID.isEmpty {
+            c.pointee.payment_id = arena.cString(self.paymentID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.paymentID.utf8.count)
+        }
+        if !self.userID.isEmpty {
+            c.pointee.user_id = arena.cString(self.userID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.userID.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1769,6 +2069,9 @@ extension Payments_V1_GetPaymentRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Payments_V1_CancelPaymentRequest {
@@ -1797,12 +2100,31 @@ extension Payments_V1_CancelPaymentRequest {
         self.requestedBy = try ProtobufDecoding.string(c.pointee.requested_by, field: "boxoffice.payments.v1.CancelPaymentRequest.requested_by")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__CancelPaymentRequest>, arena: ProtobufArena) {
-        if !self.paymentID.isEmpty { c.pointee.payment_id = arena.cString(self.paymentID) }
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
-        if let value = self.amountMinor { c.pointee.amount_minor = arena.message(google__protobuf__int64_value__init) { m in m.pointee.value = value } }
-        if !self.reason.isEmpty { c.pointee.reason = arena.cString(self.reason) }
-        if !self.requestedBy.isEmpty { c.pointee.requested_by = arena.cString(self.requestedBy) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__CancelPaymentRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.paymentID.isEmpty {
+            c.pointee.payment_id = arena.cString(self.paymentID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.paymentID.utf8.count)
+        }
+        if !self.userID.isEmpty {
+            c.pointee.user_id = arena.cString(self.userID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.userID.utf8.count)
+        }
+        if let value = self.amountMinor {
+            c.pointee.amount_minor = arena.message(google__protobuf__int64_value__init) { m in m.pointee.value = value }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: 1 &+ ProtobufEncoding.varintBytes(Int64(value)))
+        }
+        if !self.reason.isEmpty {
+            c.pointee.reason = arena.cString(self.reason)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.reason.utf8.count)
+        }
+        if !self.requestedBy.isEmpty {
+            c.pointee.requested_by = arena.cString(self.requestedBy)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.requestedBy.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1861,6 +2183,9 @@ extension Payments_V1_CancelPaymentRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Payments_V1_RefundPaymentRequest {
@@ -1888,11 +2213,27 @@ extension Payments_V1_RefundPaymentRequest {
         self.requestedBy = try ProtobufDecoding.string(c.pointee.requested_by, field: "boxoffice.payments.v1.RefundPaymentRequest.requested_by")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__RefundPaymentRequest>, arena: ProtobufArena) {
-        if !self.paymentID.isEmpty { c.pointee.payment_id = arena.cString(self.paymentID) }
-        if let value = self.amountMinor { c.pointee.amount_minor = arena.message(google__protobuf__int64_value__init) { m in m.pointee.value = value } }
-        if !self.reason.isEmpty { c.pointee.reason = arena.cString(self.reason) }
-        if !self.requestedBy.isEmpty { c.pointee.requested_by = arena.cString(self.requestedBy) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__RefundPaymentRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.paymentID.isEmpty {
+            c.pointee.payment_id = arena.cString(self.paymentID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.paymentID.utf8.count)
+        }
+        if let value = self.amountMinor {
+            c.pointee.amount_minor = arena.message(google__protobuf__int64_value__init) { m in m.pointee.value = value }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: 1 &+ ProtobufEncoding.varintBytes(Int64(value)))
+        }
+        if !self.reason.isEmpty {
+            c.pointee.reason = arena.cString(self.reason)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.reason.utf8.count)
+        }
+        if !self.requestedBy.isEmpty {
+            c.pointee.requested_by = arena.cString(self.requestedBy)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.requestedBy.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1944,6 +2285,9 @@ extension Payments_V1_RefundPaymentRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Payments_V1_ListPaymentsRequest {
@@ -1974,14 +2318,35 @@ extension Payments_V1_ListPaymentsRequest {
         self.to = ProtobufDecoding.timestamp(c.pointee.to)
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__ListPaymentsRequest>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__ListPaymentsRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
         c.pointee.page_size = self.pageSize
-        if !self.pageToken.isEmpty { c.pointee.page_token = arena.cString(self.pageToken) }
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
-        if !self.invoiceID.isEmpty { c.pointee.invoice_id = arena.cString(self.invoiceID) }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.pageSize))
+        if !self.pageToken.isEmpty {
+            c.pointee.page_token = arena.cString(self.pageToken)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.pageToken.utf8.count)
+        }
+        if !self.userID.isEmpty {
+            c.pointee.user_id = arena.cString(self.userID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.userID.utf8.count)
+        }
+        if !self.invoiceID.isEmpty {
+            c.pointee.invoice_id = arena.cString(self.invoiceID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.invoiceID.utf8.count)
+        }
         c.pointee.status = Boxoffice__Payments__V1__PaymentStatus(rawValue: .init(truncatingIfNeeded: self.status.rawValue))
-        if let value = self.from { c.pointee.from = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if let value = self.to { c.pointee.to = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.status.rawValue))
+        if let value = self.from {
+            c.pointee.from = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if let value = self.to {
+            c.pointee.to = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2054,6 +2419,9 @@ extension Payments_V1_ListPaymentsRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Payments_V1_ListPaymentsResponse {
@@ -2081,12 +2449,21 @@ extension Payments_V1_ListPaymentsResponse {
         self.nextPageToken = try ProtobufDecoding.string(c.pointee.next_page_token, field: "boxoffice.payments.v1.ListPaymentsResponse.next_page_token")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__ListPaymentsResponse>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__ListPaymentsResponse>, arena: ProtobufArena) -> Int {
+        var size = 0
         if !self.payments.isEmpty {
             c.pointee.n_payments = self.payments.count
-            c.pointee.payments = arena.messages(self.payments, boxoffice__payments__v1__payment__init) { value, m in value.fill(m, arena: arena) }
+            c.pointee.payments = arena.messages(self.payments, boxoffice__payments__v1__payment__init, size: &size) { value, m in
+                ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            }
         }
-        if !self.nextPageToken.isEmpty { c.pointee.next_page_token = arena.cString(self.nextPageToken) }
+        if !self.nextPageToken.isEmpty {
+            c.pointee.next_page_token = arena.cString(self.nextPageToken)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.nextPageToken.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2126,6 +2503,9 @@ extension Payments_V1_ListPaymentsResponse {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["payments"]
 }
 
 extension Payments_V1_ListPaymentMethodsRequest {
@@ -2151,9 +2531,17 @@ extension Payments_V1_ListPaymentMethodsRequest {
         self.pageToken = try ProtobufDecoding.string(c.pointee.page_token, field: "boxoffice.payments.v1.ListPaymentMethodsRequest.page_token")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__ListPaymentMethodsRequest>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__ListPaymentMethodsRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
         c.pointee.page_size = self.pageSize
-        if !self.pageToken.isEmpty { c.pointee.page_token = arena.cString(self.pageToken) }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.pageSize))
+        if !self.pageToken.isEmpty {
+            c.pointee.page_token = arena.cString(self.pageToken)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.pageToken.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2191,6 +2579,9 @@ extension Payments_V1_ListPaymentMethodsRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Payments_V1_ListPaymentMethodsResponse {
@@ -2218,12 +2609,21 @@ extension Payments_V1_ListPaymentMethodsResponse {
         self.nextPageToken = try ProtobufDecoding.string(c.pointee.next_page_token, field: "boxoffice.payments.v1.ListPaymentMethodsResponse.next_page_token")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__ListPaymentMethodsResponse>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__ListPaymentMethodsResponse>, arena: ProtobufArena) -> Int {
+        var size = 0
         if !self.paymentMethods.isEmpty {
             c.pointee.n_payment_methods = self.paymentMethods.count
-            c.pointee.payment_methods = arena.messages(self.paymentMethods, boxoffice__payments__v1__payment_method__init) { value, m in value.fill(m, arena: arena) }
+            c.pointee.payment_methods = arena.messages(self.paymentMethods, boxoffice__payments__v1__payment_method__init, size: &size) { value, m in
+                ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            }
         }
-        if !self.nextPageToken.isEmpty { c.pointee.next_page_token = arena.cString(self.nextPageToken) }
+        if !self.nextPageToken.isEmpty {
+            c.pointee.next_page_token = arena.cString(self.nextPageToken)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.nextPageToken.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2263,6 +2663,9 @@ extension Payments_V1_ListPaymentMethodsResponse {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["paymentMethods", "payment_methods"]
 }
 
 extension Payments_V1_GetPaymentMethodRequest {
@@ -2288,9 +2691,19 @@ extension Payments_V1_GetPaymentMethodRequest {
         self.userID = try ProtobufDecoding.string(c.pointee.user_id, field: "boxoffice.payments.v1.GetPaymentMethodRequest.user_id")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__GetPaymentMethodRequest>, arena: ProtobufArena) {
-        if !self.paymentMethodID.isEmpty { c.pointee.payment_method_id = arena.cString(self.paymentMethodID) }
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__GetPaymentMethodRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.paymentMethodID.isEmpty {
+            c.pointee.payment_method_id = arena.cString(self.paymentMethodID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.paymentMethodID.utf8.count)
+        }
+        if !self.userID.isEmpty {
+            c.pointee.user_id = arena.cString(self.userID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.userID.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2328,6 +2741,9 @@ extension Payments_V1_GetPaymentMethodRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Payments_V1_DeletePaymentMethodRequest {
@@ -2352,8 +2768,15 @@ extension Payments_V1_DeletePaymentMethodRequest {
         self.paymentMethodID = try ProtobufDecoding.string(c.pointee.payment_method_id, field: "boxoffice.payments.v1.DeletePaymentMethodRequest.payment_method_id")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__DeletePaymentMethodRequest>, arena: ProtobufArena) {
-        if !self.paymentMethodID.isEmpty { c.pointee.payment_method_id = arena.cString(self.paymentMethodID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__DeletePaymentMethodRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.paymentMethodID.isEmpty {
+            c.pointee.payment_method_id = arena.cString(self.paymentMethodID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.paymentMethodID.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2384,6 +2807,9 @@ extension Payments_V1_DeletePaymentMethodRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Payments_V1_ProviderNotificationRequest {
@@ -2416,18 +2842,32 @@ extension Payments_V1_ProviderNotificationRequest {
         }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__ProviderNotificationRequest>, arena: ProtobufArena) {
-        if !self.kind.isEmpty { c.pointee.kind = arena.cString(self.kind) }
-        if !self.rawBody.isEmpty { c.pointee.raw_body = arena.binary(self.rawBody) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__ProviderNotificationRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.kind.isEmpty {
+            c.pointee.kind = arena.cString(self.kind)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.kind.utf8.count)
+        }
+        if !self.rawBody.isEmpty {
+            c.pointee.raw_body = arena.binary(self.rawBody)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.rawBody.count)
+        }
         if !self.headers.isEmpty {
             let keys = ProtobufEncoding.sortedKeys(self.headers)
             c.pointee.n_headers = keys.count
-            c.pointee.headers = arena.messages(keys, boxoffice__payments__v1__provider_notification_request__headers_entry__init) { key, entry in
+            c.pointee.headers = arena.messages(keys, boxoffice__payments__v1__provider_notification_request__headers_entry__init, size: &size) { key, entry in
+                var size = 0
                 entry.pointee.key = arena.cString(key)
+                size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: key.utf8.count)
                 let value = self.headers[key]!
                 entry.pointee.value = arena.cString(value)
+                size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.utf8.count)
+                return ProtobufEncoding.delimitedBytes(tagBytes: 1, count: size)
             }
         }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2479,6 +2919,9 @@ extension Payments_V1_ProviderNotificationRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Payments_V1_ProviderNotificationResponse {
@@ -2503,8 +2946,13 @@ extension Payments_V1_ProviderNotificationResponse {
         self.code = c.pointee.code
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__ProviderNotificationResponse>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__ProviderNotificationResponse>, arena: ProtobufArena) -> Int {
+        var size = 0
         c.pointee.code = self.code
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.code))
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2535,6 +2983,9 @@ extension Payments_V1_ProviderNotificationResponse {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Payments_V1_ThreeDsReturnRequest {
@@ -2566,17 +3017,28 @@ extension Payments_V1_ThreeDsReturnRequest {
         }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__ThreeDsReturnRequest>, arena: ProtobufArena) {
-        if !self.rawBody.isEmpty { c.pointee.raw_body = arena.binary(self.rawBody) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__ThreeDsReturnRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.rawBody.isEmpty {
+            c.pointee.raw_body = arena.binary(self.rawBody)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.rawBody.count)
+        }
         if !self.headers.isEmpty {
             let keys = ProtobufEncoding.sortedKeys(self.headers)
             c.pointee.n_headers = keys.count
-            c.pointee.headers = arena.messages(keys, boxoffice__payments__v1__three_ds_return_request__headers_entry__init) { key, entry in
+            c.pointee.headers = arena.messages(keys, boxoffice__payments__v1__three_ds_return_request__headers_entry__init, size: &size) { key, entry in
+                var size = 0
                 entry.pointee.key = arena.cString(key)
+                size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: key.utf8.count)
                 let value = self.headers[key]!
                 entry.pointee.value = arena.cString(value)
+                size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.utf8.count)
+                return ProtobufEncoding.delimitedBytes(tagBytes: 1, count: size)
             }
         }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2621,6 +3083,9 @@ extension Payments_V1_ThreeDsReturnRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Payments_V1_ThreeDsReturnResponse {
@@ -2647,10 +3112,21 @@ extension Payments_V1_ThreeDsReturnResponse {
         self.status = Payments_V1_PaymentStatus(rawValue: Int32(truncatingIfNeeded: c.pointee.status.rawValue))
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__ThreeDsReturnResponse>, arena: ProtobufArena) {
-        if !self.redirectURL.isEmpty { c.pointee.redirect_url = arena.cString(self.redirectURL) }
-        if !self.paymentID.isEmpty { c.pointee.payment_id = arena.cString(self.paymentID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__ThreeDsReturnResponse>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.redirectURL.isEmpty {
+            c.pointee.redirect_url = arena.cString(self.redirectURL)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.redirectURL.utf8.count)
+        }
+        if !self.paymentID.isEmpty {
+            c.pointee.payment_id = arena.cString(self.paymentID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.paymentID.utf8.count)
+        }
         c.pointee.status = Boxoffice__Payments__V1__PaymentStatus(rawValue: .init(truncatingIfNeeded: self.status.rawValue))
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.status.rawValue))
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2695,6 +3171,9 @@ extension Payments_V1_ThreeDsReturnResponse {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 /// Charges, refunds, saved cards and provider notifications.
@@ -2869,6 +3348,20 @@ public enum Payments_V1_PaymentServiceMethods {
             bodyField: "",
             access: "admin",
             method: adminListPayments,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"PaymentService_AdminListPayments","summary":"Lists payments across users with filters (`?status=&from=&to=`).","description":"Lists payments across users with filters (`?status=&from=&to=`).","tags":["PaymentService"],"parameters":[{"name":"pageSize","in":"query","description":"How many payments to return (default 50, max 500).","schema":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647}},{"name":"pageToken","in":"query","description":"The `next_page_token` of the previous page; empty for the first page.","schema":{"type":"string"}},{"name":"userId","in":"query","description":"Only this user's payments, when set.","schema":{"type":"string"}},{"name":"invoiceId","in":"query","description":"Only this invoice's payments, when set.","schema":{"type":"string"}},{"name":"status","in":"query","description":"Only payments in this status; UNSPECIFIED for any.","schema":{"type":"string","enum":["PAYMENT_STATUS_UNSPECIFIED","CREATED","REQUIRES_ACTION","SUCCEEDED","FAILED","UNKNOWN","PARTIALLY_REFUNDED","REFUNDED","VOIDED"]}},{"name":"from","in":"query","description":"Only payments created at or after this instant, when set.","schema":{"type":"string","format":"date-time"}},{"name":"to","in":"query","description":"Only payments created before this instant, when set.","schema":{"type":"string","format":"date-time"}}],"responses":{"200":{"description":"One page of payments, newest first.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.payments.v1.ListPaymentsResponse"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.common.v1.Money": Common_V1_Money.openAPISchema,
+                "boxoffice.payments.v1.ListPaymentsResponse": Payments_V1_ListPaymentsResponse.openAPISchema,
+                "boxoffice.payments.v1.Payment": Payments_V1_Payment.openAPISchema,
+                "boxoffice.payments.v1.PaymentAction": Payments_V1_PaymentAction.openAPISchema,
+                "boxoffice.payments.v1.RedirectAction": Payments_V1_RedirectAction.openAPISchema,
+                "boxoffice.payments.v1.Refund": Payments_V1_Refund.openAPISchema,
+                "boxoffice.payments.v1.ThreeDsAction": Payments_V1_ThreeDsAction.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Payments_V1_ListPaymentsRequest.self,
@@ -2887,6 +3380,20 @@ public enum Payments_V1_PaymentServiceMethods {
             bodyField: "",
             access: "admin",
             method: adminListUserPayments,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"PaymentService_AdminListUserPayments","summary":"Lists one user's payments.","description":"Lists one user's payments.","tags":["PaymentService"],"parameters":[{"name":"userId","in":"path","description":"Only this user's payments, when set.","required":true,"schema":{"type":"string"}},{"name":"pageSize","in":"query","description":"How many payments to return (default 50, max 500).","schema":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647}},{"name":"pageToken","in":"query","description":"The `next_page_token` of the previous page; empty for the first page.","schema":{"type":"string"}},{"name":"invoiceId","in":"query","description":"Only this invoice's payments, when set.","schema":{"type":"string"}},{"name":"status","in":"query","description":"Only payments in this status; UNSPECIFIED for any.","schema":{"type":"string","enum":["PAYMENT_STATUS_UNSPECIFIED","CREATED","REQUIRES_ACTION","SUCCEEDED","FAILED","UNKNOWN","PARTIALLY_REFUNDED","REFUNDED","VOIDED"]}},{"name":"from","in":"query","description":"Only payments created at or after this instant, when set.","schema":{"type":"string","format":"date-time"}},{"name":"to","in":"query","description":"Only payments created before this instant, when set.","schema":{"type":"string","format":"date-time"}}],"responses":{"200":{"description":"One page of payments, newest first.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.payments.v1.ListPaymentsResponse"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.common.v1.Money": Common_V1_Money.openAPISchema,
+                "boxoffice.payments.v1.ListPaymentsResponse": Payments_V1_ListPaymentsResponse.openAPISchema,
+                "boxoffice.payments.v1.Payment": Payments_V1_Payment.openAPISchema,
+                "boxoffice.payments.v1.PaymentAction": Payments_V1_PaymentAction.openAPISchema,
+                "boxoffice.payments.v1.RedirectAction": Payments_V1_RedirectAction.openAPISchema,
+                "boxoffice.payments.v1.Refund": Payments_V1_Refund.openAPISchema,
+                "boxoffice.payments.v1.ThreeDsAction": Payments_V1_ThreeDsAction.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Payments_V1_ListPaymentsRequest.self,
@@ -2905,6 +3412,15 @@ public enum Payments_V1_PaymentServiceMethods {
             bodyField: "",
             access: "user",
             method: listPaymentMethods,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"PaymentService_ListPaymentMethods","summary":"Lists the caller's saved cards.","description":"Lists the caller's saved cards.","tags":["PaymentService"],"parameters":[{"name":"pageSize","in":"query","description":"How many to return (default 50, max 500).","schema":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647}},{"name":"pageToken","in":"query","description":"The `next_page_token` of the previous page; empty for the first page.","schema":{"type":"string"}}],"responses":{"200":{"description":"One page of saved cards.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.payments.v1.ListPaymentMethodsResponse"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.payments.v1.ListPaymentMethodsResponse": Payments_V1_ListPaymentMethodsResponse.openAPISchema,
+                "boxoffice.payments.v1.PaymentMethod": Payments_V1_PaymentMethod.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Payments_V1_ListPaymentMethodsRequest.self,
@@ -2923,6 +3439,14 @@ public enum Payments_V1_PaymentServiceMethods {
             bodyField: "",
             access: "user",
             method: deletePaymentMethod,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"PaymentService_DeletePaymentMethod","summary":"Forgets one of the caller's saved cards.","description":"Forgets one of the caller's saved cards.","tags":["PaymentService"],"parameters":[{"name":"paymentMethodId","in":"path","description":"The saved method's id.","required":true,"schema":{"type":"string"}},{"name":"Idempotency-Key","in":"header","description":"Makes a retry safe: a replay with the same key and body returns the stored answer.","required":false,"schema":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[!-~]+$"}}],"responses":{"200":{"description":"A message with no fields: the request or answer of a call that needs none.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.common.v1.Empty"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.common.v1.Empty": Common_V1_Empty.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Payments_V1_DeletePaymentMethodRequest.self,
@@ -2941,6 +3465,14 @@ public enum Payments_V1_PaymentServiceMethods {
             bodyField: "rawBody",
             access: "public",
             method: handleProviderNotification,
+            rawBody: true,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"PaymentService_HandleProviderNotification","summary":"Receives a CloudPayments notification: HMAC verified on the raw body, recorded, answered.","description":"Receives a CloudPayments notification: HMAC verified on the raw body, recorded, answered.","tags":["PaymentService"],"parameters":[{"name":"kind","in":"path","description":"The notification kind from the path: check, pay, fail, confirm, refund, recurrent or cancel.","required":true,"schema":{"type":"string"}},{"name":"Idempotency-Key","in":"header","description":"Makes a retry safe: a replay with the same key and body returns the stored answer.","required":false,"schema":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[!-~]+$"}}],"requestBody":{"required":false,"content":{"application/x-www-form-urlencoded":{"schema":{"type":"string"}},"application/json":{"schema":{"type":"string"}}}},"responses":{"200":{"description":"The answer CloudPayments expects: `{\"code\":0}` to accept.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.payments.v1.ProviderNotificationResponse"}}}},"default":{"$ref":"#/components/responses/Error"}}}"##,
+            openAPISchemas: [
+                "boxoffice.payments.v1.ProviderNotificationResponse": Payments_V1_ProviderNotificationResponse.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Payments_V1_ProviderNotificationRequest.self,
@@ -2959,6 +3491,12 @@ public enum Payments_V1_PaymentServiceMethods {
             bodyField: "rawBody",
             access: "public",
             method: completeThreeDs,
+            rawBody: true,
+            idempotencyKeyRequired: false,
+            redirectField: "redirectUrl",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"PaymentService_CompleteThreeDs","summary":"Completes 3-D Secure from the issuer's form post and says where to send the browser.","description":"Completes 3-D Secure from the issuer's form post and says where to send the browser.","tags":["PaymentService"],"parameters":[{"name":"Idempotency-Key","in":"header","description":"Makes a retry safe: a replay with the same key and body returns the stored answer.","required":false,"schema":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[!-~]+$"}}],"requestBody":{"required":false,"content":{"application/x-www-form-urlencoded":{"schema":{"type":"string"}},"application/json":{"schema":{"type":"string"}}}},"responses":{"303":{"description":"Redirects the browser to `redirectUrl` of the answer.","headers":{"Location":{"description":"Where to go next.","schema":{"type":"string"}}}},"default":{"$ref":"#/components/responses/Error"}}}"##,
+            openAPISchemas: [:],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Payments_V1_ThreeDsReturnRequest.self,

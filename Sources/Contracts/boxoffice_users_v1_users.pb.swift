@@ -61,11 +61,11 @@ public enum Users_V1_SubscriptionStatus: ProtobufEnum {
     public var protoName: String? {
         switch self {
         case .unspecified: "SUBSCRIPTION_STATUS_UNSPECIFIED"
-        case .incomplete: "SUBSCRIPTION_STATUS_INCOMPLETE"
-        case .active: "SUBSCRIPTION_STATUS_ACTIVE"
-        case .pastDue: "SUBSCRIPTION_STATUS_PAST_DUE"
-        case .canceled: "SUBSCRIPTION_STATUS_CANCELED"
-        case .expired: "SUBSCRIPTION_STATUS_EXPIRED"
+        case .incomplete: "INCOMPLETE"
+        case .active: "ACTIVE"
+        case .pastDue: "PAST_DUE"
+        case .canceled: "CANCELED"
+        case .expired: "EXPIRED"
         case .unrecognized: nil
         }
     }
@@ -74,11 +74,11 @@ public enum Users_V1_SubscriptionStatus: ProtobufEnum {
     public init?(protoName: String) {
         switch protoName {
         case "SUBSCRIPTION_STATUS_UNSPECIFIED": self = .unspecified
-        case "SUBSCRIPTION_STATUS_INCOMPLETE": self = .incomplete
-        case "SUBSCRIPTION_STATUS_ACTIVE": self = .active
-        case "SUBSCRIPTION_STATUS_PAST_DUE": self = .pastDue
-        case "SUBSCRIPTION_STATUS_CANCELED": self = .canceled
-        case "SUBSCRIPTION_STATUS_EXPIRED": self = .expired
+        case "INCOMPLETE": self = .incomplete
+        case "ACTIVE": self = .active
+        case "PAST_DUE": self = .pastDue
+        case "CANCELED": self = .canceled
+        case "EXPIRED": self = .expired
         default: return nil
         }
     }
@@ -140,12 +140,12 @@ public enum Users_V1_InvoiceStatus: ProtobufEnum {
     public var protoName: String? {
         switch self {
         case .unspecified: "INVOICE_STATUS_UNSPECIFIED"
-        case .`open`: "INVOICE_STATUS_OPEN"
-        case .paid: "INVOICE_STATUS_PAID"
-        case .void: "INVOICE_STATUS_VOID"
-        case .uncollectible: "INVOICE_STATUS_UNCOLLECTIBLE"
-        case .partiallyRefunded: "INVOICE_STATUS_PARTIALLY_REFUNDED"
-        case .refunded: "INVOICE_STATUS_REFUNDED"
+        case .`open`: "OPEN"
+        case .paid: "PAID"
+        case .void: "VOID"
+        case .uncollectible: "UNCOLLECTIBLE"
+        case .partiallyRefunded: "PARTIALLY_REFUNDED"
+        case .refunded: "REFUNDED"
         case .unrecognized: nil
         }
     }
@@ -154,12 +154,12 @@ public enum Users_V1_InvoiceStatus: ProtobufEnum {
     public init?(protoName: String) {
         switch protoName {
         case "INVOICE_STATUS_UNSPECIFIED": self = .unspecified
-        case "INVOICE_STATUS_OPEN": self = .`open`
-        case "INVOICE_STATUS_PAID": self = .paid
-        case "INVOICE_STATUS_VOID": self = .void
-        case "INVOICE_STATUS_UNCOLLECTIBLE": self = .uncollectible
-        case "INVOICE_STATUS_PARTIALLY_REFUNDED": self = .partiallyRefunded
-        case "INVOICE_STATUS_REFUNDED": self = .refunded
+        case "OPEN": self = .`open`
+        case "PAID": self = .paid
+        case "VOID": self = .void
+        case "UNCOLLECTIBLE": self = .uncollectible
+        case "PARTIALLY_REFUNDED": self = .partiallyRefunded
+        case "REFUNDED": self = .refunded
         default: return nil
         }
     }
@@ -213,10 +213,10 @@ public enum Users_V1_StatementEntryKind: ProtobufEnum {
     public var protoName: String? {
         switch self {
         case .unspecified: "STATEMENT_ENTRY_KIND_UNSPECIFIED"
-        case .invoice: "STATEMENT_ENTRY_KIND_INVOICE"
-        case .discount: "STATEMENT_ENTRY_KIND_DISCOUNT"
-        case .payment: "STATEMENT_ENTRY_KIND_PAYMENT"
-        case .refund: "STATEMENT_ENTRY_KIND_REFUND"
+        case .invoice: "INVOICE"
+        case .discount: "DISCOUNT"
+        case .payment: "PAYMENT"
+        case .refund: "REFUND"
         case .unrecognized: nil
         }
     }
@@ -225,10 +225,10 @@ public enum Users_V1_StatementEntryKind: ProtobufEnum {
     public init?(protoName: String) {
         switch protoName {
         case "STATEMENT_ENTRY_KIND_UNSPECIFIED": self = .unspecified
-        case "STATEMENT_ENTRY_KIND_INVOICE": self = .invoice
-        case "STATEMENT_ENTRY_KIND_DISCOUNT": self = .discount
-        case "STATEMENT_ENTRY_KIND_PAYMENT": self = .payment
-        case "STATEMENT_ENTRY_KIND_REFUND": self = .refund
+        case "INVOICE": self = .invoice
+        case "DISCOUNT": self = .discount
+        case "PAYMENT": self = .payment
+        case "REFUND": self = .refund
         default: return nil
         }
     }
@@ -268,6 +268,9 @@ public struct Users_V1_Subscription: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.Subscription"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"A user's subscription to a product.","properties":{"subscriptionId":{"type":"string","description":"The subscription's id (UUID text)."},"userId":{"type":"string","description":"The subscriber."},"productId":{"type":"string","description":"The product subscribed to."},"productName":{"type":"string","description":"The product's name when the subscription was shown (from the catalog copy)."},"status":{"type":"string","enum":["SUBSCRIPTION_STATUS_UNSPECIFIED","INCOMPLETE","ACTIVE","PAST_DUE","CANCELED","EXPIRED"],"description":"Where it stands."},"currentPeriodStart":{"type":"string","format":"date-time","description":"The start of the current paid period."},"currentPeriodEnd":{"type":"string","format":"date-time","description":"The end of the current paid period (exclusive): access lasts until then."},"autoRenew":{"type":"boolean","description":"Whether the saved card is charged for the next period."},"paymentMethodId":{"type":"string","description":"The saved card renewals charge; empty when none."},"nextPeriodPrice":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"The price of the next period (after any discount still applying)."},"canceledAt":{"type":"string","format":"date-time","description":"When it was cancelled; absent if it was not."},"endsAt":{"type":"string","format":"date-time","description":"When access ends or ended for good; absent while it renews."},"createdAt":{"type":"string","format":"date-time","description":"When it was created."}},"additionalProperties":false}"##
 }
 
 /// One line of an invoice.
@@ -296,6 +299,9 @@ public struct Users_V1_InvoiceLine: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.InvoiceLine"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"One line of an invoice.","properties":{"lineId":{"type":"string","description":"The line's id (UUID text)."},"description":{"type":"string","description":"What is charged, for people, e.g. \"Classics — 1 month\"."},"productId":{"type":"string","description":"The product charged for."},"periodStart":{"type":"string","format":"date-time","description":"The start of the period billed."},"periodEnd":{"type":"string","format":"date-time","description":"The end of the period billed (exclusive)."},"price":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"The list price."},"discount":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"The discount taken off (zero or positive)."},"discountId":{"type":"string","description":"The discount applied; empty when none."},"total":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"What is owed for this line: price minus discount."}},"additionalProperties":false}"##
 }
 
 /// A bill for one period of one subscription (one per subscription and period).
@@ -338,6 +344,9 @@ public struct Users_V1_Invoice: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.Invoice"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"A bill for one period of one subscription (one per subscription and period).","properties":{"invoiceId":{"type":"string","description":"The invoice's id (UUID text)."},"userId":{"type":"string","description":"Who owes it."},"subscriptionId":{"type":"string","description":"The subscription billed."},"status":{"type":"string","enum":["INVOICE_STATUS_UNSPECIFIED","OPEN","PAID","VOID","UNCOLLECTIBLE","PARTIALLY_REFUNDED","REFUNDED"],"description":"Where it stands."},"lines":{"type":"array","items":{"$ref":"#/components/schemas/boxoffice.users.v1.InvoiceLine"},"description":"The lines, in order."},"subtotal":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"The sum of the lines' prices."},"discountTotal":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"The sum of the lines' discounts."},"total":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"What is owed: subtotal minus discounts."},"amountPaid":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"How much has been paid."},"amountRefunded":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"How much has been refunded."},"payments":{"type":"array","items":{"$ref":"#/components/schemas/boxoffice.payments.v1.Payment"},"description":"The payment attempts, oldest first, each with its refunds (filled by GetInvoice only)."},"periodStart":{"type":"string","format":"date-time","description":"The start of the period billed."},"periodEnd":{"type":"string","format":"date-time","description":"The end of the period billed (exclusive)."},"createdAt":{"type":"string","format":"date-time","description":"When it was issued."},"dueAt":{"type":"string","format":"date-time","description":"When it must be paid by (the end of dunning for renewals)."},"paidAt":{"type":"string","format":"date-time","description":"When it was paid; absent while unpaid."}},"additionalProperties":false}"##
 }
 
 /// The state of the payment a purchase or an invoice payment started.
@@ -354,6 +363,9 @@ public struct Users_V1_PaymentOutcome: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.PaymentOutcome"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"The state of the payment a purchase or an invoice payment started.","properties":{"paymentId":{"type":"string","description":"The payment's id."},"status":{"type":"string","enum":["PAYMENT_STATUS_UNSPECIFIED","CREATED","REQUIRES_ACTION","SUCCEEDED","FAILED","UNKNOWN","PARTIALLY_REFUNDED","REFUNDED","VOIDED"],"description":"Where it stands."},"action":{"$ref":"#/components/schemas/boxoffice.payments.v1.PaymentAction","description":"What the payer must do next, when REQUIRES_ACTION."}},"additionalProperties":false}"##
 }
 
 /// Buys a subscription (💳: Idempotency-Key required).
@@ -372,6 +384,9 @@ public struct Users_V1_CreateSubscriptionRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.CreateSubscriptionRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"Buys a subscription (💳: Idempotency-Key required).","properties":{"productId":{"type":"string","description":"The product to buy."},"promoCode":{"type":"string","description":"A promo code; absent for none."},"autoRenew":{"type":"boolean","description":"Whether to save the card and renew automatically."},"payment":{"$ref":"#/components/schemas/boxoffice.payments.v1.PaymentSource","description":"How to pay the first invoice."}},"additionalProperties":false}"##
 }
 
 /// The result of a purchase (HTTP 201).
@@ -388,6 +403,9 @@ public struct Users_V1_CreateSubscriptionResponse: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.CreateSubscriptionResponse"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"The result of a purchase (HTTP 201).","properties":{"subscription":{"$ref":"#/components/schemas/boxoffice.users.v1.Subscription","description":"The new subscription."},"invoice":{"$ref":"#/components/schemas/boxoffice.users.v1.Invoice","description":"Its first invoice."},"payment":{"$ref":"#/components/schemas/boxoffice.users.v1.PaymentOutcome","description":"The payment of that invoice."}},"additionalProperties":false}"##
 }
 
 /// Lists the caller's subscriptions.
@@ -404,6 +422,9 @@ public struct Users_V1_ListSubscriptionsRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.ListSubscriptionsRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Lists the caller's subscriptions.","properties":{"pageSize":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"How many to return (default 50, max 500)."},"pageToken":{"type":"string","description":"The `next_page_token` of the previous page; empty for the first page."},"status":{"type":"string","enum":["SUBSCRIPTION_STATUS_UNSPECIFIED","INCOMPLETE","ACTIVE","PAST_DUE","CANCELED","EXPIRED"],"description":"Only subscriptions in this status; UNSPECIFIED for any."}},"additionalProperties":false}"#
 }
 
 /// One page of subscriptions, newest first.
@@ -418,6 +439,9 @@ public struct Users_V1_ListSubscriptionsResponse: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.ListSubscriptionsResponse"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"One page of subscriptions, newest first.","properties":{"subscriptions":{"type":"array","items":{"$ref":"#/components/schemas/boxoffice.users.v1.Subscription"},"description":"The subscriptions of this page."},"nextPageToken":{"type":"string","description":"The token of the next page; empty on the last page."}},"additionalProperties":false}"##
 }
 
 /// Asks for one of the caller's subscriptions.
@@ -430,6 +454,9 @@ public struct Users_V1_GetSubscriptionRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.GetSubscriptionRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Asks for one of the caller's subscriptions.","properties":{"subscriptionId":{"type":"string","description":"The subscription's id."}},"additionalProperties":false}"#
 }
 
 /// Unsubscribes.
@@ -444,6 +471,9 @@ public struct Users_V1_CancelSubscriptionRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.CancelSubscriptionRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Unsubscribes.","properties":{"subscriptionId":{"type":"string","description":"The subscription's id."},"atPeriodEnd":{"type":"boolean","description":"True keeps access to the end of the paid period; false ends it now (no refund by itself)."}},"additionalProperties":false}"#
 }
 
 /// Turns recurring payment on or off.
@@ -460,6 +490,9 @@ public struct Users_V1_SetAutoRenewRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.SetAutoRenewRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Turns recurring payment on or off.","properties":{"subscriptionId":{"type":"string","description":"The subscription's id."},"enabled":{"type":"boolean","description":"Whether to renew automatically."},"paymentMethodId":{"type":"string","description":"The saved card to charge, when enabling; absent to keep the current one."}},"additionalProperties":false}"#
 }
 
 /// Lists the caller's invoices (the caller comes from the RPC metadata, never the request).
@@ -478,6 +511,9 @@ public struct Users_V1_ListInvoicesRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.ListInvoicesRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Lists the caller's invoices (the caller comes from the RPC metadata, never the request).","properties":{"pageSize":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"How many to return (default 50, max 500)."},"pageToken":{"type":"string","description":"The `next_page_token` of the previous page; empty for the first page."},"status":{"type":"string","enum":["INVOICE_STATUS_UNSPECIFIED","OPEN","PAID","VOID","UNCOLLECTIBLE","PARTIALLY_REFUNDED","REFUNDED"],"description":"Only invoices in this status; UNSPECIFIED for any."},"subscriptionId":{"type":"string","description":"Only this subscription's invoices, when set."}},"additionalProperties":false}"#
 }
 
 /// Lists invoices of one user or across users, with filters (admin).
@@ -502,6 +538,9 @@ public struct Users_V1_AdminListInvoicesRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.AdminListInvoicesRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Lists invoices of one user or across users, with filters (admin).","properties":{"pageSize":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"How many to return (default 50, max 500)."},"pageToken":{"type":"string","description":"The `next_page_token` of the previous page; empty for the first page."},"status":{"type":"string","enum":["INVOICE_STATUS_UNSPECIFIED","OPEN","PAID","VOID","UNCOLLECTIBLE","PARTIALLY_REFUNDED","REFUNDED"],"description":"Only invoices in this status; UNSPECIFIED for any."},"userId":{"type":"string","description":"Only this user's invoices, when set (required by the per-user admin route)."},"from":{"type":"string","format":"date-time","description":"Only invoices issued at or after this instant, when set (admin queries)."},"to":{"type":"string","format":"date-time","description":"Only invoices issued before this instant, when set (admin queries)."},"subscriptionId":{"type":"string","description":"Only this subscription's invoices, when set."}},"additionalProperties":false}"#
 }
 
 /// One page of invoices, newest first (without payments).
@@ -516,6 +555,9 @@ public struct Users_V1_ListInvoicesResponse: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.ListInvoicesResponse"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"One page of invoices, newest first (without payments).","properties":{"invoices":{"type":"array","items":{"$ref":"#/components/schemas/boxoffice.users.v1.Invoice"},"description":"The invoices of this page."},"nextPageToken":{"type":"string","description":"The token of the next page; empty on the last page."}},"additionalProperties":false}"##
 }
 
 /// Asks for one of the caller's invoices with lines, payments and refunds.
@@ -528,6 +570,9 @@ public struct Users_V1_GetInvoiceRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.GetInvoiceRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Asks for one of the caller's invoices with lines, payments and refunds.","properties":{"invoiceId":{"type":"string","description":"The invoice's id."}},"additionalProperties":false}"#
 }
 
 /// Pays an open invoice (💳: Idempotency-Key required).
@@ -542,6 +587,9 @@ public struct Users_V1_PayInvoiceRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.PayInvoiceRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"Pays an open invoice (💳: Idempotency-Key required).","properties":{"invoiceId":{"type":"string","description":"The invoice's id."},"payment":{"$ref":"#/components/schemas/boxoffice.payments.v1.PaymentSource","description":"How to pay."}},"additionalProperties":false}"##
 }
 
 /// The result of paying an invoice.
@@ -556,6 +604,9 @@ public struct Users_V1_PayInvoiceResponse: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.PayInvoiceResponse"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"The result of paying an invoice.","properties":{"invoice":{"$ref":"#/components/schemas/boxoffice.users.v1.Invoice","description":"The invoice after the attempt."},"payment":{"$ref":"#/components/schemas/boxoffice.users.v1.PaymentOutcome","description":"The payment started."}},"additionalProperties":false}"##
 }
 
 /// Cancels one of the caller's payments: void if only authorized, refund if completed
@@ -571,6 +622,9 @@ public struct Users_V1_CancelPaymentRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.CancelPaymentRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Cancels one of the caller's payments: void if only authorized, refund if completed\n(💳: Idempotency-Key required).","properties":{"paymentId":{"type":"string","description":"The payment's id."},"amountMinor":{"type":"string","pattern":"^-?[0-9]+$","description":"How much to refund, for a partial refund; absent for all that remains."}},"additionalProperties":false}"#
 }
 
 /// The result of cancelling or refunding a payment.
@@ -585,6 +639,9 @@ public struct Users_V1_CancelPaymentResponse: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.CancelPaymentResponse"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"The result of cancelling or refunding a payment.","properties":{"payment":{"$ref":"#/components/schemas/boxoffice.payments.v1.Payment","description":"The payment after cancellation, with its refunds."},"invoice":{"$ref":"#/components/schemas/boxoffice.users.v1.Invoice","description":"Its invoice after cancellation (REFUNDED ends the subscription's access)."}},"additionalProperties":false}"##
 }
 
 /// Refunds a payment on the user's behalf (admin, audited; 💳: Idempotency-Key required).
@@ -601,6 +658,9 @@ public struct Users_V1_AdminRefundPaymentRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.AdminRefundPaymentRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Refunds a payment on the user's behalf (admin, audited; 💳: Idempotency-Key required).","properties":{"paymentId":{"type":"string","description":"The payment's id."},"amountMinor":{"type":"string","pattern":"^-?[0-9]+$","description":"How much to refund; absent for all that remains."},"reason":{"type":"string","description":"Why; required, kept in the audit log."}},"additionalProperties":false}"#
 }
 
 /// Asks for the caller's statement over a date range.
@@ -609,7 +669,9 @@ public struct Users_V1_GetStatementRequest: ProtobufMessage {
     public var from: String = ""
     /// The last day, `YYYY-MM-DD` (UTC), inclusive.
     public var to: String = ""
-    /// `json` (default) or `csv`.
+    /// `json` (default) or `csv`, lower case as in the URL; the service refuses any other value
+    /// (INVALID_ARGUMENT). A string rather than an enum: proto3 JSON would spell enum values in
+    /// upper case.
     public var format: String = ""
 
     /// A message with every field at its default.
@@ -617,6 +679,9 @@ public struct Users_V1_GetStatementRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.GetStatementRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Asks for the caller's statement over a date range.","properties":{"from":{"type":"string","description":"The first day, `YYYY-MM-DD` (UTC), inclusive."},"to":{"type":"string","description":"The last day, `YYYY-MM-DD` (UTC), inclusive."},"format":{"type":"string","description":"`json` (default) or `csv`, lower case as in the URL; the service refuses any other value\n(INVALID_ARGUMENT). A string rather than an enum: proto3 JSON would spell enum values in\nupper case."}},"additionalProperties":false}"#
 }
 
 /// One money movement in a statement.
@@ -641,6 +706,9 @@ public struct Users_V1_StatementEntry: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.StatementEntry"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"One money movement in a statement.","properties":{"occurredAt":{"type":"string","format":"date-time","description":"When it happened."},"kind":{"type":"string","enum":["STATEMENT_ENTRY_KIND_UNSPECIFIED","INVOICE","DISCOUNT","PAYMENT","REFUND"],"description":"What it is."},"invoiceId":{"type":"string","description":"The invoice it belongs to."},"referenceId":{"type":"string","description":"The payment or refund id, for PAYMENT and REFUND entries; empty otherwise."},"description":{"type":"string","description":"A description for people."},"amount":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"The amount: positive owed or paid, negative for discounts and refunds."},"balance":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"The balance owed after this entry."}},"additionalProperties":false}"##
 }
 
 /// Every invoice, payment, refund and discount in a range, with totals.
@@ -672,6 +740,9 @@ public struct Users_V1_Statement: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.Statement"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"Every invoice, payment, refund and discount in a range, with totals.","properties":{"from":{"type":"string","description":"The first day covered."},"to":{"type":"string","description":"The last day covered."},"openingBalance":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"The balance owed before the first day."},"closingBalance":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"The balance owed after the last day."},"entries":{"type":"array","items":{"$ref":"#/components/schemas/boxoffice.users.v1.StatementEntry"},"description":"The entries, oldest first."},"totalInvoiced":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"Sum of invoices issued in the range."},"totalDiscounts":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"Sum of discounts in the range."},"totalPaid":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"Sum of payments in the range."},"totalRefunded":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"Sum of refunds in the range."},"csv":{"type":"string","description":"The same statement as CSV (UTF-8, header row) when `format=csv`; the gateway then answers\nit as `text/csv`. Empty for JSON."}},"additionalProperties":false}"##
 }
 
 /// Asks for revenue figures per interval (admin).
@@ -680,7 +751,9 @@ public struct Users_V1_GetRevenueReportRequest: ProtobufMessage {
     public var from: String = ""
     /// The last day, `YYYY-MM-DD` (UTC), inclusive.
     public var to: String = ""
-    /// `day` or `month` (default `day`).
+    /// `day` or `month` (default `day`), lower case as in the URL; the service refuses any other
+    /// value (INVALID_ARGUMENT). A string rather than an enum: proto3 JSON would spell enum values in
+    /// upper case.
     public var interval: String = ""
 
     /// A message with every field at its default.
@@ -688,6 +761,9 @@ public struct Users_V1_GetRevenueReportRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.GetRevenueReportRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Asks for revenue figures per interval (admin).","properties":{"from":{"type":"string","description":"The first day, `YYYY-MM-DD` (UTC), inclusive."},"to":{"type":"string","description":"The last day, `YYYY-MM-DD` (UTC), inclusive."},"interval":{"type":"string","description":"`day` or `month` (default `day`), lower case as in the URL; the service refuses any other\nvalue (INVALID_ARGUMENT). A string rather than an enum: proto3 JSON would spell enum values in\nupper case."}},"additionalProperties":false}"#
 }
 
 /// Revenue figures of one interval.
@@ -718,6 +794,9 @@ public struct Users_V1_RevenueBucket: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.RevenueBucket"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"Revenue figures of one interval.","properties":{"start":{"type":"string","format":"date-time","description":"The start of the interval."},"end":{"type":"string","format":"date-time","description":"The end of the interval (exclusive)."},"revenue":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"Money received."},"refunds":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"Money refunded."},"net":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"Revenue minus refunds."},"activeSubscriptions":{"type":"string","pattern":"^-?[0-9]+$","description":"Subscriptions active at the end of the interval."},"newSubscriptions":{"type":"string","pattern":"^-?[0-9]+$","description":"Subscriptions started in the interval."},"churnedSubscriptions":{"type":"string","pattern":"^-?[0-9]+$","description":"Subscriptions that ended in the interval."},"mrr":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"Monthly recurring revenue at the end of the interval."},"churnRateBps":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"Churn in basis points: churned / active at the start × 10 000."}},"additionalProperties":false}"##
 }
 
 /// Revenue, refunds, active subscriptions, MRR and churn per interval.
@@ -730,6 +809,9 @@ public struct Users_V1_RevenueReport: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.RevenueReport"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"Revenue, refunds, active subscriptions, MRR and churn per interval.","properties":{"buckets":{"type":"array","items":{"$ref":"#/components/schemas/boxoffice.users.v1.RevenueBucket"},"description":"The intervals, oldest first."}},"additionalProperties":false}"##
 }
 
 /// Asks for paid periods changed after a watermark (the users → entitlements ETL).
@@ -744,6 +826,9 @@ public struct Users_V1_ListPaidPeriodsRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.ListPaidPeriodsRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Asks for paid periods changed after a watermark (the users → entitlements ETL).","properties":{"afterSequence":{"type":"string","pattern":"^-?[0-9]+$","description":"The change sequence already copied; 0 to start from the beginning."},"pageSize":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"How many to return at most (default 50, max 500)."}},"additionalProperties":false}"#
 }
 
 /// A paid (or no longer paid) period of a user's subscription to a product.
@@ -770,6 +855,9 @@ public struct Users_V1_PaidPeriod: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.PaidPeriod"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"A paid (or no longer paid) period of a user's subscription to a product.","properties":{"sequence":{"type":"string","pattern":"^-?[0-9]+$","description":"The monotonically increasing sequence of this change."},"invoiceId":{"type":"string","description":"The invoice that paid the period."},"userId":{"type":"string","description":"The user."},"productId":{"type":"string","description":"The product."},"subscriptionId":{"type":"string","description":"The subscription."},"validFrom":{"type":"string","format":"date-time","description":"The start of the paid period."},"validUntil":{"type":"string","format":"date-time","description":"The end of access (exclusive): the period end, or earlier after a cancellation."},"active":{"type":"boolean","description":"False once the period no longer grants access (refunded or ended now)."}},"additionalProperties":false}"#
 }
 
 /// A batch of paid-period changes in sequence order.
@@ -784,6 +872,9 @@ public struct Users_V1_ListPaidPeriodsResponse: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.users.v1.ListPaidPeriodsResponse"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"A batch of paid-period changes in sequence order.","properties":{"periods":{"type":"array","items":{"$ref":"#/components/schemas/boxoffice.users.v1.PaidPeriod"},"description":"The changes, oldest first."},"lastSequence":{"type":"string","pattern":"^-?[0-9]+$","description":"The highest sequence in this batch (the next watermark); equals the request's when empty."}},"additionalProperties":false}"##
 }
 
 extension Users_V1_Subscription {
@@ -820,20 +911,60 @@ extension Users_V1_Subscription {
         self.createdAt = ProtobufDecoding.timestamp(c.pointee.created_at)
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__Subscription>, arena: ProtobufArena) {
-        if !self.subscriptionID.isEmpty { c.pointee.subscription_id = arena.cString(self.subscriptionID) }
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
-        if !self.productID.isEmpty { c.pointee.product_id = arena.cString(self.productID) }
-        if !self.productName.isEmpty { c.pointee.product_name = arena.cString(self.productName) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__Subscription>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.subscriptionID.isEmpty {
+            c.pointee.subscription_id = arena.cString(self.subscriptionID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.subscriptionID.utf8.count)
+        }
+        if !self.userID.isEmpty {
+            c.pointee.user_id = arena.cString(self.userID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.userID.utf8.count)
+        }
+        if !self.productID.isEmpty {
+            c.pointee.product_id = arena.cString(self.productID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.productID.utf8.count)
+        }
+        if !self.productName.isEmpty {
+            c.pointee.product_name = arena.cString(self.productName)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.productName.utf8.count)
+        }
         c.pointee.status = Boxoffice__Users__V1__SubscriptionStatus(rawValue: .init(truncatingIfNeeded: self.status.rawValue))
-        if let value = self.currentPeriodStart { c.pointee.current_period_start = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if let value = self.currentPeriodEnd { c.pointee.current_period_end = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.status.rawValue))
+        if let value = self.currentPeriodStart {
+            c.pointee.current_period_start = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if let value = self.currentPeriodEnd {
+            c.pointee.current_period_end = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
         c.pointee.auto_renew = self.autoRenew ? 1 : 0
-        if !self.paymentMethodID.isEmpty { c.pointee.payment_method_id = arena.cString(self.paymentMethodID) }
-        if let value = self.nextPeriodPrice { c.pointee.next_period_price = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.canceledAt { c.pointee.canceled_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if let value = self.endsAt { c.pointee.ends_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if let value = self.createdAt { c.pointee.created_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
+        size &+= 2
+        if !self.paymentMethodID.isEmpty {
+            c.pointee.payment_method_id = arena.cString(self.paymentMethodID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.paymentMethodID.utf8.count)
+        }
+        if let value = self.nextPeriodPrice {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.next_period_price = m
+        }
+        if let value = self.canceledAt {
+            c.pointee.canceled_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if let value = self.endsAt {
+            c.pointee.ends_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if let value = self.createdAt {
+            c.pointee.created_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -948,6 +1079,9 @@ extension Users_V1_Subscription {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Users_V1_InvoiceLine {
@@ -980,16 +1114,50 @@ extension Users_V1_InvoiceLine {
         self.total = try ProtobufDecoding.message(c.pointee.total) { (m: UnsafePointer<Boxoffice__Common__V1__Money>) throws(RPCError) in try Common_V1_Money(cMessage: m) }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__InvoiceLine>, arena: ProtobufArena) {
-        if !self.lineID.isEmpty { c.pointee.line_id = arena.cString(self.lineID) }
-        if !self.description.isEmpty { c.pointee.description = arena.cString(self.description) }
-        if !self.productID.isEmpty { c.pointee.product_id = arena.cString(self.productID) }
-        if let value = self.periodStart { c.pointee.period_start = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if let value = self.periodEnd { c.pointee.period_end = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if let value = self.price { c.pointee.price = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.discount { c.pointee.discount = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if !self.discountID.isEmpty { c.pointee.discount_id = arena.cString(self.discountID) }
-        if let value = self.total { c.pointee.total = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__InvoiceLine>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.lineID.isEmpty {
+            c.pointee.line_id = arena.cString(self.lineID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.lineID.utf8.count)
+        }
+        if !self.description.isEmpty {
+            c.pointee.description = arena.cString(self.description)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.description.utf8.count)
+        }
+        if !self.productID.isEmpty {
+            c.pointee.product_id = arena.cString(self.productID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.productID.utf8.count)
+        }
+        if let value = self.periodStart {
+            c.pointee.period_start = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if let value = self.periodEnd {
+            c.pointee.period_end = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if let value = self.price {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.price = m
+        }
+        if let value = self.discount {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.discount = m
+        }
+        if !self.discountID.isEmpty {
+            c.pointee.discount_id = arena.cString(self.discountID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.discountID.utf8.count)
+        }
+        if let value = self.total {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.total = m
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1076,6 +1244,9 @@ extension Users_V1_InvoiceLine {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Users_V1_Invoice {
@@ -1119,29 +1290,82 @@ extension Users_V1_Invoice {
         self.paidAt = ProtobufDecoding.timestamp(c.pointee.paid_at)
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__Invoice>, arena: ProtobufArena) {
-        if !self.invoiceID.isEmpty { c.pointee.invoice_id = arena.cString(self.invoiceID) }
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
-        if !self.subscriptionID.isEmpty { c.pointee.subscription_id = arena.cString(self.subscriptionID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__Invoice>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.invoiceID.isEmpty {
+            c.pointee.invoice_id = arena.cString(self.invoiceID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.invoiceID.utf8.count)
+        }
+        if !self.userID.isEmpty {
+            c.pointee.user_id = arena.cString(self.userID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.userID.utf8.count)
+        }
+        if !self.subscriptionID.isEmpty {
+            c.pointee.subscription_id = arena.cString(self.subscriptionID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.subscriptionID.utf8.count)
+        }
         c.pointee.status = Boxoffice__Users__V1__InvoiceStatus(rawValue: .init(truncatingIfNeeded: self.status.rawValue))
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.status.rawValue))
         if !self.lines.isEmpty {
             c.pointee.n_lines = self.lines.count
-            c.pointee.lines = arena.messages(self.lines, boxoffice__users__v1__invoice_line__init) { value, m in value.fill(m, arena: arena) }
+            c.pointee.lines = arena.messages(self.lines, boxoffice__users__v1__invoice_line__init, size: &size) { value, m in
+                ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            }
         }
-        if let value = self.subtotal { c.pointee.subtotal = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.discountTotal { c.pointee.discount_total = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.total { c.pointee.total = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.amountPaid { c.pointee.amount_paid = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.amountRefunded { c.pointee.amount_refunded = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
+        if let value = self.subtotal {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.subtotal = m
+        }
+        if let value = self.discountTotal {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.discount_total = m
+        }
+        if let value = self.total {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.total = m
+        }
+        if let value = self.amountPaid {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.amount_paid = m
+        }
+        if let value = self.amountRefunded {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.amount_refunded = m
+        }
         if !self.payments.isEmpty {
             c.pointee.n_payments = self.payments.count
-            c.pointee.payments = arena.messages(self.payments, boxoffice__payments__v1__payment__init) { value, m in value.fill(m, arena: arena) }
+            c.pointee.payments = arena.messages(self.payments, boxoffice__payments__v1__payment__init, size: &size) { value, m in
+                ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            }
         }
-        if let value = self.periodStart { c.pointee.period_start = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if let value = self.periodEnd { c.pointee.period_end = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if let value = self.createdAt { c.pointee.created_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if let value = self.dueAt { c.pointee.due_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if let value = self.paidAt { c.pointee.paid_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
+        if let value = self.periodStart {
+            c.pointee.period_start = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if let value = self.periodEnd {
+            c.pointee.period_end = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if let value = self.createdAt {
+            c.pointee.created_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if let value = self.dueAt {
+            c.pointee.due_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if let value = self.paidAt {
+            c.pointee.paid_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 25
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1281,6 +1505,9 @@ extension Users_V1_Invoice {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["lines", "payments"]
 }
 
 extension Users_V1_PaymentOutcome {
@@ -1307,10 +1534,22 @@ extension Users_V1_PaymentOutcome {
         self.action = try ProtobufDecoding.message(c.pointee.action) { (m: UnsafePointer<Boxoffice__Payments__V1__PaymentAction>) throws(RPCError) in try Payments_V1_PaymentAction(cMessage: m) }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__PaymentOutcome>, arena: ProtobufArena) {
-        if !self.paymentID.isEmpty { c.pointee.payment_id = arena.cString(self.paymentID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__PaymentOutcome>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.paymentID.isEmpty {
+            c.pointee.payment_id = arena.cString(self.paymentID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.paymentID.utf8.count)
+        }
         c.pointee.status = Boxoffice__Payments__V1__PaymentStatus(rawValue: .init(truncatingIfNeeded: self.status.rawValue))
-        if let value = self.action { c.pointee.action = arena.message(boxoffice__payments__v1__payment_action__init) { m in value.fill(m, arena: arena) } }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.status.rawValue))
+        if let value = self.action {
+            let m: UnsafeMutablePointer<Boxoffice__Payments__V1__PaymentAction> = arena.message(boxoffice__payments__v1__payment_action__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.action = m
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1355,6 +1594,9 @@ extension Users_V1_PaymentOutcome {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Users_V1_CreateSubscriptionRequest {
@@ -1382,11 +1624,26 @@ extension Users_V1_CreateSubscriptionRequest {
         self.payment = try ProtobufDecoding.message(c.pointee.payment) { (m: UnsafePointer<Boxoffice__Payments__V1__PaymentSource>) throws(RPCError) in try Payments_V1_PaymentSource(cMessage: m) }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__CreateSubscriptionRequest>, arena: ProtobufArena) {
-        if !self.productID.isEmpty { c.pointee.product_id = arena.cString(self.productID) }
-        if let value = self.promoCode { c.pointee.promo_code = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__CreateSubscriptionRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.productID.isEmpty {
+            c.pointee.product_id = arena.cString(self.productID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.productID.utf8.count)
+        }
+        if let value = self.promoCode {
+            c.pointee.promo_code = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.utf8.count))
+        }
         c.pointee.auto_renew = self.autoRenew ? 1 : 0
-        if let value = self.payment { c.pointee.payment = arena.message(boxoffice__payments__v1__payment_source__init) { m in value.fill(m, arena: arena) } }
+        size &+= 2
+        if let value = self.payment {
+            let m: UnsafeMutablePointer<Boxoffice__Payments__V1__PaymentSource> = arena.message(boxoffice__payments__v1__payment_source__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.payment = m
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1438,6 +1695,9 @@ extension Users_V1_CreateSubscriptionRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Users_V1_CreateSubscriptionResponse {
@@ -1464,10 +1724,26 @@ extension Users_V1_CreateSubscriptionResponse {
         self.payment = try ProtobufDecoding.message(c.pointee.payment) { (m: UnsafePointer<Boxoffice__Users__V1__PaymentOutcome>) throws(RPCError) in try Users_V1_PaymentOutcome(cMessage: m) }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__CreateSubscriptionResponse>, arena: ProtobufArena) {
-        if let value = self.subscription { c.pointee.subscription = arena.message(boxoffice__users__v1__subscription__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.invoice { c.pointee.invoice = arena.message(boxoffice__users__v1__invoice__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.payment { c.pointee.payment = arena.message(boxoffice__users__v1__payment_outcome__init) { m in value.fill(m, arena: arena) } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__CreateSubscriptionResponse>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if let value = self.subscription {
+            let m: UnsafeMutablePointer<Boxoffice__Users__V1__Subscription> = arena.message(boxoffice__users__v1__subscription__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.subscription = m
+        }
+        if let value = self.invoice {
+            let m: UnsafeMutablePointer<Boxoffice__Users__V1__Invoice> = arena.message(boxoffice__users__v1__invoice__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.invoice = m
+        }
+        if let value = self.payment {
+            let m: UnsafeMutablePointer<Boxoffice__Users__V1__PaymentOutcome> = arena.message(boxoffice__users__v1__payment_outcome__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.payment = m
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1512,6 +1788,9 @@ extension Users_V1_CreateSubscriptionResponse {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Users_V1_ListSubscriptionsRequest {
@@ -1538,10 +1817,19 @@ extension Users_V1_ListSubscriptionsRequest {
         self.status = Users_V1_SubscriptionStatus(rawValue: Int32(truncatingIfNeeded: c.pointee.status.rawValue))
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__ListSubscriptionsRequest>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__ListSubscriptionsRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
         c.pointee.page_size = self.pageSize
-        if !self.pageToken.isEmpty { c.pointee.page_token = arena.cString(self.pageToken) }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.pageSize))
+        if !self.pageToken.isEmpty {
+            c.pointee.page_token = arena.cString(self.pageToken)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.pageToken.utf8.count)
+        }
         c.pointee.status = Boxoffice__Users__V1__SubscriptionStatus(rawValue: .init(truncatingIfNeeded: self.status.rawValue))
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.status.rawValue))
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1586,6 +1874,9 @@ extension Users_V1_ListSubscriptionsRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Users_V1_ListSubscriptionsResponse {
@@ -1613,12 +1904,21 @@ extension Users_V1_ListSubscriptionsResponse {
         self.nextPageToken = try ProtobufDecoding.string(c.pointee.next_page_token, field: "boxoffice.users.v1.ListSubscriptionsResponse.next_page_token")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__ListSubscriptionsResponse>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__ListSubscriptionsResponse>, arena: ProtobufArena) -> Int {
+        var size = 0
         if !self.subscriptions.isEmpty {
             c.pointee.n_subscriptions = self.subscriptions.count
-            c.pointee.subscriptions = arena.messages(self.subscriptions, boxoffice__users__v1__subscription__init) { value, m in value.fill(m, arena: arena) }
+            c.pointee.subscriptions = arena.messages(self.subscriptions, boxoffice__users__v1__subscription__init, size: &size) { value, m in
+                ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            }
         }
-        if !self.nextPageToken.isEmpty { c.pointee.next_page_token = arena.cString(self.nextPageToken) }
+        if !self.nextPageToken.isEmpty {
+            c.pointee.next_page_token = arena.cString(self.nextPageToken)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.nextPageToken.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1658,6 +1958,9 @@ extension Users_V1_ListSubscriptionsResponse {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["subscriptions"]
 }
 
 extension Users_V1_GetSubscriptionRequest {
@@ -1682,8 +1985,15 @@ extension Users_V1_GetSubscriptionRequest {
         self.subscriptionID = try ProtobufDecoding.string(c.pointee.subscription_id, field: "boxoffice.users.v1.GetSubscriptionRequest.subscription_id")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__GetSubscriptionRequest>, arena: ProtobufArena) {
-        if !self.subscriptionID.isEmpty { c.pointee.subscription_id = arena.cString(self.subscriptionID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__GetSubscriptionRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.subscriptionID.isEmpty {
+            c.pointee.subscription_id = arena.cString(self.subscriptionID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.subscriptionID.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1714,6 +2024,9 @@ extension Users_V1_GetSubscriptionRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Users_V1_CancelSubscriptionRequest {
@@ -1739,9 +2052,17 @@ extension Users_V1_CancelSubscriptionRequest {
         self.atPeriodEnd = c.pointee.at_period_end != 0
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__CancelSubscriptionRequest>, arena: ProtobufArena) {
-        if !self.subscriptionID.isEmpty { c.pointee.subscription_id = arena.cString(self.subscriptionID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__CancelSubscriptionRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.subscriptionID.isEmpty {
+            c.pointee.subscription_id = arena.cString(self.subscriptionID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.subscriptionID.utf8.count)
+        }
         c.pointee.at_period_end = self.atPeriodEnd ? 1 : 0
+        size &+= 2
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1779,6 +2100,9 @@ extension Users_V1_CancelSubscriptionRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Users_V1_SetAutoRenewRequest {
@@ -1805,10 +2129,21 @@ extension Users_V1_SetAutoRenewRequest {
         self.paymentMethodID = try ProtobufDecoding.message(c.pointee.payment_method_id) { m throws(RPCError) in try ProtobufDecoding.string(m.pointee.value, field: "boxoffice.users.v1.SetAutoRenewRequest.payment_method_id") }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__SetAutoRenewRequest>, arena: ProtobufArena) {
-        if !self.subscriptionID.isEmpty { c.pointee.subscription_id = arena.cString(self.subscriptionID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__SetAutoRenewRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.subscriptionID.isEmpty {
+            c.pointee.subscription_id = arena.cString(self.subscriptionID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.subscriptionID.utf8.count)
+        }
         c.pointee.enabled = self.enabled ? 1 : 0
-        if let value = self.paymentMethodID { c.pointee.payment_method_id = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) } }
+        size &+= 2
+        if let value = self.paymentMethodID {
+            c.pointee.payment_method_id = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.utf8.count))
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1853,6 +2188,9 @@ extension Users_V1_SetAutoRenewRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Users_V1_ListInvoicesRequest {
@@ -1880,11 +2218,23 @@ extension Users_V1_ListInvoicesRequest {
         self.subscriptionID = try ProtobufDecoding.string(c.pointee.subscription_id, field: "boxoffice.users.v1.ListInvoicesRequest.subscription_id")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__ListInvoicesRequest>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__ListInvoicesRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
         c.pointee.page_size = self.pageSize
-        if !self.pageToken.isEmpty { c.pointee.page_token = arena.cString(self.pageToken) }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.pageSize))
+        if !self.pageToken.isEmpty {
+            c.pointee.page_token = arena.cString(self.pageToken)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.pageToken.utf8.count)
+        }
         c.pointee.status = Boxoffice__Users__V1__InvoiceStatus(rawValue: .init(truncatingIfNeeded: self.status.rawValue))
-        if !self.subscriptionID.isEmpty { c.pointee.subscription_id = arena.cString(self.subscriptionID) }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.status.rawValue))
+        if !self.subscriptionID.isEmpty {
+            c.pointee.subscription_id = arena.cString(self.subscriptionID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.subscriptionID.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1936,6 +2286,9 @@ extension Users_V1_ListInvoicesRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Users_V1_AdminListInvoicesRequest {
@@ -1966,14 +2319,35 @@ extension Users_V1_AdminListInvoicesRequest {
         self.subscriptionID = try ProtobufDecoding.string(c.pointee.subscription_id, field: "boxoffice.users.v1.AdminListInvoicesRequest.subscription_id")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__AdminListInvoicesRequest>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__AdminListInvoicesRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
         c.pointee.page_size = self.pageSize
-        if !self.pageToken.isEmpty { c.pointee.page_token = arena.cString(self.pageToken) }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.pageSize))
+        if !self.pageToken.isEmpty {
+            c.pointee.page_token = arena.cString(self.pageToken)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.pageToken.utf8.count)
+        }
         c.pointee.status = Boxoffice__Users__V1__InvoiceStatus(rawValue: .init(truncatingIfNeeded: self.status.rawValue))
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
-        if let value = self.from { c.pointee.from = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if let value = self.to { c.pointee.to = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if !self.subscriptionID.isEmpty { c.pointee.subscription_id = arena.cString(self.subscriptionID) }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.status.rawValue))
+        if !self.userID.isEmpty {
+            c.pointee.user_id = arena.cString(self.userID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.userID.utf8.count)
+        }
+        if let value = self.from {
+            c.pointee.from = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if let value = self.to {
+            c.pointee.to = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if !self.subscriptionID.isEmpty {
+            c.pointee.subscription_id = arena.cString(self.subscriptionID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.subscriptionID.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2046,6 +2420,9 @@ extension Users_V1_AdminListInvoicesRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Users_V1_ListInvoicesResponse {
@@ -2073,12 +2450,21 @@ extension Users_V1_ListInvoicesResponse {
         self.nextPageToken = try ProtobufDecoding.string(c.pointee.next_page_token, field: "boxoffice.users.v1.ListInvoicesResponse.next_page_token")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__ListInvoicesResponse>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__ListInvoicesResponse>, arena: ProtobufArena) -> Int {
+        var size = 0
         if !self.invoices.isEmpty {
             c.pointee.n_invoices = self.invoices.count
-            c.pointee.invoices = arena.messages(self.invoices, boxoffice__users__v1__invoice__init) { value, m in value.fill(m, arena: arena) }
+            c.pointee.invoices = arena.messages(self.invoices, boxoffice__users__v1__invoice__init, size: &size) { value, m in
+                ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            }
         }
-        if !self.nextPageToken.isEmpty { c.pointee.next_page_token = arena.cString(self.nextPageToken) }
+        if !self.nextPageToken.isEmpty {
+            c.pointee.next_page_token = arena.cString(self.nextPageToken)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.nextPageToken.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2118,6 +2504,9 @@ extension Users_V1_ListInvoicesResponse {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["invoices"]
 }
 
 extension Users_V1_GetInvoiceRequest {
@@ -2142,8 +2531,15 @@ extension Users_V1_GetInvoiceRequest {
         self.invoiceID = try ProtobufDecoding.string(c.pointee.invoice_id, field: "boxoffice.users.v1.GetInvoiceRequest.invoice_id")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__GetInvoiceRequest>, arena: ProtobufArena) {
-        if !self.invoiceID.isEmpty { c.pointee.invoice_id = arena.cString(self.invoiceID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__GetInvoiceRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.invoiceID.isEmpty {
+            c.pointee.invoice_id = arena.cString(self.invoiceID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.invoiceID.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2174,6 +2570,9 @@ extension Users_V1_GetInvoiceRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Users_V1_PayInvoiceRequest {
@@ -2199,9 +2598,20 @@ extension Users_V1_PayInvoiceRequest {
         self.payment = try ProtobufDecoding.message(c.pointee.payment) { (m: UnsafePointer<Boxoffice__Payments__V1__PaymentSource>) throws(RPCError) in try Payments_V1_PaymentSource(cMessage: m) }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__PayInvoiceRequest>, arena: ProtobufArena) {
-        if !self.invoiceID.isEmpty { c.pointee.invoice_id = arena.cString(self.invoiceID) }
-        if let value = self.payment { c.pointee.payment = arena.message(boxoffice__payments__v1__payment_source__init) { m in value.fill(m, arena: arena) } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__PayInvoiceRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.invoiceID.isEmpty {
+            c.pointee.invoice_id = arena.cString(self.invoiceID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.invoiceID.utf8.count)
+        }
+        if let value = self.payment {
+            let m: UnsafeMutablePointer<Boxoffice__Payments__V1__PaymentSource> = arena.message(boxoffice__payments__v1__payment_source__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.payment = m
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2239,6 +2649,9 @@ extension Users_V1_PayInvoiceRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Users_V1_PayInvoiceResponse {
@@ -2264,9 +2677,21 @@ extension Users_V1_PayInvoiceResponse {
         self.payment = try ProtobufDecoding.message(c.pointee.payment) { (m: UnsafePointer<Boxoffice__Users__V1__PaymentOutcome>) throws(RPCError) in try Users_V1_PaymentOutcome(cMessage: m) }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__PayInvoiceResponse>, arena: ProtobufArena) {
-        if let value = self.invoice { c.pointee.invoice = arena.message(boxoffice__users__v1__invoice__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.payment { c.pointee.payment = arena.message(boxoffice__users__v1__payment_outcome__init) { m in value.fill(m, arena: arena) } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__PayInvoiceResponse>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if let value = self.invoice {
+            let m: UnsafeMutablePointer<Boxoffice__Users__V1__Invoice> = arena.message(boxoffice__users__v1__invoice__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.invoice = m
+        }
+        if let value = self.payment {
+            let m: UnsafeMutablePointer<Boxoffice__Users__V1__PaymentOutcome> = arena.message(boxoffice__users__v1__payment_outcome__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.payment = m
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2304,6 +2729,9 @@ extension Users_V1_PayInvoiceResponse {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Users_V1_CancelPaymentRequest {
@@ -2329,9 +2757,19 @@ extension Users_V1_CancelPaymentRequest {
         self.amountMinor = try ProtobufDecoding.message(c.pointee.amount_minor) { m throws(RPCError) in m.pointee.value }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__CancelPaymentRequest>, arena: ProtobufArena) {
-        if !self.paymentID.isEmpty { c.pointee.payment_id = arena.cString(self.paymentID) }
-        if let value = self.amountMinor { c.pointee.amount_minor = arena.message(google__protobuf__int64_value__init) { m in m.pointee.value = value } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__CancelPaymentRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.paymentID.isEmpty {
+            c.pointee.payment_id = arena.cString(self.paymentID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.paymentID.utf8.count)
+        }
+        if let value = self.amountMinor {
+            c.pointee.amount_minor = arena.message(google__protobuf__int64_value__init) { m in m.pointee.value = value }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: 1 &+ ProtobufEncoding.varintBytes(Int64(value)))
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2369,6 +2807,9 @@ extension Users_V1_CancelPaymentRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Users_V1_CancelPaymentResponse {
@@ -2394,9 +2835,21 @@ extension Users_V1_CancelPaymentResponse {
         self.invoice = try ProtobufDecoding.message(c.pointee.invoice) { (m: UnsafePointer<Boxoffice__Users__V1__Invoice>) throws(RPCError) in try Users_V1_Invoice(cMessage: m) }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__CancelPaymentResponse>, arena: ProtobufArena) {
-        if let value = self.payment { c.pointee.payment = arena.message(boxoffice__payments__v1__payment__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.invoice { c.pointee.invoice = arena.message(boxoffice__users__v1__invoice__init) { m in value.fill(m, arena: arena) } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__CancelPaymentResponse>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if let value = self.payment {
+            let m: UnsafeMutablePointer<Boxoffice__Payments__V1__Payment> = arena.message(boxoffice__payments__v1__payment__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.payment = m
+        }
+        if let value = self.invoice {
+            let m: UnsafeMutablePointer<Boxoffice__Users__V1__Invoice> = arena.message(boxoffice__users__v1__invoice__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.invoice = m
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2434,6 +2887,9 @@ extension Users_V1_CancelPaymentResponse {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Users_V1_AdminRefundPaymentRequest {
@@ -2460,10 +2916,23 @@ extension Users_V1_AdminRefundPaymentRequest {
         self.reason = try ProtobufDecoding.string(c.pointee.reason, field: "boxoffice.users.v1.AdminRefundPaymentRequest.reason")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__AdminRefundPaymentRequest>, arena: ProtobufArena) {
-        if !self.paymentID.isEmpty { c.pointee.payment_id = arena.cString(self.paymentID) }
-        if let value = self.amountMinor { c.pointee.amount_minor = arena.message(google__protobuf__int64_value__init) { m in m.pointee.value = value } }
-        if !self.reason.isEmpty { c.pointee.reason = arena.cString(self.reason) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__AdminRefundPaymentRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.paymentID.isEmpty {
+            c.pointee.payment_id = arena.cString(self.paymentID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.paymentID.utf8.count)
+        }
+        if let value = self.amountMinor {
+            c.pointee.amount_minor = arena.message(google__protobuf__int64_value__init) { m in m.pointee.value = value }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: 1 &+ ProtobufEncoding.varintBytes(Int64(value)))
+        }
+        if !self.reason.isEmpty {
+            c.pointee.reason = arena.cString(self.reason)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.reason.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2508,6 +2977,9 @@ extension Users_V1_AdminRefundPaymentRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Users_V1_GetStatementRequest {
@@ -2534,10 +3006,23 @@ extension Users_V1_GetStatementRequest {
         self.format = try ProtobufDecoding.string(c.pointee.format, field: "boxoffice.users.v1.GetStatementRequest.format")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__GetStatementRequest>, arena: ProtobufArena) {
-        if !self.from.isEmpty { c.pointee.from = arena.cString(self.from) }
-        if !self.to.isEmpty { c.pointee.to = arena.cString(self.to) }
-        if !self.format.isEmpty { c.pointee.format = arena.cString(self.format) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__GetStatementRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.from.isEmpty {
+            c.pointee.from = arena.cString(self.from)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.from.utf8.count)
+        }
+        if !self.to.isEmpty {
+            c.pointee.to = arena.cString(self.to)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.to.utf8.count)
+        }
+        if !self.format.isEmpty {
+            c.pointee.format = arena.cString(self.format)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.format.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2582,6 +3067,9 @@ extension Users_V1_GetStatementRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Users_V1_StatementEntry {
@@ -2612,14 +3100,39 @@ extension Users_V1_StatementEntry {
         self.balance = try ProtobufDecoding.message(c.pointee.balance) { (m: UnsafePointer<Boxoffice__Common__V1__Money>) throws(RPCError) in try Common_V1_Money(cMessage: m) }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__StatementEntry>, arena: ProtobufArena) {
-        if let value = self.occurredAt { c.pointee.occurred_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__StatementEntry>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if let value = self.occurredAt {
+            c.pointee.occurred_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
         c.pointee.kind = Boxoffice__Users__V1__StatementEntryKind(rawValue: .init(truncatingIfNeeded: self.kind.rawValue))
-        if !self.invoiceID.isEmpty { c.pointee.invoice_id = arena.cString(self.invoiceID) }
-        if !self.referenceID.isEmpty { c.pointee.reference_id = arena.cString(self.referenceID) }
-        if !self.description.isEmpty { c.pointee.description = arena.cString(self.description) }
-        if let value = self.amount { c.pointee.amount = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.balance { c.pointee.balance = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.kind.rawValue))
+        if !self.invoiceID.isEmpty {
+            c.pointee.invoice_id = arena.cString(self.invoiceID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.invoiceID.utf8.count)
+        }
+        if !self.referenceID.isEmpty {
+            c.pointee.reference_id = arena.cString(self.referenceID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.referenceID.utf8.count)
+        }
+        if !self.description.isEmpty {
+            c.pointee.description = arena.cString(self.description)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.description.utf8.count)
+        }
+        if let value = self.amount {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.amount = m
+        }
+        if let value = self.balance {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.balance = m
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2692,6 +3205,9 @@ extension Users_V1_StatementEntry {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Users_V1_Statement {
@@ -2727,20 +3243,59 @@ extension Users_V1_Statement {
         self.csv = try ProtobufDecoding.string(c.pointee.csv, field: "boxoffice.users.v1.Statement.csv")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__Statement>, arena: ProtobufArena) {
-        if !self.from.isEmpty { c.pointee.from = arena.cString(self.from) }
-        if !self.to.isEmpty { c.pointee.to = arena.cString(self.to) }
-        if let value = self.openingBalance { c.pointee.opening_balance = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.closingBalance { c.pointee.closing_balance = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__Statement>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.from.isEmpty {
+            c.pointee.from = arena.cString(self.from)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.from.utf8.count)
+        }
+        if !self.to.isEmpty {
+            c.pointee.to = arena.cString(self.to)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.to.utf8.count)
+        }
+        if let value = self.openingBalance {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.opening_balance = m
+        }
+        if let value = self.closingBalance {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.closing_balance = m
+        }
         if !self.entries.isEmpty {
             c.pointee.n_entries = self.entries.count
-            c.pointee.entries = arena.messages(self.entries, boxoffice__users__v1__statement_entry__init) { value, m in value.fill(m, arena: arena) }
+            c.pointee.entries = arena.messages(self.entries, boxoffice__users__v1__statement_entry__init, size: &size) { value, m in
+                ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            }
         }
-        if let value = self.totalInvoiced { c.pointee.total_invoiced = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.totalDiscounts { c.pointee.total_discounts = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.totalPaid { c.pointee.total_paid = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.totalRefunded { c.pointee.total_refunded = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if !self.csv.isEmpty { c.pointee.csv = arena.cString(self.csv) }
+        if let value = self.totalInvoiced {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.total_invoiced = m
+        }
+        if let value = self.totalDiscounts {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.total_discounts = m
+        }
+        if let value = self.totalPaid {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.total_paid = m
+        }
+        if let value = self.totalRefunded {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.total_refunded = m
+        }
+        if !self.csv.isEmpty {
+            c.pointee.csv = arena.cString(self.csv)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.csv.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2836,6 +3391,9 @@ extension Users_V1_Statement {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["entries"]
 }
 
 extension Users_V1_GetRevenueReportRequest {
@@ -2862,10 +3420,23 @@ extension Users_V1_GetRevenueReportRequest {
         self.interval = try ProtobufDecoding.string(c.pointee.interval, field: "boxoffice.users.v1.GetRevenueReportRequest.interval")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__GetRevenueReportRequest>, arena: ProtobufArena) {
-        if !self.from.isEmpty { c.pointee.from = arena.cString(self.from) }
-        if !self.to.isEmpty { c.pointee.to = arena.cString(self.to) }
-        if !self.interval.isEmpty { c.pointee.interval = arena.cString(self.interval) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__GetRevenueReportRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.from.isEmpty {
+            c.pointee.from = arena.cString(self.from)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.from.utf8.count)
+        }
+        if !self.to.isEmpty {
+            c.pointee.to = arena.cString(self.to)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.to.utf8.count)
+        }
+        if !self.interval.isEmpty {
+            c.pointee.interval = arena.cString(self.interval)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.interval.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2910,6 +3481,9 @@ extension Users_V1_GetRevenueReportRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Users_V1_RevenueBucket {
@@ -2943,17 +3517,47 @@ extension Users_V1_RevenueBucket {
         self.churnRateBps = c.pointee.churn_rate_bps
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__RevenueBucket>, arena: ProtobufArena) {
-        if let value = self.start { c.pointee.start = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if let value = self.end { c.pointee.end = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if let value = self.revenue { c.pointee.revenue = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.refunds { c.pointee.refunds = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.net { c.pointee.net = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__RevenueBucket>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if let value = self.start {
+            c.pointee.start = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if let value = self.end {
+            c.pointee.end = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if let value = self.revenue {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.revenue = m
+        }
+        if let value = self.refunds {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.refunds = m
+        }
+        if let value = self.net {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.net = m
+        }
         c.pointee.active_subscriptions = self.activeSubscriptions
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.activeSubscriptions))
         c.pointee.new_subscriptions = self.newSubscriptions
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.newSubscriptions))
         c.pointee.churned_subscriptions = self.churnedSubscriptions
-        if let value = self.mrr { c.pointee.mrr = arena.message(boxoffice__common__v1__money__init) { m in value.fill(m, arena: arena) } }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.churnedSubscriptions))
+        if let value = self.mrr {
+            let m: UnsafeMutablePointer<Boxoffice__Common__V1__Money> = arena.message(boxoffice__common__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.mrr = m
+        }
         c.pointee.churn_rate_bps = self.churnRateBps
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.churnRateBps))
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -3047,6 +3651,9 @@ extension Users_V1_RevenueBucket {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Users_V1_RevenueReport {
@@ -3073,11 +3680,17 @@ extension Users_V1_RevenueReport {
         }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__RevenueReport>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__RevenueReport>, arena: ProtobufArena) -> Int {
+        var size = 0
         if !self.buckets.isEmpty {
             c.pointee.n_buckets = self.buckets.count
-            c.pointee.buckets = arena.messages(self.buckets, boxoffice__users__v1__revenue_bucket__init) { value, m in value.fill(m, arena: arena) }
+            c.pointee.buckets = arena.messages(self.buckets, boxoffice__users__v1__revenue_bucket__init, size: &size) { value, m in
+                ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            }
         }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -3110,6 +3723,9 @@ extension Users_V1_RevenueReport {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["buckets"]
 }
 
 extension Users_V1_ListPaidPeriodsRequest {
@@ -3135,9 +3751,15 @@ extension Users_V1_ListPaidPeriodsRequest {
         self.pageSize = c.pointee.page_size
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__ListPaidPeriodsRequest>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__ListPaidPeriodsRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
         c.pointee.after_sequence = self.afterSequence
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.afterSequence))
         c.pointee.page_size = self.pageSize
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.pageSize))
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -3175,6 +3797,9 @@ extension Users_V1_ListPaidPeriodsRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Users_V1_PaidPeriod {
@@ -3206,15 +3831,39 @@ extension Users_V1_PaidPeriod {
         self.active = c.pointee.active != 0
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__PaidPeriod>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__PaidPeriod>, arena: ProtobufArena) -> Int {
+        var size = 0
         c.pointee.sequence = self.sequence
-        if !self.invoiceID.isEmpty { c.pointee.invoice_id = arena.cString(self.invoiceID) }
-        if !self.userID.isEmpty { c.pointee.user_id = arena.cString(self.userID) }
-        if !self.productID.isEmpty { c.pointee.product_id = arena.cString(self.productID) }
-        if !self.subscriptionID.isEmpty { c.pointee.subscription_id = arena.cString(self.subscriptionID) }
-        if let value = self.validFrom { c.pointee.valid_from = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
-        if let value = self.validUntil { c.pointee.valid_until = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.sequence))
+        if !self.invoiceID.isEmpty {
+            c.pointee.invoice_id = arena.cString(self.invoiceID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.invoiceID.utf8.count)
+        }
+        if !self.userID.isEmpty {
+            c.pointee.user_id = arena.cString(self.userID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.userID.utf8.count)
+        }
+        if !self.productID.isEmpty {
+            c.pointee.product_id = arena.cString(self.productID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.productID.utf8.count)
+        }
+        if !self.subscriptionID.isEmpty {
+            c.pointee.subscription_id = arena.cString(self.subscriptionID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.subscriptionID.utf8.count)
+        }
+        if let value = self.validFrom {
+            c.pointee.valid_from = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if let value = self.validUntil {
+            c.pointee.valid_until = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
         c.pointee.active = self.active ? 1 : 0
+        size &+= 2
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -3294,6 +3943,9 @@ extension Users_V1_PaidPeriod {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Users_V1_ListPaidPeriodsResponse {
@@ -3321,12 +3973,19 @@ extension Users_V1_ListPaidPeriodsResponse {
         self.lastSequence = c.pointee.last_sequence
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__ListPaidPeriodsResponse>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Users__V1__ListPaidPeriodsResponse>, arena: ProtobufArena) -> Int {
+        var size = 0
         if !self.periods.isEmpty {
             c.pointee.n_periods = self.periods.count
-            c.pointee.periods = arena.messages(self.periods, boxoffice__users__v1__paid_period__init) { value, m in value.fill(m, arena: arena) }
+            c.pointee.periods = arena.messages(self.periods, boxoffice__users__v1__paid_period__init, size: &size) { value, m in
+                ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            }
         }
         c.pointee.last_sequence = self.lastSequence
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.lastSequence))
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -3366,6 +4025,9 @@ extension Users_V1_ListPaidPeriodsResponse {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["periods"]
 }
 
 /// Subscriptions, invoices, statements and the admin billing views.
@@ -3561,6 +4223,27 @@ public enum Users_V1_UserServiceMethods {
             bodyField: "*",
             access: "user",
             method: createSubscription,
+            rawBody: false,
+            idempotencyKeyRequired: true,
+            redirectField: "",
+            successStatus: 201,
+            openAPIOperation: ##"{"operationId":"UserService_CreateSubscription","summary":"Buys a subscription and starts paying its first invoice.","description":"Buys a subscription and starts paying its first invoice.","tags":["UserService"],"parameters":[{"name":"Idempotency-Key","in":"header","description":"Required: this route moves money. A replay with the same key and body returns the stored answer.","required":true,"schema":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[!-~]+$"}}],"requestBody":{"required":false,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.users.v1.CreateSubscriptionRequest"}}}},"responses":{"201":{"description":"The result of a purchase (HTTP 201).","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.users.v1.CreateSubscriptionResponse"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.common.v1.Money": Common_V1_Money.openAPISchema,
+                "boxoffice.payments.v1.HostedPage": Payments_V1_HostedPage.openAPISchema,
+                "boxoffice.payments.v1.Payment": Payments_V1_Payment.openAPISchema,
+                "boxoffice.payments.v1.PaymentAction": Payments_V1_PaymentAction.openAPISchema,
+                "boxoffice.payments.v1.PaymentSource": Payments_V1_PaymentSource.openAPISchema,
+                "boxoffice.payments.v1.RedirectAction": Payments_V1_RedirectAction.openAPISchema,
+                "boxoffice.payments.v1.Refund": Payments_V1_Refund.openAPISchema,
+                "boxoffice.payments.v1.ThreeDsAction": Payments_V1_ThreeDsAction.openAPISchema,
+                "boxoffice.users.v1.CreateSubscriptionRequest": Users_V1_CreateSubscriptionRequest.openAPISchema,
+                "boxoffice.users.v1.CreateSubscriptionResponse": Users_V1_CreateSubscriptionResponse.openAPISchema,
+                "boxoffice.users.v1.Invoice": Users_V1_Invoice.openAPISchema,
+                "boxoffice.users.v1.InvoiceLine": Users_V1_InvoiceLine.openAPISchema,
+                "boxoffice.users.v1.PaymentOutcome": Users_V1_PaymentOutcome.openAPISchema,
+                "boxoffice.users.v1.Subscription": Users_V1_Subscription.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Users_V1_CreateSubscriptionRequest.self,
@@ -3579,6 +4262,16 @@ public enum Users_V1_UserServiceMethods {
             bodyField: "",
             access: "user",
             method: listSubscriptions,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"UserService_ListSubscriptions","summary":"Lists the caller's subscriptions.","description":"Lists the caller's subscriptions.","tags":["UserService"],"parameters":[{"name":"pageSize","in":"query","description":"How many to return (default 50, max 500).","schema":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647}},{"name":"pageToken","in":"query","description":"The `next_page_token` of the previous page; empty for the first page.","schema":{"type":"string"}},{"name":"status","in":"query","description":"Only subscriptions in this status; UNSPECIFIED for any.","schema":{"type":"string","enum":["SUBSCRIPTION_STATUS_UNSPECIFIED","INCOMPLETE","ACTIVE","PAST_DUE","CANCELED","EXPIRED"]}}],"responses":{"200":{"description":"One page of subscriptions, newest first.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.users.v1.ListSubscriptionsResponse"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.common.v1.Money": Common_V1_Money.openAPISchema,
+                "boxoffice.users.v1.ListSubscriptionsResponse": Users_V1_ListSubscriptionsResponse.openAPISchema,
+                "boxoffice.users.v1.Subscription": Users_V1_Subscription.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Users_V1_ListSubscriptionsRequest.self,
@@ -3597,6 +4290,15 @@ public enum Users_V1_UserServiceMethods {
             bodyField: "",
             access: "user",
             method: getSubscription,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"UserService_GetSubscription","summary":"Returns one of the caller's subscriptions.","description":"Returns one of the caller's subscriptions.","tags":["UserService"],"parameters":[{"name":"subscriptionId","in":"path","description":"The subscription's id.","required":true,"schema":{"type":"string"}}],"responses":{"200":{"description":"A user's subscription to a product.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.users.v1.Subscription"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.common.v1.Money": Common_V1_Money.openAPISchema,
+                "boxoffice.users.v1.Subscription": Users_V1_Subscription.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Users_V1_GetSubscriptionRequest.self,
@@ -3615,6 +4317,16 @@ public enum Users_V1_UserServiceMethods {
             bodyField: "*",
             access: "user",
             method: cancelSubscription,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"UserService_CancelSubscription","summary":"Unsubscribes, now or at the end of the paid period.","description":"Unsubscribes, now or at the end of the paid period.","tags":["UserService"],"parameters":[{"name":"subscriptionId","in":"path","description":"The subscription's id.","required":true,"schema":{"type":"string"}},{"name":"Idempotency-Key","in":"header","description":"Makes a retry safe: a replay with the same key and body returns the stored answer.","required":false,"schema":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[!-~]+$"}}],"requestBody":{"required":false,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.users.v1.CancelSubscriptionRequest"}}}},"responses":{"200":{"description":"A user's subscription to a product.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.users.v1.Subscription"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.common.v1.Money": Common_V1_Money.openAPISchema,
+                "boxoffice.users.v1.CancelSubscriptionRequest": Users_V1_CancelSubscriptionRequest.openAPISchema,
+                "boxoffice.users.v1.Subscription": Users_V1_Subscription.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Users_V1_CancelSubscriptionRequest.self,
@@ -3633,6 +4345,16 @@ public enum Users_V1_UserServiceMethods {
             bodyField: "*",
             access: "user",
             method: setAutoRenew,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"UserService_SetAutoRenew","summary":"Turns recurring payment on or off.","description":"Turns recurring payment on or off.","tags":["UserService"],"parameters":[{"name":"subscriptionId","in":"path","description":"The subscription's id.","required":true,"schema":{"type":"string"}},{"name":"Idempotency-Key","in":"header","description":"Makes a retry safe: a replay with the same key and body returns the stored answer.","required":false,"schema":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[!-~]+$"}}],"requestBody":{"required":false,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.users.v1.SetAutoRenewRequest"}}}},"responses":{"200":{"description":"A user's subscription to a product.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.users.v1.Subscription"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.common.v1.Money": Common_V1_Money.openAPISchema,
+                "boxoffice.users.v1.SetAutoRenewRequest": Users_V1_SetAutoRenewRequest.openAPISchema,
+                "boxoffice.users.v1.Subscription": Users_V1_Subscription.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Users_V1_SetAutoRenewRequest.self,
@@ -3651,6 +4373,22 @@ public enum Users_V1_UserServiceMethods {
             bodyField: "",
             access: "user",
             method: listInvoices,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"UserService_ListInvoices","summary":"Lists the caller's invoices, newest first.","description":"Lists the caller's invoices, newest first.","tags":["UserService"],"parameters":[{"name":"pageSize","in":"query","description":"How many to return (default 50, max 500).","schema":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647}},{"name":"pageToken","in":"query","description":"The `next_page_token` of the previous page; empty for the first page.","schema":{"type":"string"}},{"name":"status","in":"query","description":"Only invoices in this status; UNSPECIFIED for any.","schema":{"type":"string","enum":["INVOICE_STATUS_UNSPECIFIED","OPEN","PAID","VOID","UNCOLLECTIBLE","PARTIALLY_REFUNDED","REFUNDED"]}},{"name":"subscriptionId","in":"query","description":"Only this subscription's invoices, when set.","schema":{"type":"string"}}],"responses":{"200":{"description":"One page of invoices, newest first (without payments).","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.users.v1.ListInvoicesResponse"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.common.v1.Money": Common_V1_Money.openAPISchema,
+                "boxoffice.payments.v1.Payment": Payments_V1_Payment.openAPISchema,
+                "boxoffice.payments.v1.PaymentAction": Payments_V1_PaymentAction.openAPISchema,
+                "boxoffice.payments.v1.RedirectAction": Payments_V1_RedirectAction.openAPISchema,
+                "boxoffice.payments.v1.Refund": Payments_V1_Refund.openAPISchema,
+                "boxoffice.payments.v1.ThreeDsAction": Payments_V1_ThreeDsAction.openAPISchema,
+                "boxoffice.users.v1.Invoice": Users_V1_Invoice.openAPISchema,
+                "boxoffice.users.v1.InvoiceLine": Users_V1_InvoiceLine.openAPISchema,
+                "boxoffice.users.v1.ListInvoicesResponse": Users_V1_ListInvoicesResponse.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Users_V1_ListInvoicesRequest.self,
@@ -3669,6 +4407,21 @@ public enum Users_V1_UserServiceMethods {
             bodyField: "",
             access: "user",
             method: getInvoice,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"UserService_GetInvoice","summary":"Returns one of the caller's invoices with lines, payments and refunds.","description":"Returns one of the caller's invoices with lines, payments and refunds.","tags":["UserService"],"parameters":[{"name":"invoiceId","in":"path","description":"The invoice's id.","required":true,"schema":{"type":"string"}}],"responses":{"200":{"description":"A bill for one period of one subscription (one per subscription and period).","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.users.v1.Invoice"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.common.v1.Money": Common_V1_Money.openAPISchema,
+                "boxoffice.payments.v1.Payment": Payments_V1_Payment.openAPISchema,
+                "boxoffice.payments.v1.PaymentAction": Payments_V1_PaymentAction.openAPISchema,
+                "boxoffice.payments.v1.RedirectAction": Payments_V1_RedirectAction.openAPISchema,
+                "boxoffice.payments.v1.Refund": Payments_V1_Refund.openAPISchema,
+                "boxoffice.payments.v1.ThreeDsAction": Payments_V1_ThreeDsAction.openAPISchema,
+                "boxoffice.users.v1.Invoice": Users_V1_Invoice.openAPISchema,
+                "boxoffice.users.v1.InvoiceLine": Users_V1_InvoiceLine.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Users_V1_GetInvoiceRequest.self,
@@ -3687,6 +4440,26 @@ public enum Users_V1_UserServiceMethods {
             bodyField: "*",
             access: "user",
             method: payInvoice,
+            rawBody: false,
+            idempotencyKeyRequired: true,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"UserService_PayInvoice","summary":"Pays an open invoice.","description":"Pays an open invoice.","tags":["UserService"],"parameters":[{"name":"invoiceId","in":"path","description":"The invoice's id.","required":true,"schema":{"type":"string"}},{"name":"Idempotency-Key","in":"header","description":"Required: this route moves money. A replay with the same key and body returns the stored answer.","required":true,"schema":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[!-~]+$"}}],"requestBody":{"required":false,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.users.v1.PayInvoiceRequest"}}}},"responses":{"200":{"description":"The result of paying an invoice.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.users.v1.PayInvoiceResponse"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.common.v1.Money": Common_V1_Money.openAPISchema,
+                "boxoffice.payments.v1.HostedPage": Payments_V1_HostedPage.openAPISchema,
+                "boxoffice.payments.v1.Payment": Payments_V1_Payment.openAPISchema,
+                "boxoffice.payments.v1.PaymentAction": Payments_V1_PaymentAction.openAPISchema,
+                "boxoffice.payments.v1.PaymentSource": Payments_V1_PaymentSource.openAPISchema,
+                "boxoffice.payments.v1.RedirectAction": Payments_V1_RedirectAction.openAPISchema,
+                "boxoffice.payments.v1.Refund": Payments_V1_Refund.openAPISchema,
+                "boxoffice.payments.v1.ThreeDsAction": Payments_V1_ThreeDsAction.openAPISchema,
+                "boxoffice.users.v1.Invoice": Users_V1_Invoice.openAPISchema,
+                "boxoffice.users.v1.InvoiceLine": Users_V1_InvoiceLine.openAPISchema,
+                "boxoffice.users.v1.PayInvoiceRequest": Users_V1_PayInvoiceRequest.openAPISchema,
+                "boxoffice.users.v1.PayInvoiceResponse": Users_V1_PayInvoiceResponse.openAPISchema,
+                "boxoffice.users.v1.PaymentOutcome": Users_V1_PaymentOutcome.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Users_V1_PayInvoiceRequest.self,
@@ -3705,6 +4478,23 @@ public enum Users_V1_UserServiceMethods {
             bodyField: "*",
             access: "user",
             method: cancelPayment,
+            rawBody: false,
+            idempotencyKeyRequired: true,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"UserService_CancelPayment","summary":"Cancels one of the caller's payments (void or refund).","description":"Cancels one of the caller's payments (void or refund).","tags":["UserService"],"parameters":[{"name":"paymentId","in":"path","description":"The payment's id.","required":true,"schema":{"type":"string"}},{"name":"Idempotency-Key","in":"header","description":"Required: this route moves money. A replay with the same key and body returns the stored answer.","required":true,"schema":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[!-~]+$"}}],"requestBody":{"required":false,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.users.v1.CancelPaymentRequest"}}}},"responses":{"200":{"description":"The result of cancelling or refunding a payment.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.users.v1.CancelPaymentResponse"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.common.v1.Money": Common_V1_Money.openAPISchema,
+                "boxoffice.payments.v1.Payment": Payments_V1_Payment.openAPISchema,
+                "boxoffice.payments.v1.PaymentAction": Payments_V1_PaymentAction.openAPISchema,
+                "boxoffice.payments.v1.RedirectAction": Payments_V1_RedirectAction.openAPISchema,
+                "boxoffice.payments.v1.Refund": Payments_V1_Refund.openAPISchema,
+                "boxoffice.payments.v1.ThreeDsAction": Payments_V1_ThreeDsAction.openAPISchema,
+                "boxoffice.users.v1.CancelPaymentRequest": Users_V1_CancelPaymentRequest.openAPISchema,
+                "boxoffice.users.v1.CancelPaymentResponse": Users_V1_CancelPaymentResponse.openAPISchema,
+                "boxoffice.users.v1.Invoice": Users_V1_Invoice.openAPISchema,
+                "boxoffice.users.v1.InvoiceLine": Users_V1_InvoiceLine.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Users_V1_CancelPaymentRequest.self,
@@ -3723,6 +4513,16 @@ public enum Users_V1_UserServiceMethods {
             bodyField: "",
             access: "user",
             method: getStatement,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"UserService_GetStatement","summary":"Returns the caller's statement over a date range.","description":"Returns the caller's statement over a date range.","tags":["UserService"],"parameters":[{"name":"from","in":"query","description":"The first day, `YYYY-MM-DD` (UTC), inclusive.","schema":{"type":"string"}},{"name":"to","in":"query","description":"The last day, `YYYY-MM-DD` (UTC), inclusive.","schema":{"type":"string"}},{"name":"format","in":"query","description":"`json` (default) or `csv`, lower case as in the URL; the service refuses any other value\n(INVALID_ARGUMENT). A string rather than an enum: proto3 JSON would spell enum values in\nupper case.","schema":{"type":"string"}}],"responses":{"200":{"description":"Every invoice, payment, refund and discount in a range, with totals.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.users.v1.Statement"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.common.v1.Money": Common_V1_Money.openAPISchema,
+                "boxoffice.users.v1.Statement": Users_V1_Statement.openAPISchema,
+                "boxoffice.users.v1.StatementEntry": Users_V1_StatementEntry.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Users_V1_GetStatementRequest.self,
@@ -3741,6 +4541,22 @@ public enum Users_V1_UserServiceMethods {
             bodyField: "",
             access: "admin",
             method: adminListUserInvoices,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"UserService_AdminListUserInvoices","summary":"Lists one user's invoices.","description":"Lists one user's invoices.","tags":["UserService"],"parameters":[{"name":"userId","in":"path","description":"Only this user's invoices, when set (required by the per-user admin route).","required":true,"schema":{"type":"string"}},{"name":"pageSize","in":"query","description":"How many to return (default 50, max 500).","schema":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647}},{"name":"pageToken","in":"query","description":"The `next_page_token` of the previous page; empty for the first page.","schema":{"type":"string"}},{"name":"status","in":"query","description":"Only invoices in this status; UNSPECIFIED for any.","schema":{"type":"string","enum":["INVOICE_STATUS_UNSPECIFIED","OPEN","PAID","VOID","UNCOLLECTIBLE","PARTIALLY_REFUNDED","REFUNDED"]}},{"name":"from","in":"query","description":"Only invoices issued at or after this instant, when set (admin queries).","schema":{"type":"string","format":"date-time"}},{"name":"to","in":"query","description":"Only invoices issued before this instant, when set (admin queries).","schema":{"type":"string","format":"date-time"}},{"name":"subscriptionId","in":"query","description":"Only this subscription's invoices, when set.","schema":{"type":"string"}}],"responses":{"200":{"description":"One page of invoices, newest first (without payments).","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.users.v1.ListInvoicesResponse"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.common.v1.Money": Common_V1_Money.openAPISchema,
+                "boxoffice.payments.v1.Payment": Payments_V1_Payment.openAPISchema,
+                "boxoffice.payments.v1.PaymentAction": Payments_V1_PaymentAction.openAPISchema,
+                "boxoffice.payments.v1.RedirectAction": Payments_V1_RedirectAction.openAPISchema,
+                "boxoffice.payments.v1.Refund": Payments_V1_Refund.openAPISchema,
+                "boxoffice.payments.v1.ThreeDsAction": Payments_V1_ThreeDsAction.openAPISchema,
+                "boxoffice.users.v1.Invoice": Users_V1_Invoice.openAPISchema,
+                "boxoffice.users.v1.InvoiceLine": Users_V1_InvoiceLine.openAPISchema,
+                "boxoffice.users.v1.ListInvoicesResponse": Users_V1_ListInvoicesResponse.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Users_V1_AdminListInvoicesRequest.self,
@@ -3759,6 +4575,23 @@ public enum Users_V1_UserServiceMethods {
             bodyField: "*",
             access: "admin",
             method: adminRefundPayment,
+            rawBody: false,
+            idempotencyKeyRequired: true,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"UserService_AdminRefundPayment","summary":"Refunds a payment on the user's behalf, with a reason (audited).","description":"Refunds a payment on the user's behalf, with a reason (audited).","tags":["UserService"],"parameters":[{"name":"paymentId","in":"path","description":"The payment's id.","required":true,"schema":{"type":"string"}},{"name":"Idempotency-Key","in":"header","description":"Required: this route moves money. A replay with the same key and body returns the stored answer.","required":true,"schema":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[!-~]+$"}}],"requestBody":{"required":false,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.users.v1.AdminRefundPaymentRequest"}}}},"responses":{"200":{"description":"The result of cancelling or refunding a payment.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.users.v1.CancelPaymentResponse"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.common.v1.Money": Common_V1_Money.openAPISchema,
+                "boxoffice.payments.v1.Payment": Payments_V1_Payment.openAPISchema,
+                "boxoffice.payments.v1.PaymentAction": Payments_V1_PaymentAction.openAPISchema,
+                "boxoffice.payments.v1.RedirectAction": Payments_V1_RedirectAction.openAPISchema,
+                "boxoffice.payments.v1.Refund": Payments_V1_Refund.openAPISchema,
+                "boxoffice.payments.v1.ThreeDsAction": Payments_V1_ThreeDsAction.openAPISchema,
+                "boxoffice.users.v1.AdminRefundPaymentRequest": Users_V1_AdminRefundPaymentRequest.openAPISchema,
+                "boxoffice.users.v1.CancelPaymentResponse": Users_V1_CancelPaymentResponse.openAPISchema,
+                "boxoffice.users.v1.Invoice": Users_V1_Invoice.openAPISchema,
+                "boxoffice.users.v1.InvoiceLine": Users_V1_InvoiceLine.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Users_V1_AdminRefundPaymentRequest.self,
@@ -3777,6 +4610,16 @@ public enum Users_V1_UserServiceMethods {
             bodyField: "",
             access: "admin",
             method: getRevenueReport,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"UserService_GetRevenueReport","summary":"Revenue, refunds, active subscriptions, MRR and churn per interval.","description":"Revenue, refunds, active subscriptions, MRR and churn per interval.","tags":["UserService"],"parameters":[{"name":"from","in":"query","description":"The first day, `YYYY-MM-DD` (UTC), inclusive.","schema":{"type":"string"}},{"name":"to","in":"query","description":"The last day, `YYYY-MM-DD` (UTC), inclusive.","schema":{"type":"string"}},{"name":"interval","in":"query","description":"`day` or `month` (default `day`), lower case as in the URL; the service refuses any other\nvalue (INVALID_ARGUMENT). A string rather than an enum: proto3 JSON would spell enum values in\nupper case.","schema":{"type":"string"}}],"responses":{"200":{"description":"Revenue, refunds, active subscriptions, MRR and churn per interval.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.users.v1.RevenueReport"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.common.v1.Money": Common_V1_Money.openAPISchema,
+                "boxoffice.users.v1.RevenueBucket": Users_V1_RevenueBucket.openAPISchema,
+                "boxoffice.users.v1.RevenueReport": Users_V1_RevenueReport.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Users_V1_GetRevenueReportRequest.self,

@@ -78,6 +78,64 @@ public enum Codegentest_V1_Color: ProtobufEnum {
     }
 }
 
+/// An enum whose values carry no prefix, as the contracts' enums do (proto3 JSON writes the names
+/// verbatim: `NEWEST_FIRST`).
+///
+/// Values this build does not know decode as ``unrecognized(_:)`` and encode back unchanged.
+public enum Codegentest_V1_SortOrder: ProtobufEnum {
+    /// `SORT_ORDER_UNSPECIFIED` (0).
+    case unspecified
+    /// `NEWEST_FIRST` (1).
+    case newestFirst
+    /// `OLDEST_FIRST` (2).
+    case oldestFirst
+    /// A number this build does not know, kept as received.
+    case unrecognized(Int32)
+
+    /// The proto3 default (the value numbered zero).
+    public init() { self = .unspecified }
+
+    /// The value for `rawValue`; unknown numbers become ``unrecognized(_:)``.
+    public init(rawValue: Int32) {
+        switch rawValue {
+        case 0: self = .unspecified
+        case 1: self = .newestFirst
+        case 2: self = .oldestFirst
+        default: self = .unrecognized(rawValue)
+        }
+    }
+
+    /// The protobuf number.
+    public var rawValue: Int32 {
+        switch self {
+        case .unspecified: 0
+        case .newestFirst: 1
+        case .oldestFirst: 2
+        case .unrecognized(let number): number
+        }
+    }
+
+    /// The name in the `.proto` file, as proto3 JSON writes it; nil for unrecognized numbers.
+    public var protoName: String? {
+        switch self {
+        case .unspecified: "SORT_ORDER_UNSPECIFIED"
+        case .newestFirst: "NEWEST_FIRST"
+        case .oldestFirst: "OLDEST_FIRST"
+        case .unrecognized: nil
+        }
+    }
+
+    /// The value named `protoName` in the `.proto` file.
+    public init?(protoName: String) {
+        switch protoName {
+        case "SORT_ORDER_UNSPECIFIED": self = .unspecified
+        case "NEWEST_FIRST": self = .newestFirst
+        case "OLDEST_FIRST": self = .oldestFirst
+        default: return nil
+        }
+    }
+}
+
 /// Every scalar type, singular and repeated.
 public struct Codegentest_V1_Scalars: ProtobufMessage {
     /// `double_value` (1).
@@ -150,6 +208,9 @@ public struct Codegentest_V1_Scalars: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.codegentest.v1.Scalars"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Every scalar type, singular and repeated.","properties":{"doubleValue":{"anyOf":[{"type":"number","format":"double"},{"type":"string","enum":["NaN","Infinity","-Infinity"]}]},"floatValue":{"anyOf":[{"type":"number","format":"float"},{"type":"string","enum":["NaN","Infinity","-Infinity"]}]},"int32Value":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647},"int64Value":{"type":"string","pattern":"^-?[0-9]+$"},"uint32Value":{"type":"integer","minimum":0,"maximum":4294967295},"uint64Value":{"type":"string","pattern":"^[0-9]+$"},"sint32Value":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647},"sint64Value":{"type":"string","pattern":"^-?[0-9]+$"},"fixed32Value":{"type":"integer","minimum":0,"maximum":4294967295},"fixed64Value":{"type":"string","pattern":"^[0-9]+$"},"sfixed32Value":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647},"sfixed64Value":{"type":"string","pattern":"^-?[0-9]+$"},"boolValue":{"type":"boolean"},"stringValue":{"type":"string"},"bytesValue":{"type":"string","contentEncoding":"base64","pattern":"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"},"color":{"type":"string","enum":["COLOR_UNSPECIFIED","COLOR_RED","COLOR_GREEN","COLOR_BLUE","COLOR_INFRARED"],"description":"A top-level enum; zero is the proto3 default."},"doubles":{"type":"array","items":{"anyOf":[{"type":"number","format":"double"},{"type":"string","enum":["NaN","Infinity","-Infinity"]}]}},"floats":{"type":"array","items":{"anyOf":[{"type":"number","format":"float"},{"type":"string","enum":["NaN","Infinity","-Infinity"]}]}},"int32s":{"type":"array","items":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647}},"int64s":{"type":"array","items":{"type":"string","pattern":"^-?[0-9]+$"}},"uint32s":{"type":"array","items":{"type":"integer","minimum":0,"maximum":4294967295}},"uint64s":{"type":"array","items":{"type":"string","pattern":"^[0-9]+$"}},"sint32s":{"type":"array","items":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647}},"sint64s":{"type":"array","items":{"type":"string","pattern":"^-?[0-9]+$"}},"fixed32s":{"type":"array","items":{"type":"integer","minimum":0,"maximum":4294967295}},"fixed64s":{"type":"array","items":{"type":"string","pattern":"^[0-9]+$"}},"sfixed32s":{"type":"array","items":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647}},"sfixed64s":{"type":"array","items":{"type":"string","pattern":"^-?[0-9]+$"}},"bools":{"type":"array","items":{"type":"boolean"}},"strings":{"type":"array","items":{"type":"string"}},"bytesList":{"type":"array","items":{"type":"string","contentEncoding":"base64","pattern":"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"}},"colors":{"type":"array","items":{"type":"string","enum":["COLOR_UNSPECIFIED","COLOR_RED","COLOR_GREEN","COLOR_BLUE","COLOR_INFRARED"],"description":"A top-level enum; zero is the proto3 default."}}},"additionalProperties":false}"#
 }
 
 /// Nested types, repeated messages, maps, oneofs, timestamps and wrapper presence.
@@ -207,6 +268,9 @@ public struct Codegentest_V1_Composite: ProtobufMessage {
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.codegentest.v1.Composite"
 
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"Nested types, repeated messages, maps, oneofs, timestamps and wrapper presence.","properties":{"id":{"type":"string"},"mainItem":{"$ref":"#/components/schemas/boxoffice.codegentest.v1.Composite.Item"},"items":{"type":"array","items":{"$ref":"#/components/schemas/boxoffice.codegentest.v1.Composite.Item"}},"itemsByName":{"type":"object","additionalProperties":{"$ref":"#/components/schemas/boxoffice.codegentest.v1.Composite.Item"}},"labels":{"type":"object","propertyNames":{"pattern":"^-?[0-9]+$"},"additionalProperties":{"type":"string"}},"counters":{"type":"object","propertyNames":{"pattern":"^-?[0-9]+$"},"additionalProperties":{"type":"string","pattern":"^-?[0-9]+$"}},"flags":{"type":"object","propertyNames":{"enum":["true","false"]},"additionalProperties":{"type":"string"}},"colorsById":{"type":"object","propertyNames":{"pattern":"^[0-9]+$"},"additionalProperties":{"type":"string","enum":["COLOR_UNSPECIFIED","COLOR_RED","COLOR_GREEN","COLOR_BLUE","COLOR_INFRARED"],"description":"A top-level enum; zero is the proto3 default."}},"attributes":{"type":"object","additionalProperties":{"type":"string"}},"choiceText":{"type":"string"},"choiceNumber":{"type":"string","pattern":"^-?[0-9]+$"},"choiceItem":{"$ref":"#/components/schemas/boxoffice.codegentest.v1.Composite.Item"},"choiceColor":{"type":"string","enum":["COLOR_UNSPECIFIED","COLOR_RED","COLOR_GREEN","COLOR_BLUE","COLOR_INFRARED"],"description":"A top-level enum; zero is the proto3 default."},"createdAt":{"type":"string","format":"date-time"},"history":{"type":"array","items":{"type":"string","format":"date-time"}},"nickname":{"type":"string"},"limit":{"type":"string","pattern":"^-?[0-9]+$"},"smallLimit":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647},"enabled":{"type":"boolean"},"ratio":{"anyOf":[{"type":"number","format":"double"},{"type":"string","enum":["NaN","Infinity","-Infinity"]}]},"blob":{"type":"string","contentEncoding":"base64","pattern":"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"},"bigCount":{"type":"string","pattern":"^[0-9]+$"},"count":{"type":"integer","minimum":0,"maximum":4294967295},"weight":{"anyOf":[{"type":"number","format":"float"},{"type":"string","enum":["NaN","Infinity","-Infinity"]}]},"scalars":{"$ref":"#/components/schemas/boxoffice.codegentest.v1.Scalars"},"defaultKind":{"type":"string","enum":["KIND_UNSPECIFIED","KIND_PHYSICAL","KIND_DIGITAL"],"description":"A nested enum."}},"additionalProperties":false,"anyOf":[{"properties":{"choiceNumber":false,"choiceItem":false,"choiceColor":false}},{"properties":{"choiceText":false,"choiceItem":false,"choiceColor":false}},{"properties":{"choiceText":false,"choiceNumber":false,"choiceColor":false}},{"properties":{"choiceText":false,"choiceNumber":false,"choiceItem":false}}]}"##
+
     /// The fields of the `choice` oneof.
     public enum Choice: Hashable, Sendable {
         /// `choice_text` (10).
@@ -233,6 +297,9 @@ public struct Codegentest_V1_Composite: ProtobufMessage {
 
         /// The fully qualified protobuf name.
         public static let protoMessageName = "boxoffice.codegentest.v1.Composite.Item"
+
+        /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+        public static let openAPISchema: String = #"{"type":"object","description":"A nested message type.","properties":{"name":{"type":"string"},"quantity":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647},"kind":{"type":"string","enum":["KIND_UNSPECIFIED","KIND_PHYSICAL","KIND_DIGITAL"],"description":"A nested enum."}},"additionalProperties":false}"#
 
         /// A nested enum.
         ///
@@ -305,6 +372,9 @@ public struct Codegentest_V1_Node: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.codegentest.v1.Node"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"A recursive message, for nesting-depth limits.","properties":{"label":{"type":"string"},"children":{"type":"array","items":{"$ref":"#/components/schemas/boxoffice.codegentest.v1.Node"}}},"additionalProperties":false}"##
 }
 
 /// An amount in minor units of a currency.
@@ -319,6 +389,9 @@ public struct Codegentest_V1_Money: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.codegentest.v1.Money"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"An amount in minor units of a currency.","properties":{"amountMinor":{"type":"string","pattern":"^-?[0-9]+$"},"currency":{"type":"string"}},"additionalProperties":false}"#
 }
 
 /// A realistic invoice, the message of the `codec` benchmark.
@@ -353,6 +426,9 @@ public struct Codegentest_V1_Invoice: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.codegentest.v1.Invoice"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"A realistic invoice, the message of the `codec` benchmark.","properties":{"invoiceId":{"type":"string"},"customerId":{"type":"string"},"customerEmail":{"type":"string"},"billingAddress":{"$ref":"#/components/schemas/boxoffice.codegentest.v1.Invoice.Address"},"lines":{"type":"array","items":{"$ref":"#/components/schemas/boxoffice.codegentest.v1.Invoice.Line"}},"subtotal":{"$ref":"#/components/schemas/boxoffice.codegentest.v1.Money"},"tax":{"$ref":"#/components/schemas/boxoffice.codegentest.v1.Money"},"total":{"$ref":"#/components/schemas/boxoffice.codegentest.v1.Money"},"status":{"type":"string","enum":["STATUS_UNSPECIFIED","STATUS_DRAFT","STATUS_OPEN","STATUS_PAID","STATUS_VOID"]},"issuedAtUnixSeconds":{"type":"string","pattern":"^-?[0-9]+$"},"dueAtUnixSeconds":{"type":"string","pattern":"^-?[0-9]+$"},"memo":{"type":"string"}},"additionalProperties":false}"##
 
     /// The `boxoffice.codegentest.v1.Invoice.Status` enum.
     ///
@@ -443,6 +519,9 @@ public struct Codegentest_V1_Invoice: ProtobufMessage {
 
         /// The fully qualified protobuf name.
         public static let protoMessageName = "boxoffice.codegentest.v1.Invoice.Line"
+
+        /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+        public static let openAPISchema: String = ##"{"type":"object","description":"One invoice line.","properties":{"sku":{"type":"string"},"description":{"type":"string"},"quantity":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647},"unitPrice":{"$ref":"#/components/schemas/boxoffice.codegentest.v1.Money"},"total":{"$ref":"#/components/schemas/boxoffice.codegentest.v1.Money"},"taxCode":{"type":"string"}},"additionalProperties":false}"##
     }
 
     /// A postal address.
@@ -465,6 +544,9 @@ public struct Codegentest_V1_Invoice: ProtobufMessage {
 
         /// The fully qualified protobuf name.
         public static let protoMessageName = "boxoffice.codegentest.v1.Invoice.Address"
+
+        /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+        public static let openAPISchema: String = #"{"type":"object","description":"A postal address.","properties":{"name":{"type":"string"},"line1":{"type":"string"},"line2":{"type":"string"},"city":{"type":"string"},"postalCode":{"type":"string"},"country":{"type":"string"}},"additionalProperties":false}"#
     }
 }
 
@@ -480,6 +562,9 @@ public struct Codegentest_V1_GetInvoiceRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.codegentest.v1.GetInvoiceRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","properties":{"invoiceId":{"type":"string"},"includeLines":{"type":"boolean","description":"Set from the query string."}},"additionalProperties":false}"#
 }
 
 /// The `boxoffice.codegentest.v1.CreateInvoiceRequest` message.
@@ -494,6 +579,9 @@ public struct Codegentest_V1_CreateInvoiceRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.codegentest.v1.CreateInvoiceRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","properties":{"invoice":{"$ref":"#/components/schemas/boxoffice.codegentest.v1.Invoice"},"requestNote":{"type":"string"}},"additionalProperties":false}"##
 }
 
 /// The `boxoffice.codegentest.v1.ListInvoicesRequest` message.
@@ -510,6 +598,9 @@ public struct Codegentest_V1_ListInvoicesRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.codegentest.v1.ListInvoicesRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","properties":{"customerId":{"type":"string"},"pageSize":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647},"pageToken":{"type":"string"}},"additionalProperties":false}"#
 }
 
 /// The `boxoffice.codegentest.v1.ListInvoicesResponse` message.
@@ -524,6 +615,9 @@ public struct Codegentest_V1_ListInvoicesResponse: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.codegentest.v1.ListInvoicesResponse"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","properties":{"invoices":{"type":"array","items":{"$ref":"#/components/schemas/boxoffice.codegentest.v1.Invoice"}},"nextPageToken":{"type":"string"}},"additionalProperties":false}"##
 }
 
 /// The `boxoffice.codegentest.v1.PingRequest` message.
@@ -536,6 +630,9 @@ public struct Codegentest_V1_PingRequest: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.codegentest.v1.PingRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","properties":{"text":{"type":"string"}},"additionalProperties":false}"#
 }
 
 /// The `boxoffice.codegentest.v1.PingResponse` message.
@@ -548,6 +645,152 @@ public struct Codegentest_V1_PingResponse: ProtobufMessage {
 
     /// The fully qualified protobuf name.
     public static let protoMessageName = "boxoffice.codegentest.v1.PingResponse"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","properties":{"text":{"type":"string"}},"additionalProperties":false}"#
+}
+
+/// Searches invoices: every field comes from the query string (several types).
+public struct Codegentest_V1_SearchInvoicesRequest: ProtobufMessage {
+    /// Only these customers' invoices; empty for any (`?customerIds=a&customerIds=b`).
+    public var customerIds: [String] = []
+    /// Only invoices in this status; STATUS_UNSPECIFIED for any.
+    public var status: Codegentest_V1_Invoice.Status = .unspecified
+    /// Only invoices whose total is at least this many minor units.
+    public var minTotalMinor: Int64 = 0
+    /// Whether the lines are included.
+    public var includeLines: Bool = false
+    /// How many invoices to return at most; 0 for all.
+    public var pageSize: Int32 = 0
+    /// The order of the answer.
+    public var order: Codegentest_V1_SortOrder = .unspecified
+    /// Only invoices issued after this instant, when set.
+    public var issuedAfter: ProtobufTimestamp?
+    /// Only invoices whose memo is exactly this, when set.
+    public var memo: String?
+
+    /// A message with every field at its default.
+    public init() {}
+
+    /// The fully qualified protobuf name.
+    public static let protoMessageName = "boxoffice.codegentest.v1.SearchInvoicesRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Searches invoices: every field comes from the query string (several types).","properties":{"customerIds":{"type":"array","items":{"type":"string"},"description":"Only these customers' invoices; empty for any (`?customerIds=a&customerIds=b`)."},"status":{"type":"string","enum":["STATUS_UNSPECIFIED","STATUS_DRAFT","STATUS_OPEN","STATUS_PAID","STATUS_VOID"],"description":"Only invoices in this status; STATUS_UNSPECIFIED for any."},"minTotalMinor":{"type":"string","pattern":"^-?[0-9]+$","description":"Only invoices whose total is at least this many minor units."},"includeLines":{"type":"boolean","description":"Whether the lines are included."},"pageSize":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"How many invoices to return at most; 0 for all."},"order":{"type":"string","enum":["SORT_ORDER_UNSPECIFIED","NEWEST_FIRST","OLDEST_FIRST"],"description":"The order of the answer."},"issuedAfter":{"type":"string","format":"date-time","description":"Only invoices issued after this instant, when set."},"memo":{"type":"string","description":"Only invoices whose memo is exactly this, when set."}},"additionalProperties":false}"#
+}
+
+/// Pays an invoice (a payment-moving route: Idempotency-Key required).
+public struct Codegentest_V1_PayInvoiceRequest: ProtobufMessage {
+    /// The invoice to pay.
+    public var invoiceID: String = ""
+    /// How much to pay; the invoice's total when absent.
+    public var amount: Codegentest_V1_Money?
+
+    /// A message with every field at its default.
+    public init() {}
+
+    /// The fully qualified protobuf name.
+    public static let protoMessageName = "boxoffice.codegentest.v1.PayInvoiceRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"Pays an invoice (a payment-moving route: Idempotency-Key required).","properties":{"invoiceId":{"type":"string","description":"The invoice to pay."},"amount":{"$ref":"#/components/schemas/boxoffice.codegentest.v1.Money","description":"How much to pay; the invoice's total when absent."}},"additionalProperties":false}"##
+}
+
+/// Removes an invoice.
+public struct Codegentest_V1_DeleteInvoiceRequest: ProtobufMessage {
+    /// The invoice to remove.
+    public var invoiceID: String = ""
+
+    /// A message with every field at its default.
+    public init() {}
+
+    /// The fully qualified protobuf name.
+    public static let protoMessageName = "boxoffice.codegentest.v1.DeleteInvoiceRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Removes an invoice.","properties":{"invoiceId":{"type":"string","description":"The invoice to remove."}},"additionalProperties":false}"#
+}
+
+/// No fields.
+public struct Codegentest_V1_Empty: ProtobufMessage {
+    /// A message with every field at its default.
+    public init() {}
+
+    /// The fully qualified protobuf name.
+    public static let protoMessageName = "boxoffice.codegentest.v1.Empty"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"No fields.","properties":{},"additionalProperties":false}"#
+}
+
+/// A provider notification: the raw body and the headers, as a webhook receives them.
+public struct Codegentest_V1_WebhookRequest: ProtobufMessage {
+    /// The notification kind, from the path.
+    public var source: String = ""
+    /// The body exactly as it arrived.
+    public var rawBody: [UInt8] = []
+    /// The request headers, lower-case names.
+    public var headers: [String: String] = [:]
+
+    /// A message with every field at its default.
+    public init() {}
+
+    /// The fully qualified protobuf name.
+    public static let protoMessageName = "boxoffice.codegentest.v1.WebhookRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"A provider notification: the raw body and the headers, as a webhook receives them.","properties":{"source":{"type":"string","description":"The notification kind, from the path."},"rawBody":{"type":"string","contentEncoding":"base64","pattern":"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$","description":"The body exactly as it arrived."},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"The request headers, lower-case names."}},"additionalProperties":false}"#
+}
+
+/// What the webhook saw, echoed back.
+public struct Codegentest_V1_WebhookResponse: ProtobufMessage {
+    /// The kind from the path.
+    public var source: String = ""
+    /// How many bytes the body had.
+    public var bodyBytes: Int64 = 0
+    /// The `content-type` header received.
+    public var contentType: String = ""
+
+    /// A message with every field at its default.
+    public init() {}
+
+    /// The fully qualified protobuf name.
+    public static let protoMessageName = "boxoffice.codegentest.v1.WebhookResponse"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"What the webhook saw, echoed back.","properties":{"source":{"type":"string","description":"The kind from the path."},"bodyBytes":{"type":"string","pattern":"^-?[0-9]+$","description":"How many bytes the body had."},"contentType":{"type":"string","description":"The `content-type` header received."}},"additionalProperties":false}"#
+}
+
+/// A browser's form post that ends in a redirect (as the 3-D Secure return does).
+public struct Codegentest_V1_ReturnRequest: ProtobufMessage {
+    /// The form body exactly as it arrived.
+    public var rawBody: [UInt8] = []
+    /// The request headers, lower-case names.
+    public var headers: [String: String] = [:]
+
+    /// A message with every field at its default.
+    public init() {}
+
+    /// The fully qualified protobuf name.
+    public static let protoMessageName = "boxoffice.codegentest.v1.ReturnRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"A browser's form post that ends in a redirect (as the 3-D Secure return does).","properties":{"rawBody":{"type":"string","contentEncoding":"base64","pattern":"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$","description":"The form body exactly as it arrived."},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"The request headers, lower-case names."}},"additionalProperties":false}"#
+}
+
+/// Where to send the browser.
+public struct Codegentest_V1_ReturnResponse: ProtobufMessage {
+    /// The address the gateway redirects to (303).
+    public var redirectURL: String = ""
+
+    /// A message with every field at its default.
+    public init() {}
+
+    /// The fully qualified protobuf name.
+    public static let protoMessageName = "boxoffice.codegentest.v1.ReturnResponse"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Where to send the browser.","properties":{"redirectUrl":{"type":"string","description":"The address the gateway redirects to (303)."}},"additionalProperties":false}"#
 }
 
 extension Codegentest_V1_Scalars {
@@ -609,87 +852,126 @@ extension Codegentest_V1_Scalars {
         }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Scalars>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Scalars>, arena: ProtobufArena) -> Int {
+        var size = 0
         c.pointee.double_value = self.doubleValue
+        size &+= 9
         c.pointee.float_value = self.floatValue
+        size &+= 5
         c.pointee.int32_value = self.int32Value
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.int32Value))
         c.pointee.int64_value = self.int64Value
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.int64Value))
         c.pointee.uint32_value = self.uint32Value
+        size &+= 1 &+ ProtobufEncoding.varintBytes(UInt64(self.uint32Value))
         c.pointee.uint64_value = self.uint64Value
+        size &+= 1 &+ ProtobufEncoding.varintBytes(UInt64(self.uint64Value))
         c.pointee.sint32_value = self.sint32Value
+        size &+= 6
         c.pointee.sint64_value = self.sint64Value
+        size &+= 11
         c.pointee.fixed32_value = self.fixed32Value
+        size &+= 5
         c.pointee.fixed64_value = self.fixed64Value
+        size &+= 9
         c.pointee.sfixed32_value = self.sfixed32Value
+        size &+= 5
         c.pointee.sfixed64_value = self.sfixed64Value
+        size &+= 9
         c.pointee.bool_value = self.boolValue ? 1 : 0
-        if !self.stringValue.isEmpty { c.pointee.string_value = arena.cString(self.stringValue) }
-        if !self.bytesValue.isEmpty { c.pointee.bytes_value = arena.binary(self.bytesValue) }
+        size &+= 2
+        if !self.stringValue.isEmpty {
+            c.pointee.string_value = arena.cString(self.stringValue)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.stringValue.utf8.count)
+        }
+        if !self.bytesValue.isEmpty {
+            c.pointee.bytes_value = arena.binary(self.bytesValue)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.bytesValue.count)
+        }
         c.pointee.color = Boxoffice__Codegentest__V1__Color(rawValue: .init(truncatingIfNeeded: self.color.rawValue))
+        size &+= 2 &+ ProtobufEncoding.varintBytes(Int64(self.color.rawValue))
         if !self.doubles.isEmpty {
             c.pointee.n_doubles = self.doubles.count
             c.pointee.doubles = arena.copy(self.doubles)
+            size &+= ProtobufEncoding.repeatedBytes(tagBytes: 2, count: self.doubles.count, elementBytesMax: 8)
         }
         if !self.floats.isEmpty {
             c.pointee.n_floats = self.floats.count
             c.pointee.floats = arena.copy(self.floats)
+            size &+= ProtobufEncoding.repeatedBytes(tagBytes: 2, count: self.floats.count, elementBytesMax: 4)
         }
         if !self.int32s.isEmpty {
             c.pointee.n_int32s = self.int32s.count
             c.pointee.int32s = arena.copy(self.int32s)
+            size &+= ProtobufEncoding.repeatedBytes(tagBytes: 2, count: self.int32s.count, elementBytesMax: 10)
         }
         if !self.int64s.isEmpty {
             c.pointee.n_int64s = self.int64s.count
             c.pointee.int64s = arena.copy(self.int64s)
+            size &+= ProtobufEncoding.repeatedBytes(tagBytes: 2, count: self.int64s.count, elementBytesMax: 10)
         }
         if !self.uint32s.isEmpty {
             c.pointee.n_uint32s = self.uint32s.count
             c.pointee.uint32s = arena.copy(self.uint32s)
+            size &+= ProtobufEncoding.repeatedBytes(tagBytes: 2, count: self.uint32s.count, elementBytesMax: 10)
         }
         if !self.uint64s.isEmpty {
             c.pointee.n_uint64s = self.uint64s.count
             c.pointee.uint64s = arena.copy(self.uint64s)
+            size &+= ProtobufEncoding.repeatedBytes(tagBytes: 2, count: self.uint64s.count, elementBytesMax: 10)
         }
         if !self.sint32s.isEmpty {
             c.pointee.n_sint32s = self.sint32s.count
             c.pointee.sint32s = arena.copy(self.sint32s)
+            size &+= ProtobufEncoding.repeatedBytes(tagBytes: 2, count: self.sint32s.count, elementBytesMax: 10)
         }
         if !self.sint64s.isEmpty {
             c.pointee.n_sint64s = self.sint64s.count
             c.pointee.sint64s = arena.copy(self.sint64s)
+            size &+= ProtobufEncoding.repeatedBytes(tagBytes: 2, count: self.sint64s.count, elementBytesMax: 10)
         }
         if !self.fixed32s.isEmpty {
             c.pointee.n_fixed32s = self.fixed32s.count
             c.pointee.fixed32s = arena.copy(self.fixed32s)
+            size &+= ProtobufEncoding.repeatedBytes(tagBytes: 2, count: self.fixed32s.count, elementBytesMax: 4)
         }
         if !self.fixed64s.isEmpty {
             c.pointee.n_fixed64s = self.fixed64s.count
             c.pointee.fixed64s = arena.copy(self.fixed64s)
+            size &+= ProtobufEncoding.repeatedBytes(tagBytes: 2, count: self.fixed64s.count, elementBytesMax: 8)
         }
         if !self.sfixed32s.isEmpty {
             c.pointee.n_sfixed32s = self.sfixed32s.count
             c.pointee.sfixed32s = arena.copy(self.sfixed32s)
+            size &+= ProtobufEncoding.repeatedBytes(tagBytes: 2, count: self.sfixed32s.count, elementBytesMax: 4)
         }
         if !self.sfixed64s.isEmpty {
             c.pointee.n_sfixed64s = self.sfixed64s.count
             c.pointee.sfixed64s = arena.copy(self.sfixed64s)
+            size &+= ProtobufEncoding.repeatedBytes(tagBytes: 2, count: self.sfixed64s.count, elementBytesMax: 8)
         }
         if !self.bools.isEmpty {
             c.pointee.n_bools = self.bools.count
             c.pointee.bools = arena.array(self.bools) { value in value ? 1 : 0 }
+            size &+= ProtobufEncoding.repeatedBytes(tagBytes: 2, count: self.bools.count, elementBytesMax: 1)
         }
         if !self.strings.isEmpty {
             c.pointee.n_strings = self.strings.count
-            c.pointee.strings = arena.cStrings(self.strings)
+            c.pointee.strings = arena.cStrings(self.strings, tagBytes: 2, size: &size)
         }
         if !self.bytesList.isEmpty {
             c.pointee.n_bytes_list = self.bytesList.count
             c.pointee.bytes_list = arena.array(self.bytesList) { value in arena.binary(value) }
+            for value in self.bytesList { size &+= ProtobufEncoding.delimitedBytes(tagBytes: 2, count: value.count) }
         }
         if !self.colors.isEmpty {
             c.pointee.n_colors = self.colors.count
             c.pointee.colors = arena.array(self.colors) { value in Boxoffice__Codegentest__V1__Color(rawValue: .init(truncatingIfNeeded: value.rawValue)) }
+            size &+= ProtobufEncoding.repeatedBytes(tagBytes: 2, count: self.colors.count, elementBytesMax: 10)
         }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -969,6 +1251,9 @@ extension Codegentest_V1_Scalars {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["bools", "bytesList", "bytes_list", "colors", "doubles", "fixed32s", "fixed64s", "floats", "int32s", "int64s", "sfixed32s", "sfixed64s", "sint32s", "sint64s", "strings", "uint32s", "uint64s"]
 }
 
 extension Codegentest_V1_Composite {
@@ -1062,101 +1347,180 @@ extension Codegentest_V1_Composite {
         }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Composite>, arena: ProtobufArena) {
-        if !self.id.isEmpty { c.pointee.id = arena.cString(self.id) }
-        if let value = self.mainItem { c.pointee.main_item = arena.message(boxoffice__codegentest__v1__composite__item__init) { m in value.fill(m, arena: arena) } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Composite>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.id.isEmpty {
+            c.pointee.id = arena.cString(self.id)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.id.utf8.count)
+        }
+        if let value = self.mainItem {
+            let m: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Composite__Item> = arena.message(boxoffice__codegentest__v1__composite__item__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.main_item = m
+        }
         if !self.items.isEmpty {
             c.pointee.n_items = self.items.count
-            c.pointee.items = arena.messages(self.items, boxoffice__codegentest__v1__composite__item__init) { value, m in value.fill(m, arena: arena) }
+            c.pointee.items = arena.messages(self.items, boxoffice__codegentest__v1__composite__item__init, size: &size) { value, m in
+                ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            }
         }
         if !self.itemsByName.isEmpty {
             let keys = ProtobufEncoding.sortedKeys(self.itemsByName)
             c.pointee.n_items_by_name = keys.count
-            c.pointee.items_by_name = arena.messages(keys, boxoffice__codegentest__v1__composite__items_by_name_entry__init) { key, entry in
+            c.pointee.items_by_name = arena.messages(keys, boxoffice__codegentest__v1__composite__items_by_name_entry__init, size: &size) { key, entry in
+                var size = 0
                 entry.pointee.key = arena.cString(key)
+                size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: key.utf8.count)
                 let value = self.itemsByName[key]!
-                entry.pointee.value = arena.message(boxoffice__codegentest__v1__composite__item__init) { m in value.fill(m, arena: arena) }
+                let m: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Composite__Item> = arena.message(boxoffice__codegentest__v1__composite__item__init)
+                size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+                entry.pointee.value = m
+                return ProtobufEncoding.delimitedBytes(tagBytes: 1, count: size)
             }
         }
         if !self.labels.isEmpty {
             let keys = ProtobufEncoding.sortedKeys(self.labels)
             c.pointee.n_labels = keys.count
-            c.pointee.labels = arena.messages(keys, boxoffice__codegentest__v1__composite__labels_entry__init) { key, entry in
+            c.pointee.labels = arena.messages(keys, boxoffice__codegentest__v1__composite__labels_entry__init, size: &size) { key, entry in
+                var size = 0
                 entry.pointee.key = key
+                size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(key))
                 let value = self.labels[key]!
                 entry.pointee.value = arena.cString(value)
+                size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.utf8.count)
+                return ProtobufEncoding.delimitedBytes(tagBytes: 1, count: size)
             }
         }
         if !self.counters.isEmpty {
             let keys = ProtobufEncoding.sortedKeys(self.counters)
             c.pointee.n_counters = keys.count
-            c.pointee.counters = arena.messages(keys, boxoffice__codegentest__v1__composite__counters_entry__init) { key, entry in
+            c.pointee.counters = arena.messages(keys, boxoffice__codegentest__v1__composite__counters_entry__init, size: &size) { key, entry in
+                var size = 0
                 entry.pointee.key = key
+                size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(key))
                 let value = self.counters[key]!
                 entry.pointee.value = value
+                size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(value))
+                return ProtobufEncoding.delimitedBytes(tagBytes: 1, count: size)
             }
         }
         if !self.flags.isEmpty {
             let keys = ProtobufEncoding.sortedKeys(self.flags)
             c.pointee.n_flags = keys.count
-            c.pointee.flags = arena.messages(keys, boxoffice__codegentest__v1__composite__flags_entry__init) { key, entry in
+            c.pointee.flags = arena.messages(keys, boxoffice__codegentest__v1__composite__flags_entry__init, size: &size) { key, entry in
+                var size = 0
                 entry.pointee.key = key ? 1 : 0
+                size &+= 2
                 let value = self.flags[key]!
                 entry.pointee.value = arena.cString(value)
+                size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.utf8.count)
+                return ProtobufEncoding.delimitedBytes(tagBytes: 1, count: size)
             }
         }
         if !self.colorsByID.isEmpty {
             let keys = ProtobufEncoding.sortedKeys(self.colorsByID)
             c.pointee.n_colors_by_id = keys.count
-            c.pointee.colors_by_id = arena.messages(keys, boxoffice__codegentest__v1__composite__colors_by_id_entry__init) { key, entry in
+            c.pointee.colors_by_id = arena.messages(keys, boxoffice__codegentest__v1__composite__colors_by_id_entry__init, size: &size) { key, entry in
+                var size = 0
                 entry.pointee.key = key
+                size &+= 1 &+ ProtobufEncoding.varintBytes(UInt64(key))
                 let value = self.colorsByID[key]!
                 entry.pointee.value = Boxoffice__Codegentest__V1__Color(rawValue: .init(truncatingIfNeeded: value.rawValue))
+                size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(value.rawValue))
+                return ProtobufEncoding.delimitedBytes(tagBytes: 1, count: size)
             }
         }
         if !self.attributes.isEmpty {
             let keys = ProtobufEncoding.sortedKeys(self.attributes)
             c.pointee.n_attributes = keys.count
-            c.pointee.attributes = arena.messages(keys, boxoffice__codegentest__v1__composite__attributes_entry__init) { key, entry in
+            c.pointee.attributes = arena.messages(keys, boxoffice__codegentest__v1__composite__attributes_entry__init, size: &size) { key, entry in
+                var size = 0
                 entry.pointee.key = arena.cString(key)
+                size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: key.utf8.count)
                 let value = self.attributes[key]!
                 entry.pointee.value = arena.cString(value)
+                size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.utf8.count)
+                return ProtobufEncoding.delimitedBytes(tagBytes: 1, count: size)
             }
         }
-        if let value = self.createdAt { c.pointee.created_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos } }
+        if let value = self.createdAt {
+            c.pointee.created_at = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
         if !self.history.isEmpty {
             c.pointee.n_history = self.history.count
-            c.pointee.history = arena.messages(self.history, google__protobuf__timestamp__init) { value, m in
+            c.pointee.history = arena.messages(self.history, google__protobuf__timestamp__init, size: &size) { value, m in
                 m.pointee.seconds = value.seconds
                 m.pointee.nanos = value.nanos
+                return 24
             }
         }
-        if let value = self.nickname { c.pointee.nickname = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) } }
-        if let value = self.limit { c.pointee.limit = arena.message(google__protobuf__int64_value__init) { m in m.pointee.value = value } }
-        if let value = self.smallLimit { c.pointee.small_limit = arena.message(google__protobuf__int32_value__init) { m in m.pointee.value = value } }
-        if let value = self.enabled { c.pointee.enabled = arena.message(google__protobuf__bool_value__init) { m in m.pointee.value = value ? 1 : 0 } }
-        if let value = self.ratio { c.pointee.ratio = arena.message(google__protobuf__double_value__init) { m in m.pointee.value = value } }
-        if let value = self.blob { c.pointee.blob = arena.message(google__protobuf__bytes_value__init) { m in m.pointee.value = arena.binary(value) } }
-        if let value = self.bigCount { c.pointee.big_count = arena.message(google__protobuf__uint64_value__init) { m in m.pointee.value = value } }
-        if let value = self.count { c.pointee.count = arena.message(google__protobuf__uint32_value__init) { m in m.pointee.value = value } }
-        if let value = self.weight { c.pointee.weight = arena.message(google__protobuf__float_value__init) { m in m.pointee.value = value } }
-        if let value = self.scalars { c.pointee.scalars = arena.message(boxoffice__codegentest__v1__scalars__init) { m in value.fill(m, arena: arena) } }
+        if let value = self.nickname {
+            c.pointee.nickname = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 2, count: ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.utf8.count))
+        }
+        if let value = self.limit {
+            c.pointee.limit = arena.message(google__protobuf__int64_value__init) { m in m.pointee.value = value }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 2, count: 1 &+ ProtobufEncoding.varintBytes(Int64(value)))
+        }
+        if let value = self.smallLimit {
+            c.pointee.small_limit = arena.message(google__protobuf__int32_value__init) { m in m.pointee.value = value }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 2, count: 1 &+ ProtobufEncoding.varintBytes(Int64(value)))
+        }
+        if let value = self.enabled {
+            c.pointee.enabled = arena.message(google__protobuf__bool_value__init) { m in m.pointee.value = value ? 1 : 0 }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 2, count: 2)
+        }
+        if let value = self.ratio {
+            c.pointee.ratio = arena.message(google__protobuf__double_value__init) { m in m.pointee.value = value }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 2, count: 9)
+        }
+        if let value = self.blob {
+            c.pointee.blob = arena.message(google__protobuf__bytes_value__init) { m in m.pointee.value = arena.binary(value) }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 2, count: ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.count))
+        }
+        if let value = self.bigCount {
+            c.pointee.big_count = arena.message(google__protobuf__uint64_value__init) { m in m.pointee.value = value }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 2, count: 1 &+ ProtobufEncoding.varintBytes(UInt64(value)))
+        }
+        if let value = self.count {
+            c.pointee.count = arena.message(google__protobuf__uint32_value__init) { m in m.pointee.value = value }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 2, count: 1 &+ ProtobufEncoding.varintBytes(UInt64(value)))
+        }
+        if let value = self.weight {
+            c.pointee.weight = arena.message(google__protobuf__float_value__init) { m in m.pointee.value = value }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 2, count: 5)
+        }
+        if let value = self.scalars {
+            let m: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Scalars> = arena.message(boxoffice__codegentest__v1__scalars__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 2, count: value.fill(m, arena: arena))
+            c.pointee.scalars = m
+        }
         c.pointee.default_kind = Boxoffice__Codegentest__V1__Composite__Item__Kind(rawValue: .init(truncatingIfNeeded: self.defaultKind.rawValue))
+        size &+= 2 &+ ProtobufEncoding.varintBytes(Int64(self.defaultKind.rawValue))
         switch self.choice {
         case .choiceText(let value)?:
             c.pointee.choice_case = .init(rawValue: 10)
             c.pointee.choice_text = arena.cString(value)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.utf8.count)
         case .choiceNumber(let value)?:
             c.pointee.choice_case = .init(rawValue: 11)
             c.pointee.choice_number = value
+            size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(value))
         case .choiceItem(let value)?:
             c.pointee.choice_case = .init(rawValue: 12)
-            c.pointee.choice_item = arena.message(boxoffice__codegentest__v1__composite__item__init) { m in value.fill(m, arena: arena) }
+            let m: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Composite__Item> = arena.message(boxoffice__codegentest__v1__composite__item__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.choice_item = m
         case .choiceColor(let value)?:
             c.pointee.choice_case = .init(rawValue: 13)
             c.pointee.choice_color = Boxoffice__Codegentest__V1__Color(rawValue: .init(truncatingIfNeeded: value.rawValue))
+            size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(value.rawValue))
         case nil: break
         }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1415,6 +1779,9 @@ extension Codegentest_V1_Composite {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["history", "items"]
 }
 
 extension Codegentest_V1_Composite.Item {
@@ -1441,10 +1808,19 @@ extension Codegentest_V1_Composite.Item {
         self.kind = Codegentest_V1_Composite.Item.Kind(rawValue: Int32(truncatingIfNeeded: c.pointee.kind.rawValue))
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Composite__Item>, arena: ProtobufArena) {
-        if !self.name.isEmpty { c.pointee.name = arena.cString(self.name) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Composite__Item>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.name.isEmpty {
+            c.pointee.name = arena.cString(self.name)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.name.utf8.count)
+        }
         c.pointee.quantity = self.quantity
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.quantity))
         c.pointee.kind = Boxoffice__Codegentest__V1__Composite__Item__Kind(rawValue: .init(truncatingIfNeeded: self.kind.rawValue))
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.kind.rawValue))
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1489,6 +1865,9 @@ extension Codegentest_V1_Composite.Item {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Codegentest_V1_Node {
@@ -1516,12 +1895,21 @@ extension Codegentest_V1_Node {
         }
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Node>, arena: ProtobufArena) {
-        if !self.label.isEmpty { c.pointee.label = arena.cString(self.label) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Node>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.label.isEmpty {
+            c.pointee.label = arena.cString(self.label)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.label.utf8.count)
+        }
         if !self.children.isEmpty {
             c.pointee.n_children = self.children.count
-            c.pointee.children = arena.messages(self.children, boxoffice__codegentest__v1__node__init) { value, m in value.fill(m, arena: arena) }
+            c.pointee.children = arena.messages(self.children, boxoffice__codegentest__v1__node__init, size: &size) { value, m in
+                ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            }
         }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1561,6 +1949,9 @@ extension Codegentest_V1_Node {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["children"]
 }
 
 extension Codegentest_V1_Money {
@@ -1586,9 +1977,17 @@ extension Codegentest_V1_Money {
         self.currency = try ProtobufDecoding.string(c.pointee.currency, field: "boxoffice.codegentest.v1.Money.currency")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Money>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Money>, arena: ProtobufArena) -> Int {
+        var size = 0
         c.pointee.amount_minor = self.amountMinor
-        if !self.currency.isEmpty { c.pointee.currency = arena.cString(self.currency) }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.amountMinor))
+        if !self.currency.isEmpty {
+            c.pointee.currency = arena.cString(self.currency)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.currency.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1626,6 +2025,9 @@ extension Codegentest_V1_Money {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Codegentest_V1_Invoice {
@@ -1663,22 +2065,59 @@ extension Codegentest_V1_Invoice {
         self.memo = try ProtobufDecoding.string(c.pointee.memo, field: "boxoffice.codegentest.v1.Invoice.memo")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Invoice>, arena: ProtobufArena) {
-        if !self.invoiceID.isEmpty { c.pointee.invoice_id = arena.cString(self.invoiceID) }
-        if !self.customerID.isEmpty { c.pointee.customer_id = arena.cString(self.customerID) }
-        if !self.customerEmail.isEmpty { c.pointee.customer_email = arena.cString(self.customerEmail) }
-        if let value = self.billingAddress { c.pointee.billing_address = arena.message(boxoffice__codegentest__v1__invoice__address__init) { m in value.fill(m, arena: arena) } }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Invoice>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.invoiceID.isEmpty {
+            c.pointee.invoice_id = arena.cString(self.invoiceID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.invoiceID.utf8.count)
+        }
+        if !self.customerID.isEmpty {
+            c.pointee.customer_id = arena.cString(self.customerID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.customerID.utf8.count)
+        }
+        if !self.customerEmail.isEmpty {
+            c.pointee.customer_email = arena.cString(self.customerEmail)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.customerEmail.utf8.count)
+        }
+        if let value = self.billingAddress {
+            let m: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Invoice__Address> = arena.message(boxoffice__codegentest__v1__invoice__address__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.billing_address = m
+        }
         if !self.lines.isEmpty {
             c.pointee.n_lines = self.lines.count
-            c.pointee.lines = arena.messages(self.lines, boxoffice__codegentest__v1__invoice__line__init) { value, m in value.fill(m, arena: arena) }
+            c.pointee.lines = arena.messages(self.lines, boxoffice__codegentest__v1__invoice__line__init, size: &size) { value, m in
+                ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            }
         }
-        if let value = self.subtotal { c.pointee.subtotal = arena.message(boxoffice__codegentest__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.tax { c.pointee.tax = arena.message(boxoffice__codegentest__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.total { c.pointee.total = arena.message(boxoffice__codegentest__v1__money__init) { m in value.fill(m, arena: arena) } }
+        if let value = self.subtotal {
+            let m: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Money> = arena.message(boxoffice__codegentest__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.subtotal = m
+        }
+        if let value = self.tax {
+            let m: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Money> = arena.message(boxoffice__codegentest__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.tax = m
+        }
+        if let value = self.total {
+            let m: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Money> = arena.message(boxoffice__codegentest__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.total = m
+        }
         c.pointee.status = Boxoffice__Codegentest__V1__Invoice__Status(rawValue: .init(truncatingIfNeeded: self.status.rawValue))
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.status.rawValue))
         c.pointee.issued_at_unix_seconds = self.issuedAtUnixSeconds
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.issuedAtUnixSeconds))
         c.pointee.due_at_unix_seconds = self.dueAtUnixSeconds
-        if !self.memo.isEmpty { c.pointee.memo = arena.cString(self.memo) }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.dueAtUnixSeconds))
+        if !self.memo.isEmpty {
+            c.pointee.memo = arena.cString(self.memo)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.memo.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1788,6 +2227,9 @@ extension Codegentest_V1_Invoice {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["lines"]
 }
 
 extension Codegentest_V1_Invoice.Line {
@@ -1817,13 +2259,35 @@ extension Codegentest_V1_Invoice.Line {
         self.taxCode = try ProtobufDecoding.string(c.pointee.tax_code, field: "boxoffice.codegentest.v1.Invoice.Line.tax_code")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Invoice__Line>, arena: ProtobufArena) {
-        if !self.sku.isEmpty { c.pointee.sku = arena.cString(self.sku) }
-        if !self.description.isEmpty { c.pointee.description = arena.cString(self.description) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Invoice__Line>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.sku.isEmpty {
+            c.pointee.sku = arena.cString(self.sku)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.sku.utf8.count)
+        }
+        if !self.description.isEmpty {
+            c.pointee.description = arena.cString(self.description)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.description.utf8.count)
+        }
         c.pointee.quantity = self.quantity
-        if let value = self.unitPrice { c.pointee.unit_price = arena.message(boxoffice__codegentest__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if let value = self.total { c.pointee.total = arena.message(boxoffice__codegentest__v1__money__init) { m in value.fill(m, arena: arena) } }
-        if !self.taxCode.isEmpty { c.pointee.tax_code = arena.cString(self.taxCode) }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.quantity))
+        if let value = self.unitPrice {
+            let m: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Money> = arena.message(boxoffice__codegentest__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.unit_price = m
+        }
+        if let value = self.total {
+            let m: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Money> = arena.message(boxoffice__codegentest__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.total = m
+        }
+        if !self.taxCode.isEmpty {
+            c.pointee.tax_code = arena.cString(self.taxCode)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.taxCode.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1889,6 +2353,9 @@ extension Codegentest_V1_Invoice.Line {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Codegentest_V1_Invoice.Address {
@@ -1918,13 +2385,35 @@ extension Codegentest_V1_Invoice.Address {
         self.country = try ProtobufDecoding.string(c.pointee.country, field: "boxoffice.codegentest.v1.Invoice.Address.country")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Invoice__Address>, arena: ProtobufArena) {
-        if !self.name.isEmpty { c.pointee.name = arena.cString(self.name) }
-        if !self.line1.isEmpty { c.pointee.line1 = arena.cString(self.line1) }
-        if !self.line2.isEmpty { c.pointee.line2 = arena.cString(self.line2) }
-        if !self.city.isEmpty { c.pointee.city = arena.cString(self.city) }
-        if !self.postalCode.isEmpty { c.pointee.postal_code = arena.cString(self.postalCode) }
-        if !self.country.isEmpty { c.pointee.country = arena.cString(self.country) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Invoice__Address>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.name.isEmpty {
+            c.pointee.name = arena.cString(self.name)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.name.utf8.count)
+        }
+        if !self.line1.isEmpty {
+            c.pointee.line1 = arena.cString(self.line1)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.line1.utf8.count)
+        }
+        if !self.line2.isEmpty {
+            c.pointee.line2 = arena.cString(self.line2)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.line2.utf8.count)
+        }
+        if !self.city.isEmpty {
+            c.pointee.city = arena.cString(self.city)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.city.utf8.count)
+        }
+        if !self.postalCode.isEmpty {
+            c.pointee.postal_code = arena.cString(self.postalCode)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.postalCode.utf8.count)
+        }
+        if !self.country.isEmpty {
+            c.pointee.country = arena.cString(self.country)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.country.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -1990,6 +2479,9 @@ extension Codegentest_V1_Invoice.Address {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Codegentest_V1_GetInvoiceRequest {
@@ -2015,9 +2507,17 @@ extension Codegentest_V1_GetInvoiceRequest {
         self.includeLines = c.pointee.include_lines != 0
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__GetInvoiceRequest>, arena: ProtobufArena) {
-        if !self.invoiceID.isEmpty { c.pointee.invoice_id = arena.cString(self.invoiceID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__GetInvoiceRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.invoiceID.isEmpty {
+            c.pointee.invoice_id = arena.cString(self.invoiceID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.invoiceID.utf8.count)
+        }
         c.pointee.include_lines = self.includeLines ? 1 : 0
+        size &+= 2
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2055,6 +2555,9 @@ extension Codegentest_V1_GetInvoiceRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Codegentest_V1_CreateInvoiceRequest {
@@ -2080,9 +2583,20 @@ extension Codegentest_V1_CreateInvoiceRequest {
         self.requestNote = try ProtobufDecoding.string(c.pointee.request_note, field: "boxoffice.codegentest.v1.CreateInvoiceRequest.request_note")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__CreateInvoiceRequest>, arena: ProtobufArena) {
-        if let value = self.invoice { c.pointee.invoice = arena.message(boxoffice__codegentest__v1__invoice__init) { m in value.fill(m, arena: arena) } }
-        if !self.requestNote.isEmpty { c.pointee.request_note = arena.cString(self.requestNote) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__CreateInvoiceRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if let value = self.invoice {
+            let m: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Invoice> = arena.message(boxoffice__codegentest__v1__invoice__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.invoice = m
+        }
+        if !self.requestNote.isEmpty {
+            c.pointee.request_note = arena.cString(self.requestNote)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.requestNote.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2120,6 +2634,9 @@ extension Codegentest_V1_CreateInvoiceRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Codegentest_V1_ListInvoicesRequest {
@@ -2146,10 +2663,21 @@ extension Codegentest_V1_ListInvoicesRequest {
         self.pageToken = try ProtobufDecoding.string(c.pointee.page_token, field: "boxoffice.codegentest.v1.ListInvoicesRequest.page_token")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__ListInvoicesRequest>, arena: ProtobufArena) {
-        if !self.customerID.isEmpty { c.pointee.customer_id = arena.cString(self.customerID) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__ListInvoicesRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.customerID.isEmpty {
+            c.pointee.customer_id = arena.cString(self.customerID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.customerID.utf8.count)
+        }
         c.pointee.page_size = self.pageSize
-        if !self.pageToken.isEmpty { c.pointee.page_token = arena.cString(self.pageToken) }
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.pageSize))
+        if !self.pageToken.isEmpty {
+            c.pointee.page_token = arena.cString(self.pageToken)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.pageToken.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2194,6 +2722,9 @@ extension Codegentest_V1_ListInvoicesRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Codegentest_V1_ListInvoicesResponse {
@@ -2221,12 +2752,21 @@ extension Codegentest_V1_ListInvoicesResponse {
         self.nextPageToken = try ProtobufDecoding.string(c.pointee.next_page_token, field: "boxoffice.codegentest.v1.ListInvoicesResponse.next_page_token")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__ListInvoicesResponse>, arena: ProtobufArena) {
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__ListInvoicesResponse>, arena: ProtobufArena) -> Int {
+        var size = 0
         if !self.invoices.isEmpty {
             c.pointee.n_invoices = self.invoices.count
-            c.pointee.invoices = arena.messages(self.invoices, boxoffice__codegentest__v1__invoice__init) { value, m in value.fill(m, arena: arena) }
+            c.pointee.invoices = arena.messages(self.invoices, boxoffice__codegentest__v1__invoice__init, size: &size) { value, m in
+                ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            }
         }
-        if !self.nextPageToken.isEmpty { c.pointee.next_page_token = arena.cString(self.nextPageToken) }
+        if !self.nextPageToken.isEmpty {
+            c.pointee.next_page_token = arena.cString(self.nextPageToken)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.nextPageToken.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2266,6 +2806,9 @@ extension Codegentest_V1_ListInvoicesResponse {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["invoices"]
 }
 
 extension Codegentest_V1_PingRequest {
@@ -2290,8 +2833,15 @@ extension Codegentest_V1_PingRequest {
         self.text = try ProtobufDecoding.string(c.pointee.text, field: "boxoffice.codegentest.v1.PingRequest.text")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__PingRequest>, arena: ProtobufArena) {
-        if !self.text.isEmpty { c.pointee.text = arena.cString(self.text) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__PingRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.text.isEmpty {
+            c.pointee.text = arena.cString(self.text)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.text.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2322,6 +2872,9 @@ extension Codegentest_V1_PingRequest {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 extension Codegentest_V1_PingResponse {
@@ -2346,8 +2899,15 @@ extension Codegentest_V1_PingResponse {
         self.text = try ProtobufDecoding.string(c.pointee.text, field: "boxoffice.codegentest.v1.PingResponse.text")
     }
 
-    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__PingResponse>, arena: ProtobufArena) {
-        if !self.text.isEmpty { c.pointee.text = arena.cString(self.text) }
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__PingResponse>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.text.isEmpty {
+            c.pointee.text = arena.cString(self.text)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.text.utf8.count)
+        }
+        return size
     }
 
     /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
@@ -2378,6 +2938,716 @@ extension Codegentest_V1_PingResponse {
             }
         }
     }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
+}
+
+extension Codegentest_V1_SearchInvoicesRequest {
+    /// Decodes untrusted protobuf bytes; throws `INVALID_ARGUMENT` for malformed input, invalid UTF-8
+    /// or nesting past ``ProtobufLimits/nestingDepthMax``, `RESOURCE_EXHAUSTED` past the size limits.
+    public init(rpcBytes bytes: UnsafeRawBufferPointer) throws(RPCError) {
+        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor, scanNesting: false) {
+            (message: UnsafePointer<Boxoffice__Codegentest__V1__SearchInvoicesRequest>) throws(RPCError) in try Self(cMessage: message)
+        }
+    }
+
+    /// Appends the protobuf encoding (map entries in key order, so equal messages encode equally).
+    public func serialize(into buffer: inout [UInt8]) throws(RPCError) {
+        ProtobufEncoding.encode(into: &buffer, initialize: boxoffice__codegentest__v1__search_invoices_request__init) { message, arena in
+            self.fill(message, arena: arena)
+        }
+    }
+
+    static let cDescriptor = ProtobufCDescriptor(Boxoffice__Codegentest__V1__SearchInvoicesRequest.self, initialize: boxoffice__codegentest__v1__search_invoices_request__init)
+
+    init(cMessage c: UnsafePointer<Boxoffice__Codegentest__V1__SearchInvoicesRequest>) throws(RPCError) {
+        self.customerIds = try ProtobufDecoding.strings(c.pointee.customer_ids, count: c.pointee.n_customer_ids, field: "boxoffice.codegentest.v1.SearchInvoicesRequest.customer_ids")
+        self.status = Codegentest_V1_Invoice.Status(rawValue: Int32(truncatingIfNeeded: c.pointee.status.rawValue))
+        self.minTotalMinor = c.pointee.min_total_minor
+        self.includeLines = c.pointee.include_lines != 0
+        self.pageSize = c.pointee.page_size
+        self.order = Codegentest_V1_SortOrder(rawValue: Int32(truncatingIfNeeded: c.pointee.order.rawValue))
+        self.issuedAfter = ProtobufDecoding.timestamp(c.pointee.issued_after)
+        self.memo = try ProtobufDecoding.message(c.pointee.memo) { m throws(RPCError) in try ProtobufDecoding.string(m.pointee.value, field: "boxoffice.codegentest.v1.SearchInvoicesRequest.memo") }
+    }
+
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__SearchInvoicesRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.customerIds.isEmpty {
+            c.pointee.n_customer_ids = self.customerIds.count
+            c.pointee.customer_ids = arena.cStrings(self.customerIds, tagBytes: 1, size: &size)
+        }
+        c.pointee.status = Boxoffice__Codegentest__V1__Invoice__Status(rawValue: .init(truncatingIfNeeded: self.status.rawValue))
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.status.rawValue))
+        c.pointee.min_total_minor = self.minTotalMinor
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.minTotalMinor))
+        c.pointee.include_lines = self.includeLines ? 1 : 0
+        size &+= 2
+        c.pointee.page_size = self.pageSize
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.pageSize))
+        c.pointee.order = Boxoffice__Codegentest__V1__SortOrder(rawValue: .init(truncatingIfNeeded: self.order.rawValue))
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.order.rawValue))
+        if let value = self.issuedAfter {
+            c.pointee.issued_after = arena.message(google__protobuf__timestamp__init) { m in m.pointee.seconds = value.seconds; m.pointee.nanos = value.nanos }
+            size &+= 24
+        }
+        if let value = self.memo {
+            c.pointee.memo = arena.message(google__protobuf__string_value__init) { m in m.pointee.value = arena.cString(value) }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.utf8.count))
+        }
+        return size
+    }
+
+    /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
+    /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
+    public func writeJSON(into writer: inout ProtobufJSONWriter) {
+        writer.beginObject()
+        if !self.customerIds.isEmpty {
+            writer.key("customerIds")
+            writer.beginArray()
+            for value in self.customerIds { writer.string(value) }
+            writer.endArray()
+        }
+        if self.status.rawValue != 0 {
+            writer.key("status")
+            writer.enumValue(self.status)
+        }
+        if !(self.minTotalMinor == 0) {
+            writer.key("minTotalMinor")
+            writer.int64(self.minTotalMinor)
+        }
+        if !(!self.includeLines) {
+            writer.key("includeLines")
+            writer.bool(self.includeLines)
+        }
+        if !(self.pageSize == 0) {
+            writer.key("pageSize")
+            writer.int32(self.pageSize)
+        }
+        if self.order.rawValue != 0 {
+            writer.key("order")
+            writer.enumValue(self.order)
+        }
+        if let value = self.issuedAfter {
+            writer.key("issuedAfter")
+            writer.timestamp(value)
+        }
+        if let value = self.memo {
+            writer.key("memo")
+            writer.string(value)
+        }
+        writer.endObject()
+    }
+
+    /// Reads proto3 JSON; throws `INVALID_ARGUMENT` naming the field for unknown fields, wrong types
+    /// and values out of range.
+    public init(json: ProtobufJSONValue, path: ProtobufJSONPath) throws(RPCError) {
+        self.init()
+        let members = try json.members(path)
+        guard !members.isEmpty else { return }
+        let base = path.string
+        for (key, value) in members {
+            switch key {
+            case "customerIds", "customer_ids":
+                let at = ProtobufJSONPath(parent: base, name: "customerIds")
+                self.customerIds = try value.array(at) { value, at throws(RPCError) in try value.string(at) }
+            case "status":
+                let at = ProtobufJSONPath(parent: base, name: "status")
+                self.status = try value.enumValue(Codegentest_V1_Invoice.Status.self, at)
+            case "minTotalMinor", "min_total_minor":
+                let at = ProtobufJSONPath(parent: base, name: "minTotalMinor")
+                self.minTotalMinor = try value.int64(at)
+            case "includeLines", "include_lines":
+                let at = ProtobufJSONPath(parent: base, name: "includeLines")
+                self.includeLines = try value.bool(at)
+            case "pageSize", "page_size":
+                let at = ProtobufJSONPath(parent: base, name: "pageSize")
+                self.pageSize = try value.int32(at)
+            case "order":
+                let at = ProtobufJSONPath(parent: base, name: "order")
+                self.order = try value.enumValue(Codegentest_V1_SortOrder.self, at)
+            case "issuedAfter", "issued_after":
+                let at = ProtobufJSONPath(parent: base, name: "issuedAfter")
+                self.issuedAfter = value.isNull ? nil : try value.timestamp(at)
+            case "memo":
+                let at = ProtobufJSONPath(parent: base, name: "memo")
+                self.memo = value.isNull ? nil : try value.string(at)
+            default:
+                throw ProtobufJSONPath(parent: base, name: key).unknownField()
+            }
+        }
+    }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = ["customerIds", "customer_ids"]
+}
+
+extension Codegentest_V1_PayInvoiceRequest {
+    /// Decodes untrusted protobuf bytes; throws `INVALID_ARGUMENT` for malformed input, invalid UTF-8
+    /// or nesting past ``ProtobufLimits/nestingDepthMax``, `RESOURCE_EXHAUSTED` past the size limits.
+    public init(rpcBytes bytes: UnsafeRawBufferPointer) throws(RPCError) {
+        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor, scanNesting: false) {
+            (message: UnsafePointer<Boxoffice__Codegentest__V1__PayInvoiceRequest>) throws(RPCError) in try Self(cMessage: message)
+        }
+    }
+
+    /// Appends the protobuf encoding (map entries in key order, so equal messages encode equally).
+    public func serialize(into buffer: inout [UInt8]) throws(RPCError) {
+        ProtobufEncoding.encode(into: &buffer, initialize: boxoffice__codegentest__v1__pay_invoice_request__init) { message, arena in
+            self.fill(message, arena: arena)
+        }
+    }
+
+    static let cDescriptor = ProtobufCDescriptor(Boxoffice__Codegentest__V1__PayInvoiceRequest.self, initialize: boxoffice__codegentest__v1__pay_invoice_request__init)
+
+    init(cMessage c: UnsafePointer<Boxoffice__Codegentest__V1__PayInvoiceRequest>) throws(RPCError) {
+        self.invoiceID = try ProtobufDecoding.string(c.pointee.invoice_id, field: "boxoffice.codegentest.v1.PayInvoiceRequest.invoice_id")
+        self.amount = try ProtobufDecoding.message(c.pointee.amount) { (m: UnsafePointer<Boxoffice__Codegentest__V1__Money>) throws(RPCError) in try Codegentest_V1_Money(cMessage: m) }
+    }
+
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__PayInvoiceRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.invoiceID.isEmpty {
+            c.pointee.invoice_id = arena.cString(self.invoiceID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.invoiceID.utf8.count)
+        }
+        if let value = self.amount {
+            let m: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Money> = arena.message(boxoffice__codegentest__v1__money__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.amount = m
+        }
+        return size
+    }
+
+    /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
+    /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
+    public func writeJSON(into writer: inout ProtobufJSONWriter) {
+        writer.beginObject()
+        if !(self.invoiceID.isEmpty) {
+            writer.key("invoiceId")
+            writer.string(self.invoiceID)
+        }
+        if let value = self.amount {
+            writer.key("amount")
+            value.writeJSON(into: &writer)
+        }
+        writer.endObject()
+    }
+
+    /// Reads proto3 JSON; throws `INVALID_ARGUMENT` naming the field for unknown fields, wrong types
+    /// and values out of range.
+    public init(json: ProtobufJSONValue, path: ProtobufJSONPath) throws(RPCError) {
+        self.init()
+        let members = try json.members(path)
+        guard !members.isEmpty else { return }
+        let base = path.string
+        for (key, value) in members {
+            switch key {
+            case "invoiceId", "invoice_id":
+                let at = ProtobufJSONPath(parent: base, name: "invoiceId")
+                self.invoiceID = try value.string(at)
+            case "amount":
+                let at = ProtobufJSONPath(parent: base, name: "amount")
+                self.amount = value.isNull ? nil : try Codegentest_V1_Money(json: value, path: at)
+            default:
+                throw ProtobufJSONPath(parent: base, name: key).unknownField()
+            }
+        }
+    }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
+}
+
+extension Codegentest_V1_DeleteInvoiceRequest {
+    /// Decodes untrusted protobuf bytes; throws `INVALID_ARGUMENT` for malformed input, invalid UTF-8
+    /// or nesting past ``ProtobufLimits/nestingDepthMax``, `RESOURCE_EXHAUSTED` past the size limits.
+    public init(rpcBytes bytes: UnsafeRawBufferPointer) throws(RPCError) {
+        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor, scanNesting: false) {
+            (message: UnsafePointer<Boxoffice__Codegentest__V1__DeleteInvoiceRequest>) throws(RPCError) in try Self(cMessage: message)
+        }
+    }
+
+    /// Appends the protobuf encoding (map entries in key order, so equal messages encode equally).
+    public func serialize(into buffer: inout [UInt8]) throws(RPCError) {
+        ProtobufEncoding.encode(into: &buffer, initialize: boxoffice__codegentest__v1__delete_invoice_request__init) { message, arena in
+            self.fill(message, arena: arena)
+        }
+    }
+
+    static let cDescriptor = ProtobufCDescriptor(Boxoffice__Codegentest__V1__DeleteInvoiceRequest.self, initialize: boxoffice__codegentest__v1__delete_invoice_request__init)
+
+    init(cMessage c: UnsafePointer<Boxoffice__Codegentest__V1__DeleteInvoiceRequest>) throws(RPCError) {
+        self.invoiceID = try ProtobufDecoding.string(c.pointee.invoice_id, field: "boxoffice.codegentest.v1.DeleteInvoiceRequest.invoice_id")
+    }
+
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__DeleteInvoiceRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.invoiceID.isEmpty {
+            c.pointee.invoice_id = arena.cString(self.invoiceID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.invoiceID.utf8.count)
+        }
+        return size
+    }
+
+    /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
+    /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
+    public func writeJSON(into writer: inout ProtobufJSONWriter) {
+        writer.beginObject()
+        if !(self.invoiceID.isEmpty) {
+            writer.key("invoiceId")
+            writer.string(self.invoiceID)
+        }
+        writer.endObject()
+    }
+
+    /// Reads proto3 JSON; throws `INVALID_ARGUMENT` naming the field for unknown fields, wrong types
+    /// and values out of range.
+    public init(json: ProtobufJSONValue, path: ProtobufJSONPath) throws(RPCError) {
+        self.init()
+        let members = try json.members(path)
+        guard !members.isEmpty else { return }
+        let base = path.string
+        for (key, value) in members {
+            switch key {
+            case "invoiceId", "invoice_id":
+                let at = ProtobufJSONPath(parent: base, name: "invoiceId")
+                self.invoiceID = try value.string(at)
+            default:
+                throw ProtobufJSONPath(parent: base, name: key).unknownField()
+            }
+        }
+    }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
+}
+
+extension Codegentest_V1_Empty {
+    /// Decodes untrusted protobuf bytes; throws `INVALID_ARGUMENT` for malformed input, invalid UTF-8
+    /// or nesting past ``ProtobufLimits/nestingDepthMax``, `RESOURCE_EXHAUSTED` past the size limits.
+    public init(rpcBytes bytes: UnsafeRawBufferPointer) throws(RPCError) {
+        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor, scanNesting: false) {
+            (message: UnsafePointer<Boxoffice__Codegentest__V1__Empty>) throws(RPCError) in try Self(cMessage: message)
+        }
+    }
+
+    /// Appends the protobuf encoding (map entries in key order, so equal messages encode equally).
+    public func serialize(into buffer: inout [UInt8]) throws(RPCError) {
+        ProtobufEncoding.encode(into: &buffer, initialize: boxoffice__codegentest__v1__empty__init) { message, arena in
+            self.fill(message, arena: arena)
+        }
+    }
+
+    static let cDescriptor = ProtobufCDescriptor(Boxoffice__Codegentest__V1__Empty.self, initialize: boxoffice__codegentest__v1__empty__init)
+
+    init(cMessage c: UnsafePointer<Boxoffice__Codegentest__V1__Empty>) throws(RPCError) {
+    }
+
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Empty>, arena: ProtobufArena) -> Int {
+        _ = (c, arena)
+        return 0
+    }
+
+    /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
+    /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
+    public func writeJSON(into writer: inout ProtobufJSONWriter) {
+        writer.beginObject()
+        writer.endObject()
+    }
+
+    /// Reads proto3 JSON; throws `INVALID_ARGUMENT` naming the field for unknown fields, wrong types
+    /// and values out of range.
+    public init(json: ProtobufJSONValue, path: ProtobufJSONPath) throws(RPCError) {
+        self.init()
+        let members = try json.members(path)
+        guard !members.isEmpty else { return }
+        let base = path.string
+        for (key, _) in members {
+            switch key {
+            default:
+                throw ProtobufJSONPath(parent: base, name: key).unknownField()
+            }
+        }
+    }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
+}
+
+extension Codegentest_V1_WebhookRequest {
+    /// Decodes untrusted protobuf bytes; throws `INVALID_ARGUMENT` for malformed input, invalid UTF-8
+    /// or nesting past ``ProtobufLimits/nestingDepthMax``, `RESOURCE_EXHAUSTED` past the size limits.
+    public init(rpcBytes bytes: UnsafeRawBufferPointer) throws(RPCError) {
+        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor, scanNesting: false) {
+            (message: UnsafePointer<Boxoffice__Codegentest__V1__WebhookRequest>) throws(RPCError) in try Self(cMessage: message)
+        }
+    }
+
+    /// Appends the protobuf encoding (map entries in key order, so equal messages encode equally).
+    public func serialize(into buffer: inout [UInt8]) throws(RPCError) {
+        ProtobufEncoding.encode(into: &buffer, initialize: boxoffice__codegentest__v1__webhook_request__init) { message, arena in
+            self.fill(message, arena: arena)
+        }
+    }
+
+    static let cDescriptor = ProtobufCDescriptor(Boxoffice__Codegentest__V1__WebhookRequest.self, initialize: boxoffice__codegentest__v1__webhook_request__init)
+
+    init(cMessage c: UnsafePointer<Boxoffice__Codegentest__V1__WebhookRequest>) throws(RPCError) {
+        self.source = try ProtobufDecoding.string(c.pointee.source, field: "boxoffice.codegentest.v1.WebhookRequest.source")
+        self.rawBody = ProtobufDecoding.bytes(c.pointee.raw_body)
+        if c.pointee.n_headers > 0, let entries = c.pointee.headers {
+            self.headers.reserveCapacity(c.pointee.n_headers)
+            for index in 0..<c.pointee.n_headers {
+                guard let entry = entries[index] else { continue }
+                self.headers[try ProtobufDecoding.string(entry.pointee.key, field: "boxoffice.codegentest.v1.WebhookRequest.headers")] = try ProtobufDecoding.string(entry.pointee.value, field: "boxoffice.codegentest.v1.WebhookRequest.headers")
+            }
+        }
+    }
+
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__WebhookRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.source.isEmpty {
+            c.pointee.source = arena.cString(self.source)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.source.utf8.count)
+        }
+        if !self.rawBody.isEmpty {
+            c.pointee.raw_body = arena.binary(self.rawBody)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.rawBody.count)
+        }
+        if !self.headers.isEmpty {
+            let keys = ProtobufEncoding.sortedKeys(self.headers)
+            c.pointee.n_headers = keys.count
+            c.pointee.headers = arena.messages(keys, boxoffice__codegentest__v1__webhook_request__headers_entry__init, size: &size) { key, entry in
+                var size = 0
+                entry.pointee.key = arena.cString(key)
+                size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: key.utf8.count)
+                let value = self.headers[key]!
+                entry.pointee.value = arena.cString(value)
+                size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.utf8.count)
+                return ProtobufEncoding.delimitedBytes(tagBytes: 1, count: size)
+            }
+        }
+        return size
+    }
+
+    /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
+    /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
+    public func writeJSON(into writer: inout ProtobufJSONWriter) {
+        writer.beginObject()
+        if !(self.source.isEmpty) {
+            writer.key("source")
+            writer.string(self.source)
+        }
+        if !(self.rawBody.isEmpty) {
+            writer.key("rawBody")
+            writer.bytes(self.rawBody)
+        }
+        if !self.headers.isEmpty {
+            writer.key("headers")
+            writer.beginObject()
+            for key in ProtobufEncoding.sortedKeys(self.headers) {
+                writer.key(key)
+                writer.string(self.headers[key]!)
+            }
+            writer.endObject()
+        }
+        writer.endObject()
+    }
+
+    /// Reads proto3 JSON; throws `INVALID_ARGUMENT` naming the field for unknown fields, wrong types
+    /// and values out of range.
+    public init(json: ProtobufJSONValue, path: ProtobufJSONPath) throws(RPCError) {
+        self.init()
+        let members = try json.members(path)
+        guard !members.isEmpty else { return }
+        let base = path.string
+        for (key, value) in members {
+            switch key {
+            case "source":
+                let at = ProtobufJSONPath(parent: base, name: "source")
+                self.source = try value.string(at)
+            case "rawBody", "raw_body":
+                let at = ProtobufJSONPath(parent: base, name: "rawBody")
+                self.rawBody = try value.bytes(at)
+            case "headers":
+                let at = ProtobufJSONPath(parent: base, name: "headers")
+                self.headers = try value.map(at) { key, value, at throws(RPCError) in
+                    (try ProtobufJSONValue.string(key).string(at), try value.string(at))
+                }
+            default:
+                throw ProtobufJSONPath(parent: base, name: key).unknownField()
+            }
+        }
+    }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
+}
+
+extension Codegentest_V1_WebhookResponse {
+    /// Decodes untrusted protobuf bytes; throws `INVALID_ARGUMENT` for malformed input, invalid UTF-8
+    /// or nesting past ``ProtobufLimits/nestingDepthMax``, `RESOURCE_EXHAUSTED` past the size limits.
+    public init(rpcBytes bytes: UnsafeRawBufferPointer) throws(RPCError) {
+        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor, scanNesting: false) {
+            (message: UnsafePointer<Boxoffice__Codegentest__V1__WebhookResponse>) throws(RPCError) in try Self(cMessage: message)
+        }
+    }
+
+    /// Appends the protobuf encoding (map entries in key order, so equal messages encode equally).
+    public func serialize(into buffer: inout [UInt8]) throws(RPCError) {
+        ProtobufEncoding.encode(into: &buffer, initialize: boxoffice__codegentest__v1__webhook_response__init) { message, arena in
+            self.fill(message, arena: arena)
+        }
+    }
+
+    static let cDescriptor = ProtobufCDescriptor(Boxoffice__Codegentest__V1__WebhookResponse.self, initialize: boxoffice__codegentest__v1__webhook_response__init)
+
+    init(cMessage c: UnsafePointer<Boxoffice__Codegentest__V1__WebhookResponse>) throws(RPCError) {
+        self.source = try ProtobufDecoding.string(c.pointee.source, field: "boxoffice.codegentest.v1.WebhookResponse.source")
+        self.bodyBytes = c.pointee.body_bytes
+        self.contentType = try ProtobufDecoding.string(c.pointee.content_type, field: "boxoffice.codegentest.v1.WebhookResponse.content_type")
+    }
+
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__WebhookResponse>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.source.isEmpty {
+            c.pointee.source = arena.cString(self.source)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.source.utf8.count)
+        }
+        c.pointee.body_bytes = self.bodyBytes
+        size &+= 1 &+ ProtobufEncoding.varintBytes(Int64(self.bodyBytes))
+        if !self.contentType.isEmpty {
+            c.pointee.content_type = arena.cString(self.contentType)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.contentType.utf8.count)
+        }
+        return size
+    }
+
+    /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
+    /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
+    public func writeJSON(into writer: inout ProtobufJSONWriter) {
+        writer.beginObject()
+        if !(self.source.isEmpty) {
+            writer.key("source")
+            writer.string(self.source)
+        }
+        if !(self.bodyBytes == 0) {
+            writer.key("bodyBytes")
+            writer.int64(self.bodyBytes)
+        }
+        if !(self.contentType.isEmpty) {
+            writer.key("contentType")
+            writer.string(self.contentType)
+        }
+        writer.endObject()
+    }
+
+    /// Reads proto3 JSON; throws `INVALID_ARGUMENT` naming the field for unknown fields, wrong types
+    /// and values out of range.
+    public init(json: ProtobufJSONValue, path: ProtobufJSONPath) throws(RPCError) {
+        self.init()
+        let members = try json.members(path)
+        guard !members.isEmpty else { return }
+        let base = path.string
+        for (key, value) in members {
+            switch key {
+            case "source":
+                let at = ProtobufJSONPath(parent: base, name: "source")
+                self.source = try value.string(at)
+            case "bodyBytes", "body_bytes":
+                let at = ProtobufJSONPath(parent: base, name: "bodyBytes")
+                self.bodyBytes = try value.int64(at)
+            case "contentType", "content_type":
+                let at = ProtobufJSONPath(parent: base, name: "contentType")
+                self.contentType = try value.string(at)
+            default:
+                throw ProtobufJSONPath(parent: base, name: key).unknownField()
+            }
+        }
+    }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
+}
+
+extension Codegentest_V1_ReturnRequest {
+    /// Decodes untrusted protobuf bytes; throws `INVALID_ARGUMENT` for malformed input, invalid UTF-8
+    /// or nesting past ``ProtobufLimits/nestingDepthMax``, `RESOURCE_EXHAUSTED` past the size limits.
+    public init(rpcBytes bytes: UnsafeRawBufferPointer) throws(RPCError) {
+        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor, scanNesting: false) {
+            (message: UnsafePointer<Boxoffice__Codegentest__V1__ReturnRequest>) throws(RPCError) in try Self(cMessage: message)
+        }
+    }
+
+    /// Appends the protobuf encoding (map entries in key order, so equal messages encode equally).
+    public func serialize(into buffer: inout [UInt8]) throws(RPCError) {
+        ProtobufEncoding.encode(into: &buffer, initialize: boxoffice__codegentest__v1__return_request__init) { message, arena in
+            self.fill(message, arena: arena)
+        }
+    }
+
+    static let cDescriptor = ProtobufCDescriptor(Boxoffice__Codegentest__V1__ReturnRequest.self, initialize: boxoffice__codegentest__v1__return_request__init)
+
+    init(cMessage c: UnsafePointer<Boxoffice__Codegentest__V1__ReturnRequest>) throws(RPCError) {
+        self.rawBody = ProtobufDecoding.bytes(c.pointee.raw_body)
+        if c.pointee.n_headers > 0, let entries = c.pointee.headers {
+            self.headers.reserveCapacity(c.pointee.n_headers)
+            for index in 0..<c.pointee.n_headers {
+                guard let entry = entries[index] else { continue }
+                self.headers[try ProtobufDecoding.string(entry.pointee.key, field: "boxoffice.codegentest.v1.ReturnRequest.headers")] = try ProtobufDecoding.string(entry.pointee.value, field: "boxoffice.codegentest.v1.ReturnRequest.headers")
+            }
+        }
+    }
+
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__ReturnRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.rawBody.isEmpty {
+            c.pointee.raw_body = arena.binary(self.rawBody)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.rawBody.count)
+        }
+        if !self.headers.isEmpty {
+            let keys = ProtobufEncoding.sortedKeys(self.headers)
+            c.pointee.n_headers = keys.count
+            c.pointee.headers = arena.messages(keys, boxoffice__codegentest__v1__return_request__headers_entry__init, size: &size) { key, entry in
+                var size = 0
+                entry.pointee.key = arena.cString(key)
+                size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: key.utf8.count)
+                let value = self.headers[key]!
+                entry.pointee.value = arena.cString(value)
+                size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.utf8.count)
+                return ProtobufEncoding.delimitedBytes(tagBytes: 1, count: size)
+            }
+        }
+        return size
+    }
+
+    /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
+    /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
+    public func writeJSON(into writer: inout ProtobufJSONWriter) {
+        writer.beginObject()
+        if !(self.rawBody.isEmpty) {
+            writer.key("rawBody")
+            writer.bytes(self.rawBody)
+        }
+        if !self.headers.isEmpty {
+            writer.key("headers")
+            writer.beginObject()
+            for key in ProtobufEncoding.sortedKeys(self.headers) {
+                writer.key(key)
+                writer.string(self.headers[key]!)
+            }
+            writer.endObject()
+        }
+        writer.endObject()
+    }
+
+    /// Reads proto3 JSON; throws `INVALID_ARGUMENT` naming the field for unknown fields, wrong types
+    /// and values out of range.
+    public init(json: ProtobufJSONValue, path: ProtobufJSONPath) throws(RPCError) {
+        self.init()
+        let members = try json.members(path)
+        guard !members.isEmpty else { return }
+        let base = path.string
+        for (key, value) in members {
+            switch key {
+            case "rawBody", "raw_body":
+                let at = ProtobufJSONPath(parent: base, name: "rawBody")
+                self.rawBody = try value.bytes(at)
+            case "headers":
+                let at = ProtobufJSONPath(parent: base, name: "headers")
+                self.headers = try value.map(at) { key, value, at throws(RPCError) in
+                    (try ProtobufJSONValue.string(key).string(at), try value.string(at))
+                }
+            default:
+                throw ProtobufJSONPath(parent: base, name: key).unknownField()
+            }
+        }
+    }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
+}
+
+extension Codegentest_V1_ReturnResponse {
+    /// Decodes untrusted protobuf bytes; throws `INVALID_ARGUMENT` for malformed input, invalid UTF-8
+    /// or nesting past ``ProtobufLimits/nestingDepthMax``, `RESOURCE_EXHAUSTED` past the size limits.
+    public init(rpcBytes bytes: UnsafeRawBufferPointer) throws(RPCError) {
+        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor, scanNesting: false) {
+            (message: UnsafePointer<Boxoffice__Codegentest__V1__ReturnResponse>) throws(RPCError) in try Self(cMessage: message)
+        }
+    }
+
+    /// Appends the protobuf encoding (map entries in key order, so equal messages encode equally).
+    public func serialize(into buffer: inout [UInt8]) throws(RPCError) {
+        ProtobufEncoding.encode(into: &buffer, initialize: boxoffice__codegentest__v1__return_response__init) { message, arena in
+            self.fill(message, arena: arena)
+        }
+    }
+
+    static let cDescriptor = ProtobufCDescriptor(Boxoffice__Codegentest__V1__ReturnResponse.self, initialize: boxoffice__codegentest__v1__return_response__init)
+
+    init(cMessage c: UnsafePointer<Boxoffice__Codegentest__V1__ReturnResponse>) throws(RPCError) {
+        self.redirectURL = try ProtobufDecoding.string(c.pointee.redirect_url, field: "boxoffice.codegentest.v1.ReturnResponse.redirect_url")
+    }
+
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__ReturnResponse>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.redirectURL.isEmpty {
+            c.pointee.redirect_url = arena.cString(self.redirectURL)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.redirectURL.utf8.count)
+        }
+        return size
+    }
+
+    /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
+    /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
+    public func writeJSON(into writer: inout ProtobufJSONWriter) {
+        writer.beginObject()
+        if !(self.redirectURL.isEmpty) {
+            writer.key("redirectUrl")
+            writer.string(self.redirectURL)
+        }
+        writer.endObject()
+    }
+
+    /// Reads proto3 JSON; throws `INVALID_ARGUMENT` naming the field for unknown fields, wrong types
+    /// and values out of range.
+    public init(json: ProtobufJSONValue, path: ProtobufJSONPath) throws(RPCError) {
+        self.init()
+        let members = try json.members(path)
+        guard !members.isEmpty else { return }
+        let base = path.string
+        for (key, value) in members {
+            switch key {
+            case "redirectUrl", "redirect_url":
+                let at = ProtobufJSONPath(parent: base, name: "redirectUrl")
+                self.redirectURL = try value.string(at)
+            default:
+                throw ProtobufJSONPath(parent: base, name: key).unknownField()
+            }
+        }
+    }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
 /// A service with HTTP bindings of every kind, for the generator's and the gateway's tests.
@@ -2385,14 +3655,25 @@ extension Codegentest_V1_PingResponse {
 /// Implement it and register it in an `RPCRouter`; each method may throw an `RPCError` or an
 /// `RPCErrorConvertible` error, and any other error reaches the caller as `INTERNAL`.
 public protocol Codegentest_V1_InvoiceServiceProtocol: RPCService {
-    /// Path parameter, no body.
+    /// Path parameter, no body; `includeLines` from the query string.
     func getInvoice(_ request: Codegentest_V1_GetInvoiceRequest, context: ServerContext) async throws -> Codegentest_V1_Invoice
-    /// Body field.
+    /// Body field; answers 201.
     func createInvoice(_ request: Codegentest_V1_CreateInvoiceRequest, context: ServerContext) async throws -> Codegentest_V1_Invoice
     /// Whole body plus a path parameter.
     func listInvoices(_ request: Codegentest_V1_ListInvoicesRequest, context: ServerContext) async throws -> Codegentest_V1_ListInvoicesResponse
     /// No HTTP route: reachable over RPC only.
     func ping(_ request: Codegentest_V1_PingRequest, context: ServerContext) async throws -> Codegentest_V1_PingResponse
+    /// Query parameters of several types (repeated string, enum, int64, bool, int32, timestamp,
+    /// wrapper); public.
+    func searchInvoices(_ request: Codegentest_V1_SearchInvoicesRequest, context: ServerContext) async throws -> Codegentest_V1_ListInvoicesResponse
+    /// Moves money: Idempotency-Key required.
+    func payInvoice(_ request: Codegentest_V1_PayInvoiceRequest, context: ServerContext) async throws -> Codegentest_V1_Invoice
+    /// DELETE with a path parameter; answers an empty message.
+    func deleteInvoice(_ request: Codegentest_V1_DeleteInvoiceRequest, context: ServerContext) async throws -> Codegentest_V1_Empty
+    /// Raw body and headers, a path parameter.
+    func receiveWebhook(_ request: Codegentest_V1_WebhookRequest, context: ServerContext) async throws -> Codegentest_V1_WebhookResponse
+    /// Raw body answered with a redirect to `redirectUrl`.
+    func completeReturn(_ request: Codegentest_V1_ReturnRequest, context: ServerContext) async throws -> Codegentest_V1_ReturnResponse
 }
 
 extension Codegentest_V1_InvoiceServiceProtocol {
@@ -2409,6 +3690,21 @@ extension Codegentest_V1_InvoiceServiceProtocol {
         }
         router.register(Codegentest_V1_InvoiceServiceMethods.ping) { (request: Codegentest_V1_PingRequest, context) in
             try await self.ping(request, context: context)
+        }
+        router.register(Codegentest_V1_InvoiceServiceMethods.searchInvoices) { (request: Codegentest_V1_SearchInvoicesRequest, context) in
+            try await self.searchInvoices(request, context: context)
+        }
+        router.register(Codegentest_V1_InvoiceServiceMethods.payInvoice) { (request: Codegentest_V1_PayInvoiceRequest, context) in
+            try await self.payInvoice(request, context: context)
+        }
+        router.register(Codegentest_V1_InvoiceServiceMethods.deleteInvoice) { (request: Codegentest_V1_DeleteInvoiceRequest, context) in
+            try await self.deleteInvoice(request, context: context)
+        }
+        router.register(Codegentest_V1_InvoiceServiceMethods.receiveWebhook) { (request: Codegentest_V1_WebhookRequest, context) in
+            try await self.receiveWebhook(request, context: context)
+        }
+        router.register(Codegentest_V1_InvoiceServiceMethods.completeReturn) { (request: Codegentest_V1_ReturnRequest, context) in
+            try await self.completeReturn(request, context: context)
         }
     }
 }
@@ -2440,9 +3736,39 @@ public enum Codegentest_V1_InvoiceServiceMethods {
         method: "Ping",
         id: 0xDDCBE561
     )
+    /// `boxoffice.codegentest.v1.InvoiceService/SearchInvoices`.
+    public static let searchInvoices = MethodDescriptor(
+        service: "boxoffice.codegentest.v1.InvoiceService",
+        method: "SearchInvoices",
+        id: 0xF121BD95
+    )
+    /// `boxoffice.codegentest.v1.InvoiceService/PayInvoice`.
+    public static let payInvoice = MethodDescriptor(
+        service: "boxoffice.codegentest.v1.InvoiceService",
+        method: "PayInvoice",
+        id: 0x9A8B1334
+    )
+    /// `boxoffice.codegentest.v1.InvoiceService/DeleteInvoice`.
+    public static let deleteInvoice = MethodDescriptor(
+        service: "boxoffice.codegentest.v1.InvoiceService",
+        method: "DeleteInvoice",
+        id: 0xBE139F01
+    )
+    /// `boxoffice.codegentest.v1.InvoiceService/ReceiveWebhook`.
+    public static let receiveWebhook = MethodDescriptor(
+        service: "boxoffice.codegentest.v1.InvoiceService",
+        method: "ReceiveWebhook",
+        id: 0xB6150EDB
+    )
+    /// `boxoffice.codegentest.v1.InvoiceService/CompleteReturn`.
+    public static let completeReturn = MethodDescriptor(
+        service: "boxoffice.codegentest.v1.InvoiceService",
+        method: "CompleteReturn",
+        id: 0x304ABA04
+    )
 
     /// Every method, in declaration order.
-    public static let all: [MethodDescriptor] = [getInvoice, createInvoice, listInvoices, ping]
+    public static let all: [MethodDescriptor] = [getInvoice, createInvoice, listInvoices, ping, searchInvoices, payInvoice, deleteInvoice, receiveWebhook, completeReturn]
 
     /// The HTTP routes of the methods that declare `(boxoffice.http)`.
     public static let httpBindings: [HTTPBinding] = [
@@ -2452,6 +3778,17 @@ public enum Codegentest_V1_InvoiceServiceMethods {
             bodyField: "",
             access: "user",
             method: getInvoice,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"InvoiceService_GetInvoice","summary":"Path parameter, no body; `includeLines` from the query string.","description":"Path parameter, no body; `includeLines` from the query string.","tags":["InvoiceService"],"parameters":[{"name":"invoiceId","in":"path","required":true,"schema":{"type":"string"}},{"name":"includeLines","in":"query","description":"Set from the query string.","schema":{"type":"boolean"}}],"responses":{"200":{"description":"A realistic invoice, the message of the `codec` benchmark.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.codegentest.v1.Invoice"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.codegentest.v1.Invoice": Codegentest_V1_Invoice.openAPISchema,
+                "boxoffice.codegentest.v1.Invoice.Address": Codegentest_V1_Invoice.Address.openAPISchema,
+                "boxoffice.codegentest.v1.Invoice.Line": Codegentest_V1_Invoice.Line.openAPISchema,
+                "boxoffice.codegentest.v1.Money": Codegentest_V1_Money.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Codegentest_V1_GetInvoiceRequest.self,
@@ -2470,6 +3807,17 @@ public enum Codegentest_V1_InvoiceServiceMethods {
             bodyField: "invoice",
             access: "admin",
             method: createInvoice,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 201,
+            openAPIOperation: ##"{"operationId":"InvoiceService_CreateInvoice","summary":"Body field; answers 201.","description":"Body field; answers 201.","tags":["InvoiceService"],"parameters":[{"name":"requestNote","in":"query","schema":{"type":"string"}},{"name":"Idempotency-Key","in":"header","description":"Makes a retry safe: a replay with the same key and body returns the stored answer.","required":false,"schema":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[!-~]+$"}}],"requestBody":{"required":false,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.codegentest.v1.Invoice"}}}},"responses":{"201":{"description":"A realistic invoice, the message of the `codec` benchmark.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.codegentest.v1.Invoice"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.codegentest.v1.Invoice": Codegentest_V1_Invoice.openAPISchema,
+                "boxoffice.codegentest.v1.Invoice.Address": Codegentest_V1_Invoice.Address.openAPISchema,
+                "boxoffice.codegentest.v1.Invoice.Line": Codegentest_V1_Invoice.Line.openAPISchema,
+                "boxoffice.codegentest.v1.Money": Codegentest_V1_Money.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Codegentest_V1_CreateInvoiceRequest.self,
@@ -2488,6 +3836,19 @@ public enum Codegentest_V1_InvoiceServiceMethods {
             bodyField: "*",
             access: "user",
             method: listInvoices,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"InvoiceService_ListInvoices","summary":"Whole body plus a path parameter.","description":"Whole body plus a path parameter.","tags":["InvoiceService"],"parameters":[{"name":"customerId","in":"path","required":true,"schema":{"type":"string"}},{"name":"Idempotency-Key","in":"header","description":"Makes a retry safe: a replay with the same key and body returns the stored answer.","required":false,"schema":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[!-~]+$"}}],"requestBody":{"required":false,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.codegentest.v1.ListInvoicesRequest"}}}},"responses":{"200":{"description":"boxoffice.codegentest.v1.ListInvoicesResponse","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.codegentest.v1.ListInvoicesResponse"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.codegentest.v1.Invoice": Codegentest_V1_Invoice.openAPISchema,
+                "boxoffice.codegentest.v1.Invoice.Address": Codegentest_V1_Invoice.Address.openAPISchema,
+                "boxoffice.codegentest.v1.Invoice.Line": Codegentest_V1_Invoice.Line.openAPISchema,
+                "boxoffice.codegentest.v1.ListInvoicesRequest": Codegentest_V1_ListInvoicesRequest.openAPISchema,
+                "boxoffice.codegentest.v1.ListInvoicesResponse": Codegentest_V1_ListInvoicesResponse.openAPISchema,
+                "boxoffice.codegentest.v1.Money": Codegentest_V1_Money.openAPISchema,
+            ],
             decodeJSONRequest: { (body, parameters) throws(RPCError) in
                 try ProtobufHTTPCodec.decodeRequest(
                     Codegentest_V1_ListInvoicesRequest.self,
@@ -2498,6 +3859,142 @@ public enum Codegentest_V1_InvoiceServiceMethods {
             },
             encodeJSONResponse: { (bytes) throws(RPCError) in
                 try ProtobufHTTPCodec.encodeResponse(Codegentest_V1_ListInvoicesResponse.self, bytes)
+            }
+        ),
+        HTTPBinding(
+            verb: "GET",
+            pathTemplate: "/v1/invoices",
+            bodyField: "",
+            access: "public",
+            method: searchInvoices,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"InvoiceService_SearchInvoices","summary":"Query parameters of several types (repeated string, enum, int64, bool, int32, timestamp, wrapper); public.","description":"Query parameters of several types (repeated string, enum, int64, bool, int32, timestamp,\nwrapper); public.","tags":["InvoiceService"],"parameters":[{"name":"customerIds","in":"query","description":"Only these customers' invoices; empty for any (`?customerIds=a&customerIds=b`).","schema":{"type":"array","items":{"type":"string"}}},{"name":"status","in":"query","description":"Only invoices in this status; STATUS_UNSPECIFIED for any.","schema":{"type":"string","enum":["STATUS_UNSPECIFIED","STATUS_DRAFT","STATUS_OPEN","STATUS_PAID","STATUS_VOID"]}},{"name":"minTotalMinor","in":"query","description":"Only invoices whose total is at least this many minor units.","schema":{"type":"string","pattern":"^-?[0-9]+$"}},{"name":"includeLines","in":"query","description":"Whether the lines are included.","schema":{"type":"boolean"}},{"name":"pageSize","in":"query","description":"How many invoices to return at most; 0 for all.","schema":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647}},{"name":"order","in":"query","description":"The order of the answer.","schema":{"type":"string","enum":["SORT_ORDER_UNSPECIFIED","NEWEST_FIRST","OLDEST_FIRST"]}},{"name":"issuedAfter","in":"query","description":"Only invoices issued after this instant, when set.","schema":{"type":"string","format":"date-time"}},{"name":"memo","in":"query","description":"Only invoices whose memo is exactly this, when set.","schema":{"type":"string"}}],"responses":{"200":{"description":"boxoffice.codegentest.v1.ListInvoicesResponse","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.codegentest.v1.ListInvoicesResponse"}}}},"default":{"$ref":"#/components/responses/Error"}}}"##,
+            openAPISchemas: [
+                "boxoffice.codegentest.v1.Invoice": Codegentest_V1_Invoice.openAPISchema,
+                "boxoffice.codegentest.v1.Invoice.Address": Codegentest_V1_Invoice.Address.openAPISchema,
+                "boxoffice.codegentest.v1.Invoice.Line": Codegentest_V1_Invoice.Line.openAPISchema,
+                "boxoffice.codegentest.v1.ListInvoicesResponse": Codegentest_V1_ListInvoicesResponse.openAPISchema,
+                "boxoffice.codegentest.v1.Money": Codegentest_V1_Money.openAPISchema,
+            ],
+            decodeJSONRequest: { (body, parameters) throws(RPCError) in
+                try ProtobufHTTPCodec.decodeRequest(
+                    Codegentest_V1_SearchInvoicesRequest.self,
+                    body: body,
+                    bodyField: "",
+                    parameters: parameters
+                )
+            },
+            encodeJSONResponse: { (bytes) throws(RPCError) in
+                try ProtobufHTTPCodec.encodeResponse(Codegentest_V1_ListInvoicesResponse.self, bytes)
+            }
+        ),
+        HTTPBinding(
+            verb: "POST",
+            pathTemplate: "/v1/invoices/{invoiceId}:pay",
+            bodyField: "*",
+            access: "user",
+            method: payInvoice,
+            rawBody: false,
+            idempotencyKeyRequired: true,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"InvoiceService_PayInvoice","summary":"Moves money: Idempotency-Key required.","description":"Moves money: Idempotency-Key required.","tags":["InvoiceService"],"parameters":[{"name":"invoiceId","in":"path","description":"The invoice to pay.","required":true,"schema":{"type":"string"}},{"name":"Idempotency-Key","in":"header","description":"Required: this route moves money. A replay with the same key and body returns the stored answer.","required":true,"schema":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[!-~]+$"}}],"requestBody":{"required":false,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.codegentest.v1.PayInvoiceRequest"}}}},"responses":{"200":{"description":"A realistic invoice, the message of the `codec` benchmark.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.codegentest.v1.Invoice"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.codegentest.v1.Invoice": Codegentest_V1_Invoice.openAPISchema,
+                "boxoffice.codegentest.v1.Invoice.Address": Codegentest_V1_Invoice.Address.openAPISchema,
+                "boxoffice.codegentest.v1.Invoice.Line": Codegentest_V1_Invoice.Line.openAPISchema,
+                "boxoffice.codegentest.v1.Money": Codegentest_V1_Money.openAPISchema,
+                "boxoffice.codegentest.v1.PayInvoiceRequest": Codegentest_V1_PayInvoiceRequest.openAPISchema,
+            ],
+            decodeJSONRequest: { (body, parameters) throws(RPCError) in
+                try ProtobufHTTPCodec.decodeRequest(
+                    Codegentest_V1_PayInvoiceRequest.self,
+                    body: body,
+                    bodyField: "*",
+                    parameters: parameters
+                )
+            },
+            encodeJSONResponse: { (bytes) throws(RPCError) in
+                try ProtobufHTTPCodec.encodeResponse(Codegentest_V1_Invoice.self, bytes)
+            }
+        ),
+        HTTPBinding(
+            verb: "DELETE",
+            pathTemplate: "/v1/invoices/{invoiceId}",
+            bodyField: "",
+            access: "admin",
+            method: deleteInvoice,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"InvoiceService_DeleteInvoice","summary":"DELETE with a path parameter; answers an empty message.","description":"DELETE with a path parameter; answers an empty message.","tags":["InvoiceService"],"parameters":[{"name":"invoiceId","in":"path","description":"The invoice to remove.","required":true,"schema":{"type":"string"}},{"name":"Idempotency-Key","in":"header","description":"Makes a retry safe: a replay with the same key and body returns the stored answer.","required":false,"schema":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[!-~]+$"}}],"responses":{"200":{"description":"No fields.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.codegentest.v1.Empty"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.codegentest.v1.Empty": Codegentest_V1_Empty.openAPISchema,
+            ],
+            decodeJSONRequest: { (body, parameters) throws(RPCError) in
+                try ProtobufHTTPCodec.decodeRequest(
+                    Codegentest_V1_DeleteInvoiceRequest.self,
+                    body: body,
+                    bodyField: "",
+                    parameters: parameters
+                )
+            },
+            encodeJSONResponse: { (bytes) throws(RPCError) in
+                try ProtobufHTTPCodec.encodeResponse(Codegentest_V1_Empty.self, bytes)
+            }
+        ),
+        HTTPBinding(
+            verb: "POST",
+            pathTemplate: "/v1/webhooks/{source}",
+            bodyField: "rawBody",
+            access: "public",
+            method: receiveWebhook,
+            rawBody: true,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"InvoiceService_ReceiveWebhook","summary":"Raw body and headers, a path parameter.","description":"Raw body and headers, a path parameter.","tags":["InvoiceService"],"parameters":[{"name":"source","in":"path","description":"The notification kind, from the path.","required":true,"schema":{"type":"string"}},{"name":"Idempotency-Key","in":"header","description":"Makes a retry safe: a replay with the same key and body returns the stored answer.","required":false,"schema":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[!-~]+$"}}],"requestBody":{"required":false,"content":{"application/x-www-form-urlencoded":{"schema":{"type":"string"}},"application/json":{"schema":{"type":"string"}}}},"responses":{"200":{"description":"What the webhook saw, echoed back.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.codegentest.v1.WebhookResponse"}}}},"default":{"$ref":"#/components/responses/Error"}}}"##,
+            openAPISchemas: [
+                "boxoffice.codegentest.v1.WebhookResponse": Codegentest_V1_WebhookResponse.openAPISchema,
+            ],
+            decodeJSONRequest: { (body, parameters) throws(RPCError) in
+                try ProtobufHTTPCodec.decodeRequest(
+                    Codegentest_V1_WebhookRequest.self,
+                    body: body,
+                    bodyField: "rawBody",
+                    parameters: parameters
+                )
+            },
+            encodeJSONResponse: { (bytes) throws(RPCError) in
+                try ProtobufHTTPCodec.encodeResponse(Codegentest_V1_WebhookResponse.self, bytes)
+            }
+        ),
+        HTTPBinding(
+            verb: "POST",
+            pathTemplate: "/v1/return",
+            bodyField: "rawBody",
+            access: "public",
+            method: completeReturn,
+            rawBody: true,
+            idempotencyKeyRequired: false,
+            redirectField: "redirectUrl",
+            successStatus: 200,
+            openAPIOperation: ##"{"operationId":"InvoiceService_CompleteReturn","summary":"Raw body answered with a redirect to `redirectUrl`.","description":"Raw body answered with a redirect to `redirectUrl`.","tags":["InvoiceService"],"parameters":[{"name":"Idempotency-Key","in":"header","description":"Makes a retry safe: a replay with the same key and body returns the stored answer.","required":false,"schema":{"type":"string","minLength":1,"maxLength":255,"pattern":"^[!-~]+$"}}],"requestBody":{"required":false,"content":{"application/x-www-form-urlencoded":{"schema":{"type":"string"}},"application/json":{"schema":{"type":"string"}}}},"responses":{"303":{"description":"Redirects the browser to `redirectUrl` of the answer.","headers":{"Location":{"description":"Where to go next.","schema":{"type":"string"}}}},"default":{"$ref":"#/components/responses/Error"}}}"##,
+            openAPISchemas: [:],
+            decodeJSONRequest: { (body, parameters) throws(RPCError) in
+                try ProtobufHTTPCodec.decodeRequest(
+                    Codegentest_V1_ReturnRequest.self,
+                    body: body,
+                    bodyField: "rawBody",
+                    parameters: parameters
+                )
+            },
+            encodeJSONResponse: { (bytes) throws(RPCError) in
+                try ProtobufHTTPCodec.encodeResponse(Codegentest_V1_ReturnResponse.self, bytes)
             }
         ),
     ]
@@ -2513,7 +4010,7 @@ public struct Codegentest_V1_InvoiceServiceClient: Sendable {
         self.client = client
     }
 
-    /// Path parameter, no body.
+    /// Path parameter, no body; `includeLines` from the query string.
     public func getInvoice(
         _ request: Codegentest_V1_GetInvoiceRequest,
         options: CallOptions = CallOptions()
@@ -2521,7 +4018,7 @@ public struct Codegentest_V1_InvoiceServiceClient: Sendable {
         try await self.client.unary(Codegentest_V1_InvoiceServiceMethods.getInvoice, request, options: options)
     }
 
-    /// Body field.
+    /// Body field; answers 201.
     public func createInvoice(
         _ request: Codegentest_V1_CreateInvoiceRequest,
         options: CallOptions = CallOptions()
@@ -2543,5 +4040,46 @@ public struct Codegentest_V1_InvoiceServiceClient: Sendable {
         options: CallOptions = CallOptions()
     ) async throws(RPCError) -> Codegentest_V1_PingResponse {
         try await self.client.unary(Codegentest_V1_InvoiceServiceMethods.ping, request, options: options)
+    }
+
+    /// Query parameters of several types (repeated string, enum, int64, bool, int32, timestamp,
+    /// wrapper); public.
+    public func searchInvoices(
+        _ request: Codegentest_V1_SearchInvoicesRequest,
+        options: CallOptions = CallOptions()
+    ) async throws(RPCError) -> Codegentest_V1_ListInvoicesResponse {
+        try await self.client.unary(Codegentest_V1_InvoiceServiceMethods.searchInvoices, request, options: options)
+    }
+
+    /// Moves money: Idempotency-Key required.
+    public func payInvoice(
+        _ request: Codegentest_V1_PayInvoiceRequest,
+        options: CallOptions = CallOptions()
+    ) async throws(RPCError) -> Codegentest_V1_Invoice {
+        try await self.client.unary(Codegentest_V1_InvoiceServiceMethods.payInvoice, request, options: options)
+    }
+
+    /// DELETE with a path parameter; answers an empty message.
+    public func deleteInvoice(
+        _ request: Codegentest_V1_DeleteInvoiceRequest,
+        options: CallOptions = CallOptions()
+    ) async throws(RPCError) -> Codegentest_V1_Empty {
+        try await self.client.unary(Codegentest_V1_InvoiceServiceMethods.deleteInvoice, request, options: options)
+    }
+
+    /// Raw body and headers, a path parameter.
+    public func receiveWebhook(
+        _ request: Codegentest_V1_WebhookRequest,
+        options: CallOptions = CallOptions()
+    ) async throws(RPCError) -> Codegentest_V1_WebhookResponse {
+        try await self.client.unary(Codegentest_V1_InvoiceServiceMethods.receiveWebhook, request, options: options)
+    }
+
+    /// Raw body answered with a redirect to `redirectUrl`.
+    public func completeReturn(
+        _ request: Codegentest_V1_ReturnRequest,
+        options: CallOptions = CallOptions()
+    ) async throws(RPCError) -> Codegentest_V1_ReturnResponse {
+        try await self.client.unary(Codegentest_V1_InvoiceServiceMethods.completeReturn, request, options: options)
     }
 }

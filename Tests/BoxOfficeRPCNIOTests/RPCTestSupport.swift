@@ -141,6 +141,7 @@ enum TestServers {
         port: Int = 0,
         probe: HandlerProbe = HandlerProbe(),
         configuration: RPCServerConfiguration = RPCServerConfiguration(),
+        logger: Logger = Self.logger,
         _ body: @Sendable (RPCServer, ServiceGroup, Int) async throws -> Result
     ) async throws -> Result {
         let server = RPCServer(
@@ -148,7 +149,7 @@ enum TestServers {
             port: port,
             router: Self.router(probe: probe),
             configuration: configuration,
-            logger: Self.logger
+            logger: logger
         )
         let group = ServiceGroup(services: [server], logger: Self.logger)
         return try await withThrowingTaskGroup(of: Void.self) { tasks in

@@ -64,6 +64,12 @@ struct InProcessTransportTests {
         await #expect(throws: RPCError(code: .internalError, message: "internal error")) {
             let _: Text = try await client.unary(Self.fail, Text("other"))
         }
+        // The unexpected error stays on the server's side of the call, as over TCP.
+        do {
+            let _: Text = try await client.unary(Self.fail, Text("other"))
+        } catch {
+            #expect(error.underlying == nil)
+        }
         let unknown = MethodDescriptor(service: "test.Service", method: "Nope", id: 1)
         do {
             let _: Text = try await client.unary(unknown, Text(""))

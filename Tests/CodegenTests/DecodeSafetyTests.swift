@@ -84,9 +84,13 @@ struct DecodeSafetyTests {
     }
 
     @Test("a NUL in a string is refused rather than truncated (protobuf-c keeps C strings)")
-    func nulInString() {
+    func nulInString() throws {
         let string = Self.field(14, [0x61, 0x00, 0x62])
         #expect(Self.code { _ = try Codegentest_V1_Scalars(rpcBytes: string) }?.code == .invalidArgument)
+        // A leading NUL reads as an empty C string: still refused, not decoded as "".
+        let leading = Self.field(14, [0x00, 0x62])
+        #expect(Self.code { _ = try Codegentest_V1_Scalars(rpcBytes: leading) }?.code == .invalidArgument)
+        #expect(try Codegentest_V1_Scalars(rpcBytes: Self.field(14, [])).stringValue == "")
         let nested = Self.field(25, string)
         #expect(Self.code { _ = try Codegentest_V1_Composite(rpcBytes: nested) }?.code == .invalidArgument)
     }

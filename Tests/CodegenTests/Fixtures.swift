@@ -123,6 +123,20 @@ enum Fixtures {
         return invoice
     }
 
+    /// A search with every query-parameter type set, and an enum whose values carry no prefix.
+    static var search: Codegentest_V1_SearchInvoicesRequest {
+        var search = Codegentest_V1_SearchInvoicesRequest()
+        search.customerIds = ["a", "b"]
+        search.status = .paid
+        search.minTotalMinor = -5
+        search.includeLines = true
+        search.pageSize = 3
+        search.order = .newestFirst
+        search.issuedAfter = ProtobufTimestampFixture.value
+        search.memo = ""
+        return search
+    }
+
     static func money(_ amountMinor: Int64) -> Codegentest_V1_Money {
         var money = Codegentest_V1_Money()
         money.amountMinor = amountMinor

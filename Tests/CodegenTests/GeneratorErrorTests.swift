@@ -26,7 +26,7 @@ struct GeneratorErrorTests {
     }
 
     @Test(
-        "proto3 optional, self-containing messages and bad HTTP bindings are refused",
+        "proto3 optional, self-containing messages and bad HTTP bindings and options are refused",
         arguments: [
             (
                 "message A { optional string b = 1; }",
@@ -51,6 +51,46 @@ struct GeneratorErrorTests {
                 service S { rpc M(A) returns (A) { option (boxoffice.http) = { verb: "GET" path: "/a" access: "everyone" }; } }
                 """#,
                 "access must be public, user or admin"
+            ),
+            (
+                #"""
+                import "boxoffice/options.proto";
+                message A { string id = 1; int32 url = 2; }
+                service S { rpc M(A) returns (A) { option (boxoffice.http) = { verb: "POST" path: "/a" body: "*" access: "user" redirect: "url" }; } }
+                """#,
+                "does not name a string field"
+            ),
+            (
+                #"""
+                import "boxoffice/options.proto";
+                message A { string id = 1; }
+                service S { rpc M(A) returns (A) { option (boxoffice.http) = { verb: "POST" path: "/a" body: "*" access: "user" success_status: 204 }; } }
+                """#,
+                "success_status must be 200, 201 or 202"
+            ),
+            (
+                #"""
+                import "boxoffice/options.proto";
+                message A { string id = 1; }
+                service S { rpc M(A) returns (A) { option (boxoffice.http) = { verb: "GET" path: "/a" access: "user" idempotency_key_required: true }; } }
+                """#,
+                "idempotency_key_required needs POST, PUT, PATCH or DELETE"
+            ),
+            (
+                #"""
+                import "boxoffice/options.proto";
+                message A { string id = 1; }
+                service S { rpc M(A) returns (A) { option (boxoffice.http) = { verb: "GET" path: "/a" body: "*" access: "user" }; } }
+                """#,
+                "a GET route cannot have a body"
+            ),
+            (
+                #"""
+                import "boxoffice/options.proto";
+                message A { bytes raw = 1; map<string, int32> headers = 2; }
+                service S { rpc M(A) returns (A) { option (boxoffice.http) = { verb: "POST" path: "/a" body: "raw" access: "public" }; } }
+                """#,
+                "must be map<string, string>"
             ),
         ]
     )

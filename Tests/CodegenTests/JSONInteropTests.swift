@@ -25,7 +25,11 @@ struct JSONInteropTests {
     }
 
     static let cases: [(String, any ProtobufMessage)] =
-        [("Scalars", Fixtures.scalars), ("Invoice", Fixtures.invoice), ("Node", Fixtures.node(depth: 5))]
+        [
+            ("Scalars", Fixtures.scalars), ("Invoice", Fixtures.invoice), ("Node", Fixtures.node(depth: 5)),
+            // Unprefixed enum value names (`NEWEST_FIRST`), as the contracts use them.
+            ("SearchInvoicesRequest", Fixtures.search),
+        ]
         + Fixtures.composites.map { ("Composite", $0) }
 
     @Test("python reads our JSON and writes the same JSON; we read python's JSON", arguments: 0..<cases.count)

@@ -39,6 +39,64 @@ struct InvoiceService: Codegentest_V1_InvoiceServiceProtocol {
         response.text = request.text + " / " + context.method.fullName
         return response
     }
+
+    func searchInvoices(
+        _ request: Codegentest_V1_SearchInvoicesRequest,
+        context: ServerContext
+    ) async throws -> Codegentest_V1_ListInvoicesResponse {
+        var invoice = Fixtures.invoice
+        let matches =
+            (request.customerIds.isEmpty || request.customerIds.contains(invoice.customerID))
+            && (request.status == .unspecified || request.status == invoice.status)
+            && (invoice.total?.amountMinor ?? 0) >= request.minTotalMinor
+            && (request.memo == nil || request.memo == invoice.memo)
+        if !request.includeLines { invoice.lines = [] }
+        var response = Codegentest_V1_ListInvoicesResponse()
+        response.invoices = matches && request.pageSize >= 0 ? [invoice] : []
+        return response
+    }
+
+    func payInvoice(
+        _ request: Codegentest_V1_PayInvoiceRequest,
+        context: ServerContext
+    ) async throws -> Codegentest_V1_Invoice {
+        guard request.invoiceID == Fixtures.invoice.invoiceID else {
+            throw RPCError(code: .notFound, message: "no invoice \(request.invoiceID)")
+        }
+        var invoice = Fixtures.invoice
+        invoice.status = .paid
+        return invoice
+    }
+
+    func deleteInvoice(
+        _ request: Codegentest_V1_DeleteInvoiceRequest,
+        context: ServerContext
+    ) async throws -> Codegentest_V1_Empty {
+        guard request.invoiceID == Fixtures.invoice.invoiceID else {
+            throw RPCError(code: .notFound, message: "no invoice \(request.invoiceID)")
+        }
+        return Codegentest_V1_Empty()
+    }
+
+    func receiveWebhook(
+        _ request: Codegentest_V1_WebhookRequest,
+        context: ServerContext
+    ) async throws -> Codegentest_V1_WebhookResponse {
+        var response = Codegentest_V1_WebhookResponse()
+        response.source = request.source
+        response.bodyBytes = Int64(request.rawBody.count)
+        response.contentType = request.headers["content-type"] ?? ""
+        return response
+    }
+
+    func completeReturn(
+        _ request: Codegentest_V1_ReturnRequest,
+        context: ServerContext
+    ) async throws -> Codegentest_V1_ReturnResponse {
+        var response = Codegentest_V1_ReturnResponse()
+        response.redirectURL = "https://app.example/return?bytes=\(request.rawBody.count)"
+        return response
+    }
 }
 
 /// Calls a router directly: the generated client and server protocol without a network.
@@ -66,7 +124,12 @@ struct ServiceTests {
     @Test("method ids are FNV-1a of service/method and all distinct")
     func methodIDs() {
         let methods = Codegentest_V1_InvoiceServiceMethods.all
-        #expect(methods.map(\.method) == ["GetInvoice", "CreateInvoice", "ListInvoices", "Ping"])
+        #expect(
+            methods.map(\.method) == [
+                "GetInvoice", "CreateInvoice", "ListInvoices", "Ping", "SearchInvoices", "PayInvoice", "DeleteInvoice",
+                "ReceiveWebhook", "CompleteReturn",
+            ]
+        )
         for method in methods {
             #expect(method.service == "boxoffice.codegentest.v1.InvoiceService")
             #expect(method.id == MethodDescriptor.stableID(method.fullName))
@@ -95,17 +158,25 @@ struct ServiceTests {
         }
     }
 
-    @Test("the HTTP binding table holds the declared routes, with JSON names in paths")
+    @Test("the HTTP binding table holds the declared routes, with JSON names in paths and their options")
     func bindings() {
         let bindings = Codegentest_V1_InvoiceServiceMethods.httpBindings
-        #expect(bindings.map(\.verb) == ["GET", "POST", "POST"])
+        #expect(bindings.map(\.verb) == ["GET", "POST", "POST", "GET", "POST", "DELETE", "POST", "POST"])
         #expect(
-            bindings.map(\.pathTemplate)
-                == ["/v1/invoices/{invoiceId}", "/v1/invoices", "/v1/customers/{customerId}/invoices:search"]
+            bindings.map(\.pathTemplate) == [
+                "/v1/invoices/{invoiceId}", "/v1/invoices", "/v1/customers/{customerId}/invoices:search",
+                "/v1/invoices",
+                "/v1/invoices/{invoiceId}:pay", "/v1/invoices/{invoiceId}", "/v1/webhooks/{source}", "/v1/return",
+            ]
         )
-        #expect(bindings.map(\.bodyField) == ["", "invoice", "*"])
-        #expect(bindings.map(\.access) == ["user", "admin", "user"])
-        #expect(bindings.map(\.method) == Array(Codegentest_V1_InvoiceServiceMethods.all.prefix(3)))
+        #expect(bindings.map(\.bodyField) == ["", "invoice", "*", "", "*", "", "rawBody", "rawBody"])
+        #expect(bindings.map(\.access) == ["user", "admin", "user", "public", "user", "admin", "public", "public"])
+        #expect(bindings.map(\.rawBody) == [false, false, false, false, false, false, true, true])
+        #expect(bindings.map(\.idempotencyKeyRequired) == [false, false, false, false, true, false, false, false])
+        #expect(bindings.map(\.redirectField) == ["", "", "", "", "", "", "", "redirectUrl"])
+        #expect(bindings.map(\.successStatus) == [200, 201, 200, 200, 200, 200, 200, 200])
+        let methods = Codegentest_V1_InvoiceServiceMethods.all
+        #expect(bindings.map(\.method) == methods.filter { $0.method != "Ping" })
     }
 
     @Test("binding codecs merge the body with path and query parameters and render responses")

@@ -137,6 +137,17 @@ func theirOperation() throws -> Int {
     return bytes.count &+ decoded.lines.count
 }
 
+// `CODEC_PROFILE=ours|theirs CODEC_ITERATIONS=N` runs a fixed number of operations of one side and
+// exits, for profilers (callgrind, perf) whose slowdown would distort the CPU-time loop below.
+if let side = ProcessInfo.processInfo.environment["CODEC_PROFILE"] {
+    let iterations = Int(Bench.env("CODEC_ITERATIONS", "2000"))!
+    let operation = side == "theirs" ? theirOperation : ourOperation
+    var checksum = 0
+    for _ in 0..<iterations { checksum &+= try operation() }
+    Bench.progress("\(side): \(iterations) operations, checksum \(checksum)")
+    exit(0)
+}
+
 // Warm-up (caches, lazy statics).
 _ = try measure(seconds: 0.2, ourOperation)
 _ = try measure(seconds: 0.2, theirOperation)

@@ -3,61 +3,34 @@ import NIOCore
 import Synchronization
 
 /// How one call on a connection ended.
-enum ClientCallOutcome: Sendable {
+enum ClientCallOutcome: Sendable, Equatable {
     case response([UInt8])
     case failure(RPCError)
     /// The request was never handed to the socket: safe to retry elsewhere.
     case notSent
 }
 
-/// The callers waiting on one connection, keyed by request id. Shared by the calling tasks (which
-/// register and cancel) and the event loop (which answers); a lock rather than loop confinement
-/// so that registration happens before the request can leave and a cancel cannot overtake it.
-final class PendingCalls: Sendable {
+/// A connection's ``ClientConnectionStateMachine`` behind a lock, shared by the calling tasks
+/// (start, cancel) and the event loop (write, answer, deadline, close).
+final class ClientCallTable: Sendable {
     typealias Continuation = UnsafeContinuation<ClientCallOutcome, Never>
+    typealias Machine = ClientConnectionStateMachine<Continuation>
 
-    private struct State {
-        var waiting: [UInt32: Continuation] = [:]
-        var closed = false
-    }
-
-    private let state = Mutex(State())
-
-    /// False once the connection is closed.
-    func register(_ requestID: UInt32, _ continuation: Continuation) -> Bool {
-        self.state.withLock { state in
-            guard !state.closed else { return false }
-            state.waiting[requestID] = continuation
-            return true
-        }
-    }
-
-    func take(_ requestID: UInt32) -> Continuation? {
-        self.state.withLock { $0.waiting.removeValue(forKey: requestID) }
-    }
-
-    /// Marks the connection closed and hands back everyone still waiting.
-    func close() -> [Continuation] {
-        self.state.withLock { state in
-            state.closed = true
-            defer { state.waiting.removeAll() }
-            return Array(state.waiting.values)
-        }
-    }
+    /// The state machine; actions are carried out after `withLock` returns, outside the lock.
+    let machine = Mutex(Machine())
 }
 
 /// One client connection: many calls in flight, told apart by request id.
 final class ClientConnection: Sendable {
     let channel: any Channel
     private let handler: NIOLoopBound<ClientConnectionHandler>
-    private let pending: PendingCalls
-    private let nextRequestID = Atomic<UInt32>(0)
+    private let calls: ClientCallTable
     private let allocator: ByteBufferAllocator
 
-    init(channel: any Channel, handler: NIOLoopBound<ClientConnectionHandler>, pending: PendingCalls) {
+    init(channel: any Channel, handler: NIOLoopBound<ClientConnectionHandler>, calls: ClientCallTable) {
         self.channel = channel
         self.handler = handler
-        self.pending = pending
+        self.calls = calls
         self.allocator = channel.allocator
     }
 
@@ -69,7 +42,7 @@ final class ClientConnection: Sendable {
         metadata: Metadata,
         timeout: Duration
     ) async -> ClientCallOutcome {
-        let requestID = self.nextRequestID.wrappingAdd(1, ordering: .relaxed).newValue
+        let requestID = self.calls.machine.withLock { $0.nextRequestID() }
         let micros = max(Self.microseconds(timeout), 1)
         // Encoded on the calling thread: the event loop only writes.
         var frame = self.allocator.buffer(capacity: RPCFrameFormat.headerBytes + 16 + request.count)
@@ -85,21 +58,32 @@ final class ClientConnection: Sendable {
         let eventLoop = self.channel.eventLoop
         let request = frame
         return await withTaskCancellationHandler {
-            await withUnsafeContinuation { (continuation: PendingCalls.Continuation) in
-                guard self.pending.register(requestID, continuation) else {
-                    continuation.resume(returning: .notSent)
-                    return
-                }
-                eventLoop.execute {
-                    handler.value.send(requestID, frame: request, timeoutMicroseconds: micros)
+            await withUnsafeContinuation { (continuation: ClientCallTable.Continuation) in
+                switch self.calls.machine.withLock({ $0.callStarted(requestID, continuation) }) {
+                case .resume(let waiter, let outcome):
+                    waiter.resume(returning: outcome)
+                case .write:
+                    eventLoop.execute {
+                        handler.value.send(requestID, frame: request, timeoutMicroseconds: micros)
+                    }
+                    // A cancellation that came before the registration found nothing to cancel.
+                    if Task.isCancelled { self.cancel(requestID) }
                 }
             }
         } onCancel: {
-            guard let continuation = self.pending.take(requestID) else { return }
-            continuation.resume(returning: .failure(RPCError(code: .cancelled, message: "the call was cancelled")))
-            eventLoop.execute {
-                handler.value.cancelled(requestID)
-            }
+            self.cancel(requestID)
+        }
+    }
+
+    /// The calling task was cancelled: the caller is resumed at once, the loop tells the server.
+    private func cancel(_ requestID: UInt32) {
+        let action = self.calls.machine.withLock { $0.callCancelled(requestID) }
+        guard case .resume(let waiter, let outcome, let cancelTimer, let sendCancel) = action else { return }
+        waiter.resume(returning: outcome)
+        guard cancelTimer || sendCancel else { return }
+        let handler = self.handler
+        self.channel.eventLoop.execute {
+            handler.value.cancelled(requestID, sendCancel: sendCancel)
         }
     }
 

@@ -5,29 +5,21 @@ import NIOPosix
 import Synchronization
 
 /// A few connections to one target, each connected on first use and again after it closes,
-/// with exponential backoff between failed attempts.
+/// with exponential backoff between failed attempts. The decisions are a
+/// ``ConnectionPoolStateMachine``'s; this class runs the connects and keeps the machine locked.
 final class ConnectionPool: Sendable {
-    private enum Slot {
-        case idle(failures: Int, retryAt: ContinuousClock.Instant?)
-        case connecting(EventLoopFuture<ClientConnection>, failures: Int)
-        case ready(ClientConnection)
-        case shutDown
-    }
+    typealias Machine = ConnectionPoolStateMachine<ClientConnection, EventLoopFuture<ClientConnection>>
+    typealias Step = Machine.Step
 
-    /// What a caller does next for a connection.
-    enum Step {
-        case use(ClientConnection)
-        case wait(EventLoopFuture<ClientConnection>)
-        case retryAt(ContinuousClock.Instant)
-        case shutDown
-    }
+    /// Backoff waits are scaled by a random factor in this range, so that clients do not retry in step.
+    static let backoffJitter = 0.8...1.2
 
     private let host: String
     private let port: Int
     private let configuration: NIORPCClientConfiguration
     private let eventLoopGroup: any EventLoopGroup
     private let logger: Logger
-    private let slots: Mutex<[Slot]>
+    private let machine: Mutex<Machine>
     private let slotCount: Int
     private let nextSlot = Atomic<Int>(0)
 
@@ -44,8 +36,12 @@ final class ConnectionPool: Sendable {
         self.eventLoopGroup = eventLoopGroup
         self.logger = logger
         self.slotCount = configuration.connectionsPerTarget
-        self.slots = Mutex(
-            Array(repeating: Slot.idle(failures: 0, retryAt: nil), count: configuration.connectionsPerTarget)
+        self.machine = Mutex(
+            Machine(
+                slotCount: configuration.connectionsPerTarget,
+                backoffInitial: configuration.backoffInitial,
+                backoffMax: configuration.backoffMax
+            )
         )
     }
 
@@ -56,26 +52,23 @@ final class ConnectionPool: Sendable {
     }
 
     /// A ready connection, a connection attempt to wait on, or when the next attempt may start.
+    /// Never ``ConnectionPoolStateMachine/Step/connect``: the attempt is started here.
     func step(_ index: Int) -> Step {
         var started: EventLoopFuture<ClientConnection>?
-        let step = self.slots.withLock { slots -> Step in
-            switch slots[index] {
-            case .ready(let connection):
-                if connection.isActive { return .use(connection) }
-                slots[index] = .idle(failures: 0, retryAt: nil)
-                fallthrough
-            case .idle:
-                guard case .idle(let failures, let retryAt) = slots[index] else { preconditionFailure() }
-                if let retryAt, retryAt > ContinuousClock.now { return .retryAt(retryAt) }
-                let future = self.connect()
-                slots[index] = .connecting(future, failures: failures)
-                started = future
-                return .wait(future)
-            case .connecting(let future, _):
-                return .wait(future)
-            case .shutDown:
-                return .shutDown
+        let step = self.machine.withLock { machine -> Step in
+            let now = ContinuousClock.now
+            var step = machine.connectionRequested(index, now: now)
+            if case .use(let connection) = step, !connection.isActive {
+                // Closed, and its close callback has not run yet: reconnect now.
+                machine.connectionClosed(index, connection)
+                step = machine.connectionRequested(index, now: now)
             }
+            guard case .connect = step else { return step }
+            // Started under the lock so that the other callers of this slot wait on this attempt.
+            let future = self.connect()
+            machine.connectStarted(index, attempt: future)
+            started = future
+            return .wait(future)
         }
         if let started {
             // Registered outside the lock: a completed future may run the callback at once.
@@ -85,30 +78,19 @@ final class ConnectionPool: Sendable {
     }
 
     private func connectFinished(_ index: Int, _ result: Result<ClientConnection, any Error>) {
-        let connection: ClientConnection? = self.slots.withLock { slots in
-            let failures: Int
-            switch slots[index] {
-            case .connecting(_, let previous): failures = previous
-            case .shutDown:
-                return try? result.get()  // closed below
-            default: return nil
+        switch result {
+        case .success(let connection):
+            let action = self.machine.withLock { $0.connectSucceeded(index, connection) }
+            if case .close(let connection) = action {
+                connection.channel.close(promise: nil)
+                return
             }
-            switch result {
-            case .success(let connection):
-                slots[index] = .ready(connection)
-                return nil
-            case .failure:
-                // Each failure doubles the wait before the next attempt, up to the maximum.
-                let attempt = failures + 1
-                slots[index] = .idle(failures: attempt, retryAt: ContinuousClock.now + self.backoff(attempt: attempt))
-                return nil
+            connection.channel.closeFuture.whenComplete { _ in
+                self.machine.withLock { $0.connectionClosed(index, connection) }
             }
-        }
-        if let connection { connection.channel.close(promise: nil) }
-        if case .success(let connection) = result {
-            connection.channel.closeFuture.whenComplete { _ in self.connectionClosed(index, connection) }
-        }
-        if case .failure(let error) = result {
+        case .failure(let error):
+            let jitter = Double.random(in: Self.backoffJitter)
+            self.machine.withLock { $0.connectFailed(index, now: ContinuousClock.now, jitter: jitter) }
             self.logger.debug(
                 "RPC connect failed",
                 metadata: ["target": "\(self.host):\(self.port)", "error": "\(error)"]
@@ -116,26 +98,8 @@ final class ConnectionPool: Sendable {
         }
     }
 
-    /// The wait after `attempt` consecutive failures: doubling from the initial value, capped,
-    /// with ±20% jitter so that many clients do not retry in step.
-    func backoff(attempt: Int) -> Duration {
-        var wait = self.configuration.backoffInitial
-        for _ in 1..<max(attempt, 1) where wait < self.configuration.backoffMax { wait *= 2 }
-        wait = min(wait, self.configuration.backoffMax)
-        return wait * Double.random(in: 0.8...1.2)
-    }
-
-    /// Marks a failed connection so that the next call reconnects at once.
-    private func connectionClosed(_ index: Int, _ connection: ClientConnection) {
-        self.slots.withLock { slots in
-            if case .ready(let current) = slots[index], current === connection {
-                slots[index] = .idle(failures: 0, retryAt: nil)
-            }
-        }
-    }
-
     private func connect() -> EventLoopFuture<ClientConnection> {
-        let pending = PendingCalls()
+        let calls = ClientCallTable()
         let payloadBytesMax = self.configuration.payloadBytesMax
         let timeout = TimeAmount.nanoseconds(
             Int64(self.configuration.connectTimeout.components.seconds) * 1_000_000_000
@@ -148,7 +112,7 @@ final class ConnectionPool: Sendable {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
-                        ClientConnectionHandler(pending: pending, payloadBytesMax: payloadBytesMax)
+                        ClientConnectionHandler(calls: calls, payloadBytesMax: payloadBytesMax)
                     )
                 }
             }
@@ -158,21 +122,14 @@ final class ConnectionPool: Sendable {
                 return ClientConnection(
                     channel: channel,
                     handler: NIOLoopBound(handler, eventLoop: channel.eventLoop),
-                    pending: pending
+                    calls: calls
                 )
             }
     }
 
     /// Closes every connection and refuses new ones.
     func shutdown() async {
-        let connections = self.slots.withLock { slots -> [ClientConnection] in
-            var connections: [ClientConnection] = []
-            for index in slots.indices {
-                if case .ready(let connection) = slots[index] { connections.append(connection) }
-                slots[index] = .shutDown
-            }
-            return connections
-        }
+        let connections = self.machine.withLock { $0.shutdown() }
         for connection in connections { await connection.close() }
     }
 }

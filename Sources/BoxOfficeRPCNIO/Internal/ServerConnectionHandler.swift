@@ -3,36 +3,42 @@ import Logging
 import NIOCore
 import Synchronization
 
-/// One server connection: cuts frames, starts a task per call, answers from the event loop.
+/// One server connection: cuts frames, feeds them to a ``ServerConnectionStateMachine``, and
+/// carries out its actions — start a handler task, answer, cancel, close.
 ///
 /// All state lives on the channel's event loop. Handlers run as Swift tasks on the global
 /// executor, so a slow handler never stalls the loop; their answers come back with one
-/// `execute`, and flushes are coalesced (one per read burst or per batch of answers).
+/// `execute`, and flushes are coalesced by a ``FlushStateMachine``.
 final class ServerConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    private struct Call {
+    /// What stops one running handler.
+    struct Call {
         var task: Task<Void, Never>
         var timer: Scheduled<Void>?
+
+        func cancel() {
+            self.timer?.cancel()
+            self.task.cancel()
+        }
     }
 
     private let shared: ServerShared
     private var processor: NIOSingleStepByteToMessageProcessor<RPCFrameDecoder>
-    /// Calls still owed an answer.
-    private var calls: [UInt32: Call] = [:]
-    /// Handler tasks still running, answered or not; what the concurrency limit counts.
-    private var running = 0
+    private var state: ServerConnectionStateMachine<Call>
+    private var flush = FlushStateMachine()
     private var context: ChannelHandlerContext?
-    private var reading = false
-    private var flushPending = false
-    private var flushScheduled = false
-    private var closing = false
 
     init(shared: ServerShared) {
         self.shared = shared
         self.processor = NIOSingleStepByteToMessageProcessor(
             RPCFrameDecoder(payloadBytesMax: shared.configuration.payloadBytesMax)
+        )
+        self.state = ServerConnectionStateMachine(
+            callsRunningMax: shared.configuration.callsPerConnectionMax,
+            payloadBytesMax: shared.configuration.payloadBytesMax,
+            draining: shared.draining.load(ordering: .sequentiallyConsistent)
         )
     }
 
@@ -44,19 +50,19 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         self.context = nil
     }
 
+    /// A graceful shutdown started: new calls on this connection are refused from now on.
+    func startDrain() {
+        self.state.drainStarted()
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
-        self.closing = true
-        for (_, call) in self.calls {
-            call.timer?.cancel()
-            call.task.cancel()
-        }
-        self.calls.removeAll()
+        for call in self.state.channelClosed() { call.cancel() }
         context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard !self.closing else { return }
-        self.reading = true
+        guard self.state.state != .closed else { return }
+        self.flush.readStarted()
         do {
             try self.processor.process(buffer: self.unwrapInboundIn(data)) { frame in
                 self.handle(frame, context: context)
@@ -64,99 +70,75 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         } catch {
             // A malformed frame: the stream cannot be followed any more.
             self.shared.logger.debug("closing an RPC connection", metadata: ["reason": "\(error)"])
-            self.close(context: context)
+            self.execute(self.state.malformedFrameReceived(), context: context)
         }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        self.reading = false
-        if self.flushPending {
-            self.flushPending = false
-            context.flush()
-        }
+        if self.flush.readCompleted() { context.flush() }
         context.fireChannelReadComplete()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         self.shared.logger.debug("RPC connection error", metadata: ["error": "\(error)"])
-        self.close(context: context)
-    }
-
-    private func close(context: ChannelHandlerContext) {
-        guard !self.closing else { return }
-        self.closing = true
-        if self.flushPending {
-            self.flushPending = false
-            context.flush()
-        }
-        context.close(promise: nil)
+        self.execute(self.state.malformedFrameReceived(), context: context)
     }
 
     private func handle(_ frame: RPCFrame, context: ChannelHandlerContext) {
-        guard !self.closing else { return }
         switch frame {
         case .request(let request):
-            self.start(request, context: context)
+            self.received(request, context: context)
         case .cancel(let requestID):
-            if let call = self.calls.removeValue(forKey: requestID) {
-                call.timer?.cancel()
-                call.task.cancel()
-            }
+            if case .cancel(let call, _) = self.state.cancelReceived(requestID) { call.cancel() }
         case .response:
             self.shared.logger.debug("closing an RPC connection", metadata: ["reason": "response frame from a client"])
-            self.close(context: context)
+            self.execute(self.state.responseReceived(), context: context)
         case .oversized(let requestID, let type):
-            if type == .request {
-                self.answer(
-                    requestID,
-                    RPCError(
-                        code: .resourceExhausted,
-                        message: "frame over \(self.shared.configuration.payloadBytesMax) bytes"
-                    ),
-                    context: context
-                )
-            }
-            self.close(context: context)
+            self.execute(
+                self.state.oversizedFrameReceived(requestID: requestID, isRequest: type == .request),
+                context: context
+            )
         }
     }
 
-    private func start(_ request: RPCFrame.Request, context: ChannelHandlerContext) {
-        let requestID = request.requestID
-        guard self.calls[requestID] == nil else {
-            self.shared.logger.debug("closing an RPC connection", metadata: ["reason": "request id in use"])
+    private func execute(_ action: ServerConnectionStateMachine<Call>.ViolationAction, context: ChannelHandlerContext) {
+        switch action {
+        case .refuseAndClose(let requestID, let error):
+            self.answer(requestID, error, context: context)
             self.close(context: context)
-            return
+        case .close:
+            self.close(context: context)
+        case .ignore:
+            break
         }
-        guard let route = self.shared.router.handlers[request.methodID] else {
-            self.answer(
-                requestID,
-                RPCError(code: .unimplemented, message: "unknown method id \(request.methodID)"),
-                context: context
-            )
-            return
-        }
-        guard self.running < self.shared.configuration.callsPerConnectionMax else {
-            self.answer(
-                requestID,
-                RPCError(code: .resourceExhausted, message: "too many concurrent calls"),
-                context: context
-            )
-            return
-        }
-        // Counted before the drain flag is read, so that a drain that has set the flag and then
-        // sees zero in flight cannot miss this call.
-        self.shared.inFlight.add(1, ordering: .sequentiallyConsistent)
-        if self.shared.draining.load(ordering: .sequentiallyConsistent) {
-            self.shared.inFlight.subtract(1, ordering: .sequentiallyConsistent)
-            self.answer(
-                requestID,
-                RPCError(code: .unavailable, message: "the server is shutting down"),
-                context: context
-            )
-            return
-        }
-        self.running += 1
+    }
 
+    private func received(_ request: RPCFrame.Request, context: ChannelHandlerContext) {
+        let route = self.shared.router.handlers[request.methodID]
+        switch self.state.requestReceived(
+            requestID: request.requestID,
+            methodID: request.methodID,
+            methodKnown: route != nil
+        ) {
+        case .start:
+            self.start(request, route: route!, context: context)
+        case .refuse(let error):
+            self.answer(request.requestID, error, context: context)
+        case .close(let reason):
+            self.shared.logger.debug("closing an RPC connection", metadata: ["reason": "\(reason)"])
+            self.close(context: context)
+        case .ignore:
+            break
+        }
+    }
+
+    private func start(
+        _ request: RPCFrame.Request,
+        route: (method: MethodDescriptor, handler: RPCRouter.Handler),
+        context: ChannelHandlerContext
+    ) {
+        let requestID = request.requestID
+        self.shared.inFlight.add(1, ordering: .sequentiallyConsistent)
         var deadline: ContinuousClock.Instant?
         var timer: Scheduled<Void>?
         let eventLoop = context.eventLoop
@@ -173,6 +155,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         let handler = route.handler
         let message = request.message
         let allocator = context.channel.allocator
+        let shared = self.shared
         let task = Task {
             let outcome: Result<[UInt8], RPCError>
             // The router's handlers take a pointer that must outlive the await: one copy of the
@@ -188,12 +171,16 @@ final class ServerConnectionHandler: ChannelInboundHandler {
                 outcome = .failure(error)
             }
             bytes.deallocate()
+            if case .failure(let error) = outcome {
+                shared.logIfUnexpected(error, requestID: requestID, context: serverContext)
+            }
             var frame: ByteBuffer
             switch outcome {
             case .success(let response):
                 frame = allocator.buffer(capacity: RPCFrameFormat.headerBytes + 5 + response.count)
                 RPCFrameEncoder.writeResponse(into: &frame, requestID: requestID, status: nil, message: response)
             case .failure(let error):
+                // Only code, message and details are encoded: the underlying error stays here.
                 frame = allocator.buffer(capacity: 64)
                 RPCFrameEncoder.writeResponse(into: &frame, requestID: requestID, status: error, message: [])
             }
@@ -202,13 +189,12 @@ final class ServerConnectionHandler: ChannelInboundHandler {
                 bound.value.finished(requestID, frame: answer)
             }
         }
-        self.calls[requestID] = Call(task: task, timer: timer)
+        self.state.callStarted(requestID, call: Call(task: task, timer: timer))
     }
 
     private func finished(_ requestID: UInt32, frame: ByteBuffer) {
-        self.running -= 1
         self.shared.inFlight.subtract(1, ordering: .sequentiallyConsistent)
-        guard let call = self.calls.removeValue(forKey: requestID), let context = self.context, !self.closing else {
+        guard case .answer(let call) = self.state.handlerFinished(requestID), let context = self.context else {
             return  // cancelled, timed out, or the connection is gone
         }
         call.timer?.cancel()
@@ -216,11 +202,9 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     }
 
     private func deadlinePassed(_ requestID: UInt32) {
-        guard let call = self.calls.removeValue(forKey: requestID), let context = self.context, !self.closing else {
-            return
-        }
+        guard case .cancel(let call, let answer) = self.state.deadlinePassed(requestID) else { return }
         call.task.cancel()
-        self.answer(requestID, RPCError(code: .deadlineExceeded, message: "deadline exceeded"), context: context)
+        if let answer, let context = self.context { self.answer(requestID, answer, context: context) }
     }
 
     private func answer(_ requestID: UInt32, _ error: RPCError, context: ChannelHandlerContext) {
@@ -229,19 +213,20 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         self.write(frame, context: context)
     }
 
+    private func close(context: ChannelHandlerContext) {
+        if self.flush.closing() { context.flush() }
+        context.close(promise: nil)
+    }
+
     private func write(_ frame: ByteBuffer, context: ChannelHandlerContext) {
         context.write(self.wrapOutboundOut(frame), promise: nil)
-        if self.reading {
-            self.flushPending = true  // channelReadComplete flushes
-        } else if !self.flushScheduled {
-            // Answers that complete together share one flush: it runs after the tasks already queued.
-            self.flushScheduled = true
-            let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
-            context.eventLoop.execute {
-                let handler = bound.value
-                handler.flushScheduled = false
-                handler.context?.flush()
-            }
+        guard self.flush.wrote() == .scheduleFlush else { return }
+        // Answers that complete together share one flush: it runs after the tasks already queued.
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        context.eventLoop.execute {
+            let handler = bound.value
+            handler.flush.scheduledFlushRan()
+            handler.context?.flush()
         }
     }
 }

@@ -52,7 +52,7 @@ void   boxoffice__http_binding__free_unpacked
   assert(message->base.descriptor == &boxoffice__http_binding__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor boxoffice__http_binding__field_descriptors[4] =
+static const ProtobufCFieldDescriptor boxoffice__http_binding__field_descriptors[7] =
 {
   {
     "verb",
@@ -102,17 +102,56 @@ static const ProtobufCFieldDescriptor boxoffice__http_binding__field_descriptors
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "idempotency_key_required",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Boxoffice__HttpBinding, idempotency_key_required),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "redirect",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Boxoffice__HttpBinding, redirect),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "success_status",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Boxoffice__HttpBinding, success_status),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned boxoffice__http_binding__field_indices_by_name[] = {
   3,   /* field[3] = access */
   2,   /* field[2] = body */
+  4,   /* field[4] = idempotency_key_required */
   1,   /* field[1] = path */
+  5,   /* field[5] = redirect */
+  6,   /* field[6] = success_status */
   0,   /* field[0] = verb */
 };
 static const ProtobufCIntRange boxoffice__http_binding__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor boxoffice__http_binding__descriptor =
 {
@@ -122,7 +161,7 @@ const ProtobufCMessageDescriptor boxoffice__http_binding__descriptor =
   "Boxoffice__HttpBinding",
   "boxoffice",
   sizeof(Boxoffice__HttpBinding),
-  4,
+  7,
   boxoffice__http_binding__field_descriptors,
   boxoffice__http_binding__field_indices_by_name,
   1,  boxoffice__http_binding__number_ranges,

@@ -38,6 +38,16 @@ typedef struct Boxoffice__Codegentest__V1__ListInvoicesRequest Boxoffice__Codege
 typedef struct Boxoffice__Codegentest__V1__ListInvoicesResponse Boxoffice__Codegentest__V1__ListInvoicesResponse;
 typedef struct Boxoffice__Codegentest__V1__PingRequest Boxoffice__Codegentest__V1__PingRequest;
 typedef struct Boxoffice__Codegentest__V1__PingResponse Boxoffice__Codegentest__V1__PingResponse;
+typedef struct Boxoffice__Codegentest__V1__SearchInvoicesRequest Boxoffice__Codegentest__V1__SearchInvoicesRequest;
+typedef struct Boxoffice__Codegentest__V1__PayInvoiceRequest Boxoffice__Codegentest__V1__PayInvoiceRequest;
+typedef struct Boxoffice__Codegentest__V1__DeleteInvoiceRequest Boxoffice__Codegentest__V1__DeleteInvoiceRequest;
+typedef struct Boxoffice__Codegentest__V1__Empty Boxoffice__Codegentest__V1__Empty;
+typedef struct Boxoffice__Codegentest__V1__WebhookRequest Boxoffice__Codegentest__V1__WebhookRequest;
+typedef struct Boxoffice__Codegentest__V1__WebhookRequest__HeadersEntry Boxoffice__Codegentest__V1__WebhookRequest__HeadersEntry;
+typedef struct Boxoffice__Codegentest__V1__WebhookResponse Boxoffice__Codegentest__V1__WebhookResponse;
+typedef struct Boxoffice__Codegentest__V1__ReturnRequest Boxoffice__Codegentest__V1__ReturnRequest;
+typedef struct Boxoffice__Codegentest__V1__ReturnRequest__HeadersEntry Boxoffice__Codegentest__V1__ReturnRequest__HeadersEntry;
+typedef struct Boxoffice__Codegentest__V1__ReturnResponse Boxoffice__Codegentest__V1__ReturnResponse;
 
 
 /* --- enums --- */
@@ -73,6 +83,16 @@ typedef enum _Boxoffice__Codegentest__V1__Color {
   BOXOFFICE__CODEGENTEST__V1__COLOR__COLOR_INFRARED = -1
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(BOXOFFICE__CODEGENTEST__V1__COLOR)
 } Boxoffice__Codegentest__V1__Color;
+/*
+ * An enum whose values carry no prefix, as the contracts' enums do (proto3 JSON writes the names
+ * verbatim: `NEWEST_FIRST`).
+ */
+typedef enum _Boxoffice__Codegentest__V1__SortOrder {
+  BOXOFFICE__CODEGENTEST__V1__SORT_ORDER__SORT_ORDER_UNSPECIFIED = 0,
+  BOXOFFICE__CODEGENTEST__V1__SORT_ORDER__NEWEST_FIRST = 1,
+  BOXOFFICE__CODEGENTEST__V1__SORT_ORDER__OLDEST_FIRST = 2
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(BOXOFFICE__CODEGENTEST__V1__SORT_ORDER)
+} Boxoffice__Codegentest__V1__SortOrder;
 
 /* --- messages --- */
 
@@ -434,6 +454,207 @@ struct  Boxoffice__Codegentest__V1__PingResponse
     , (char *)protobuf_c_empty_string }
 
 
+/*
+ * Searches invoices: every field comes from the query string (several types).
+ */
+struct  Boxoffice__Codegentest__V1__SearchInvoicesRequest
+{
+  ProtobufCMessage base;
+  /*
+   * Only these customers' invoices; empty for any (`?customerIds=a&customerIds=b`).
+   */
+  size_t n_customer_ids;
+  char **customer_ids;
+  /*
+   * Only invoices in this status; STATUS_UNSPECIFIED for any.
+   */
+  Boxoffice__Codegentest__V1__Invoice__Status status;
+  /*
+   * Only invoices whose total is at least this many minor units.
+   */
+  int64_t min_total_minor;
+  /*
+   * Whether the lines are included.
+   */
+  protobuf_c_boolean include_lines;
+  /*
+   * How many invoices to return at most; 0 for all.
+   */
+  int32_t page_size;
+  /*
+   * The order of the answer.
+   */
+  Boxoffice__Codegentest__V1__SortOrder order;
+  /*
+   * Only invoices issued after this instant, when set.
+   */
+  Google__Protobuf__Timestamp *issued_after;
+  /*
+   * Only invoices whose memo is exactly this, when set.
+   */
+  Google__Protobuf__StringValue *memo;
+};
+#define BOXOFFICE__CODEGENTEST__V1__SEARCH_INVOICES_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&boxoffice__codegentest__v1__search_invoices_request__descriptor) \
+    , 0,NULL, BOXOFFICE__CODEGENTEST__V1__INVOICE__STATUS__STATUS_UNSPECIFIED, 0, 0, 0, BOXOFFICE__CODEGENTEST__V1__SORT_ORDER__SORT_ORDER_UNSPECIFIED, NULL, NULL }
+
+
+/*
+ * Pays an invoice (a payment-moving route: Idempotency-Key required).
+ */
+struct  Boxoffice__Codegentest__V1__PayInvoiceRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The invoice to pay.
+   */
+  char *invoice_id;
+  /*
+   * How much to pay; the invoice's total when absent.
+   */
+  Boxoffice__Codegentest__V1__Money *amount;
+};
+#define BOXOFFICE__CODEGENTEST__V1__PAY_INVOICE_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&boxoffice__codegentest__v1__pay_invoice_request__descriptor) \
+    , (char *)protobuf_c_empty_string, NULL }
+
+
+/*
+ * Removes an invoice.
+ */
+struct  Boxoffice__Codegentest__V1__DeleteInvoiceRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The invoice to remove.
+   */
+  char *invoice_id;
+};
+#define BOXOFFICE__CODEGENTEST__V1__DELETE_INVOICE_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&boxoffice__codegentest__v1__delete_invoice_request__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
+/*
+ * No fields.
+ */
+struct  Boxoffice__Codegentest__V1__Empty
+{
+  ProtobufCMessage base;
+};
+#define BOXOFFICE__CODEGENTEST__V1__EMPTY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&boxoffice__codegentest__v1__empty__descriptor) \
+     }
+
+
+struct  Boxoffice__Codegentest__V1__WebhookRequest__HeadersEntry
+{
+  ProtobufCMessage base;
+  char *key;
+  char *value;
+};
+#define BOXOFFICE__CODEGENTEST__V1__WEBHOOK_REQUEST__HEADERS_ENTRY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&boxoffice__codegentest__v1__webhook_request__headers_entry__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+/*
+ * A provider notification: the raw body and the headers, as a webhook receives them.
+ */
+struct  Boxoffice__Codegentest__V1__WebhookRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The notification kind, from the path.
+   */
+  char *source;
+  /*
+   * The body exactly as it arrived.
+   */
+  ProtobufCBinaryData raw_body;
+  /*
+   * The request headers, lower-case names.
+   */
+  size_t n_headers;
+  Boxoffice__Codegentest__V1__WebhookRequest__HeadersEntry **headers;
+};
+#define BOXOFFICE__CODEGENTEST__V1__WEBHOOK_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&boxoffice__codegentest__v1__webhook_request__descriptor) \
+    , (char *)protobuf_c_empty_string, {0,NULL}, 0,NULL }
+
+
+/*
+ * What the webhook saw, echoed back.
+ */
+struct  Boxoffice__Codegentest__V1__WebhookResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The kind from the path.
+   */
+  char *source;
+  /*
+   * How many bytes the body had.
+   */
+  int64_t body_bytes;
+  /*
+   * The `content-type` header received.
+   */
+  char *content_type;
+};
+#define BOXOFFICE__CODEGENTEST__V1__WEBHOOK_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&boxoffice__codegentest__v1__webhook_response__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string }
+
+
+struct  Boxoffice__Codegentest__V1__ReturnRequest__HeadersEntry
+{
+  ProtobufCMessage base;
+  char *key;
+  char *value;
+};
+#define BOXOFFICE__CODEGENTEST__V1__RETURN_REQUEST__HEADERS_ENTRY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&boxoffice__codegentest__v1__return_request__headers_entry__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+/*
+ * A browser's form post that ends in a redirect (as the 3-D Secure return does).
+ */
+struct  Boxoffice__Codegentest__V1__ReturnRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The form body exactly as it arrived.
+   */
+  ProtobufCBinaryData raw_body;
+  /*
+   * The request headers, lower-case names.
+   */
+  size_t n_headers;
+  Boxoffice__Codegentest__V1__ReturnRequest__HeadersEntry **headers;
+};
+#define BOXOFFICE__CODEGENTEST__V1__RETURN_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&boxoffice__codegentest__v1__return_request__descriptor) \
+    , {0,NULL}, 0,NULL }
+
+
+/*
+ * Where to send the browser.
+ */
+struct  Boxoffice__Codegentest__V1__ReturnResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The address the gateway redirects to (303).
+   */
+  char *redirect_url;
+};
+#define BOXOFFICE__CODEGENTEST__V1__RETURN_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&boxoffice__codegentest__v1__return_response__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
 /* Boxoffice__Codegentest__V1__Scalars methods */
 void   boxoffice__codegentest__v1__scalars__init
                      (Boxoffice__Codegentest__V1__Scalars         *message);
@@ -670,6 +891,164 @@ Boxoffice__Codegentest__V1__PingResponse *
 void   boxoffice__codegentest__v1__ping_response__free_unpacked
                      (Boxoffice__Codegentest__V1__PingResponse *message,
                       ProtobufCAllocator *allocator);
+/* Boxoffice__Codegentest__V1__SearchInvoicesRequest methods */
+void   boxoffice__codegentest__v1__search_invoices_request__init
+                     (Boxoffice__Codegentest__V1__SearchInvoicesRequest         *message);
+size_t boxoffice__codegentest__v1__search_invoices_request__get_packed_size
+                     (const Boxoffice__Codegentest__V1__SearchInvoicesRequest   *message);
+size_t boxoffice__codegentest__v1__search_invoices_request__pack
+                     (const Boxoffice__Codegentest__V1__SearchInvoicesRequest   *message,
+                      uint8_t             *out);
+size_t boxoffice__codegentest__v1__search_invoices_request__pack_to_buffer
+                     (const Boxoffice__Codegentest__V1__SearchInvoicesRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Boxoffice__Codegentest__V1__SearchInvoicesRequest *
+       boxoffice__codegentest__v1__search_invoices_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   boxoffice__codegentest__v1__search_invoices_request__free_unpacked
+                     (Boxoffice__Codegentest__V1__SearchInvoicesRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Boxoffice__Codegentest__V1__PayInvoiceRequest methods */
+void   boxoffice__codegentest__v1__pay_invoice_request__init
+                     (Boxoffice__Codegentest__V1__PayInvoiceRequest         *message);
+size_t boxoffice__codegentest__v1__pay_invoice_request__get_packed_size
+                     (const Boxoffice__Codegentest__V1__PayInvoiceRequest   *message);
+size_t boxoffice__codegentest__v1__pay_invoice_request__pack
+                     (const Boxoffice__Codegentest__V1__PayInvoiceRequest   *message,
+                      uint8_t             *out);
+size_t boxoffice__codegentest__v1__pay_invoice_request__pack_to_buffer
+                     (const Boxoffice__Codegentest__V1__PayInvoiceRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Boxoffice__Codegentest__V1__PayInvoiceRequest *
+       boxoffice__codegentest__v1__pay_invoice_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   boxoffice__codegentest__v1__pay_invoice_request__free_unpacked
+                     (Boxoffice__Codegentest__V1__PayInvoiceRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Boxoffice__Codegentest__V1__DeleteInvoiceRequest methods */
+void   boxoffice__codegentest__v1__delete_invoice_request__init
+                     (Boxoffice__Codegentest__V1__DeleteInvoiceRequest         *message);
+size_t boxoffice__codegentest__v1__delete_invoice_request__get_packed_size
+                     (const Boxoffice__Codegentest__V1__DeleteInvoiceRequest   *message);
+size_t boxoffice__codegentest__v1__delete_invoice_request__pack
+                     (const Boxoffice__Codegentest__V1__DeleteInvoiceRequest   *message,
+                      uint8_t             *out);
+size_t boxoffice__codegentest__v1__delete_invoice_request__pack_to_buffer
+                     (const Boxoffice__Codegentest__V1__DeleteInvoiceRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Boxoffice__Codegentest__V1__DeleteInvoiceRequest *
+       boxoffice__codegentest__v1__delete_invoice_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   boxoffice__codegentest__v1__delete_invoice_request__free_unpacked
+                     (Boxoffice__Codegentest__V1__DeleteInvoiceRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Boxoffice__Codegentest__V1__Empty methods */
+void   boxoffice__codegentest__v1__empty__init
+                     (Boxoffice__Codegentest__V1__Empty         *message);
+size_t boxoffice__codegentest__v1__empty__get_packed_size
+                     (const Boxoffice__Codegentest__V1__Empty   *message);
+size_t boxoffice__codegentest__v1__empty__pack
+                     (const Boxoffice__Codegentest__V1__Empty   *message,
+                      uint8_t             *out);
+size_t boxoffice__codegentest__v1__empty__pack_to_buffer
+                     (const Boxoffice__Codegentest__V1__Empty   *message,
+                      ProtobufCBuffer     *buffer);
+Boxoffice__Codegentest__V1__Empty *
+       boxoffice__codegentest__v1__empty__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   boxoffice__codegentest__v1__empty__free_unpacked
+                     (Boxoffice__Codegentest__V1__Empty *message,
+                      ProtobufCAllocator *allocator);
+/* Boxoffice__Codegentest__V1__WebhookRequest__HeadersEntry methods */
+void   boxoffice__codegentest__v1__webhook_request__headers_entry__init
+                     (Boxoffice__Codegentest__V1__WebhookRequest__HeadersEntry         *message);
+/* Boxoffice__Codegentest__V1__WebhookRequest methods */
+void   boxoffice__codegentest__v1__webhook_request__init
+                     (Boxoffice__Codegentest__V1__WebhookRequest         *message);
+size_t boxoffice__codegentest__v1__webhook_request__get_packed_size
+                     (const Boxoffice__Codegentest__V1__WebhookRequest   *message);
+size_t boxoffice__codegentest__v1__webhook_request__pack
+                     (const Boxoffice__Codegentest__V1__WebhookRequest   *message,
+                      uint8_t             *out);
+size_t boxoffice__codegentest__v1__webhook_request__pack_to_buffer
+                     (const Boxoffice__Codegentest__V1__WebhookRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Boxoffice__Codegentest__V1__WebhookRequest *
+       boxoffice__codegentest__v1__webhook_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   boxoffice__codegentest__v1__webhook_request__free_unpacked
+                     (Boxoffice__Codegentest__V1__WebhookRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Boxoffice__Codegentest__V1__WebhookResponse methods */
+void   boxoffice__codegentest__v1__webhook_response__init
+                     (Boxoffice__Codegentest__V1__WebhookResponse         *message);
+size_t boxoffice__codegentest__v1__webhook_response__get_packed_size
+                     (const Boxoffice__Codegentest__V1__WebhookResponse   *message);
+size_t boxoffice__codegentest__v1__webhook_response__pack
+                     (const Boxoffice__Codegentest__V1__WebhookResponse   *message,
+                      uint8_t             *out);
+size_t boxoffice__codegentest__v1__webhook_response__pack_to_buffer
+                     (const Boxoffice__Codegentest__V1__WebhookResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Boxoffice__Codegentest__V1__WebhookResponse *
+       boxoffice__codegentest__v1__webhook_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   boxoffice__codegentest__v1__webhook_response__free_unpacked
+                     (Boxoffice__Codegentest__V1__WebhookResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Boxoffice__Codegentest__V1__ReturnRequest__HeadersEntry methods */
+void   boxoffice__codegentest__v1__return_request__headers_entry__init
+                     (Boxoffice__Codegentest__V1__ReturnRequest__HeadersEntry         *message);
+/* Boxoffice__Codegentest__V1__ReturnRequest methods */
+void   boxoffice__codegentest__v1__return_request__init
+                     (Boxoffice__Codegentest__V1__ReturnRequest         *message);
+size_t boxoffice__codegentest__v1__return_request__get_packed_size
+                     (const Boxoffice__Codegentest__V1__ReturnRequest   *message);
+size_t boxoffice__codegentest__v1__return_request__pack
+                     (const Boxoffice__Codegentest__V1__ReturnRequest   *message,
+                      uint8_t             *out);
+size_t boxoffice__codegentest__v1__return_request__pack_to_buffer
+                     (const Boxoffice__Codegentest__V1__ReturnRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Boxoffice__Codegentest__V1__ReturnRequest *
+       boxoffice__codegentest__v1__return_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   boxoffice__codegentest__v1__return_request__free_unpacked
+                     (Boxoffice__Codegentest__V1__ReturnRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Boxoffice__Codegentest__V1__ReturnResponse methods */
+void   boxoffice__codegentest__v1__return_response__init
+                     (Boxoffice__Codegentest__V1__ReturnResponse         *message);
+size_t boxoffice__codegentest__v1__return_response__get_packed_size
+                     (const Boxoffice__Codegentest__V1__ReturnResponse   *message);
+size_t boxoffice__codegentest__v1__return_response__pack
+                     (const Boxoffice__Codegentest__V1__ReturnResponse   *message,
+                      uint8_t             *out);
+size_t boxoffice__codegentest__v1__return_response__pack_to_buffer
+                     (const Boxoffice__Codegentest__V1__ReturnResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Boxoffice__Codegentest__V1__ReturnResponse *
+       boxoffice__codegentest__v1__return_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   boxoffice__codegentest__v1__return_response__free_unpacked
+                     (Boxoffice__Codegentest__V1__ReturnResponse *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Boxoffice__Codegentest__V1__Scalars_Closure)
@@ -732,6 +1111,36 @@ typedef void (*Boxoffice__Codegentest__V1__PingRequest_Closure)
 typedef void (*Boxoffice__Codegentest__V1__PingResponse_Closure)
                  (const Boxoffice__Codegentest__V1__PingResponse *message,
                   void *closure_data);
+typedef void (*Boxoffice__Codegentest__V1__SearchInvoicesRequest_Closure)
+                 (const Boxoffice__Codegentest__V1__SearchInvoicesRequest *message,
+                  void *closure_data);
+typedef void (*Boxoffice__Codegentest__V1__PayInvoiceRequest_Closure)
+                 (const Boxoffice__Codegentest__V1__PayInvoiceRequest *message,
+                  void *closure_data);
+typedef void (*Boxoffice__Codegentest__V1__DeleteInvoiceRequest_Closure)
+                 (const Boxoffice__Codegentest__V1__DeleteInvoiceRequest *message,
+                  void *closure_data);
+typedef void (*Boxoffice__Codegentest__V1__Empty_Closure)
+                 (const Boxoffice__Codegentest__V1__Empty *message,
+                  void *closure_data);
+typedef void (*Boxoffice__Codegentest__V1__WebhookRequest__HeadersEntry_Closure)
+                 (const Boxoffice__Codegentest__V1__WebhookRequest__HeadersEntry *message,
+                  void *closure_data);
+typedef void (*Boxoffice__Codegentest__V1__WebhookRequest_Closure)
+                 (const Boxoffice__Codegentest__V1__WebhookRequest *message,
+                  void *closure_data);
+typedef void (*Boxoffice__Codegentest__V1__WebhookResponse_Closure)
+                 (const Boxoffice__Codegentest__V1__WebhookResponse *message,
+                  void *closure_data);
+typedef void (*Boxoffice__Codegentest__V1__ReturnRequest__HeadersEntry_Closure)
+                 (const Boxoffice__Codegentest__V1__ReturnRequest__HeadersEntry *message,
+                  void *closure_data);
+typedef void (*Boxoffice__Codegentest__V1__ReturnRequest_Closure)
+                 (const Boxoffice__Codegentest__V1__ReturnRequest *message,
+                  void *closure_data);
+typedef void (*Boxoffice__Codegentest__V1__ReturnResponse_Closure)
+                 (const Boxoffice__Codegentest__V1__ReturnResponse *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -755,6 +1164,26 @@ struct Boxoffice__Codegentest__V1__InvoiceService_Service
                const Boxoffice__Codegentest__V1__PingRequest *input,
                Boxoffice__Codegentest__V1__PingResponse_Closure closure,
                void *closure_data);
+  void (*search_invoices)(Boxoffice__Codegentest__V1__InvoiceService_Service *service,
+                          const Boxoffice__Codegentest__V1__SearchInvoicesRequest *input,
+                          Boxoffice__Codegentest__V1__ListInvoicesResponse_Closure closure,
+                          void *closure_data);
+  void (*pay_invoice)(Boxoffice__Codegentest__V1__InvoiceService_Service *service,
+                      const Boxoffice__Codegentest__V1__PayInvoiceRequest *input,
+                      Boxoffice__Codegentest__V1__Invoice_Closure closure,
+                      void *closure_data);
+  void (*delete_invoice)(Boxoffice__Codegentest__V1__InvoiceService_Service *service,
+                         const Boxoffice__Codegentest__V1__DeleteInvoiceRequest *input,
+                         Boxoffice__Codegentest__V1__Empty_Closure closure,
+                         void *closure_data);
+  void (*receive_webhook)(Boxoffice__Codegentest__V1__InvoiceService_Service *service,
+                          const Boxoffice__Codegentest__V1__WebhookRequest *input,
+                          Boxoffice__Codegentest__V1__WebhookResponse_Closure closure,
+                          void *closure_data);
+  void (*complete_return)(Boxoffice__Codegentest__V1__InvoiceService_Service *service,
+                          const Boxoffice__Codegentest__V1__ReturnRequest *input,
+                          Boxoffice__Codegentest__V1__ReturnResponse_Closure closure,
+                          void *closure_data);
 };
 typedef void (*Boxoffice__Codegentest__V1__InvoiceService_ServiceDestroy)(Boxoffice__Codegentest__V1__InvoiceService_Service *);
 void boxoffice__codegentest__v1__invoice_service__init (Boxoffice__Codegentest__V1__InvoiceService_Service *service,
@@ -766,7 +1195,12 @@ void boxoffice__codegentest__v1__invoice_service__init (Boxoffice__Codegentest__
       function_prefix__ ## get_invoice,\
       function_prefix__ ## create_invoice,\
       function_prefix__ ## list_invoices,\
-      function_prefix__ ## ping  }
+      function_prefix__ ## ping,\
+      function_prefix__ ## search_invoices,\
+      function_prefix__ ## pay_invoice,\
+      function_prefix__ ## delete_invoice,\
+      function_prefix__ ## receive_webhook,\
+      function_prefix__ ## complete_return  }
 void boxoffice__codegentest__v1__invoice_service__get_invoice(ProtobufCService *service,
                                                               const Boxoffice__Codegentest__V1__GetInvoiceRequest *input,
                                                               Boxoffice__Codegentest__V1__Invoice_Closure closure,
@@ -783,10 +1217,31 @@ void boxoffice__codegentest__v1__invoice_service__ping(ProtobufCService *service
                                                        const Boxoffice__Codegentest__V1__PingRequest *input,
                                                        Boxoffice__Codegentest__V1__PingResponse_Closure closure,
                                                        void *closure_data);
+void boxoffice__codegentest__v1__invoice_service__search_invoices(ProtobufCService *service,
+                                                                  const Boxoffice__Codegentest__V1__SearchInvoicesRequest *input,
+                                                                  Boxoffice__Codegentest__V1__ListInvoicesResponse_Closure closure,
+                                                                  void *closure_data);
+void boxoffice__codegentest__v1__invoice_service__pay_invoice(ProtobufCService *service,
+                                                              const Boxoffice__Codegentest__V1__PayInvoiceRequest *input,
+                                                              Boxoffice__Codegentest__V1__Invoice_Closure closure,
+                                                              void *closure_data);
+void boxoffice__codegentest__v1__invoice_service__delete_invoice(ProtobufCService *service,
+                                                                 const Boxoffice__Codegentest__V1__DeleteInvoiceRequest *input,
+                                                                 Boxoffice__Codegentest__V1__Empty_Closure closure,
+                                                                 void *closure_data);
+void boxoffice__codegentest__v1__invoice_service__receive_webhook(ProtobufCService *service,
+                                                                  const Boxoffice__Codegentest__V1__WebhookRequest *input,
+                                                                  Boxoffice__Codegentest__V1__WebhookResponse_Closure closure,
+                                                                  void *closure_data);
+void boxoffice__codegentest__v1__invoice_service__complete_return(ProtobufCService *service,
+                                                                  const Boxoffice__Codegentest__V1__ReturnRequest *input,
+                                                                  Boxoffice__Codegentest__V1__ReturnResponse_Closure closure,
+                                                                  void *closure_data);
 
 /* --- descriptors --- */
 
 extern const ProtobufCEnumDescriptor    boxoffice__codegentest__v1__color__descriptor;
+extern const ProtobufCEnumDescriptor    boxoffice__codegentest__v1__sort_order__descriptor;
 extern const ProtobufCMessageDescriptor boxoffice__codegentest__v1__scalars__descriptor;
 extern const ProtobufCMessageDescriptor boxoffice__codegentest__v1__composite__descriptor;
 extern const ProtobufCMessageDescriptor boxoffice__codegentest__v1__composite__item__descriptor;
@@ -809,6 +1264,16 @@ extern const ProtobufCMessageDescriptor boxoffice__codegentest__v1__list_invoice
 extern const ProtobufCMessageDescriptor boxoffice__codegentest__v1__list_invoices_response__descriptor;
 extern const ProtobufCMessageDescriptor boxoffice__codegentest__v1__ping_request__descriptor;
 extern const ProtobufCMessageDescriptor boxoffice__codegentest__v1__ping_response__descriptor;
+extern const ProtobufCMessageDescriptor boxoffice__codegentest__v1__search_invoices_request__descriptor;
+extern const ProtobufCMessageDescriptor boxoffice__codegentest__v1__pay_invoice_request__descriptor;
+extern const ProtobufCMessageDescriptor boxoffice__codegentest__v1__delete_invoice_request__descriptor;
+extern const ProtobufCMessageDescriptor boxoffice__codegentest__v1__empty__descriptor;
+extern const ProtobufCMessageDescriptor boxoffice__codegentest__v1__webhook_request__descriptor;
+extern const ProtobufCMessageDescriptor boxoffice__codegentest__v1__webhook_request__headers_entry__descriptor;
+extern const ProtobufCMessageDescriptor boxoffice__codegentest__v1__webhook_response__descriptor;
+extern const ProtobufCMessageDescriptor boxoffice__codegentest__v1__return_request__descriptor;
+extern const ProtobufCMessageDescriptor boxoffice__codegentest__v1__return_request__headers_entry__descriptor;
+extern const ProtobufCMessageDescriptor boxoffice__codegentest__v1__return_response__descriptor;
 extern const ProtobufCServiceDescriptor boxoffice__codegentest__v1__invoice_service__descriptor;
 
 PROTOBUF_C__END_DECLS

@@ -205,6 +205,11 @@ struct MethodDescriptor {
         var path = ""
         var body = ""
         var access = ""
+        var idempotencyKeyRequired = false
+        /// The proto name of the response field to redirect to, as written in the option.
+        var redirect = ""
+        /// 0 when the option leaves it out (then 200).
+        var successStatus: Int32 = 0
     }
 
     /// The extension number of `(boxoffice.http)` in proto/boxoffice/options.proto.
@@ -242,6 +247,9 @@ struct MethodDescriptor {
                         case 2: rule.path = try fields.string()
                         case 3: rule.body = try fields.string()
                         case 4: rule.access = try fields.string()
+                        case 5: rule.idempotencyKeyRequired = try fields.bool()
+                        case 6: rule.redirect = try fields.string()
+                        case 7: rule.successStatus = try fields.int32()
                         default: try fields.skip(wireType: fieldType)
                         }
                     }

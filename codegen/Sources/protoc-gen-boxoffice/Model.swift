@@ -123,6 +123,10 @@ struct EnumInfo {
     var cTypeName: String
     var descriptor: EnumDescriptor
     var commentPath: [Int32]
+    /// The leading comments of the file declaring it (shared storage), for OpenAPI descriptions.
+    var fileComments: [[Int32]: String]
+
+    var comment: String? { self.fileComments[self.commentPath] }
 
     /// One Swift case per distinct number (aliases keep the first name).
     var cases: [(swiftName: String, protoName: String, number: Int32, commentPath: [Int32])] {
@@ -150,18 +154,29 @@ final class MessageInfo {
     let cFunctionPrefix: String
     let descriptor: MessageDescriptor
     let commentPath: [Int32]
+    /// The leading comments of the file declaring it (shared storage), for OpenAPI descriptions.
+    let fileComments: [[Int32]: String]
     var fields: [Field] = []
     var nestedMessages: [MessageInfo] = []
     var nestedEnums: [EnumInfo] = []
 
-    init(fullName: String, swiftName: String, descriptor: MessageDescriptor, commentPath: [Int32]) {
+    init(
+        fullName: String,
+        swiftName: String,
+        descriptor: MessageDescriptor,
+        commentPath: [Int32],
+        fileComments: [[Int32]: String]
+    ) {
         self.fullName = fullName
         self.swiftName = swiftName
         self.cTypeName = Names.cTypeName(fullName: fullName)
         self.cFunctionPrefix = Names.cFunctionPrefix(fullName: fullName)
         self.descriptor = descriptor
         self.commentPath = commentPath
+        self.fileComments = fileComments
     }
+
+    var comment: String? { self.fileComments[self.commentPath] }
 
     /// The Swift name of the `index`th oneof's enum.
     func oneofTypeName(_ index: Int) -> String {
@@ -186,6 +201,8 @@ struct Field {
     var map: (key: Scalar, value: FieldKind, entry: MessageInfo)?
     var oneofIndex: Int?
     var commentPath: [Int32]
+    /// The field's leading comment.
+    var comment: String?
 
     var protoName: String { self.descriptor.name }
     var number: Int32 { self.descriptor.number }

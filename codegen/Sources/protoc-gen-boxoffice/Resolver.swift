@@ -13,11 +13,13 @@ struct Resolver {
         ".google.protobuf.BytesValue": .bytes,
     ]
 
-    /// Registers every type of `files`; resolves the fields of those in `generating` only (the
-    /// others, like descriptor.proto's, need only their names).
-    init(files: [FileDescriptor], generating: [String]) throws {
+    /// Registers every type of `files`; resolves the fields of all but the well-known types (which
+    /// map to Swift types of their own, so only their names matter). Messages of imported files
+    /// are resolved too: an OpenAPI schema lists every message a route reaches, wherever declared.
+    init(files: [FileDescriptor]) throws {
         var resolving: [MessageInfo] = []
         for file in files {
+            let comments = file.comments
             let prefix = Names.swiftPrefix(package: file.package)
             let scope = file.package.isEmpty ? "" : file.package + "."
             for (index, message) in file.messages.enumerated() {
@@ -25,16 +27,20 @@ struct Resolver {
                     message,
                     fullName: scope + message.name,
                     swiftName: prefix + message.name,
-                    path: [4, Int32(index)]
+                    path: [4, Int32(index)],
+                    comments: comments
                 )
-                if generating.contains(file.name) { resolving.append(self.messages["." + scope + message.name]!) }
+                if file.package != "google.protobuf" {
+                    resolving.append(self.messages["." + scope + message.name]!)
+                }
             }
             for (index, enumeration) in file.enums.enumerated() {
                 self.register(
                     enumeration,
                     fullName: scope + enumeration.name,
                     swiftName: prefix + enumeration.name,
-                    path: [5, Int32(index)]
+                    path: [5, Int32(index)],
+                    comments: comments
                 )
             }
         }
@@ -68,8 +74,20 @@ struct Resolver {
         }
     }
 
-    private mutating func register(_ message: MessageDescriptor, fullName: String, swiftName: String, path: [Int32]) {
-        let info = MessageInfo(fullName: fullName, swiftName: swiftName, descriptor: message, commentPath: path)
+    private mutating func register(
+        _ message: MessageDescriptor,
+        fullName: String,
+        swiftName: String,
+        path: [Int32],
+        comments: [[Int32]: String]
+    ) {
+        let info = MessageInfo(
+            fullName: fullName,
+            swiftName: swiftName,
+            descriptor: message,
+            commentPath: path,
+            fileComments: comments
+        )
         self.messages["." + fullName] = info
         for (index, nested) in message.nestedMessages.enumerated() {
             let name = fullName + "." + nested.name
@@ -77,7 +95,8 @@ struct Resolver {
                 nested,
                 fullName: name,
                 swiftName: swiftName + "." + nested.name,
-                path: path + [3, Int32(index)]
+                path: path + [3, Int32(index)],
+                comments: comments
             )
             info.nestedMessages.append(self.messages["." + name]!)
         }
@@ -87,19 +106,27 @@ struct Resolver {
                 nested,
                 fullName: name,
                 swiftName: swiftName + "." + nested.name,
-                path: path + [4, Int32(index)]
+                path: path + [4, Int32(index)],
+                comments: comments
             )
             info.nestedEnums.append(self.enums["." + name]!)
         }
     }
 
-    private mutating func register(_ enumeration: EnumDescriptor, fullName: String, swiftName: String, path: [Int32]) {
+    private mutating func register(
+        _ enumeration: EnumDescriptor,
+        fullName: String,
+        swiftName: String,
+        path: [Int32],
+        comments: [[Int32]: String]
+    ) {
         self.enums["." + fullName] = EnumInfo(
             fullName: fullName,
             swiftName: swiftName,
             cTypeName: Names.cTypeName(fullName: fullName),
             descriptor: enumeration,
-            commentPath: path
+            commentPath: path,
+            fileComments: comments
         )
     }
 
@@ -118,7 +145,8 @@ struct Resolver {
             kind: try self.kind(of: field, in: message),
             isRepeated: field.isRepeated,
             oneofIndex: field.oneofIndex,
-            commentPath: path
+            commentPath: path,
+            comment: message.fileComments[path]
         )
         if field.isRepeated, field.type == .message, let entry = self.messages[field.typeName],
             entry.descriptor.isMapEntry

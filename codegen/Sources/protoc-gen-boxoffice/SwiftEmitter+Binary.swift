@@ -40,14 +40,22 @@ extension SwiftEmitter {
                 }
             }
             out.line()
-            out.block("func fill(_ c: UnsafeMutablePointer<\(cType)>, arena: ProtobufArena) {") { out in
-                if info.fields.isEmpty { out.line("_ = (c, arena)") }
+            out.line("/// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and")
+            out.line("/// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.")
+            out.block("func fill(_ c: UnsafeMutablePointer<\(cType)>, arena: ProtobufArena) -> Int {") { out in
+                if info.fields.isEmpty {
+                    out.line("_ = (c, arena)")
+                    out.line("return 0")
+                    return
+                }
+                out.line("var size = 0")
                 for field in info.fields where field.oneofIndex == nil {
                     self.emitEncode(field, into: &out)
                 }
                 for index in info.descriptor.oneofNames.indices {
                     self.emitOneofEncode(index, message: info, into: &out)
                 }
+                out.line("return size")
             }
             self.emitJSON(info, into: &out)
         }
@@ -177,7 +185,36 @@ extension SwiftEmitter {
 
     // MARK: Encoding (Swift → C)
 
-    /// An expression building the C value of one Swift element `value` of `kind`.
+    /// Bytes of a field's tag (the wire type does not change the size).
+    static func tagBytes(_ number: Int32) -> Int {
+        var value = UInt64(number) << 3
+        var count = 1
+        while value >= 0x80 {
+            value >>= 7
+            count += 1
+        }
+        return count
+    }
+
+    /// An expression bounding the encoded bytes of one scalar `value` with its tag (`tag` bytes).
+    /// Varints are counted exactly (protobuf-c writes a negative int32 or enum in ten bytes, as
+    /// the sign extension to 64 bits here does); zigzag varints at their maximum.
+    func scalarBytes(_ scalar: Scalar, _ value: String, tag: Int) -> String {
+        switch scalar {
+        case .string: return "ProtobufEncoding.delimitedBytes(tagBytes: \(tag), count: \(value).utf8.count)"
+        case .bytes: return "ProtobufEncoding.delimitedBytes(tagBytes: \(tag), count: \(value).count)"
+        case .bool: return "\(tag + 1)"
+        case .double, .fixed64, .sfixed64: return "\(tag + 8)"
+        case .float, .fixed32, .sfixed32: return "\(tag + 4)"
+        case .sint32: return "\(tag + 5)"
+        case .sint64: return "\(tag + 10)"
+        case .int32, .int64: return "\(tag) &+ ProtobufEncoding.varintBytes(Int64(\(value)))"
+        case .uint32, .uint64: return "\(tag) &+ ProtobufEncoding.varintBytes(UInt64(\(value)))"
+        }
+    }
+
+    /// The C value of one Swift element `value`; messages of our own types are built by
+    /// ``emitElement(_:_:target:tag:into:)``, which needs the size their `fill` returns.
     func encodeValue(_ kind: FieldKind, _ value: String) -> String {
         switch kind {
         case .scalar(.bool): return "\(value) ? 1 : 0"
@@ -185,8 +222,7 @@ extension SwiftEmitter {
         case .scalar(.bytes): return "arena.binary(\(value))"
         case .scalar: return value
         case .enumeration(let info): return "\(info.cTypeName)(rawValue: .init(truncatingIfNeeded: \(value).rawValue))"
-        case .message(let info):
-            return "arena.message(\(info.cFunctionPrefix)__init) { m in \(value).fill(m, arena: arena) }"
+        case .message: preconditionFailure("messages are built by emitElement, which needs their size")
         case .timestamp:
             return "arena.message(google__protobuf__timestamp__init) { m in "
                 + "m.pointee.seconds = \(value).seconds; m.pointee.nanos = \(value).nanos }"
@@ -196,18 +232,62 @@ extension SwiftEmitter {
         }
     }
 
+    /// Statements that store the C value of the Swift element `value` in `target` and add its
+    /// encoded bytes (with a `tag`-byte tag) to `size`.
+    func emitElement(_ kind: FieldKind, _ value: String, target: String, tag: Int, into out: inout CodeWriter) {
+        switch kind {
+        case .scalar(let scalar):
+            out.line("\(target) = \(self.encodeValue(kind, value))")
+            out.line("size &+= \(self.scalarBytes(scalar, value, tag: tag))")
+        case .enumeration:
+            out.line("\(target) = \(self.encodeValue(kind, value))")
+            out.line("size &+= \(tag) &+ ProtobufEncoding.varintBytes(Int64(\(value).rawValue))")
+        case .message(let info):
+            out.line("let m: UnsafeMutablePointer<\(info.cTypeName)> = arena.message(\(info.cFunctionPrefix)__init)")
+            out.line(
+                "size &+= ProtobufEncoding.delimitedBytes(tagBytes: \(tag), count: \(value).fill(m, arena: arena))"
+            )
+            out.line("\(target) = m")
+        case .timestamp:
+            out.line("\(target) = \(self.encodeValue(kind, value))")
+            // Length 1 byte; seconds and nanos at most 1 + 10 bytes each.
+            out.line("size &+= \(tag + 1 + 22)")
+        case .wrapper(let scalar, _):
+            out.line("\(target) = \(self.encodeValue(kind, value))")
+            out.line(
+                "size &+= ProtobufEncoding.delimitedBytes(tagBytes: \(tag), count: \(self.scalarBytes(scalar, value, tag: 1)))"
+            )
+        }
+    }
+
+    /// The most bytes one element of a repeated scalar or enum field takes, without its tag.
+    func elementBytesMax(_ kind: FieldKind) -> Int {
+        switch kind {
+        case .scalar(.bool): 1
+        case .scalar(.float), .scalar(.fixed32), .scalar(.sfixed32): 4
+        case .scalar(.double), .scalar(.fixed64), .scalar(.sfixed64): 8
+        default: 10
+        }
+    }
+
     func emitEncode(_ field: Field, into out: inout CodeWriter) {
         let c = "c.pointee.\(field.cName)"
         let count = "c.pointee.n_\(field.cName)"
         let value = "self.\(field.swiftName)"
+        let tag = Self.tagBytes(field.number)
         if let map = field.map {
             out.block("if !\(value).isEmpty {") { out in
                 out.line("let keys = ProtobufEncoding.sortedKeys(\(value))")
                 out.line("\(count) = keys.count")
-                out.block("\(c) = arena.messages(keys, \(map.entry.cFunctionPrefix)__init) { key, entry in") { out in
-                    out.line("entry.pointee.key = \(self.encodeValue(.scalar(map.key), "key"))")
+                out.block(
+                    "\(c) = arena.messages(keys, \(map.entry.cFunctionPrefix)__init, size: &size) { key, entry in"
+                ) { out in
+                    // Entry fields: key = 1, value = 2, one-byte tags.
+                    out.line("var size = 0")
+                    self.emitElement(.scalar(map.key), "key", target: "entry.pointee.key", tag: 1, into: &out)
                     out.line("let value = \(value)[key]!")
-                    out.line("entry.pointee.value = \(self.encodeValue(map.value, "value"))")
+                    self.emitElement(map.value, "value", target: "entry.pointee.value", tag: 1, into: &out)
+                    out.line("return ProtobufEncoding.delimitedBytes(tagBytes: \(tag), count: size)")
                 }
             }
             return
@@ -216,19 +296,40 @@ extension SwiftEmitter {
             out.block("if !\(value).isEmpty {") { out in
                 out.line("\(count) = \(value).count")
                 switch field.kind {
-                case .scalar(let scalar) where scalar.hasCLayout: out.line("\(c) = arena.copy(\(value))")
-                case .scalar(.string): out.line("\(c) = arena.cStrings(\(value))")
-                case .message(let info):
-                    out.line(
-                        "\(c) = arena.messages(\(value), \(info.cFunctionPrefix)__init) { value, m in value.fill(m, arena: arena) }"
-                    )
-                case .timestamp:
-                    out.line("\(c) = arena.messages(\(value), google__protobuf__timestamp__init) { value, m in")
-                    out.line("    m.pointee.seconds = value.seconds")
-                    out.line("    m.pointee.nanos = value.nanos")
+                case .scalar(.string):
+                    out.line("\(c) = arena.cStrings(\(value), tagBytes: \(tag), size: &size)")
+                case .scalar(.bytes):
+                    out.line("\(c) = arena.array(\(value)) { value in arena.binary(value) }")
+                    out.line("for value in \(value) { size &+= \(self.scalarBytes(.bytes, "value", tag: tag)) }")
+                case .message, .timestamp:
+                    out.line("\(c) = arena.messages(\(value), \(self.cInit(field.kind)), size: &size) { value, m in")
+                    if case .message = field.kind {
+                        out.line(
+                            "    ProtobufEncoding.delimitedBytes(tagBytes: \(tag), count: value.fill(m, arena: arena))"
+                        )
+                    } else {
+                        out.line("    m.pointee.seconds = value.seconds")
+                        out.line("    m.pointee.nanos = value.nanos")
+                        out.line("    return \(tag + 1 + 22)")
+                    }
                     out.line("}")
-                default:
+                case .wrapper(let scalar, _):
                     out.line("\(c) = arena.array(\(value)) { value in \(self.encodeValue(field.kind, "value")) }")
+                    let bytes = self.scalarBytes(scalar, "value", tag: 1)
+                    out.line(
+                        "for value in \(value) { size &+= ProtobufEncoding.delimitedBytes(tagBytes: \(tag), count: \(bytes)) }"
+                    )
+                default:
+                    if case .scalar(let scalar) = field.kind, scalar.hasCLayout {
+                        out.line("\(c) = arena.copy(\(value))")
+                    } else {
+                        out.line("\(c) = arena.array(\(value)) { value in \(self.encodeValue(field.kind, "value")) }")
+                    }
+                    // Packed (one tag, a length of at most 10 bytes) or not (a tag per element).
+                    out.line(
+                        "size &+= ProtobufEncoding.repeatedBytes(tagBytes: \(tag), count: \(value).count, "
+                            + "elementBytesMax: \(self.elementBytesMax(field.kind)))"
+                    )
                 }
             }
             return
@@ -236,11 +337,24 @@ extension SwiftEmitter {
         switch field.kind {
         case .scalar(.string), .scalar(.bytes):
             // Empty strings and bytes keep the default protoc-c's initializer set.
-            out.line("if !\(value).isEmpty { \(c) = \(self.encodeValue(field.kind, value)) }")
+            out.block("if !\(value).isEmpty {") { out in
+                self.emitElement(field.kind, value, target: c, tag: tag, into: &out)
+            }
         case .scalar, .enumeration:
-            out.line("\(c) = \(self.encodeValue(field.kind, value))")
+            self.emitElement(field.kind, value, target: c, tag: tag, into: &out)
         case .message, .timestamp, .wrapper:
-            out.line("if let value = \(value) { \(c) = \(self.encodeValue(field.kind, "value")) }")
+            out.block("if let value = \(value) {") { out in
+                self.emitElement(field.kind, "value", target: c, tag: tag, into: &out)
+            }
+        }
+    }
+
+    /// protoc-c's initializer for a message-like kind.
+    func cInit(_ kind: FieldKind) -> String {
+        switch kind {
+        case .message(let info): "\(info.cFunctionPrefix)__init"
+        case .wrapper(_, let prefix): "\(prefix)__init"
+        default: "google__protobuf__timestamp__init"
         }
     }
 
@@ -250,7 +364,13 @@ extension SwiftEmitter {
             for field in message.fields where field.oneofIndex == index {
                 out.block("case .\(field.swiftName)(let value)?:", close: nil) { out in
                     out.line("\(caseField) = .init(rawValue: \(field.number))")
-                    out.line("c.pointee.\(field.cName) = \(self.encodeValue(field.kind, "value"))")
+                    self.emitElement(
+                        field.kind,
+                        "value",
+                        target: "c.pointee.\(field.cName)",
+                        tag: Self.tagBytes(field.number),
+                        into: &out
+                    )
                 }
             }
             out.line("case nil: break")

@@ -43,6 +43,13 @@ extension SwiftEmitter {
                 }
             }
         }
+        // A query parameter given once is a plain string; the HTTP codec needs to know which
+        // names take a list so that `?ids=a` reads as one element rather than a type error.
+        let repeated = info.fields.filter { $0.isRepeated && $0.map == nil }.flatMap { [$0.jsonName, $0.protoName] }
+        out.line()
+        out.line("/// The JSON and proto names of the repeated fields (not maps), for query parameters.")
+        let names = Array(Set(repeated)).sorted().map(\.literal).joined(separator: ", ")
+        out.line("public static let jsonRepeatedFieldNames: Set<String> = [\(names)]")
     }
 
     /// A statement writing one value of `kind`.

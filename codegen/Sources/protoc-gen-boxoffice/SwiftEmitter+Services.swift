@@ -58,25 +58,8 @@ extension SwiftEmitter {
             out.line("/// The HTTP routes of the methods that declare `(boxoffice.http)`.")
             out.block("public static let httpBindings: [HTTPBinding] = [", close: "]") { out in
                 for method in methods {
-                    guard let http = method.http else { continue }
-                    out.block("HTTPBinding(", close: "),") { out in
-                        out.line("verb: \(http.verb.literal),")
-                        out.line("pathTemplate: \(http.path.literal),")
-                        out.line("bodyField: \(http.body.literal),")
-                        out.line("access: \(http.access.literal),")
-                        out.line("method: \(method.swiftName),")
-                        out.line("decodeJSONRequest: { (body, parameters) throws(RPCError) in")
-                        out.line("    try ProtobufHTTPCodec.decodeRequest(")
-                        out.line("        \(method.input.swiftName).self,")
-                        out.line("        body: body,")
-                        out.line("        bodyField: \(http.body.literal),")
-                        out.line("        parameters: parameters")
-                        out.line("    )")
-                        out.line("},")
-                        out.line("encodeJSONResponse: { (bytes) throws(RPCError) in")
-                        out.line("    try ProtobufHTTPCodec.encodeResponse(\(method.output.swiftName).self, bytes)")
-                        out.line("}")
-                    }
+                    guard let binding = method.binding else { continue }
+                    self.emitBinding(binding, of: method, serviceName: service.name, into: &out)
                 }
             }
         }
@@ -107,73 +90,48 @@ extension SwiftEmitter {
     }
 }
 
-/// One RPC method with its types resolved and its HTTP route checked.
-struct ResolvedMethod {
-    var name: String
-    var swiftName: String
-    var input: MessageInfo
-    var output: MessageInfo
-    var http: MethodDescriptor.HTTPRule?
-    var comment: String?
-
-    init(_ method: MethodDescriptor, resolver: Resolver, comment: String?) throws {
-        guard !method.isStreaming else { throw GeneratorError("\(method.name): streaming methods are not supported") }
-        guard let input = resolver.messages[method.inputType], let output = resolver.messages[method.outputType] else {
-            throw GeneratorError("\(method.name): request and response must be messages of the generated files")
+extension SwiftEmitter {
+    /// One `HTTPBinding(...)` element of the table: the route, its options, the OpenAPI operation
+    /// and schemas (JSON text as raw string literals), and the JSON codecs.
+    func emitBinding(
+        _ binding: ResolvedBinding,
+        of method: ResolvedMethod,
+        serviceName: String,
+        into out: inout CodeWriter
+    ) {
+        let openAPI = OpenAPIOperation(method: method, binding: binding, serviceName: serviceName)
+        out.block("HTTPBinding(", close: "),") { out in
+            out.line("verb: \(binding.verb.literal),")
+            out.line("pathTemplate: \(binding.path.literal),")
+            out.line("bodyField: \(binding.body.literal),")
+            out.line("access: \(binding.access.literal),")
+            out.line("method: \(method.swiftName),")
+            out.line("rawBody: \(binding.rawBody),")
+            out.line("idempotencyKeyRequired: \(binding.idempotencyKeyRequired),")
+            out.line("redirectField: \(binding.redirectField.literal),")
+            out.line("successStatus: \(binding.successStatus),")
+            out.line("openAPIOperation: \(openAPI.operation.text.rawLiteral),")
+            if openAPI.schemas.isEmpty {
+                out.line("openAPISchemas: [:],")
+            } else {
+                out.block("openAPISchemas: [", close: "],") { out in
+                    for info in openAPI.schemas {
+                        out.line("\(info.fullName.literal): \(info.swiftName).openAPISchema,")
+                    }
+                }
+            }
+            out.line("decodeJSONRequest: { (body, parameters) throws(RPCError) in")
+            out.line("    try ProtobufHTTPCodec.decodeRequest(")
+            out.line("        \(method.input.swiftName).self,")
+            out.line("        body: body,")
+            out.line("        bodyField: \(binding.body.literal),")
+            out.line("        parameters: parameters")
+            out.line("    )")
+            out.line("},")
+            out.line("encodeJSONResponse: { (bytes) throws(RPCError) in")
+            out.line("    try ProtobufHTTPCodec.encodeResponse(\(method.output.swiftName).self, bytes)")
+            out.line("}")
         }
-        self.name = method.name
-        self.swiftName = Names.escaped(method.name.prefix(1).lowercased() + method.name.dropFirst())
-        self.input = input
-        self.output = output
-        self.comment = comment
-        if var http = method.http {
-            guard ["GET", "POST", "PUT", "PATCH", "DELETE"].contains(http.verb) else {
-                throw GeneratorError("\(method.name): unknown HTTP verb \(http.verb)")
-            }
-            guard http.path.hasPrefix("/") else {
-                throw GeneratorError("\(method.name): the HTTP path must start with /")
-            }
-            http.path = try Self.jsonPathTemplate(http.path, input: input, method: method.name)
-            if !http.body.isEmpty, http.body != "*" {
-                http.body = try Self.jsonFieldPath(http.body, input: input, method: method.name)
-            }
-            if !["public", "user", "admin"].contains(http.access) {
-                throw GeneratorError("\(method.name): access must be public, user or admin")
-            }
-            self.http = http
-        }
-    }
-
-    /// Rewrites the names in braces to JSON names, checking each names a request field.
-    static func jsonPathTemplate(_ template: String, input: MessageInfo, method: String) throws -> String {
-        var result = ""
-        var rest = Substring(template)
-        while let open = rest.firstIndex(of: "{") {
-            guard let close = rest[open...].firstIndex(of: "}") else {
-                throw GeneratorError("\(method): unbalanced braces in \(template)")
-            }
-            result += rest[..<open]
-            result +=
-                "{" + (try jsonFieldPath(String(rest[rest.index(after: open)..<close]), input: input, method: method))
-                + "}"
-            rest = rest[rest.index(after: close)...]
-        }
-        return result + rest
-    }
-
-    /// `billing_address.city` → `billingAddress.city`, checking each step.
-    static func jsonFieldPath(_ path: String, input: MessageInfo, method: String) throws -> String {
-        var message: MessageInfo? = input
-        var names: [String] = []
-        for piece in path.split(separator: ".") {
-            guard let current = message,
-                let field = current.fields.first(where: { $0.protoName == piece || $0.jsonName == piece }),
-                !field.isRepeated
-            else { throw GeneratorError("\(method): \(path) does not name a singular field of \(input.fullName)") }
-            names.append(field.jsonName)
-            if case .message(let next) = field.kind { message = next } else { message = nil }
-        }
-        return names.joined(separator: ".")
     }
 }
 

@@ -136,6 +136,9 @@ struct SwiftEmitter {
             out.line()
             out.line("/// The fully qualified protobuf name.")
             out.line("public static let protoMessageName = \(info.fullName.literal)")
+            out.line()
+            out.line("/// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.")
+            out.line("public static let openAPISchema: String = \(OpenAPISchema.message(info).text.rawLiteral)")
             for index in info.descriptor.oneofNames.indices {
                 out.line()
                 out.line("/// The fields of the `\(info.descriptor.oneofNames[index])` oneof.")

@@ -25,7 +25,7 @@ func generate(_ request: CodeGeneratorRequest) throws -> [(name: String, content
         guard pair.count == 2, pair[0] == "c_module" else { throw GeneratorError("unknown option \(option)") }
         cModule = pair[1]
     }
-    let resolver = try Resolver(files: request.protoFiles, generating: request.filesToGenerate)
+    let resolver = try Resolver(files: request.protoFiles)
     var ids: [UInt32: String] = [:]
     var outputs: [(String, String)] = []
     for name in request.filesToGenerate {

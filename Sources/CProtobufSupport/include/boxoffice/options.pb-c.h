@@ -41,17 +41,36 @@ struct  Boxoffice__HttpBinding
   char *path;
   /*
    * `*` to read the whole request from the JSON body, a field name to read only that field from
-   * it, empty for no body (every field from the path and the query string).
+   * it, empty for no body (every field from the path and the query string). When the field is a
+   * `bytes` field, it receives the raw body untouched (webhooks whose signature covers the exact
+   * bytes) and a `map<string, string> headers` field of the request, if there is one, receives the
+   * request headers with lower-case names.
    */
   char *body;
   /*
    * Who may call the route: `public`, `user` or `admin`.
    */
   char *access;
+  /*
+   * True for payment-moving routes (💳 in API.md): the gateway refuses a request without an
+   * `Idempotency-Key` header with 400. Other mutating routes accept the header but do not need it.
+   */
+  protobuf_c_boolean idempotency_key_required;
+  /*
+   * The proto name of a string field of the response holding a URL: the gateway then answers
+   * `303 See Other` with `Location` set to it and no body (browser redirects such as the 3-D
+   * Secure return). Empty for a JSON answer.
+   */
+  char *redirect;
+  /*
+   * The HTTP status of a successful JSON answer: 0 (the default) means 200; 201 for routes that
+   * create a resource, as API.md lists them.
+   */
+  int32_t success_status;
 };
 #define BOXOFFICE__HTTP_BINDING__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&boxoffice__http_binding__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0 }
 
 
 /* Boxoffice__HttpBinding methods */

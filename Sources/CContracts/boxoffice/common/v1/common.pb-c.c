@@ -623,21 +623,21 @@ const ProtobufCMessageDescriptor boxoffice__common__v1__period__descriptor =
 static const ProtobufCEnumValue boxoffice__common__v1__period_unit__enum_values_by_number[5] =
 {
   { "PERIOD_UNIT_UNSPECIFIED", "BOXOFFICE__COMMON__V1__PERIOD_UNIT__PERIOD_UNIT_UNSPECIFIED", 0 },
-  { "PERIOD_UNIT_DAY", "BOXOFFICE__COMMON__V1__PERIOD_UNIT__PERIOD_UNIT_DAY", 1 },
-  { "PERIOD_UNIT_WEEK", "BOXOFFICE__COMMON__V1__PERIOD_UNIT__PERIOD_UNIT_WEEK", 2 },
-  { "PERIOD_UNIT_MONTH", "BOXOFFICE__COMMON__V1__PERIOD_UNIT__PERIOD_UNIT_MONTH", 3 },
-  { "PERIOD_UNIT_YEAR", "BOXOFFICE__COMMON__V1__PERIOD_UNIT__PERIOD_UNIT_YEAR", 4 },
+  { "DAY", "BOXOFFICE__COMMON__V1__PERIOD_UNIT__DAY", 1 },
+  { "WEEK", "BOXOFFICE__COMMON__V1__PERIOD_UNIT__WEEK", 2 },
+  { "MONTH", "BOXOFFICE__COMMON__V1__PERIOD_UNIT__MONTH", 3 },
+  { "YEAR", "BOXOFFICE__COMMON__V1__PERIOD_UNIT__YEAR", 4 },
 };
 static const ProtobufCIntRange boxoffice__common__v1__period_unit__value_ranges[] = {
 {0, 0},{0, 5}
 };
 static const ProtobufCEnumValueIndex boxoffice__common__v1__period_unit__enum_values_by_name[5] =
 {
-  { "PERIOD_UNIT_DAY", 1 },
-  { "PERIOD_UNIT_MONTH", 3 },
+  { "DAY", 1 },
+  { "MONTH", 3 },
   { "PERIOD_UNIT_UNSPECIFIED", 0 },
-  { "PERIOD_UNIT_WEEK", 2 },
-  { "PERIOD_UNIT_YEAR", 4 },
+  { "WEEK", 2 },
+  { "YEAR", 4 },
 };
 const ProtobufCEnumDescriptor boxoffice__common__v1__period_unit__descriptor =
 {

@@ -1348,6 +1348,38 @@ const ProtobufCMessageDescriptor boxoffice__payments__v1__payment_action__descri
   (ProtobufCMessageInit) boxoffice__payments__v1__payment_action__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCEnumValue boxoffice__payments__v1__refund__status__enum_values_by_number[4] =
+{
+  { "STATUS_UNSPECIFIED", "BOXOFFICE__PAYMENTS__V1__REFUND__STATUS__STATUS_UNSPECIFIED", 0 },
+  { "PENDING", "BOXOFFICE__PAYMENTS__V1__REFUND__STATUS__PENDING", 1 },
+  { "SUCCEEDED", "BOXOFFICE__PAYMENTS__V1__REFUND__STATUS__SUCCEEDED", 2 },
+  { "FAILED", "BOXOFFICE__PAYMENTS__V1__REFUND__STATUS__FAILED", 3 },
+};
+static const ProtobufCIntRange boxoffice__payments__v1__refund__status__value_ranges[] = {
+{0, 0},{0, 4}
+};
+static const ProtobufCEnumValueIndex boxoffice__payments__v1__refund__status__enum_values_by_name[4] =
+{
+  { "FAILED", 3 },
+  { "PENDING", 1 },
+  { "STATUS_UNSPECIFIED", 0 },
+  { "SUCCEEDED", 2 },
+};
+const ProtobufCEnumDescriptor boxoffice__payments__v1__refund__status__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "boxoffice.payments.v1.Refund.Status",
+  "Status",
+  "Boxoffice__Payments__V1__Refund__Status",
+  "boxoffice.payments.v1",
+  4,
+  boxoffice__payments__v1__refund__status__enum_values_by_number,
+  4,
+  boxoffice__payments__v1__refund__status__enum_values_by_name,
+  1,
+  boxoffice__payments__v1__refund__status__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
 static const ProtobufCFieldDescriptor boxoffice__payments__v1__refund__field_descriptors[8] =
 {
   {
@@ -1393,7 +1425,7 @@ static const ProtobufCFieldDescriptor boxoffice__payments__v1__refund__field_des
     PROTOBUF_C_TYPE_ENUM,
     0,   /* quantifier_offset */
     offsetof(Boxoffice__Payments__V1__Refund, status),
-    &boxoffice__payments__v1__refund_status__descriptor,
+    &boxoffice__payments__v1__refund__status__descriptor,
     NULL,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
@@ -2956,29 +2988,29 @@ const ProtobufCMessageDescriptor boxoffice__payments__v1__three_ds_return_respon
 static const ProtobufCEnumValue boxoffice__payments__v1__payment_status__enum_values_by_number[9] =
 {
   { "PAYMENT_STATUS_UNSPECIFIED", "BOXOFFICE__PAYMENTS__V1__PAYMENT_STATUS__PAYMENT_STATUS_UNSPECIFIED", 0 },
-  { "PAYMENT_STATUS_CREATED", "BOXOFFICE__PAYMENTS__V1__PAYMENT_STATUS__PAYMENT_STATUS_CREATED", 1 },
-  { "PAYMENT_STATUS_REQUIRES_ACTION", "BOXOFFICE__PAYMENTS__V1__PAYMENT_STATUS__PAYMENT_STATUS_REQUIRES_ACTION", 2 },
-  { "PAYMENT_STATUS_SUCCEEDED", "BOXOFFICE__PAYMENTS__V1__PAYMENT_STATUS__PAYMENT_STATUS_SUCCEEDED", 3 },
-  { "PAYMENT_STATUS_FAILED", "BOXOFFICE__PAYMENTS__V1__PAYMENT_STATUS__PAYMENT_STATUS_FAILED", 4 },
-  { "PAYMENT_STATUS_UNKNOWN", "BOXOFFICE__PAYMENTS__V1__PAYMENT_STATUS__PAYMENT_STATUS_UNKNOWN", 5 },
-  { "PAYMENT_STATUS_PARTIALLY_REFUNDED", "BOXOFFICE__PAYMENTS__V1__PAYMENT_STATUS__PAYMENT_STATUS_PARTIALLY_REFUNDED", 6 },
-  { "PAYMENT_STATUS_REFUNDED", "BOXOFFICE__PAYMENTS__V1__PAYMENT_STATUS__PAYMENT_STATUS_REFUNDED", 7 },
-  { "PAYMENT_STATUS_VOIDED", "BOXOFFICE__PAYMENTS__V1__PAYMENT_STATUS__PAYMENT_STATUS_VOIDED", 8 },
+  { "CREATED", "BOXOFFICE__PAYMENTS__V1__PAYMENT_STATUS__CREATED", 1 },
+  { "REQUIRES_ACTION", "BOXOFFICE__PAYMENTS__V1__PAYMENT_STATUS__REQUIRES_ACTION", 2 },
+  { "SUCCEEDED", "BOXOFFICE__PAYMENTS__V1__PAYMENT_STATUS__SUCCEEDED", 3 },
+  { "FAILED", "BOXOFFICE__PAYMENTS__V1__PAYMENT_STATUS__FAILED", 4 },
+  { "UNKNOWN", "BOXOFFICE__PAYMENTS__V1__PAYMENT_STATUS__UNKNOWN", 5 },
+  { "PARTIALLY_REFUNDED", "BOXOFFICE__PAYMENTS__V1__PAYMENT_STATUS__PARTIALLY_REFUNDED", 6 },
+  { "REFUNDED", "BOXOFFICE__PAYMENTS__V1__PAYMENT_STATUS__REFUNDED", 7 },
+  { "VOIDED", "BOXOFFICE__PAYMENTS__V1__PAYMENT_STATUS__VOIDED", 8 },
 };
 static const ProtobufCIntRange boxoffice__payments__v1__payment_status__value_ranges[] = {
 {0, 0},{0, 9}
 };
 static const ProtobufCEnumValueIndex boxoffice__payments__v1__payment_status__enum_values_by_name[9] =
 {
-  { "PAYMENT_STATUS_CREATED", 1 },
-  { "PAYMENT_STATUS_FAILED", 4 },
-  { "PAYMENT_STATUS_PARTIALLY_REFUNDED", 6 },
-  { "PAYMENT_STATUS_REFUNDED", 7 },
-  { "PAYMENT_STATUS_REQUIRES_ACTION", 2 },
-  { "PAYMENT_STATUS_SUCCEEDED", 3 },
-  { "PAYMENT_STATUS_UNKNOWN", 5 },
+  { "CREATED", 1 },
+  { "FAILED", 4 },
+  { "PARTIALLY_REFUNDED", 6 },
   { "PAYMENT_STATUS_UNSPECIFIED", 0 },
-  { "PAYMENT_STATUS_VOIDED", 8 },
+  { "REFUNDED", 7 },
+  { "REQUIRES_ACTION", 2 },
+  { "SUCCEEDED", 3 },
+  { "UNKNOWN", 5 },
+  { "VOIDED", 8 },
 };
 const ProtobufCEnumDescriptor boxoffice__payments__v1__payment_status__descriptor =
 {
@@ -2995,58 +3027,26 @@ const ProtobufCEnumDescriptor boxoffice__payments__v1__payment_status__descripto
   boxoffice__payments__v1__payment_status__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCEnumValue boxoffice__payments__v1__refund_status__enum_values_by_number[4] =
-{
-  { "REFUND_STATUS_UNSPECIFIED", "BOXOFFICE__PAYMENTS__V1__REFUND_STATUS__REFUND_STATUS_UNSPECIFIED", 0 },
-  { "REFUND_STATUS_PENDING", "BOXOFFICE__PAYMENTS__V1__REFUND_STATUS__REFUND_STATUS_PENDING", 1 },
-  { "REFUND_STATUS_SUCCEEDED", "BOXOFFICE__PAYMENTS__V1__REFUND_STATUS__REFUND_STATUS_SUCCEEDED", 2 },
-  { "REFUND_STATUS_FAILED", "BOXOFFICE__PAYMENTS__V1__REFUND_STATUS__REFUND_STATUS_FAILED", 3 },
-};
-static const ProtobufCIntRange boxoffice__payments__v1__refund_status__value_ranges[] = {
-{0, 0},{0, 4}
-};
-static const ProtobufCEnumValueIndex boxoffice__payments__v1__refund_status__enum_values_by_name[4] =
-{
-  { "REFUND_STATUS_FAILED", 3 },
-  { "REFUND_STATUS_PENDING", 1 },
-  { "REFUND_STATUS_SUCCEEDED", 2 },
-  { "REFUND_STATUS_UNSPECIFIED", 0 },
-};
-const ProtobufCEnumDescriptor boxoffice__payments__v1__refund_status__descriptor =
-{
-  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
-  "boxoffice.payments.v1.RefundStatus",
-  "RefundStatus",
-  "Boxoffice__Payments__V1__RefundStatus",
-  "boxoffice.payments.v1",
-  4,
-  boxoffice__payments__v1__refund_status__enum_values_by_number,
-  4,
-  boxoffice__payments__v1__refund_status__enum_values_by_name,
-  1,
-  boxoffice__payments__v1__refund_status__value_ranges,
-  NULL,NULL,NULL,NULL   /* reserved[1234] */
-};
 static const ProtobufCEnumValue boxoffice__payments__v1__card_brand__enum_values_by_number[6] =
 {
   { "CARD_BRAND_UNSPECIFIED", "BOXOFFICE__PAYMENTS__V1__CARD_BRAND__CARD_BRAND_UNSPECIFIED", 0 },
-  { "CARD_BRAND_VISA", "BOXOFFICE__PAYMENTS__V1__CARD_BRAND__CARD_BRAND_VISA", 1 },
-  { "CARD_BRAND_MASTERCARD", "BOXOFFICE__PAYMENTS__V1__CARD_BRAND__CARD_BRAND_MASTERCARD", 2 },
-  { "CARD_BRAND_MIR", "BOXOFFICE__PAYMENTS__V1__CARD_BRAND__CARD_BRAND_MIR", 3 },
-  { "CARD_BRAND_MAESTRO", "BOXOFFICE__PAYMENTS__V1__CARD_BRAND__CARD_BRAND_MAESTRO", 4 },
-  { "CARD_BRAND_OTHER", "BOXOFFICE__PAYMENTS__V1__CARD_BRAND__CARD_BRAND_OTHER", 5 },
+  { "VISA", "BOXOFFICE__PAYMENTS__V1__CARD_BRAND__VISA", 1 },
+  { "MASTERCARD", "BOXOFFICE__PAYMENTS__V1__CARD_BRAND__MASTERCARD", 2 },
+  { "MIR", "BOXOFFICE__PAYMENTS__V1__CARD_BRAND__MIR", 3 },
+  { "MAESTRO", "BOXOFFICE__PAYMENTS__V1__CARD_BRAND__MAESTRO", 4 },
+  { "OTHER", "BOXOFFICE__PAYMENTS__V1__CARD_BRAND__OTHER", 5 },
 };
 static const ProtobufCIntRange boxoffice__payments__v1__card_brand__value_ranges[] = {
 {0, 0},{0, 6}
 };
 static const ProtobufCEnumValueIndex boxoffice__payments__v1__card_brand__enum_values_by_name[6] =
 {
-  { "CARD_BRAND_MAESTRO", 4 },
-  { "CARD_BRAND_MASTERCARD", 2 },
-  { "CARD_BRAND_MIR", 3 },
-  { "CARD_BRAND_OTHER", 5 },
   { "CARD_BRAND_UNSPECIFIED", 0 },
-  { "CARD_BRAND_VISA", 1 },
+  { "MAESTRO", 4 },
+  { "MASTERCARD", 2 },
+  { "MIR", 3 },
+  { "OTHER", 5 },
+  { "VISA", 1 },
 };
 const ProtobufCEnumDescriptor boxoffice__payments__v1__card_brand__descriptor =
 {

@@ -37,19 +37,19 @@ typedef enum _Boxoffice__Common__V1__PeriodUnit {
   /*
    * A calendar day (UTC).
    */
-  BOXOFFICE__COMMON__V1__PERIOD_UNIT__PERIOD_UNIT_DAY = 1,
+  BOXOFFICE__COMMON__V1__PERIOD_UNIT__DAY = 1,
   /*
    * A week of seven calendar days.
    */
-  BOXOFFICE__COMMON__V1__PERIOD_UNIT__PERIOD_UNIT_WEEK = 2,
+  BOXOFFICE__COMMON__V1__PERIOD_UNIT__WEEK = 2,
   /*
    * A calendar month from the anchor day (Jan 31 → Feb 28/29 → Mar 31).
    */
-  BOXOFFICE__COMMON__V1__PERIOD_UNIT__PERIOD_UNIT_MONTH = 3,
+  BOXOFFICE__COMMON__V1__PERIOD_UNIT__MONTH = 3,
   /*
    * A calendar year from the anchor day.
    */
-  BOXOFFICE__COMMON__V1__PERIOD_UNIT__PERIOD_UNIT_YEAR = 4
+  BOXOFFICE__COMMON__V1__PERIOD_UNIT__YEAR = 4
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(BOXOFFICE__COMMON__V1__PERIOD_UNIT)
 } Boxoffice__Common__V1__PeriodUnit;
 

@@ -49,6 +49,28 @@ typedef struct Boxoffice__Payments__V1__ThreeDsReturnResponse Boxoffice__Payment
 /* --- enums --- */
 
 /*
+ * Where a refund stands.
+ */
+typedef enum _Boxoffice__Payments__V1__Refund__Status {
+  /*
+   * Not set; never stored.
+   */
+  BOXOFFICE__PAYMENTS__V1__REFUND__STATUS__STATUS_UNSPECIFIED = 0,
+  /*
+   * Sent to the provider, no answer yet.
+   */
+  BOXOFFICE__PAYMENTS__V1__REFUND__STATUS__PENDING = 1,
+  /*
+   * The provider returned the money.
+   */
+  BOXOFFICE__PAYMENTS__V1__REFUND__STATUS__SUCCEEDED = 2,
+  /*
+   * The provider refused it.
+   */
+  BOXOFFICE__PAYMENTS__V1__REFUND__STATUS__FAILED = 3
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(BOXOFFICE__PAYMENTS__V1__REFUND__STATUS)
+} Boxoffice__Payments__V1__Refund__Status;
+/*
  * Where a payment stands (the issue-4 state machine).
  */
 typedef enum _Boxoffice__Payments__V1__PaymentStatus {
@@ -59,59 +81,37 @@ typedef enum _Boxoffice__Payments__V1__PaymentStatus {
   /*
    * Recorded, not yet sent to the provider (or sent with no answer yet).
    */
-  BOXOFFICE__PAYMENTS__V1__PAYMENT_STATUS__PAYMENT_STATUS_CREATED = 1,
+  BOXOFFICE__PAYMENTS__V1__PAYMENT_STATUS__CREATED = 1,
   /*
    * Waiting for the payer: 3-D Secure or a hosted payment page (see `action`).
    */
-  BOXOFFICE__PAYMENTS__V1__PAYMENT_STATUS__PAYMENT_STATUS_REQUIRES_ACTION = 2,
+  BOXOFFICE__PAYMENTS__V1__PAYMENT_STATUS__REQUIRES_ACTION = 2,
   /*
    * The money was taken.
    */
-  BOXOFFICE__PAYMENTS__V1__PAYMENT_STATUS__PAYMENT_STATUS_SUCCEEDED = 3,
+  BOXOFFICE__PAYMENTS__V1__PAYMENT_STATUS__SUCCEEDED = 3,
   /*
    * Declined or abandoned; no money moved.
    */
-  BOXOFFICE__PAYMENTS__V1__PAYMENT_STATUS__PAYMENT_STATUS_FAILED = 4,
+  BOXOFFICE__PAYMENTS__V1__PAYMENT_STATUS__FAILED = 4,
   /*
    * The provider's answer was lost; the reconciler settles it. Never retried blindly.
    */
-  BOXOFFICE__PAYMENTS__V1__PAYMENT_STATUS__PAYMENT_STATUS_UNKNOWN = 5,
+  BOXOFFICE__PAYMENTS__V1__PAYMENT_STATUS__UNKNOWN = 5,
   /*
    * Succeeded, then part of it was refunded.
    */
-  BOXOFFICE__PAYMENTS__V1__PAYMENT_STATUS__PAYMENT_STATUS_PARTIALLY_REFUNDED = 6,
+  BOXOFFICE__PAYMENTS__V1__PAYMENT_STATUS__PARTIALLY_REFUNDED = 6,
   /*
    * Succeeded, then all of it was refunded.
    */
-  BOXOFFICE__PAYMENTS__V1__PAYMENT_STATUS__PAYMENT_STATUS_REFUNDED = 7,
+  BOXOFFICE__PAYMENTS__V1__PAYMENT_STATUS__REFUNDED = 7,
   /*
    * Authorized only, then cancelled before completion; no money moved.
    */
-  BOXOFFICE__PAYMENTS__V1__PAYMENT_STATUS__PAYMENT_STATUS_VOIDED = 8
+  BOXOFFICE__PAYMENTS__V1__PAYMENT_STATUS__VOIDED = 8
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(BOXOFFICE__PAYMENTS__V1__PAYMENT_STATUS)
 } Boxoffice__Payments__V1__PaymentStatus;
-/*
- * Where a refund stands.
- */
-typedef enum _Boxoffice__Payments__V1__RefundStatus {
-  /*
-   * Not set; never stored.
-   */
-  BOXOFFICE__PAYMENTS__V1__REFUND_STATUS__REFUND_STATUS_UNSPECIFIED = 0,
-  /*
-   * Sent to the provider, no answer yet.
-   */
-  BOXOFFICE__PAYMENTS__V1__REFUND_STATUS__REFUND_STATUS_PENDING = 1,
-  /*
-   * The provider returned the money.
-   */
-  BOXOFFICE__PAYMENTS__V1__REFUND_STATUS__REFUND_STATUS_SUCCEEDED = 2,
-  /*
-   * The provider refused it.
-   */
-  BOXOFFICE__PAYMENTS__V1__REFUND_STATUS__REFUND_STATUS_FAILED = 3
-    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(BOXOFFICE__PAYMENTS__V1__REFUND_STATUS)
-} Boxoffice__Payments__V1__RefundStatus;
 /*
  * Card brands as the provider reports them.
  */
@@ -123,23 +123,23 @@ typedef enum _Boxoffice__Payments__V1__CardBrand {
   /*
    * Visa.
    */
-  BOXOFFICE__PAYMENTS__V1__CARD_BRAND__CARD_BRAND_VISA = 1,
+  BOXOFFICE__PAYMENTS__V1__CARD_BRAND__VISA = 1,
   /*
    * Mastercard.
    */
-  BOXOFFICE__PAYMENTS__V1__CARD_BRAND__CARD_BRAND_MASTERCARD = 2,
+  BOXOFFICE__PAYMENTS__V1__CARD_BRAND__MASTERCARD = 2,
   /*
    * Mir.
    */
-  BOXOFFICE__PAYMENTS__V1__CARD_BRAND__CARD_BRAND_MIR = 3,
+  BOXOFFICE__PAYMENTS__V1__CARD_BRAND__MIR = 3,
   /*
    * Maestro.
    */
-  BOXOFFICE__PAYMENTS__V1__CARD_BRAND__CARD_BRAND_MAESTRO = 4,
+  BOXOFFICE__PAYMENTS__V1__CARD_BRAND__MAESTRO = 4,
   /*
    * Any other brand.
    */
-  BOXOFFICE__PAYMENTS__V1__CARD_BRAND__CARD_BRAND_OTHER = 5
+  BOXOFFICE__PAYMENTS__V1__CARD_BRAND__OTHER = 5
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(BOXOFFICE__PAYMENTS__V1__CARD_BRAND)
 } Boxoffice__Payments__V1__CardBrand;
 
@@ -300,7 +300,7 @@ struct  Boxoffice__Payments__V1__Refund
   /*
    * Where it stands.
    */
-  Boxoffice__Payments__V1__RefundStatus status;
+  Boxoffice__Payments__V1__Refund__Status status;
   /*
    * Why it was made (free text, audited).
    */
@@ -320,7 +320,7 @@ struct  Boxoffice__Payments__V1__Refund
 };
 #define BOXOFFICE__PAYMENTS__V1__REFUND__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&boxoffice__payments__v1__refund__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL, BOXOFFICE__PAYMENTS__V1__REFUND_STATUS__REFUND_STATUS_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, NULL }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL, BOXOFFICE__PAYMENTS__V1__REFUND__STATUS__STATUS_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, NULL }
 
 
 /*
@@ -1505,7 +1505,6 @@ void boxoffice__payments__v1__payment_service__complete_three_ds(ProtobufCServic
 /* --- descriptors --- */
 
 extern const ProtobufCEnumDescriptor    boxoffice__payments__v1__payment_status__descriptor;
-extern const ProtobufCEnumDescriptor    boxoffice__payments__v1__refund_status__descriptor;
 extern const ProtobufCEnumDescriptor    boxoffice__payments__v1__card_brand__descriptor;
 extern const ProtobufCMessageDescriptor boxoffice__payments__v1__hosted_page__descriptor;
 extern const ProtobufCMessageDescriptor boxoffice__payments__v1__payment_source__descriptor;
@@ -1513,6 +1512,7 @@ extern const ProtobufCMessageDescriptor boxoffice__payments__v1__three_ds_action
 extern const ProtobufCMessageDescriptor boxoffice__payments__v1__redirect_action__descriptor;
 extern const ProtobufCMessageDescriptor boxoffice__payments__v1__payment_action__descriptor;
 extern const ProtobufCMessageDescriptor boxoffice__payments__v1__refund__descriptor;
+extern const ProtobufCEnumDescriptor    boxoffice__payments__v1__refund__status__descriptor;
 extern const ProtobufCMessageDescriptor boxoffice__payments__v1__payment__descriptor;
 extern const ProtobufCMessageDescriptor boxoffice__payments__v1__payment_method__descriptor;
 extern const ProtobufCMessageDescriptor boxoffice__payments__v1__charge_request__descriptor;

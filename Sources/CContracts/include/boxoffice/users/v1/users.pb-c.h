@@ -64,23 +64,23 @@ typedef enum _Boxoffice__Users__V1__SubscriptionStatus {
   /*
    * Created; its first invoice is not paid yet (payment pending or requiring action).
    */
-  BOXOFFICE__USERS__V1__SUBSCRIPTION_STATUS__SUBSCRIPTION_STATUS_INCOMPLETE = 1,
+  BOXOFFICE__USERS__V1__SUBSCRIPTION_STATUS__INCOMPLETE = 1,
   /*
    * Paid for the current period; access granted.
    */
-  BOXOFFICE__USERS__V1__SUBSCRIPTION_STATUS__SUBSCRIPTION_STATUS_ACTIVE = 2,
+  BOXOFFICE__USERS__V1__SUBSCRIPTION_STATUS__ACTIVE = 2,
   /*
    * A renewal charge failed; dunning retries run until the grace period ends.
    */
-  BOXOFFICE__USERS__V1__SUBSCRIPTION_STATUS__SUBSCRIPTION_STATUS_PAST_DUE = 3,
+  BOXOFFICE__USERS__V1__SUBSCRIPTION_STATUS__PAST_DUE = 3,
   /*
    * Cancelled by the user or an admin; access ends at `ends_at`.
    */
-  BOXOFFICE__USERS__V1__SUBSCRIPTION_STATUS__SUBSCRIPTION_STATUS_CANCELED = 4,
+  BOXOFFICE__USERS__V1__SUBSCRIPTION_STATUS__CANCELED = 4,
   /*
    * Ended: not renewed, unpaid past the grace period, or fully refunded.
    */
-  BOXOFFICE__USERS__V1__SUBSCRIPTION_STATUS__SUBSCRIPTION_STATUS_EXPIRED = 5
+  BOXOFFICE__USERS__V1__SUBSCRIPTION_STATUS__EXPIRED = 5
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(BOXOFFICE__USERS__V1__SUBSCRIPTION_STATUS)
 } Boxoffice__Users__V1__SubscriptionStatus;
 /*
@@ -94,27 +94,27 @@ typedef enum _Boxoffice__Users__V1__InvoiceStatus {
   /*
    * Issued and waiting for payment.
    */
-  BOXOFFICE__USERS__V1__INVOICE_STATUS__INVOICE_STATUS_OPEN = 1,
+  BOXOFFICE__USERS__V1__INVOICE_STATUS__OPEN = 1,
   /*
    * Paid in full.
    */
-  BOXOFFICE__USERS__V1__INVOICE_STATUS__INVOICE_STATUS_PAID = 2,
+  BOXOFFICE__USERS__V1__INVOICE_STATUS__PAID = 2,
   /*
    * Withdrawn before payment; nothing is owed.
    */
-  BOXOFFICE__USERS__V1__INVOICE_STATUS__INVOICE_STATUS_VOID = 3,
+  BOXOFFICE__USERS__V1__INVOICE_STATUS__VOID = 3,
   /*
    * Given up after the dunning schedule; nothing more will be charged.
    */
-  BOXOFFICE__USERS__V1__INVOICE_STATUS__INVOICE_STATUS_UNCOLLECTIBLE = 4,
+  BOXOFFICE__USERS__V1__INVOICE_STATUS__UNCOLLECTIBLE = 4,
   /*
    * Paid, then part of it refunded.
    */
-  BOXOFFICE__USERS__V1__INVOICE_STATUS__INVOICE_STATUS_PARTIALLY_REFUNDED = 5,
+  BOXOFFICE__USERS__V1__INVOICE_STATUS__PARTIALLY_REFUNDED = 5,
   /*
    * Paid, then refunded in full (the subscription's access ends).
    */
-  BOXOFFICE__USERS__V1__INVOICE_STATUS__INVOICE_STATUS_REFUNDED = 6
+  BOXOFFICE__USERS__V1__INVOICE_STATUS__REFUNDED = 6
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(BOXOFFICE__USERS__V1__INVOICE_STATUS)
 } Boxoffice__Users__V1__InvoiceStatus;
 /*
@@ -128,19 +128,19 @@ typedef enum _Boxoffice__Users__V1__StatementEntryKind {
   /*
    * An invoice issued (amount owed).
    */
-  BOXOFFICE__USERS__V1__STATEMENT_ENTRY_KIND__STATEMENT_ENTRY_KIND_INVOICE = 1,
+  BOXOFFICE__USERS__V1__STATEMENT_ENTRY_KIND__INVOICE = 1,
   /*
    * A discount applied to an invoice (negative).
    */
-  BOXOFFICE__USERS__V1__STATEMENT_ENTRY_KIND__STATEMENT_ENTRY_KIND_DISCOUNT = 2,
+  BOXOFFICE__USERS__V1__STATEMENT_ENTRY_KIND__DISCOUNT = 2,
   /*
    * A successful payment.
    */
-  BOXOFFICE__USERS__V1__STATEMENT_ENTRY_KIND__STATEMENT_ENTRY_KIND_PAYMENT = 3,
+  BOXOFFICE__USERS__V1__STATEMENT_ENTRY_KIND__PAYMENT = 3,
   /*
    * A refund (negative).
    */
-  BOXOFFICE__USERS__V1__STATEMENT_ENTRY_KIND__STATEMENT_ENTRY_KIND_REFUND = 4
+  BOXOFFICE__USERS__V1__STATEMENT_ENTRY_KIND__REFUND = 4
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(BOXOFFICE__USERS__V1__STATEMENT_ENTRY_KIND)
 } Boxoffice__Users__V1__StatementEntryKind;
 
@@ -742,7 +742,9 @@ struct  Boxoffice__Users__V1__GetStatementRequest
    */
   char *to;
   /*
-   * `json` (default) or `csv`.
+   * `json` (default) or `csv`, lower case as in the URL; the service refuses any other value
+   * (INVALID_ARGUMENT). A string rather than an enum: proto3 JSON would spell enum values in
+   * upper case.
    */
   char *format;
 };
@@ -860,7 +862,9 @@ struct  Boxoffice__Users__V1__GetRevenueReportRequest
    */
   char *to;
   /*
-   * `day` or `month` (default `day`).
+   * `day` or `month` (default `day`), lower case as in the URL; the service refuses any other
+   * value (INVALID_ARGUMENT). A string rather than an enum: proto3 JSON would spell enum values in
+   * upper case.
    */
   char *interval;
 };

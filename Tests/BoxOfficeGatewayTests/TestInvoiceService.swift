@@ -106,6 +106,49 @@ final class TestInvoiceService: Codegentest_V1_InvoiceServiceProtocol {
         return response
     }
 
+    func searchInvoices(
+        _ request: Codegentest_V1_SearchInvoicesRequest,
+        context: ServerContext
+    ) async throws -> Codegentest_V1_ListInvoicesResponse {
+        self.record(context)
+        return Codegentest_V1_ListInvoicesResponse()
+    }
+
+    func payInvoice(_ request: Codegentest_V1_PayInvoiceRequest, context: ServerContext) async throws
+        -> Codegentest_V1_Invoice
+    {
+        self.record(context)
+        return Codegentest_V1_Invoice()
+    }
+
+    func deleteInvoice(_ request: Codegentest_V1_DeleteInvoiceRequest, context: ServerContext) async throws
+        -> Codegentest_V1_Empty
+    {
+        self.record(context)
+        return Codegentest_V1_Empty()
+    }
+
+    /// Answers what arrived: the source, the body's size and the `content-type` header.
+    func receiveWebhook(_ request: Codegentest_V1_WebhookRequest, context: ServerContext) async throws
+        -> Codegentest_V1_WebhookResponse
+    {
+        self.record(context)
+        var response = Codegentest_V1_WebhookResponse()
+        response.source = request.source
+        response.bodyBytes = Int64(request.rawBody.count)
+        response.contentType = request.headers["content-type"] ?? ""
+        return response
+    }
+
+    func completeReturn(_ request: Codegentest_V1_ReturnRequest, context: ServerContext) async throws
+        -> Codegentest_V1_ReturnResponse
+    {
+        self.record(context)
+        var response = Codegentest_V1_ReturnResponse()
+        response.redirectURL = "https://app.test/return?bytes=\(request.rawBody.count)"
+        return response
+    }
+
     private struct CrashError: Error {}
 
     /// Every byte but unreserved characters as `%XX`.

@@ -97,7 +97,7 @@ public enum OpenAPIDocument {
                 "in": "header",
                 "required": binding.idempotencyKeyRequired,
                 "description": "Makes a retry safe: a replay with the same key returns the first answer.",
-                "schema": ["type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[ -~]+$"],
+                "schema": ["type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"],
             ])
         }
         if !parameters.isEmpty { operation["parameters"] = parameters }

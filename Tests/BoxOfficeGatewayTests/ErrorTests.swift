@@ -134,7 +134,11 @@ struct ErrorTests {
 
             let wrongVerb = try await harness.send(.PUT, "/v1/invoices/x", headers: Self.user)
             #expect(wrongVerb.status == 405)
-            let allowed = Set((wrongVerb.headers["Allow"].first ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+            let allowed = Set(
+                (wrongVerb.headers["Allow"].first ?? "").split(separator: ",").map {
+                    $0.trimmingCharacters(in: .whitespaces)
+                }
+            )
             #expect(allowed == ["GET", "DELETE"])
             #expect(try wrongVerb.error().code == "INVALID_ARGUMENT")
 

@@ -178,11 +178,11 @@ struct MetadataTests {
             let accepted = try await harness.send(
                 .POST,
                 "/v1/invoices",
-                headers: [admin, ("Idempotency-Key", "order 42 ~!"), ("X-Request-ID", "idem-ok")],
+                headers: [admin, ("Idempotency-Key", "order-42~!"), ("X-Request-ID", "idem-ok")],
                 json: "{}"
             )
             #expect(accepted.status == 201)
-            #expect(harness.service.metadata(forRequestID: "idem-ok")?.idempotencyKey == "order 42 ~!")
+            #expect(harness.service.metadata(forRequestID: "idem-ok")?.idempotencyKey == "order-42~!")
 
             let longest = String(repeating: "k", count: 255)
             let atLimit = try await harness.send(
@@ -193,7 +193,7 @@ struct MetadataTests {
             )
             #expect(atLimit.status == 201)
 
-            for invalid in [String(repeating: "k", count: 256), "tab\tinside", "ключ"] {
+            for invalid in [String(repeating: "k", count: 256), "tab\tinside", "space inside", "ключ"] {
                 let answer = try await harness.send(
                     .POST,
                     "/v1/invoices",

@@ -114,14 +114,20 @@ final class TestInvoiceService: Codegentest_V1_InvoiceServiceProtocol {
         return Codegentest_V1_ListInvoicesResponse()
     }
 
-    func payInvoice(_ request: Codegentest_V1_PayInvoiceRequest, context: ServerContext) async throws
+    func payInvoice(
+        _ request: Codegentest_V1_PayInvoiceRequest,
+        context: ServerContext
+    ) async throws
         -> Codegentest_V1_Invoice
     {
         self.record(context)
         return Codegentest_V1_Invoice()
     }
 
-    func deleteInvoice(_ request: Codegentest_V1_DeleteInvoiceRequest, context: ServerContext) async throws
+    func deleteInvoice(
+        _ request: Codegentest_V1_DeleteInvoiceRequest,
+        context: ServerContext
+    ) async throws
         -> Codegentest_V1_Empty
     {
         self.record(context)
@@ -129,7 +135,10 @@ final class TestInvoiceService: Codegentest_V1_InvoiceServiceProtocol {
     }
 
     /// Answers what arrived: the source, the body's size and the `content-type` header.
-    func receiveWebhook(_ request: Codegentest_V1_WebhookRequest, context: ServerContext) async throws
+    func receiveWebhook(
+        _ request: Codegentest_V1_WebhookRequest,
+        context: ServerContext
+    ) async throws
         -> Codegentest_V1_WebhookResponse
     {
         self.record(context)
@@ -140,7 +149,10 @@ final class TestInvoiceService: Codegentest_V1_InvoiceServiceProtocol {
         return response
     }
 
-    func completeReturn(_ request: Codegentest_V1_ReturnRequest, context: ServerContext) async throws
+    func completeReturn(
+        _ request: Codegentest_V1_ReturnRequest,
+        context: ServerContext
+    ) async throws
         -> Codegentest_V1_ReturnResponse
     {
         self.record(context)

@@ -114,7 +114,7 @@ struct GatewayResponder: HTTPResponder {
             guard RequestHeaders.isValidIdempotencyKey(key) else {
                 throw RPCError.invalidArgument(
                     field: "Idempotency-Key",
-                    reason: "must be 1 to 255 printable ASCII characters"
+                    reason: "must be 1 to 255 visible ASCII characters"
                 )
             }
             metadata.idempotencyKey = key

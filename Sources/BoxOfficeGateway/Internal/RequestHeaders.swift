@@ -38,9 +38,10 @@ enum RequestHeaders {
         return String(repeating: "0", count: 16 - digits.count) + digits
     }
 
-    /// True when `key` is 1–255 printable ASCII characters (space through `~`).
+    /// True when `key` is 1–255 visible ASCII characters (`!` through `~`), the OpenAPI
+    /// pattern `^[!-~]+$` the generator publishes.
     static func isValidIdempotencyKey(_ key: String) -> Bool {
         guard !key.isEmpty, key.utf8.count <= Self.idempotencyKeyLengthMax else { return false }
-        return key.utf8.allSatisfy { (0x20...0x7E).contains($0) }
+        return key.utf8.allSatisfy { (0x21...0x7E).contains($0) }
     }
 }

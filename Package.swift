@@ -41,6 +41,7 @@ let package = Package(
         .library(name: "Contracts", targets: ["Contracts"]),
         .library(name: "TestContracts", targets: ["TestContracts"]),
         .library(name: "BoxOfficeCloudPayments", targets: ["BoxOfficeCloudPayments"]),
+        .library(name: "BoxOfficeGateway", targets: ["BoxOfficeGateway"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -50,7 +51,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // C libraries, one shim each.
@@ -163,11 +166,28 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The edge gateway: HTTP/JSON routes of the generated bindings transcoded to RPC calls.
+        .target(
+            name: "BoxOfficeGateway",
+            dependencies: [
+                "BoxOfficeRPC", "BoxOfficeRPCNIO", "BoxOfficeRuntime", "BoxOfficeJWT",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                log, metrics, serviceLifecycle,
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // The `boxoffice` executable.
         .executableTarget(
             name: "BoxOfficeCLI",
             dependencies: [
                 "BoxOfficeRuntime", "BoxOfficePostgres", "BoxOfficeMessaging", "BoxOfficeCrypto", "BoxOfficeJWT",
+                "BoxOfficeGateway", "BoxOfficeRPC", "BoxOfficeRPCNIO", "Contracts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 log, serviceLifecycle,
             ],
@@ -243,6 +263,20 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 log,
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BoxOfficeGatewayTests",
+            dependencies: [
+                "BoxOfficeGateway", "BoxOfficeRPC", "BoxOfficeRPCNIO", "BoxOfficeRuntime", "BoxOfficeProtobuf",
+                "TestContracts", "TestSupport", "BoxOfficeJWT", "BoxOfficeCrypto",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                log, metrics, serviceLifecycle,
             ],
             swiftSettings: swiftSettings
         ),

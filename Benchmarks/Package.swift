@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .target(name: "BenchmarkSupport", swiftSettings: swiftSettings),
@@ -98,6 +100,22 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "TestContracts", package: root),
                 .product(name: "BoxOfficeProtobuf", package: root),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // JSON → RPC → JSON through the gateway (test service over real RPC, same process) vs a plain
+        // Hummingbird handler returning the same JSON bytes, both loaded by wrk.
+        .executableTarget(
+            name: "gateway",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "BoxOfficeRPC", package: root),
+                .product(name: "BoxOfficeRPCNIO", package: root),
+                .product(name: "BoxOfficeGateway", package: root),
+                .product(name: "TestContracts", package: root),
             ],
             swiftSettings: swiftSettings
         ),

@@ -123,5 +123,11 @@ public struct SettingsError: Error, CustomStringConvertible {
     /// Why the value was refused; never the value itself, which may be a secret.
     public var reason: String
 
+    /// An error for `key`; `reason` must not contain the value.
+    public init(key: String, reason: String) {
+        self.key = key
+        self.reason = reason
+    }
+
     public var description: String { "invalid setting \(self.key): \(self.reason)" }
 }

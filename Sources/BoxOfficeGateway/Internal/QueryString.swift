@@ -1,0 +1,46 @@
+import BoxOfficeRPC
+
+/// Parses `a=1&b=two` into request parameters.
+enum QueryString {
+    /// The parameters of `query`, percent-decoded (`+` is a space). A parameter given twice, a
+    /// malformed escape or a name that is not a field name is `INVALID_ARGUMENT` naming it.
+    static func parameters(_ query: Substring, into parameters: inout [String: String]) throws(RPCError) {
+        for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
+            let equals = pair.firstIndex(of: "=")
+            let rawName = equals.map { pair[..<$0] } ?? pair
+            let rawValue = equals.map { pair[pair.index(after: $0)...] } ?? ""
+            guard let name = PercentDecoding.decode(rawName, plusIsSpace: true), !name.isEmpty else {
+                throw RPCError.invalidArgument(field: "(query)", reason: "malformed query parameter name")
+            }
+            guard Self.isFieldPath(name) else {
+                throw RPCError.invalidArgument(field: "(query)", reason: "unknown query parameter")
+            }
+            guard let value = PercentDecoding.decode(rawValue, plusIsSpace: true) else {
+                throw RPCError.invalidArgument(field: name, reason: "malformed percent-encoding")
+            }
+            guard parameters[name] == nil else {
+                throw RPCError.invalidArgument(field: name, reason: "given more than once")
+            }
+            parameters[name] = value
+        }
+    }
+
+    /// `name` or `outer.inner`: what a field path looks like (so a query name cannot smuggle
+    /// JSON structure into the request).
+    private static func isFieldPath(_ name: String) -> Bool {
+        name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { part in
+            guard let first = part.utf8.first, !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) else {
+                return false
+            }
+            return part.utf8.allSatisfy { byte in
+                switch byte {
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                    UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"):
+                    return true
+                default:
+                    return false
+                }
+            }
+        }
+    }
+}

@@ -40,6 +40,7 @@ let package = Package(
         .library(name: "BoxOfficeProtobuf", targets: ["BoxOfficeProtobuf"]),
         .library(name: "Contracts", targets: ["Contracts"]),
         .library(name: "TestContracts", targets: ["TestContracts"]),
+        .library(name: "BoxOfficeCloudPaymentsSandbox", targets: ["BoxOfficeCloudPaymentsSandbox"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -49,6 +50,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // C libraries, one shim each.
@@ -147,11 +150,25 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // An emulator of the CloudPayments API (docs/cloudpayments-sandbox.md), independent of our client.
+        .target(
+            name: "BoxOfficeCloudPaymentsSandbox",
+            dependencies: [
+                "BoxOfficeCrypto",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                log, serviceLifecycle,
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // The `boxoffice` executable.
         .executableTarget(
             name: "BoxOfficeCLI",
             dependencies: [
-                "BoxOfficeRuntime", "BoxOfficePostgres", "BoxOfficeMessaging",
+                "BoxOfficeRuntime", "BoxOfficePostgres", "BoxOfficeMessaging", "BoxOfficeCloudPaymentsSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 log, serviceLifecycle,
             ],
@@ -211,6 +228,17 @@ let package = Package(
             name: "CodegenTests",
             dependencies: ["TestContracts", "Contracts", "BoxOfficeProtobuf", "BoxOfficeRPC", "TestSupport"],
             exclude: ["Proto", "Interop"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BoxOfficeCloudPaymentsSandboxTests",
+            dependencies: [
+                "BoxOfficeCloudPaymentsSandbox", "BoxOfficeCrypto",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                log,
+            ],
             swiftSettings: swiftSettings
         ),
         // Helpers for tests against the local stack: environment, unique names, child processes.

@@ -237,7 +237,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                log,
+                log, serviceLifecycle,
             ],
             swiftSettings: swiftSettings
         ),

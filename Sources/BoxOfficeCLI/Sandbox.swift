@@ -2,6 +2,7 @@ import ArgumentParser
 import BoxOfficeCloudPaymentsSandbox
 import Logging
 import ServiceLifecycle
+import UnixSignals
 
 /// `boxoffice sandbox`: serves the CloudPayments sandbox (docs/cloudpayments-sandbox.md).
 struct Sandbox: AsyncParsableCommand {
@@ -37,7 +38,9 @@ struct Sandbox: AsyncParsableCommand {
             for entry in notifications {
                 let parts = entry.split(separator: "=", maxSplits: 1)
                 guard parts.count == 2, let type = SandboxNotificationType(rawValue: String(parts[0])) else {
-                    throw ValidationError("--notify wants TYPE=URL with TYPE one of Check, Pay, Fail, …; got '\(entry)'")
+                    throw ValidationError(
+                        "--notify wants TYPE=URL with TYPE one of Check, Pay, Fail, …; got '\(entry)'"
+                    )
                 }
                 urls[type] = String(parts[1])
             }

@@ -89,14 +89,17 @@ struct CardPaymentTests {
         }
     }
 
-    @Test("the sandbox's own decline triggers", arguments: [
-        ("4000000000003055", "5054.13", "12/35", "5054", "ExpiredCard"),
-        ("4000000000003055", "5300.13", "12/35", "5300", "AntiFraud"),
-        ("4000000000003055", "5005.13", "12/35", "5005", "DoNotHonor"),
-        ("4000000000003056", "10.00", "12/35", "5014", "InvalidCardNumber"),
-        ("4000000000003055", "10.00", "01/20", "5054", "ExpiredCard"),
-        ("4242424242424242", "5091.13", "12/35", "5091", "Timeout"),
-    ])
+    @Test(
+        "the sandbox's own decline triggers",
+        arguments: [
+            ("4000000000003055", "5054.13", "12/35", "5054", "ExpiredCard"),
+            ("4000000000003055", "5300.13", "12/35", "5300", "AntiFraud"),
+            ("4000000000003055", "5005.13", "12/35", "5005", "DoNotHonor"),
+            ("4000000000003056", "10.00", "12/35", "5014", "InvalidCardNumber"),
+            ("4000000000003055", "10.00", "01/20", "5054", "ExpiredCard"),
+            ("4242424242424242", "5091.13", "12/35", "5091", "Timeout"),
+        ]
+    )
     func triggers(card: String, amount: String, exp: String, code: String, reason: String) async throws {
         try await withSandbox { client, _ in
             let answer = try await client.charge(card, amount: amount, exp: exp)

@@ -48,7 +48,13 @@ struct SandboxClient {
         requestID: String? = nil,
         authorization: String? = nil
     ) async throws -> Answer {
-        try await self.send(path, body: json, contentType: "application/json", requestID: requestID, authorization: authorization)
+        try await self.send(
+            path,
+            body: json,
+            contentType: "application/json",
+            requestID: requestID,
+            authorization: authorization
+        )
     }
 
     func postForm(_ path: String, form: String, requestID: String? = nil) async throws -> Answer {

@@ -24,7 +24,10 @@ struct SettlementTests {
             #expect(over.json["Model"] == nil)
             let rest = try await client.post("/payments/refund", json: #"{"TransactionId":\#(id),"Amount":19.90}"#)
             #expect(rest.success == true)
-            let nothingLeft = try await client.post("/payments/refund", json: #"{"TransactionId":\#(id),"Amount":0.01}"#)
+            let nothingLeft = try await client.post(
+                "/payments/refund",
+                json: #"{"TransactionId":\#(id),"Amount":0.01}"#
+            )
             #expect(nothingLeft.success == false)
 
             let got = try await client.post("/payments/get", json: #"{"TransactionId":\#(id)}"#)
@@ -43,10 +46,16 @@ struct SettlementTests {
     func refundNeedsCompleted() async throws {
         try await withSandbox { client, _ in
             let authorized = try Self.id(try await client.charge("4000000000003055", kind: "auth"))
-            let refused = try await client.post("/payments/refund", json: #"{"TransactionId":\#(authorized),"Amount":1}"#)
+            let refused = try await client.post(
+                "/payments/refund",
+                json: #"{"TransactionId":\#(authorized),"Amount":1}"#
+            )
             #expect(refused.success == false)
             let declined = try Self.id(try await client.charge("4000056655665556"))
-            let refused2 = try await client.post("/payments/refund", json: #"{"TransactionId":\#(declined),"Amount":1}"#)
+            let refused2 = try await client.post(
+                "/payments/refund",
+                json: #"{"TransactionId":\#(declined),"Amount":1}"#
+            )
             #expect(refused2.success == false)
             let missing = try await client.post("/payments/refund", json: #"{"TransactionId":99999999,"Amount":1}"#)
             #expect(missing.text == #"{"Success":false,"Message":"Not found"}"#)
@@ -81,7 +90,10 @@ struct SettlementTests {
             let got = try await client.post("/payments/get", json: #"{"TransactionId":\#(authorized)}"#)
             #expect(got.field("Status") == "Cancelled")
             #expect(got.field("StatusCode") == "4")
-            let confirm = try await client.post("/payments/confirm", json: #"{"TransactionId":\#(authorized),"Amount":1}"#)
+            let confirm = try await client.post(
+                "/payments/confirm",
+                json: #"{"TransactionId":\#(authorized),"Amount":1}"#
+            )
             #expect(confirm.success == false)
             let completed = try Self.id(try await client.charge("4000000000003055"))
             let refused = try await client.post("/payments/void", json: #"{"TransactionId":\#(completed)}"#)

@@ -1,7 +1,9 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import NIOCore
+import ServiceLifecycle
 import Synchronization
 
 /// A small local HTTP server that records every POST it gets (the raw body and headers) and
@@ -24,6 +26,14 @@ final class TestListener: Sendable {
         }
         func field(_ name: String) -> String? { fields.first { $0.0 == name }?.1 }
     }
+
+    /// Hummingbird logs the end of its accept loop at error level when shut down; for a test
+    /// helper that is noise.
+    private static let quietLogger: Logger = {
+        var logger = Logger(label: "test-listener")
+        logger.logLevel = .critical
+        return logger
+    }()
 
     private let received = Mutex<[Received]>([])
     /// Answer text by path and attempt number (0-based) for that path.
@@ -72,14 +82,24 @@ final class TestListener: Sendable {
         let application = Application(
             router: router,
             configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in portInput.yield(channel.localAddress?.port ?? 0) }
+            onServerRunning: { channel in portInput.yield(channel.localAddress?.port ?? 0) },
+            logger: Self.quietLogger
+        )
+        let services = ServiceGroup(
+            configuration: ServiceGroupConfiguration(services: [application], logger: Self.quietLogger)
         )
         return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await application.run() }
+            group.addTask { try await services.run() }
             var iterator = portStream.makeAsyncIterator()
             let port = await iterator.next() ?? 0
-            defer { group.cancelAll() }
-            return try await body("http://127.0.0.1:\(port)")
+            do {
+                let result = try await body("http://127.0.0.1:\(port)")
+                await services.triggerGracefulShutdown()
+                return result
+            } catch {
+                await services.triggerGracefulShutdown()
+                throw error
+            }
         }
     }
 }

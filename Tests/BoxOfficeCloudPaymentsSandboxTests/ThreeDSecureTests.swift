@@ -8,7 +8,9 @@ struct ThreeDSecureTests {
     /// The hidden fields and action of the page's form with `id`.
     static func form(_ html: String, id: String) throws -> (action: String, fields: [String: String]) {
         let start = try #require(html.range(of: "id=\"\(id)\""))
-        let formStart = try #require(html.range(of: "<form", options: .backwards, range: html.startIndex..<start.lowerBound))
+        let formStart = try #require(
+            html.range(of: "<form", options: .backwards, range: html.startIndex..<start.lowerBound)
+        )
         let formEnd = try #require(html.range(of: "</form>", range: start.upperBound..<html.endIndex))
         let form = String(html[formStart.lowerBound..<formEnd.upperBound])
         let action = try #require(form.firstMatch(of: /action="([^"]*)"/)).1

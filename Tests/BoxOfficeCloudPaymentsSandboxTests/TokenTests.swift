@@ -3,7 +3,12 @@ import Testing
 
 @Suite("Token payments")
 struct TokenTests {
-    static func tokenCharge(_ client: SandboxClient, token: String, amount: String = "50.00", kind: String = "charge")
+    static func tokenCharge(
+        _ client: SandboxClient,
+        token: String,
+        amount: String = "50.00",
+        kind: String = "charge"
+    )
         async throws -> SandboxClient.Answer
     {
         try await client.post(
@@ -15,12 +20,15 @@ struct TokenTests {
         )
     }
 
-    @Test("tokens from successful card payments", arguments: [
-        ("4000000000003055", "charge", "Completed", "0"),
-        ("4000000000003055", "auth", "Authorized", "0"),
-        ("4111111111111111", "charge", "Declined", "5051"),
-        ("5200828282828210", "auth", "Declined", "5051"),
-    ])
+    @Test(
+        "tokens from successful card payments",
+        arguments: [
+            ("4000000000003055", "charge", "Completed", "0"),
+            ("4000000000003055", "auth", "Authorized", "0"),
+            ("4111111111111111", "charge", "Declined", "5051"),
+            ("5200828282828210", "auth", "Declined", "5051"),
+        ]
+    )
     func tokenOutcome(card: String, kind: String, status: String, code: String) async throws {
         try await withSandbox { client, _ in
             let first = try await client.charge(card)

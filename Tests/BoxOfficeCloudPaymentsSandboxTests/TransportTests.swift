@@ -105,7 +105,8 @@ struct OrderTests {
         try await withSandbox { client, _ in
             let created = try await client.post(
                 "/orders/create",
-                json: #"{"Amount":250.00,"Currency":"RUB","Description":"Two tickets","InvoiceId":"ord-1","AccountId":"u1"}"#
+                json:
+                    #"{"Amount":250.00,"Currency":"RUB","Description":"Two tickets","InvoiceId":"ord-1","AccountId":"u1"}"#
             )
             #expect(created.success == true)
             #expect(created.field("Status") == "Created")

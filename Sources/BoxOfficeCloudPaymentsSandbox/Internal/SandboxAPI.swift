@@ -142,7 +142,10 @@ final class SandboxAPI: Sendable {
             )
             return await self.finish(preparation, requestID: requestID)
         case "/payments/cards/post3ds":
-            return await self.finish(state.prepare3DS(fields, publicID: publicID, requestID: requestID), requestID: requestID)
+            return await self.finish(
+                state.prepare3DS(fields, publicID: publicID, requestID: requestID),
+                requestID: requestID
+            )
         case "/payments/tokens/charge", "/payments/tokens/auth":
             let preparation = await state.prepareTokenPayment(
                 fields,

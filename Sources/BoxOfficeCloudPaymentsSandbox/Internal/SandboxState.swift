@@ -145,7 +145,13 @@ actor SandboxState {
             return .answer(.message("CardCryptogramPacket is invalid"))
         }
         let card = CardData(number: cryptogram.cardNumber, expiry: cryptogram.expiry, cvv: cryptogram.cvv)
-        var transaction = self.newTransaction(fields, publicID: publicID, twoStage: twoStage, amount: amount, card: card)
+        var transaction = self.newTransaction(
+            fields,
+            publicID: publicID,
+            twoStage: twoStage,
+            amount: amount,
+            card: card
+        )
         let behaviour = TestCards.behaviour(card.number)
         if let code = self.triggeredCode(card: cryptogram, amountMinor: amount) {
             return .draft(Draft(transaction: transaction, reasonCode: code, kind: kind, issuesToken: false))
@@ -257,7 +263,13 @@ actor SandboxState {
         }
         transactions[transaction.id] = transaction
         let answer = APIAnswer.transaction(transaction)
-        self.record(draft.kind, transaction, amountMinor: transaction.amountMinor, requestID: requestID, success: code == 0)
+        self.record(
+            draft.kind,
+            transaction,
+            amountMinor: transaction.amountMinor,
+            requestID: requestID,
+            success: code == 0
+        )
         return (answer, transaction)
     }
 
@@ -542,7 +554,8 @@ actor SandboxState {
     private func transaction(_ id: Int64, publicID: String) -> Transaction? {
         guard var transaction = transactions[id], transaction.publicID == publicID else { return nil }
         if transaction.status == .authorized,
-            clock.now().timeIntervalSince(transaction.authDate ?? transaction.created) > Self.authorizationLifetimeSeconds
+            clock.now().timeIntervalSince(transaction.authDate ?? transaction.created)
+                > Self.authorizationLifetimeSeconds
         {
             transaction.status = .cancelled
             transactions[id] = transaction

@@ -39,15 +39,12 @@ public final class CloudPaymentsSandbox: Service {
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? self.configuration.port
                 self.api.setBound(port: port)
-                let waiters = self.running.withLock { running in
-                    running.port = port
-                    defer { running.waiters = [] }
-                    return running.waiters
-                }
-                for waiter in waiters { waiter.resume(returning: port) }
+                self.announce(port: port)
             },
             logger: logger
         )
+        // A server that cannot bind ends here; waiters of boundPort() learn it as port -1.
+        defer { self.announce(port: Self.notListening) }
         try await withThrowingTaskGroup { group in
             group.addTask { await self.api.notifier.run() }
             group.addTask { try await application.run() }
@@ -58,7 +55,19 @@ public final class CloudPaymentsSandbox: Service {
         }
     }
 
-    /// The port the sandbox listens on, once it does.
+    /// What ``boundPort()`` answers once the sandbox has stopped or failed to start.
+    public static let notListening = -1
+
+    private func announce(port: Int) {
+        let waiters = self.running.withLock { running in
+            if running.port == nil { running.port = port }
+            defer { running.waiters = [] }
+            return running.waiters
+        }
+        for waiter in waiters { waiter.resume(returning: port) }
+    }
+
+    /// The port the sandbox listens on, once it does; ``notListening`` if it could not start.
     public func boundPort() async -> Int {
         await withCheckedContinuation { continuation in
             let port = running.withLock { running -> Int? in
@@ -98,7 +107,11 @@ public final class CloudPaymentsSandbox: Service {
         )
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await serviceGroup.run() }
-            _ = await sandbox.boundPort()
+            if await sandbox.boundPort() == Self.notListening {
+                // The server failed to start: its error is the group's.
+                try await group.waitForAll()
+                throw CancellationError()
+            }
             // Graceful shutdown lets requests in flight finish and closes idle connections; a
             // request held by an injected hang ends when its hang does.
             do {

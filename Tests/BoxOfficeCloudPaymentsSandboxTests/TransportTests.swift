@@ -134,3 +134,28 @@ struct OrderTests {
         }
     }
 }
+
+@Suite("Sandbox lifecycle and cryptogram")
+struct LifecycleTests {
+    @Test("a port already in use fails the start instead of hanging")
+    func portInUse() async throws {
+        try await withSandbox { client, sandbox in
+            let port = await sandbox.boundPort()
+            await #expect(throws: (any Error).self) {
+                try await CloudPaymentsSandbox.withRunning(SandboxClient.configuration(port: port)) { _ in }
+            }
+            let stillServing = try await client.post("/test", json: "{}")
+            #expect(stillServing.status == 200)
+        }
+    }
+
+    @Test("the cryptogram is SBX1: and base64 of the documented JSON")
+    func cryptogramFormat() throws {
+        let packet = SandboxCryptogram(cardNumber: "4242 4242 4242 4242", expiry: "12/30", cvv: "123").packet
+        #expect(packet.hasPrefix("SBX1:"))
+        let json = try #require(Data(base64Encoded: String(packet.dropFirst(5))))
+        #expect(String(decoding: json, as: UTF8.self) == #"{"card":"4242424242424242","exp":"12/30","cvv":"123"}"#)
+        #expect(SandboxCryptogram(packet: packet)?.cardNumber == "4242424242424242")
+        #expect(SandboxCryptogram(packet: "SBX2:" + packet.dropFirst(5)) == nil)
+    }
+}

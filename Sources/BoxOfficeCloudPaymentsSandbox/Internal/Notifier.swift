@@ -31,7 +31,7 @@ final class Notifier: Sendable {
     /// A notification answer larger than this is read as a bad reply.
     static let answerBytesMax = 64 * 1024
     /// How long a notification held back for reordering waits for the next one before it is sent anyway.
-    static let reorderHoldMilliseconds: Int64 = 1_000
+    static let reorderHoldMilliseconds: Int64 = 5_000
 
     private let configuration: SandboxConfiguration
     private let state: SandboxState

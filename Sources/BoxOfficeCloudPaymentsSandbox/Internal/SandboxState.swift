@@ -18,7 +18,7 @@ actor SandboxState {
         case draft(Draft)
     }
 
-    private struct TokenRecord {
+    struct TokenRecord {
         var publicID: String
         var card: CardData
     }
@@ -37,16 +37,16 @@ actor SandboxState {
     /// `X-Request-ID`s longer than this are refused, so the cache cannot be grown by huge keys.
     static let requestIDBytesMax = 256
 
-    private let clock: SandboxClock
+    let clock: SandboxClock
     private let retentionSeconds: TimeInterval
-    private let cardReasonCodes: [String: Int]
-    private var transactions: [Int64: Transaction] = [:]
+    let cardReasonCodes: [String: Int]
+    var transactions: [Int64: Transaction] = [:]
     private var nextTransactionID: Int64 = 1_000
-    private var tokens: [String: TokenRecord] = [:]
-    private var orders: [String: Order] = [:]
-    private var nextOrderNumber: Int64 = 1
+    var tokens: [String: TokenRecord] = [:]
+    var orders: [String: Order] = [:]
+    var nextOrderNumber: Int64 = 1
     private var answers: [String: CachedAnswer] = [:]
-    private(set) var operations: [SandboxOperation] = []
+    var operations: [SandboxOperation] = []
     private(set) var faults: SandboxFaults
     private var random: SeededRandom
 
@@ -350,150 +350,9 @@ actor SandboxState {
         return (.success(.object([("TransactionId", .number(String(refund.id)))])), (refund, payment))
     }
 
-    // MARK: - Lookups
-
-    /// `/payments/get`.
-    func get(_ fields: RequestFields, publicID: String) -> APIAnswer {
-        guard let id = fields.integer("TransactionId") else { return .message("TransactionId is required") }
-        guard let transaction = self.transaction(id, publicID: publicID) else { return .notFound }
-        return .success(transaction.model())
-    }
-
-    /// `/v2/payments/find`: the last operation (payment or refund) with that InvoiceId.
-    func find(_ fields: RequestFields, publicID: String) -> APIAnswer {
-        guard let invoiceID = fields.string("InvoiceId") else { return .message("InvoiceId is required") }
-        let matching = self.visible(publicID).filter { $0.invoiceID == invoiceID }
-        guard let last = matching.max(by: { $0.id < $1.id }) else { return .notFound }
-        return .success(last.model())
-    }
-
-    /// `/payments/list`: every transaction created on `Date` in `TimeZone`.
-    func list(_ fields: RequestFields, publicID: String) -> APIAnswer {
-        guard let dateText = fields.string("Date") else { return .message("Date is required") }
-        guard let day = ProviderDates.parseDay(dateText) else { return .message("Date is invalid") }
-        guard let offset = ProviderDates.offsetSeconds(timeZone: fields.string("TimeZone")) else {
-            return .message("TimeZone is invalid")
-        }
-        let matching = self.visible(publicID).filter { ProviderDates.day($0.created, offsetSeconds: offset) == day }
-        return .success(.array(matching.sorted { $0.id < $1.id }.map { $0.model() }))
-    }
-
-    /// `/v2/payments/list`: 100 per page, oldest first.
-    func listV2(_ fields: RequestFields, publicID: String) -> APIAnswer {
-        guard let gteText = fields.string("CreatedDateGte") else { return .message("CreatedDateGte is required") }
-        guard let lteText = fields.string("CreatedDateLte") else { return .message("CreatedDateLte is required") }
-        guard let page = fields.integer("PageNumber") else { return .message("PageNumber is required") }
-        guard let gte = ProviderDates.parseDateTime(gteText), let lte = ProviderDates.parseDateTime(lteText) else {
-            return .message("CreatedDate is invalid")
-        }
-        guard page >= 1 else { return .message("PageNumber is invalid") }
-        var statuses: Set<Int> = []
-        for name in fields.strings("Statuses") {
-            guard let status = TransactionStatus(name: name) ?? Int(name).flatMap(TransactionStatus.init(rawValue:))
-            else { return .message("Statuses is invalid") }
-            statuses.insert(status.rawValue)
-        }
-        let matching = self.visible(publicID)
-            .filter {
-                let seconds = Int64($0.created.timeIntervalSince1970.rounded(.down))
-                return seconds >= gte && seconds <= lte && (statuses.isEmpty || statuses.contains($0.status.rawValue))
-            }
-            .sorted { $0.id < $1.id }
-        let start = Int(page - 1) * Self.listPageSize
-        let pageItems = start < matching.count ? matching[start..<min(start + Self.listPageSize, matching.count)] : []
-        return .success(.array(pageItems.map { $0.model() }))
-    }
-
-    // MARK: - Orders
-
-    /// `/orders/create`.
-    func createOrder(_ fields: RequestFields, publicID: String, requestID: String?, baseURL: String) -> APIAnswer {
-        let amount: Int64
-        switch Self.amount(fields) {
-        case .failure(let refusal): return refusal.answer
-        case .success(let value): amount = value
-        }
-        guard let description = fields.string("Description") else { return .message("Description is required") }
-        let order = Order(
-            id: Self.newToken().prefix(32).lowercased(),
-            number: nextOrderNumber,
-            publicID: publicID,
-            amountMinor: amount,
-            currency: fields.string("Currency") ?? "RUB",
-            description: description,
-            email: fields.string("Email"),
-            invoiceID: fields.string("InvoiceId"),
-            accountID: fields.string("AccountId"),
-            requireConfirmation: fields.bool("RequireConfirmation") ?? false,
-            successRedirectURL: fields.string("SuccessRedirectUrl"),
-            failRedirectURL: fields.string("FailRedirectUrl"),
-            jsonData: fields.jsonText("JsonData"),
-            created: clock.now(),
-            status: "Created"
-        )
-        nextOrderNumber += 1
-        orders[order.id] = order
-        operations.append(
-            SandboxOperation(
-                sequence: operations.count + 1,
-                kind: .orderCreate,
-                publicID: publicID,
-                transactionID: nil,
-                invoiceID: order.invoiceID,
-                amountMinor: amount,
-                requestID: requestID,
-                success: true,
-                status: order.status,
-                reasonCode: nil
-            )
-        )
-        return .success(order.model(url: Self.orderURL(baseURL: baseURL, id: order.id)))
-    }
-
-    static func orderURL(baseURL: String, id: String) -> String { baseURL + "/sandbox/orders/" + id }
-
-    func order(_ id: String) -> Order? { orders[id] }
-
-    /// A card typed on the hosted page: the order's payment (auth when it requires confirmation),
-    /// without 3-D Secure, since the page itself stands for the payer's bank.
-    func prepareOrderPayment(_ orderID: String, card: SandboxCryptogram, ipAddress: String) -> Preparation? {
-        guard let order = orders[orderID], order.status == "Created" else { return nil }
-        let fields = RequestFields(
-            json: .object(
-                [
-                    ("InvoiceId", order.invoiceID.map { .string($0) } ?? .null),
-                    ("AccountId", order.accountID.map { .string($0) } ?? .null),
-                    ("Email", order.email.map { .string($0) } ?? .null),
-                    ("Description", .string(order.description)),
-                    ("Currency", .string(order.currency)),
-                    ("JsonData", order.jsonData.map { .string($0) } ?? .null),
-                    ("IpAddress", .string(ipAddress)),
-                ]
-            )
-        )
-        let transaction = self.newTransaction(
-            fields,
-            publicID: order.publicID,
-            twoStage: order.requireConfirmation,
-            amount: order.amountMinor,
-            card: CardData(number: card.cardNumber, expiry: card.expiry, cvv: card.cvv)
-        )
-        let code =
-            self.triggeredCode(card: card, amountMinor: order.amountMinor)
-            ?? TestCards.behaviour(card.cardNumber).cardPaymentCode
-        return .draft(Draft(transaction: transaction, reasonCode: code, kind: .orderPayment, issuesToken: true))
-    }
-
-    func markOrder(_ orderID: String, transaction: Transaction) {
-        guard var order = orders[orderID] else { return }
-        order.transactionID = transaction.id
-        if transaction.status == .completed || transaction.status == .authorized { order.status = "Paid" }
-        orders[orderID] = order
-    }
-
     // MARK: - Helpers
 
-    private static func amount(_ fields: RequestFields) -> Result<Int64, AmountRefusal> {
+    static func amount(_ fields: RequestFields) -> Result<Int64, AmountRefusal> {
         guard let text = fields["Amount"]?.text, !text.isEmpty else {
             return .failure(AmountRefusal(answer: .message("Amount is required")))
         }
@@ -503,7 +362,7 @@ actor SandboxState {
         return .success(minor)
     }
 
-    private func triggeredCode(card: SandboxCryptogram, amountMinor: Int64, checkCVV: Bool = true) -> Int? {
+    func triggeredCode(card: SandboxCryptogram, amountMinor: Int64, checkCVV: Bool = true) -> Int? {
         guard TestCards.luhnValid(card.cardNumber) else { return ReasonCode.invalidCardNumber }
         guard let expiry = card.expiryMonthYear else { return ReasonCode.expiredCard }
         let (year, month, _) = ProviderDates.civilFromDays(ProviderDates.day(clock.now(), offsetSeconds: 0))
@@ -517,7 +376,7 @@ actor SandboxState {
         return TestCards.amountTrigger(amountMinor)
     }
 
-    private func newTransaction(
+    func newTransaction(
         _ fields: RequestFields,
         publicID: String,
         twoStage: Bool,
@@ -545,13 +404,13 @@ actor SandboxState {
         )
     }
 
-    private func allocateID() -> Int64 {
+    func allocateID() -> Int64 {
         defer { nextTransactionID += 1 }
         return nextTransactionID
     }
 
     /// A transaction of this terminal, with a two-stage payment past its lifetime voided first.
-    private func transaction(_ id: Int64, publicID: String) -> Transaction? {
+    func transaction(_ id: Int64, publicID: String) -> Transaction? {
         guard var transaction = transactions[id], transaction.publicID == publicID else { return nil }
         if transaction.status == .authorized,
             clock.now().timeIntervalSince(transaction.authDate ?? transaction.created)
@@ -563,7 +422,7 @@ actor SandboxState {
         return transaction
     }
 
-    private func visible(_ publicID: String) -> [Transaction] {
+    func visible(_ publicID: String) -> [Transaction] {
         transactions.values.filter { $0.publicID == publicID }
     }
 
@@ -602,7 +461,7 @@ actor SandboxState {
     }
 
     /// 64 uppercase hex digits, the shape of the provider's tokens.
-    private static func newToken() -> String {
+    static func newToken() -> String {
         var generator = SystemRandomNumberGenerator()
         return (0..<4).map { _ in
             let hex = String(generator.next() as UInt64, radix: 16, uppercase: true)

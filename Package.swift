@@ -42,6 +42,7 @@ let package = Package(
         .library(name: "TestContracts", targets: ["TestContracts"]),
         .library(name: "BoxOfficeCloudPayments", targets: ["BoxOfficeCloudPayments"]),
         .library(name: "BoxOfficeGateway", targets: ["BoxOfficeGateway"]),
+        .library(name: "BoxOfficeCloudPaymentsSandbox", targets: ["BoxOfficeCloudPaymentsSandbox"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -181,13 +182,26 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // An emulator of the CloudPayments API (docs/cloudpayments-sandbox.md), independent of our client.
+        .target(
+            name: "BoxOfficeCloudPaymentsSandbox",
+            dependencies: [
+                "BoxOfficeCrypto",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                log, serviceLifecycle,
+            ],
+            swiftSettings: swiftSettings
+        ),
 
         // The `boxoffice` executable.
         .executableTarget(
             name: "BoxOfficeCLI",
             dependencies: [
                 "BoxOfficeRuntime", "BoxOfficePostgres", "BoxOfficeMessaging", "BoxOfficeCrypto", "BoxOfficeJWT",
-                "BoxOfficeGateway", "BoxOfficeRPC", "BoxOfficeRPCNIO", "Contracts",
+                "BoxOfficeGateway", "BoxOfficeRPC", "BoxOfficeRPCNIO", "Contracts", "BoxOfficeCloudPaymentsSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 log, serviceLifecycle,
             ],
@@ -277,6 +291,17 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 log, metrics, serviceLifecycle,
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BoxOfficeCloudPaymentsSandboxTests",
+            dependencies: [
+                "BoxOfficeCloudPaymentsSandbox", "BoxOfficeCrypto",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                log, serviceLifecycle,
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,0 +1,97 @@
+/// Everything a sandbox run is set up with. The defaults serve `boxoffice sandbox` on
+/// `http://127.0.0.1:8090` with one test terminal.
+public struct SandboxConfiguration: Sendable {
+    /// A merchant terminal: the Basic-auth pair and where its notifications go.
+    public struct Terminal: Sendable {
+        /// The Basic-auth user.
+        public var publicID: String
+        /// The Basic-auth password and the notifications' HMAC key.
+        public var apiSecret: String
+        /// One URL per notification type; a type without one is not sent.
+        public var notificationURLs: [SandboxNotificationType: String]
+
+        /// A terminal.
+        public init(publicID: String, apiSecret: String, notificationURLs: [SandboxNotificationType: String] = [:]) {
+            self.publicID = publicID
+            self.apiSecret = apiSecret
+            self.notificationURLs = notificationURLs
+        }
+    }
+
+    /// The address to listen on.
+    public var host: String
+    /// The port to listen on; 0 picks a free one (see ``CloudPaymentsSandbox/withRunning(_:_:)``).
+    public var port: Int
+    /// The base URL put into `AcsUrl` and order `Url`s; nil means `http://host:<bound port>`.
+    public var publicBaseURL: String?
+    /// The terminals the sandbox accepts.
+    public var terminals: [Terminal]
+    /// Requests in flight per terminal before HTTP 429: the provider's cap for test terminals.
+    public var concurrentRequestsMax: Int
+    /// How long an `X-Request-ID` answer is kept, on ``clock``.
+    public var requestIDRetentionSeconds: Int64
+    /// Larger request bodies are refused with HTTP 413.
+    public var requestBodyBytesMax: Int
+    /// Extra decline triggers: card number (digits only) → reason code, for card and token payments.
+    public var cardReasonCodes: [String: Int]
+    /// How many milliseconds one "minute" of the notification retry schedule lasts (60 000 for
+    /// real time; tests shrink it).
+    public var notificationMinuteMilliseconds: Int64
+    /// Delivery attempts per notification, the provider's 100.
+    public var notificationAttemptsMax: Int
+    /// How long the sandbox waits for a notification answer, the provider's 30 s.
+    public var notificationAnswerTimeoutMilliseconds: Int64
+    /// Faults to inject; can be replaced while running through `POST /sandbox/faults`.
+    public var faults: SandboxFaults
+    /// The clock of `X-Request-ID` retention, card expiry and auto-void.
+    public var clock: SandboxClock
+
+    /// The sandbox's defaults; see each property.
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8090,
+        publicBaseURL: String? = nil,
+        terminals: [Terminal] = [Terminal(publicID: "pk_sandbox", apiSecret: "sandbox_api_secret")],
+        concurrentRequestsMax: Int = 5,
+        requestIDRetentionSeconds: Int64 = 3600,
+        requestBodyBytesMax: Int = 1 << 20,
+        cardReasonCodes: [String: Int] = [:],
+        notificationMinuteMilliseconds: Int64 = 60_000,
+        notificationAttemptsMax: Int = 100,
+        notificationAnswerTimeoutMilliseconds: Int64 = 30_000,
+        faults: SandboxFaults = SandboxFaults(),
+        clock: SandboxClock = SandboxClock()
+    ) {
+        self.host = host
+        self.port = port
+        self.publicBaseURL = publicBaseURL
+        self.terminals = terminals
+        self.concurrentRequestsMax = concurrentRequestsMax
+        self.requestIDRetentionSeconds = requestIDRetentionSeconds
+        self.requestBodyBytesMax = requestBodyBytesMax
+        self.cardReasonCodes = cardReasonCodes
+        self.notificationMinuteMilliseconds = notificationMinuteMilliseconds
+        self.notificationAttemptsMax = notificationAttemptsMax
+        self.notificationAnswerTimeoutMilliseconds = notificationAnswerTimeoutMilliseconds
+        self.faults = faults
+        self.clock = clock
+    }
+}
+
+/// The provider's notification types.
+public enum SandboxNotificationType: String, Sendable, CaseIterable {
+    /// Before a payment: the answer decides it.
+    case check = "Check"
+    /// A payment succeeded (Completed or Authorized).
+    case pay = "Pay"
+    /// A payment was declined.
+    case fail = "Fail"
+    /// A two-stage payment was confirmed.
+    case confirm = "Confirm"
+    /// A refund was made.
+    case refund = "Refund"
+    /// A provider-side subscription changed; the sandbox has no subscriptions, so never sent.
+    case recurrent = "Recurrent"
+    /// An authorized payment was voided.
+    case cancel = "Cancel"
+}

@@ -107,7 +107,7 @@ let package = Package(
         .target(
             name: "BoxOfficeRPCNIO",
             dependencies: [
-                "BoxOfficeRPC",
+                "BoxOfficeRPC", "BoxOfficeThreads",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 log, serviceLifecycle,
@@ -171,7 +171,7 @@ let package = Package(
         .target(
             name: "BoxOfficeGateway",
             dependencies: [
-                "BoxOfficeRPC", "BoxOfficeRPCNIO", "BoxOfficeRuntime", "BoxOfficeJWT",
+                "BoxOfficeRPC", "BoxOfficeRPCNIO", "BoxOfficeRuntime", "BoxOfficeJWT", "BoxOfficeThreads",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,4 +1,5 @@
 public import BoxOfficeRPC
+import BoxOfficeThreads
 import Hummingbird
 public import Logging
 public import NIOCore

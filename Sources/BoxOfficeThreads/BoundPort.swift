@@ -1,7 +1,10 @@
 import Synchronization
 
-/// The port a server bound, for those waiting on it.
-final class BoundPort: Sendable {
+/// The port a server bound, for those waiting on it: `port()` suspends until the server calls
+/// `bound(_:)` (or `fail(_:)`), then every waiter, earlier or later, gets the same answer.
+///
+/// Servers that listen on port 0 in tests (the RPC server, the gateway) share it.
+public final class BoundPort: Sendable {
     private enum State {
         case waiting([CheckedContinuation<Int, any Error>])
         case bound(Int)
@@ -10,7 +13,10 @@ final class BoundPort: Sendable {
 
     private let state = Mutex(State.waiting([]))
 
-    func port() async throws -> Int {
+    public init() {}
+
+    /// The bound port, once known; throws the error the server failed with.
+    public func port() async throws -> Int {
         try await withCheckedThrowingContinuation { continuation in
             let result: Result<Int, any Error>? = self.state.withLock { state in
                 switch state {
@@ -26,9 +32,11 @@ final class BoundPort: Sendable {
         }
     }
 
-    func bound(_ port: Int) { self.finish(.bound(port), .success(port)) }
+    /// Records the port and wakes every waiter; later calls change nothing.
+    public func bound(_ port: Int) { self.finish(.bound(port), .success(port)) }
 
-    func fail(_ error: any Error) { self.finish(.failed(error), .failure(error)) }
+    /// Records that the server will never listen and wakes every waiter with `error`.
+    public func fail(_ error: any Error) { self.finish(.failed(error), .failure(error)) }
 
     private func finish(_ final: State, _ result: Result<Int, any Error>) {
         let waiters = self.state.withLock { state -> [CheckedContinuation<Int, any Error>] in
@@ -39,6 +47,3 @@ final class BoundPort: Sendable {
         for waiter in waiters { waiter.resume(with: result) }
     }
 }
-
-/// The server stopped before it listened.
-struct ServerNotStarted: Error {}

@@ -1,0 +1,2 @@
+/// The server stopped before it listened.
+struct ServerNotStarted: Error {}

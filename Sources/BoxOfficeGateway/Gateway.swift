@@ -12,7 +12,8 @@ public import ServiceLifecycle
 ///
 /// Per request it: finds the route (own template matcher, custom verbs included; unknown path
 /// 404, wrong verb 405 with `Allow`), authenticates the bearer token for `user` and `admin`
-/// routes (caller metadata `user:<sub>` / `admin:<sub>`), validates `Idempotency-Key`, reads the
+/// routes (caller metadata `user:<sub>` / `admin:<sub>`), enforces the per-client and
+/// per-caller ``RateLimit``s (429 with `Retry-After`), validates `Idempotency-Key`, reads the
 /// body up to ``GatewayConfiguration/requestBodyBytesMax``, builds the request from the body,
 /// path and query parameters, calls the upstream with ``GatewayConfiguration/callTimeout`` and
 /// the request id as trace id, and renders the answer (the binding's success status, or a 303
@@ -124,6 +125,10 @@ public final class Gateway: Service, Sendable {
                 timeout: configuration.readinessProbeTimeout
             ),
             metrics: GatewayMetrics(registry: metricsRegistry),
+            clientLimiter: configuration.clientRateLimit.isOn
+                ? RateLimiter(limit: configuration.clientRateLimit, keysMax: configuration.rateLimitKeysMax) : nil,
+            callerLimiter: configuration.callerRateLimit.isOn
+                ? RateLimiter(limit: configuration.callerRateLimit, keysMax: configuration.rateLimitKeysMax) : nil,
             registry: metricsRegistry,
             openAPIDocument: self.openAPIDocument,
             logger: logger

@@ -10,7 +10,9 @@ import SystemPackage
 /// `gateway.body.bytes.max`, `gateway.call.timeout.milliseconds`, `gateway.jwt.issuer`,
 /// `gateway.jwt.audience`, `gateway.jwt.public.keys` (PEM text, one or more keys, each optionally
 /// preceded by a line `kid: <id>`),
-/// `gateway.upstream.<name>` (`host:port`); as environment variables `GATEWAY_HOST`,
+/// `gateway.rate.client.per.second` / `gateway.rate.client.burst` (per client address),
+/// `gateway.rate.caller.per.second` / `gateway.rate.caller.burst` (per authenticated caller),
+/// `gateway.rate.keys.max`, `gateway.upstream.<name>` (`host:port`); as environment variables `GATEWAY_HOST`,
 /// `GATEWAY_UPSTREAM_CATALOG`, …
 public struct GatewayConfiguration: Sendable {
     /// The address to listen on.
@@ -33,6 +35,12 @@ public struct GatewayConfiguration: Sendable {
     /// Where each service runs, by fully qualified service name
     /// (`boxoffice.catalog.v1.CatalogService`).
     public var upstreams: [String: UpstreamAddress]
+    /// The limit per client address (the TCP peer), on every bound route.
+    public var clientRateLimit: RateLimit
+    /// The limit per authenticated caller (`user:<id>`, `admin:<id>`), on user and admin routes.
+    public var callerRateLimit: RateLimit
+    /// How many clients and callers each limiter tracks at most (bounds its memory).
+    public var rateLimitKeysMax: Int
 
     /// A PEM `PUBLIC KEY` block and the `kid` tokens signed with its private key name, if any.
     public struct PublicKeyPEM: Sendable, Hashable {
@@ -73,6 +81,13 @@ public struct GatewayConfiguration: Sendable {
     public static let callTimeoutMillisecondsDefault = 10_000
     /// The default readiness probe timeout: 1 s.
     public static let readinessProbeTimeoutMillisecondsDefault = 1_000
+    /// The default limit per client address: 100 requests/s, bursts of 200 (a page load of the
+    /// admin panel is a few dozen requests).
+    public static let clientRateLimitDefault = RateLimit(requestsPerSecond: 100, burst: 200)
+    /// The default limit per caller: 20 requests/s, bursts of 60.
+    public static let callerRateLimitDefault = RateLimit(requestsPerSecond: 20, burst: 60)
+    /// The default number of keys each limiter tracks: 100,000 (a few MiB).
+    public static let rateLimitKeysMaxDefault = 100_000
 
     /// A configuration with the defaults for everything not given.
     public init(
@@ -84,7 +99,10 @@ public struct GatewayConfiguration: Sendable {
         jwtIssuer: String = "",
         jwtAudience: String = "",
         jwtPublicKeys: [PublicKeyPEM] = [],
-        upstreams: [String: UpstreamAddress] = [:]
+        upstreams: [String: UpstreamAddress] = [:],
+        clientRateLimit: RateLimit = GatewayConfiguration.clientRateLimitDefault,
+        callerRateLimit: RateLimit = GatewayConfiguration.callerRateLimitDefault,
+        rateLimitKeysMax: Int = GatewayConfiguration.rateLimitKeysMaxDefault
     ) {
         self.host = host
         self.port = port
@@ -95,6 +113,9 @@ public struct GatewayConfiguration: Sendable {
         self.jwtAudience = jwtAudience
         self.jwtPublicKeys = jwtPublicKeys
         self.upstreams = upstreams
+        self.clientRateLimit = clientRateLimit
+        self.callerRateLimit = callerRateLimit
+        self.rateLimitKeysMax = rateLimitKeysMax
     }
 
     /// Reads the configuration from `reader`.
@@ -128,6 +149,12 @@ public struct GatewayConfiguration: Sendable {
         self.jwtAudience = reader.string(forKey: "gateway.jwt.audience", default: "")
         let pem = reader.string(forKey: "gateway.jwt.public.keys", default: "")
         self.jwtPublicKeys = Self.splitPEM(pem)
+        self.clientRateLimit = try Self.rateLimit(reader, "client", default: self.clientRateLimit)
+        self.callerRateLimit = try Self.rateLimit(reader, "caller", default: self.callerRateLimit)
+        self.rateLimitKeysMax = reader.int(forKey: "gateway.rate.keys.max", default: self.rateLimitKeysMax)
+        guard self.rateLimitKeysMax > 0 else {
+            throw SettingsError(key: "gateway.rate.keys.max", reason: "must be positive")
+        }
         for (service, entry) in upstreams {
             let key = "gateway.upstream.\(entry.key)"
             guard let text = reader.string(forKey: ConfigKey(key)) else {
@@ -139,6 +166,21 @@ public struct GatewayConfiguration: Sendable {
             }
             self.upstreams[service] = address
         }
+    }
+
+    /// Reads `gateway.rate.<who>.per.second` (0 turns the limit off) and `gateway.rate.<who>.burst`.
+    private static func rateLimit(_ reader: ConfigReader, _ who: String, default: RateLimit) throws -> RateLimit {
+        let rateKey = "gateway.rate.\(who).per.second"
+        let burstKey = "gateway.rate.\(who).burst"
+        let rate = reader.int(forKey: ConfigKey(rateKey), default: `default`.requestsPerSecond)
+        guard (0...1_000_000_000).contains(rate) else {
+            throw SettingsError(key: rateKey, reason: "must be between 0 (off) and 1000000000")
+        }
+        let burst = reader.int(forKey: ConfigKey(burstKey), default: `default`.burst)
+        guard rate == 0 || (1...1_000_000_000).contains(burst) else {
+            throw SettingsError(key: burstKey, reason: "must be between 1 and 1000000000")
+        }
+        return RateLimit(requestsPerSecond: rate, burst: burst)
     }
 
     /// Reads the environment, then `configFile` (JSON) if one is given, as ``Settings/load(environment:configFile:)``.

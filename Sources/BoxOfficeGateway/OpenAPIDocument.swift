@@ -6,7 +6,7 @@ import Foundation
 /// schemas the code generator emitted into each ``HTTPBinding``.
 ///
 /// The gateway adds what is its own: the error response (`components.responses.Error`, the
-/// `Error` schema of API.md) as every operation's `default`, the `bearerAuth` security scheme,
+/// `Error` schema of API.md) as every operation's `default`, the rate limit's 429 with `Retry-After`, the `bearerAuth` security scheme,
 /// path parameters and security an operation lacks, and its endpoints `/healthz`, `/readyz`,
 /// `/metrics`. One path item per template, one operation per verb.
 public enum OpenAPIDocument {
@@ -45,7 +45,13 @@ public enum OpenAPIDocument {
                     "Error": [
                         "description": "An error: the RPC status code, a message and the fields at fault.",
                         "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]],
-                    ]
+                    ],
+                    "TooManyRequests": [
+                        "description":
+                            "Over the rate limit of the client or the caller; retry after `Retry-After` seconds.",
+                        "headers": ["Retry-After": ["required": true, "schema": ["type": "integer", "minimum": 1]]],
+                        "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]],
+                    ],
                 ],
                 "securitySchemes": [
                     "bearerAuth": ["type": "http", "scheme": "bearer", "bearerFormat": "JWT"]
@@ -129,6 +135,7 @@ public enum OpenAPIDocument {
                 ]
             }
         }
+        responses["429"] = ["$ref": "#/components/responses/TooManyRequests"]
         responses["default"] = ["$ref": "#/components/responses/Error"]
         operation["responses"] = responses
         if binding.access == "public" {

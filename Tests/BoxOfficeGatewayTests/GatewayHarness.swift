@@ -91,11 +91,14 @@ struct GatewayHarness {
     /// - Parameters:
     ///   - upstreamReachable: false points the gateway at a port where no server listens.
     ///   - specialIDs: false makes the test service answer every id normally (for fuzzing).
+    ///   - clientRateLimit, callerRateLimit: the gateway's limits; off by default.
     static func run(
         upstreamReachable: Bool = true,
         specialIDs: Bool = true,
         callTimeout: Duration? = nil,
         requestBodyBytesMax: Int? = nil,
+        clientRateLimit: RateLimit = .off,
+        callerRateLimit: RateLimit = .off,
         _ body: (GatewayHarness) async throws -> Void
     ) async throws {
         let logs = LogCapture()
@@ -121,7 +124,10 @@ struct GatewayHarness {
                     port: 0,
                     jwtIssuer: Tokens.issuer,
                     jwtAudience: Tokens.audience,
-                    jwtPublicKeys: Tokens.publicKeys
+                    jwtPublicKeys: Tokens.publicKeys,
+                    // Off unless a test is about them: the other tests send bursts from one address.
+                    clientRateLimit: clientRateLimit,
+                    callerRateLimit: callerRateLimit
                 )
                 if let callTimeout { configuration.callTimeout = callTimeout }
                 if let requestBodyBytesMax { configuration.requestBodyBytesMax = requestBodyBytesMax }

@@ -8,7 +8,7 @@ import Prometheus
 
 /// Answers every HTTP request: the gateway's own endpoints, then the bound routes.
 struct GatewayResponder: HTTPResponder {
-    typealias Context = BasicRequestContext
+    typealias Context = GatewayRequestContext
 
     let routes: RouteTable
     let upstreams: [String: any RPCClientTransport]
@@ -17,6 +17,10 @@ struct GatewayResponder: HTTPResponder {
     let callTimeout: Duration
     let readiness: ReadinessProbe
     let metrics: GatewayMetrics
+    /// Per client address; nil when that limit is off.
+    let clientLimiter: RateLimiter?
+    /// Per authenticated caller; nil when that limit is off.
+    let callerLimiter: RateLimiter?
     let registry: PrometheusCollectorRegistry
     let openAPIDocument: [UInt8]
     let logger: Logger
@@ -32,7 +36,7 @@ struct GatewayResponder: HTTPResponder {
         let start = ContinuousClock.now
         let requestID =
             RequestHeaders.validRequestID(request.headers[RequestHeaders.requestID]) ?? RequestHeaders.newRequestID()
-        var outcome = await self.answer(request, requestID: requestID)
+        var outcome = await self.answer(request, clientAddress: context.clientAddress, requestID: requestID)
         outcome.response.headers[RequestHeaders.requestID] = requestID
         let duration = ContinuousClock.now - start
         let status = outcome.response.status.code
@@ -52,8 +56,14 @@ struct GatewayResponder: HTTPResponder {
         return outcome.response
     }
 
-    private func answer(_ request: Request, requestID: String) async -> Outcome {
+    private func answer(_ request: Request, clientAddress: String?, requestID: String) async -> Outcome {
         let path = request.uri.path
+        // Probes and scrapes come from the platform, not from clients: never limited.
+        if !Self.ownPaths.contains(path), let limiter = self.clientLimiter,
+            let refusal = Self.refusal(limiter, key: clientAddress ?? "unknown")
+        {
+            return Outcome(response: refusal, routeName: "rate_limited")
+        }
         if Self.ownPaths.contains(path) {
             guard request.method == .get else {
                 var response = Self.errorResponse(
@@ -109,6 +119,9 @@ struct GatewayResponder: HTTPResponder {
             authorization: request.headers[.authorization],
             access: route.access
         )
+        if let caller, let limiter = self.callerLimiter, let refusal = Self.refusal(limiter, key: caller) {
+            return refusal
+        }
         var metadata = Metadata(traceID: requestID, caller: caller)
         if let key = request.headers[RequestHeaders.idempotencyKey] {
             guard RequestHeaders.isValidIdempotencyKey(key) else {
@@ -262,6 +275,19 @@ struct GatewayResponder: HTTPResponder {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// The 429 answer when `key` is over `limiter`'s limit; nil when the request may go on.
+    private static func refusal(_ limiter: RateLimiter, key: String) -> Response? {
+        guard case .refused(let nanoseconds) = limiter.admit(key, now: RateLimiter.nowNanoseconds()) else {
+            return nil
+        }
+        let seconds = RateLimiter.retryAfterSeconds(nanoseconds)
+        var response = Self.errorResponse(
+            RPCError(code: .resourceExhausted, message: "too many requests; retry after \(seconds) s")
+        )
+        response.headers[.retryAfter] = String(seconds)
+        return response
     }
 
     static func errorResponse(_ error: RPCError, status: HTTPResponse.Status? = nil) -> Response {

@@ -139,7 +139,7 @@ struct ErrorTests {
                     $0.trimmingCharacters(in: .whitespaces)
                 }
             )
-            #expect(allowed == ["GET", "DELETE"])
+            #expect(allowed == ["GET", "HEAD", "DELETE"])
             #expect(try wrongVerb.error().code == "INVALID_ARGUMENT")
 
             // `x:search` belongs to the custom-verb template (POST only), not to a GET route.
@@ -152,7 +152,29 @@ struct ErrorTests {
 
             let ownEndpoint = try await harness.send(.POST, "/healthz")
             #expect(ownEndpoint.status == 405)
-            #expect(ownEndpoint.headers["Allow"].first == "GET")
+            #expect(ownEndpoint.headers["Allow"].first == "GET, HEAD")
+        }
+    }
+
+    @Test("HEAD answers like GET, with the headers and no body")
+    func head() async throws {
+        try await GatewayHarness.run { harness in
+            let get = try await harness.send(.GET, "/v1/invoices/inv-1", headers: Self.user)
+            let head = try await harness.send(.HEAD, "/v1/invoices/inv-1", headers: Self.user)
+            #expect(get.status == 200)
+            #expect(head.status == 200)
+            #expect(head.body.isEmpty)
+            #expect(head.headers["Content-Type"] == get.headers["Content-Type"])
+            #expect(head.headers.first(name: "X-Request-ID") != nil)
+            let healthz = try await harness.send(.HEAD, "/healthz")
+            #expect(healthz.status == 200)
+            #expect(healthz.body.isEmpty)
+            // Errors too: a HEAD of a missing path is the GET's 404 without the body.
+            let missing = try await harness.send(.HEAD, "/v1/nothing/here", headers: Self.user)
+            #expect(missing.status == 404)
+            #expect(missing.body.isEmpty)
+            // A user route still needs its token.
+            #expect(try await harness.send(.HEAD, "/v1/invoices/inv-1").status == 401)
         }
     }
 

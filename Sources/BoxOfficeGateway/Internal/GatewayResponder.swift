@@ -65,23 +65,26 @@ struct GatewayResponder: HTTPResponder {
             return Outcome(response: refusal, routeName: "rate_limited")
         }
         if Self.ownPaths.contains(path) {
-            guard request.method == .get else {
+            guard request.method == .get || request.method == .head else {
                 var response = Self.errorResponse(
-                    RPCError(code: .invalidArgument, message: "method not allowed; allowed: GET"),
+                    RPCError(code: .invalidArgument, message: "method not allowed; allowed: GET, HEAD"),
                     status: .methodNotAllowed
                 )
-                response.headers[.allow] = "GET"
+                response.headers[.allow] = "GET, HEAD"
                 return Outcome(response: response, routeName: path)
             }
             if let outcome = await self.ownEndpoint(path) { return outcome }
         }
-        switch self.routes.match(verb: request.method.rawValue, path: Substring(path)) {
+        // HEAD is GET without the body (RFC 9110 §9.3.2); the HTTP server drops the body.
+        let verb = request.method == .head ? "GET" : request.method.rawValue
+        switch self.routes.match(verb: verb, path: Substring(path)) {
         case .notFound:
             return Outcome(
                 response: Self.errorResponse(RPCError(code: .notFound, message: "no route for this path")),
                 routeName: "unmatched"
             )
-        case .wrongVerb(let allowed):
+        case .wrongVerb(let verbs):
+            let allowed = verbs.contains("GET") ? verbs + ["HEAD"] : verbs
             var response = Self.errorResponse(
                 RPCError(
                     code: .invalidArgument,

@@ -50,6 +50,8 @@ struct MetadataTests {
                 headers: [("Authorization", GatewayHarness.userBearer), ("X-Request-ID", "caller-user")]
             )
             #expect(harness.service.metadata(forRequestID: "caller-user")?.caller == "user:\(GatewayHarness.userID)")
+            // The client's address travels with every call (the test client is on loopback).
+            #expect(harness.service.metadata(forRequestID: "caller-user")?.values["client-address"] == "127.0.0.1")
 
             _ = try await harness.send(
                 .POST,

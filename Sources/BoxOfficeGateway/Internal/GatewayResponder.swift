@@ -101,6 +101,7 @@ struct GatewayResponder: HTTPResponder {
                     route,
                     request: request,
                     pathParameters: pathParameters,
+                    clientAddress: clientAddress,
                     requestID: requestID
                 )
             } catch {
@@ -115,6 +116,7 @@ struct GatewayResponder: HTTPResponder {
         _ route: Route,
         request: Request,
         pathParameters: [(name: String, value: String)],
+        clientAddress: String?,
         requestID: String
     ) async throws(RPCError) -> Response {
         let binding = route.binding
@@ -126,6 +128,8 @@ struct GatewayResponder: HTTPResponder {
             return refusal
         }
         var metadata = Metadata(traceID: requestID, caller: caller)
+        // The provider needs the payer's address with a card cryptogram; services read it here.
+        if let clientAddress { metadata.values[Self.clientAddressKey] = clientAddress }
         if let key = request.headers[RequestHeaders.idempotencyKey] {
             guard RequestHeaders.isValidIdempotencyKey(key) else {
                 throw RPCError.invalidArgument(
@@ -279,6 +283,9 @@ struct GatewayResponder: HTTPResponder {
         headers[.contentType] = "application/json"
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
+
+    /// The metadata key carrying the client's IP address (`Metadata.values`).
+    static let clientAddressKey = "client-address"
 
     /// The 429 answer when `key` is over `limiter`'s limit; nil when the request may go on.
     private static func refusal(_ limiter: RateLimiter, key: String) -> Response? {

@@ -43,6 +43,7 @@ let package = Package(
         .library(name: "BoxOfficeCloudPayments", targets: ["BoxOfficeCloudPayments"]),
         .library(name: "BoxOfficeGateway", targets: ["BoxOfficeGateway"]),
         .library(name: "BoxOfficeCloudPaymentsSandbox", targets: ["BoxOfficeCloudPaymentsSandbox"]),
+        .library(name: "BoxOfficePayments", targets: ["BoxOfficePayments"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -196,12 +197,25 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // PaymentService: charges, refunds, saved cards, its state machine, ledger and idempotency keys.
+        .target(
+            name: "BoxOfficePayments",
+            dependencies: [
+                "BoxOfficePostgres", "BoxOfficeMessaging", "BoxOfficeCloudPayments", "BoxOfficeRPC", "Contracts",
+                "BoxOfficeProtobuf", "BoxOfficeCrypto",
+                log, metrics, serviceLifecycle,
+            ],
+            resources: [.copy("Migrations")],
+            swiftSettings: swiftSettings
+        ),
+
         // The `boxoffice` executable.
         .executableTarget(
             name: "BoxOfficeCLI",
             dependencies: [
                 "BoxOfficeRuntime", "BoxOfficePostgres", "BoxOfficeMessaging", "BoxOfficeCrypto", "BoxOfficeJWT",
                 "BoxOfficeGateway", "BoxOfficeRPC", "BoxOfficeRPCNIO", "Contracts", "BoxOfficeCloudPaymentsSandbox",
+                "BoxOfficePayments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 log, serviceLifecycle,
             ],
@@ -299,6 +313,18 @@ let package = Package(
             dependencies: [
                 "BoxOfficeCloudPaymentsSandbox", "BoxOfficeCrypto",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                log, serviceLifecycle,
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BoxOfficePaymentsTests",
+            dependencies: [
+                "BoxOfficePayments", "BoxOfficePostgres", "BoxOfficeMessaging", "BoxOfficeCloudPayments",
+                "BoxOfficeCloudPaymentsSandbox", "BoxOfficeRPC", "BoxOfficeRPCNIO", "Contracts", "BoxOfficeProtobuf",
+                "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 log, serviceLifecycle,

@@ -1,4 +1,5 @@
 import BoxOfficeMessaging
+import BoxOfficePayments
 import BoxOfficePostgres
 
 /// A service that owns a Postgres database, with the migration sets that build it.
@@ -14,6 +15,9 @@ enum ServiceDatabase: String, CaseIterable, Sendable {
     /// The sets applied to this database, in order: the shared outbox / inbox first, then the
     /// service's own (added by the issue that builds the service).
     func migrationSets() throws -> [PostgresMigrationSet] {
-        [try MessagingMigrations.load()]
+        switch self {
+        case .payments: [try MessagingMigrations.load(), try PaymentsMigrations.load()]
+        case .catalog, .users, .entitlements: [try MessagingMigrations.load()]
+        }
     }
 }

@@ -31,6 +31,8 @@ public enum Payments_V1_PaymentStatus: ProtobufEnum {
     case refunded
     /// Authorized only, then cancelled before completion; no money moved.
     case voided
+    /// The money is held (two-stage); capture it (CapturePayment) or void it (CancelPayment).
+    case authorized
     /// A number this build does not know, kept as received.
     case unrecognized(Int32)
 
@@ -49,6 +51,7 @@ public enum Payments_V1_PaymentStatus: ProtobufEnum {
         case 6: self = .partiallyRefunded
         case 7: self = .refunded
         case 8: self = .voided
+        case 9: self = .authorized
         default: self = .unrecognized(rawValue)
         }
     }
@@ -65,6 +68,7 @@ public enum Payments_V1_PaymentStatus: ProtobufEnum {
         case .partiallyRefunded: 6
         case .refunded: 7
         case .voided: 8
+        case .authorized: 9
         case .unrecognized(let number): number
         }
     }
@@ -81,6 +85,7 @@ public enum Payments_V1_PaymentStatus: ProtobufEnum {
         case .partiallyRefunded: "PARTIALLY_REFUNDED"
         case .refunded: "REFUNDED"
         case .voided: "VOIDED"
+        case .authorized: "AUTHORIZED"
         case .unrecognized: nil
         }
     }
@@ -97,6 +102,7 @@ public enum Payments_V1_PaymentStatus: ProtobufEnum {
         case "PARTIALLY_REFUNDED": self = .partiallyRefunded
         case "REFUNDED": self = .refunded
         case "VOIDED": self = .voided
+        case "AUTHORIZED": self = .authorized
         default: return nil
         }
     }
@@ -415,7 +421,7 @@ public struct Payments_V1_Payment: ProtobufMessage {
     public static let protoMessageName = "boxoffice.payments.v1.Payment"
 
     /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
-    public static let openAPISchema: String = ##"{"type":"object","description":"One attempt to take money for an invoice. Each attempt has its own provider InvoiceId.","properties":{"paymentId":{"type":"string","description":"The payment's id (UUID text); also the provider InvoiceId of this attempt."},"userId":{"type":"string","description":"The payer."},"invoiceId":{"type":"string","description":"The UserService invoice it pays."},"status":{"type":"string","enum":["PAYMENT_STATUS_UNSPECIFIED","CREATED","REQUIRES_ACTION","SUCCEEDED","FAILED","UNKNOWN","PARTIALLY_REFUNDED","REFUNDED","VOIDED"],"description":"Where it stands."},"amount":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"The amount charged."},"refundedAmount":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"How much of it has been refunded so far."},"paymentMethodId":{"type":"string","description":"The saved card used or saved by it; empty when none."},"providerTransactionId":{"type":"string","pattern":"^-?[0-9]+$","description":"The provider's TransactionId; 0 until known."},"action":{"$ref":"#/components/schemas/boxoffice.payments.v1.PaymentAction","description":"What the payer must do next, in REQUIRES_ACTION."},"failureCode":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"The provider's decline code (ReasonCode), when FAILED; 0 otherwise."},"failureMessage":{"type":"string","description":"A short decline reason for people, when FAILED; empty otherwise."},"failureFinal":{"type":"boolean","description":"Whether a failure must not be retried (CloudPayments \"unconditionally negative\" codes)."},"recurring":{"type":"boolean","description":"Whether this is a scheduled renewal charge of a saved card."},"refunds":{"type":"array","items":{"$ref":"#/components/schemas/boxoffice.payments.v1.Refund"},"description":"The refunds made of it, oldest first."},"createdAt":{"type":"string","format":"date-time","description":"When it was created."},"updatedAt":{"type":"string","format":"date-time","description":"When its status last changed."}},"additionalProperties":false}"##
+    public static let openAPISchema: String = ##"{"type":"object","description":"One attempt to take money for an invoice. Each attempt has its own provider InvoiceId.","properties":{"paymentId":{"type":"string","description":"The payment's id (UUID text); also the provider InvoiceId of this attempt."},"userId":{"type":"string","description":"The payer."},"invoiceId":{"type":"string","description":"The UserService invoice it pays."},"status":{"type":"string","enum":["PAYMENT_STATUS_UNSPECIFIED","CREATED","REQUIRES_ACTION","SUCCEEDED","FAILED","UNKNOWN","PARTIALLY_REFUNDED","REFUNDED","VOIDED","AUTHORIZED"],"description":"Where it stands."},"amount":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"The amount charged."},"refundedAmount":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"How much of it has been refunded so far."},"paymentMethodId":{"type":"string","description":"The saved card used or saved by it; empty when none."},"providerTransactionId":{"type":"string","pattern":"^-?[0-9]+$","description":"The provider's TransactionId; 0 until known."},"action":{"$ref":"#/components/schemas/boxoffice.payments.v1.PaymentAction","description":"What the payer must do next, in REQUIRES_ACTION."},"failureCode":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"The provider's decline code (ReasonCode), when FAILED; 0 otherwise."},"failureMessage":{"type":"string","description":"A short decline reason for people, when FAILED; empty otherwise."},"failureFinal":{"type":"boolean","description":"Whether a failure must not be retried (CloudPayments \"unconditionally negative\" codes)."},"recurring":{"type":"boolean","description":"Whether this is a scheduled renewal charge of a saved card."},"refunds":{"type":"array","items":{"$ref":"#/components/schemas/boxoffice.payments.v1.Refund"},"description":"The refunds made of it, oldest first."},"createdAt":{"type":"string","format":"date-time","description":"When it was created."},"updatedAt":{"type":"string","format":"date-time","description":"When its status last changed."}},"additionalProperties":false}"##
 }
 
 /// A saved card: only the provider's token and what identifies the card to its owner.
@@ -466,6 +472,8 @@ public struct Payments_V1_ChargeRequest: ProtobufMessage {
     public var clientIp: String = ""
     /// The payer's e-mail for the provider's receipt; empty for none.
     public var email: String = ""
+    /// Two-stage: only hold the money now (AUTHORIZED) and take it later with CapturePayment.
+    public var authorizeOnly: Bool = false
 
     /// A message with every field at its default.
     public init() {}
@@ -474,7 +482,7 @@ public struct Payments_V1_ChargeRequest: ProtobufMessage {
     public static let protoMessageName = "boxoffice.payments.v1.ChargeRequest"
 
     /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
-    public static let openAPISchema: String = ##"{"type":"object","description":"Charges a user for an invoice with a fresh card, a saved card or a hosted page\n(service-to-service; the idempotency key travels in the RPC metadata).","properties":{"userId":{"type":"string","description":"The payer."},"invoiceId":{"type":"string","description":"The UserService invoice to pay."},"amount":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"How much to take."},"source":{"$ref":"#/components/schemas/boxoffice.payments.v1.PaymentSource","description":"How to pay."},"saveMethod":{"type":"boolean","description":"Whether to save the card's token for renewals."},"description":{"type":"string","description":"A description shown on the provider's receipt."},"clientIp":{"type":"string","description":"The payer's IP address as the gateway saw it (the provider requires it with a cryptogram)."},"email":{"type":"string","description":"The payer's e-mail for the provider's receipt; empty for none."}},"additionalProperties":false}"##
+    public static let openAPISchema: String = ##"{"type":"object","description":"Charges a user for an invoice with a fresh card, a saved card or a hosted page\n(service-to-service; the idempotency key travels in the RPC metadata).","properties":{"userId":{"type":"string","description":"The payer."},"invoiceId":{"type":"string","description":"The UserService invoice to pay."},"amount":{"$ref":"#/components/schemas/boxoffice.common.v1.Money","description":"How much to take."},"source":{"$ref":"#/components/schemas/boxoffice.payments.v1.PaymentSource","description":"How to pay."},"saveMethod":{"type":"boolean","description":"Whether to save the card's token for renewals."},"description":{"type":"string","description":"A description shown on the provider's receipt."},"clientIp":{"type":"string","description":"The payer's IP address as the gateway saw it (the provider requires it with a cryptogram)."},"email":{"type":"string","description":"The payer's e-mail for the provider's receipt; empty for none."},"authorizeOnly":{"type":"boolean","description":"Two-stage: only hold the money now (AUTHORIZED) and take it later with CapturePayment."}},"additionalProperties":false}"##
 }
 
 /// Charges a saved card without the payer present: a scheduled renewal (service-to-service).
@@ -542,6 +550,25 @@ public struct Payments_V1_CancelPaymentRequest: ProtobufMessage {
     public static let openAPISchema: String = #"{"type":"object","description":"Cancels a payment: voids it if only authorized, refunds it if completed (service-to-service).","properties":{"paymentId":{"type":"string","description":"The payment's id."},"userId":{"type":"string","description":"The owner (NOT_FOUND for another user's payment); empty for administrative callers."},"amountMinor":{"type":"string","pattern":"^-?[0-9]+$","description":"How much to refund (a partial refund); absent for the whole remaining amount. Ignored by a\nvoid."},"reason":{"type":"string","description":"Why (free text, audited)."},"requestedBy":{"type":"string","description":"Who asked: the user's id, or `admin:<admin id>`."}},"additionalProperties":false}"#
 }
 
+/// Takes the money of an authorized (two-stage) payment (service-to-service).
+public struct Payments_V1_CapturePaymentRequest: ProtobufMessage {
+    /// The payment's id.
+    public var paymentID: String = ""
+    /// The owner (NOT_FOUND for another user's payment); empty for administrative callers.
+    public var userID: String = ""
+    /// How much to take, up to the authorized amount; absent for all of it.
+    public var amountMinor: Int64?
+
+    /// A message with every field at its default.
+    public init() {}
+
+    /// The fully qualified protobuf name.
+    public static let protoMessageName = "boxoffice.payments.v1.CapturePaymentRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Takes the money of an authorized (two-stage) payment (service-to-service).","properties":{"paymentId":{"type":"string","description":"The payment's id."},"userId":{"type":"string","description":"The owner (NOT_FOUND for another user's payment); empty for administrative callers."},"amountMinor":{"type":"string","pattern":"^-?[0-9]+$","description":"How much to take, up to the authorized amount; absent for all of it."}},"additionalProperties":false}"#
+}
+
 /// Refunds (part of) a completed payment (service-to-service).
 public struct Payments_V1_RefundPaymentRequest: ProtobufMessage {
     /// The payment's id.
@@ -587,7 +614,7 @@ public struct Payments_V1_ListPaymentsRequest: ProtobufMessage {
     public static let protoMessageName = "boxoffice.payments.v1.ListPaymentsRequest"
 
     /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
-    public static let openAPISchema: String = #"{"type":"object","description":"Lists payments with filters (admin; also service-to-service).","properties":{"pageSize":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"How many payments to return (default 50, max 500)."},"pageToken":{"type":"string","description":"The `next_page_token` of the previous page; empty for the first page."},"userId":{"type":"string","description":"Only this user's payments, when set."},"invoiceId":{"type":"string","description":"Only this invoice's payments, when set."},"status":{"type":"string","enum":["PAYMENT_STATUS_UNSPECIFIED","CREATED","REQUIRES_ACTION","SUCCEEDED","FAILED","UNKNOWN","PARTIALLY_REFUNDED","REFUNDED","VOIDED"],"description":"Only payments in this status; UNSPECIFIED for any."},"from":{"type":"string","format":"date-time","description":"Only payments created at or after this instant, when set."},"to":{"type":"string","format":"date-time","description":"Only payments created before this instant, when set."}},"additionalProperties":false}"#
+    public static let openAPISchema: String = #"{"type":"object","description":"Lists payments with filters (admin; also service-to-service).","properties":{"pageSize":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"How many payments to return (default 50, max 500)."},"pageToken":{"type":"string","description":"The `next_page_token` of the previous page; empty for the first page."},"userId":{"type":"string","description":"Only this user's payments, when set."},"invoiceId":{"type":"string","description":"Only this invoice's payments, when set."},"status":{"type":"string","enum":["PAYMENT_STATUS_UNSPECIFIED","CREATED","REQUIRES_ACTION","SUCCEEDED","FAILED","UNKNOWN","PARTIALLY_REFUNDED","REFUNDED","VOIDED","AUTHORIZED"],"description":"Only payments in this status; UNSPECIFIED for any."},"from":{"type":"string","format":"date-time","description":"Only payments created at or after this instant, when set."},"to":{"type":"string","format":"date-time","description":"Only payments created before this instant, when set."}},"additionalProperties":false}"#
 }
 
 /// One page of payments, newest first.
@@ -740,7 +767,7 @@ public struct Payments_V1_ThreeDsReturnResponse: ProtobufMessage {
     public static let protoMessageName = "boxoffice.payments.v1.ThreeDsReturnResponse"
 
     /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
-    public static let openAPISchema: String = #"{"type":"object","description":"Where the gateway redirects the browser after 3-D Secure completion.","properties":{"redirectUrl":{"type":"string","description":"The app page to redirect to (HTTP 303)."},"paymentId":{"type":"string","description":"The payment completed."},"status":{"type":"string","enum":["PAYMENT_STATUS_UNSPECIFIED","CREATED","REQUIRES_ACTION","SUCCEEDED","FAILED","UNKNOWN","PARTIALLY_REFUNDED","REFUNDED","VOIDED"],"description":"Its status after completion."}},"additionalProperties":false}"#
+    public static let openAPISchema: String = #"{"type":"object","description":"Where the gateway redirects the browser after 3-D Secure completion.","properties":{"redirectUrl":{"type":"string","description":"The app page to redirect to (HTTP 303)."},"paymentId":{"type":"string","description":"The payment completed."},"status":{"type":"string","enum":["PAYMENT_STATUS_UNSPECIFIED","CREATED","REQUIRES_ACTION","SUCCEEDED","FAILED","UNKNOWN","PARTIALLY_REFUNDED","REFUNDED","VOIDED","AUTHORIZED"],"description":"Its status after completion."}},"additionalProperties":false}"#
 }
 
 extension Payments_V1_HostedPage {
@@ -1758,6 +1785,7 @@ extension Payments_V1_ChargeRequest {
         self.description = try ProtobufDecoding.string(c.pointee.description, field: "boxoffice.payments.v1.ChargeRequest.description")
         self.clientIp = try ProtobufDecoding.string(c.pointee.client_ip, field: "boxoffice.payments.v1.ChargeRequest.client_ip")
         self.email = try ProtobufDecoding.string(c.pointee.email, field: "boxoffice.payments.v1.ChargeRequest.email")
+        self.authorizeOnly = c.pointee.authorize_only != 0
     }
 
     /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
@@ -1796,6 +1824,8 @@ extension Payments_V1_ChargeRequest {
             c.pointee.email = arena.cString(self.email)
             size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.email.utf8.count)
         }
+        c.pointee.authorize_only = self.authorizeOnly ? 1 : 0
+        size &+= 2
         return size
     }
 
@@ -1835,6 +1865,10 @@ extension Payments_V1_ChargeRequest {
             writer.key("email")
             writer.string(self.email)
         }
+        if !(!self.authorizeOnly) {
+            writer.key("authorizeOnly")
+            writer.bool(self.authorizeOnly)
+        }
         writer.endObject()
     }
 
@@ -1871,6 +1905,9 @@ extension Payments_V1_ChargeRequest {
             case "email":
                 let at = ProtobufJSONPath(parent: base, name: "email")
                 self.email = try value.string(at)
+            case "authorizeOnly", "authorize_only":
+                let at = ProtobufJSONPath(parent: base, name: "authorizeOnly")
+                self.authorizeOnly = try value.bool(at)
             default:
                 throw ProtobufJSONPath(parent: base, name: key).unknownField()
             }
@@ -2178,6 +2215,96 @@ extension Payments_V1_CancelPaymentRequest {
             case "requestedBy", "requested_by":
                 let at = ProtobufJSONPath(parent: base, name: "requestedBy")
                 self.requestedBy = try value.string(at)
+            default:
+                throw ProtobufJSONPath(parent: base, name: key).unknownField()
+            }
+        }
+    }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
+}
+
+extension Payments_V1_CapturePaymentRequest {
+    /// Decodes untrusted protobuf bytes; throws `INVALID_ARGUMENT` for malformed input, invalid UTF-8
+    /// or nesting past ``ProtobufLimits/nestingDepthMax``, `RESOURCE_EXHAUSTED` past the size limits.
+    public init(rpcBytes bytes: UnsafeRawBufferPointer) throws(RPCError) {
+        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor, scanNesting: false) {
+            (message: UnsafePointer<Boxoffice__Payments__V1__CapturePaymentRequest>) throws(RPCError) in try Self(cMessage: message)
+        }
+    }
+
+    /// Appends the protobuf encoding (map entries in key order, so equal messages encode equally).
+    public func serialize(into buffer: inout [UInt8]) throws(RPCError) {
+        ProtobufEncoding.encode(into: &buffer, initialize: boxoffice__payments__v1__capture_payment_request__init) { message, arena in
+            self.fill(message, arena: arena)
+        }
+    }
+
+    static let cDescriptor = ProtobufCDescriptor(Boxoffice__Payments__V1__CapturePaymentRequest.self, initialize: boxoffice__payments__v1__capture_payment_request__init)
+
+    init(cMessage c: UnsafePointer<Boxoffice__Payments__V1__CapturePaymentRequest>) throws(RPCError) {
+        self.paymentID = try ProtobufDecoding.string(c.pointee.payment_id, field: "boxoffice.payments.v1.CapturePaymentRequest.payment_id")
+        self.userID = try ProtobufDecoding.string(c.pointee.user_id, field: "boxoffice.payments.v1.CapturePaymentRequest.user_id")
+        self.amountMinor = try ProtobufDecoding.message(c.pointee.amount_minor) { m throws(RPCError) in m.pointee.value }
+    }
+
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Payments__V1__CapturePaymentRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.paymentID.isEmpty {
+            c.pointee.payment_id = arena.cString(self.paymentID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.paymentID.utf8.count)
+        }
+        if !self.userID.isEmpty {
+            c.pointee.user_id = arena.cString(self.userID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.userID.utf8.count)
+        }
+        if let value = self.amountMinor {
+            c.pointee.amount_minor = arena.message(google__protobuf__int64_value__init) { m in m.pointee.value = value }
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: 1 &+ ProtobufEncoding.varintBytes(Int64(value)))
+        }
+        return size
+    }
+
+    /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
+    /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
+    public func writeJSON(into writer: inout ProtobufJSONWriter) {
+        writer.beginObject()
+        if !(self.paymentID.isEmpty) {
+            writer.key("paymentId")
+            writer.string(self.paymentID)
+        }
+        if !(self.userID.isEmpty) {
+            writer.key("userId")
+            writer.string(self.userID)
+        }
+        if let value = self.amountMinor {
+            writer.key("amountMinor")
+            writer.int64(value)
+        }
+        writer.endObject()
+    }
+
+    /// Reads proto3 JSON; throws `INVALID_ARGUMENT` naming the field for unknown fields, wrong types
+    /// and values out of range.
+    public init(json: ProtobufJSONValue, path: ProtobufJSONPath) throws(RPCError) {
+        self.init()
+        let members = try json.members(path)
+        guard !members.isEmpty else { return }
+        let base = path.string
+        for (key, value) in members {
+            switch key {
+            case "paymentId", "payment_id":
+                let at = ProtobufJSONPath(parent: base, name: "paymentId")
+                self.paymentID = try value.string(at)
+            case "userId", "user_id":
+                let at = ProtobufJSONPath(parent: base, name: "userId")
+                self.userID = try value.string(at)
+            case "amountMinor", "amount_minor":
+                let at = ProtobufJSONPath(parent: base, name: "amountMinor")
+                self.amountMinor = value.isNull ? nil : try value.int64(at)
             default:
                 throw ProtobufJSONPath(parent: base, name: key).unknownField()
             }
@@ -3192,6 +3319,8 @@ public protocol Payments_V1_PaymentServiceProtocol: RPCService {
     func cancelPayment(_ request: Payments_V1_CancelPaymentRequest, context: ServerContext) async throws -> Payments_V1_Payment
     /// Refunds (part of) a completed payment.
     func refundPayment(_ request: Payments_V1_RefundPaymentRequest, context: ServerContext) async throws -> Payments_V1_Payment
+    /// Takes the money of an authorized (two-stage) payment.
+    func capturePayment(_ request: Payments_V1_CapturePaymentRequest, context: ServerContext) async throws -> Payments_V1_Payment
     /// Lists payments with filters (service-to-service).
     func listPayments(_ request: Payments_V1_ListPaymentsRequest, context: ServerContext) async throws -> Payments_V1_ListPaymentsResponse
     /// Lists payments across users with filters (`?status=&from=&to=`).
@@ -3227,6 +3356,9 @@ extension Payments_V1_PaymentServiceProtocol {
         }
         router.register(Payments_V1_PaymentServiceMethods.refundPayment) { (request: Payments_V1_RefundPaymentRequest, context) in
             try await self.refundPayment(request, context: context)
+        }
+        router.register(Payments_V1_PaymentServiceMethods.capturePayment) { (request: Payments_V1_CapturePaymentRequest, context) in
+            try await self.capturePayment(request, context: context)
         }
         router.register(Payments_V1_PaymentServiceMethods.listPayments) { (request: Payments_V1_ListPaymentsRequest, context) in
             try await self.listPayments(request, context: context)
@@ -3288,6 +3420,12 @@ public enum Payments_V1_PaymentServiceMethods {
         method: "RefundPayment",
         id: 0xE3367BF2
     )
+    /// `boxoffice.payments.v1.PaymentService/CapturePayment`.
+    public static let capturePayment = MethodDescriptor(
+        service: "boxoffice.payments.v1.PaymentService",
+        method: "CapturePayment",
+        id: 0xDAB07402
+    )
     /// `boxoffice.payments.v1.PaymentService/ListPayments`.
     public static let listPayments = MethodDescriptor(
         service: "boxoffice.payments.v1.PaymentService",
@@ -3338,7 +3476,7 @@ public enum Payments_V1_PaymentServiceMethods {
     )
 
     /// Every method, in declaration order.
-    public static let all: [MethodDescriptor] = [charge, chargeSavedMethod, getPayment, cancelPayment, refundPayment, listPayments, adminListPayments, adminListUserPayments, listPaymentMethods, getPaymentMethod, deletePaymentMethod, handleProviderNotification, completeThreeDs]
+    public static let all: [MethodDescriptor] = [charge, chargeSavedMethod, getPayment, cancelPayment, refundPayment, capturePayment, listPayments, adminListPayments, adminListUserPayments, listPaymentMethods, getPaymentMethod, deletePaymentMethod, handleProviderNotification, completeThreeDs]
 
     /// The HTTP routes of the methods that declare `(boxoffice.http)`.
     public static let httpBindings: [HTTPBinding] = [
@@ -3352,7 +3490,7 @@ public enum Payments_V1_PaymentServiceMethods {
             idempotencyKeyRequired: false,
             redirectField: "",
             successStatus: 200,
-            openAPIOperation: ##"{"operationId":"PaymentService_AdminListPayments","summary":"Lists payments across users with filters (`?status=&from=&to=`).","description":"Lists payments across users with filters (`?status=&from=&to=`).","tags":["PaymentService"],"parameters":[{"name":"pageSize","in":"query","description":"How many payments to return (default 50, max 500).","schema":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647}},{"name":"pageToken","in":"query","description":"The `next_page_token` of the previous page; empty for the first page.","schema":{"type":"string"}},{"name":"userId","in":"query","description":"Only this user's payments, when set.","schema":{"type":"string"}},{"name":"invoiceId","in":"query","description":"Only this invoice's payments, when set.","schema":{"type":"string"}},{"name":"status","in":"query","description":"Only payments in this status; UNSPECIFIED for any.","schema":{"type":"string","enum":["PAYMENT_STATUS_UNSPECIFIED","CREATED","REQUIRES_ACTION","SUCCEEDED","FAILED","UNKNOWN","PARTIALLY_REFUNDED","REFUNDED","VOIDED"]}},{"name":"from","in":"query","description":"Only payments created at or after this instant, when set.","schema":{"type":"string","format":"date-time"}},{"name":"to","in":"query","description":"Only payments created before this instant, when set.","schema":{"type":"string","format":"date-time"}}],"responses":{"200":{"description":"One page of payments, newest first.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.payments.v1.ListPaymentsResponse"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPIOperation: ##"{"operationId":"PaymentService_AdminListPayments","summary":"Lists payments across users with filters (`?status=&from=&to=`).","description":"Lists payments across users with filters (`?status=&from=&to=`).","tags":["PaymentService"],"parameters":[{"name":"pageSize","in":"query","description":"How many payments to return (default 50, max 500).","schema":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647}},{"name":"pageToken","in":"query","description":"The `next_page_token` of the previous page; empty for the first page.","schema":{"type":"string"}},{"name":"userId","in":"query","description":"Only this user's payments, when set.","schema":{"type":"string"}},{"name":"invoiceId","in":"query","description":"Only this invoice's payments, when set.","schema":{"type":"string"}},{"name":"status","in":"query","description":"Only payments in this status; UNSPECIFIED for any.","schema":{"type":"string","enum":["PAYMENT_STATUS_UNSPECIFIED","CREATED","REQUIRES_ACTION","SUCCEEDED","FAILED","UNKNOWN","PARTIALLY_REFUNDED","REFUNDED","VOIDED","AUTHORIZED"]}},{"name":"from","in":"query","description":"Only payments created at or after this instant, when set.","schema":{"type":"string","format":"date-time"}},{"name":"to","in":"query","description":"Only payments created before this instant, when set.","schema":{"type":"string","format":"date-time"}}],"responses":{"200":{"description":"One page of payments, newest first.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.payments.v1.ListPaymentsResponse"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
             openAPISchemas: [
                 "boxoffice.common.v1.Money": Common_V1_Money.openAPISchema,
                 "boxoffice.payments.v1.ListPaymentsResponse": Payments_V1_ListPaymentsResponse.openAPISchema,
@@ -3384,7 +3522,7 @@ public enum Payments_V1_PaymentServiceMethods {
             idempotencyKeyRequired: false,
             redirectField: "",
             successStatus: 200,
-            openAPIOperation: ##"{"operationId":"PaymentService_AdminListUserPayments","summary":"Lists one user's payments.","description":"Lists one user's payments.","tags":["PaymentService"],"parameters":[{"name":"userId","in":"path","description":"Only this user's payments, when set.","required":true,"schema":{"type":"string"}},{"name":"pageSize","in":"query","description":"How many payments to return (default 50, max 500).","schema":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647}},{"name":"pageToken","in":"query","description":"The `next_page_token` of the previous page; empty for the first page.","schema":{"type":"string"}},{"name":"invoiceId","in":"query","description":"Only this invoice's payments, when set.","schema":{"type":"string"}},{"name":"status","in":"query","description":"Only payments in this status; UNSPECIFIED for any.","schema":{"type":"string","enum":["PAYMENT_STATUS_UNSPECIFIED","CREATED","REQUIRES_ACTION","SUCCEEDED","FAILED","UNKNOWN","PARTIALLY_REFUNDED","REFUNDED","VOIDED"]}},{"name":"from","in":"query","description":"Only payments created at or after this instant, when set.","schema":{"type":"string","format":"date-time"}},{"name":"to","in":"query","description":"Only payments created before this instant, when set.","schema":{"type":"string","format":"date-time"}}],"responses":{"200":{"description":"One page of payments, newest first.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.payments.v1.ListPaymentsResponse"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPIOperation: ##"{"operationId":"PaymentService_AdminListUserPayments","summary":"Lists one user's payments.","description":"Lists one user's payments.","tags":["PaymentService"],"parameters":[{"name":"userId","in":"path","description":"Only this user's payments, when set.","required":true,"schema":{"type":"string"}},{"name":"pageSize","in":"query","description":"How many payments to return (default 50, max 500).","schema":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647}},{"name":"pageToken","in":"query","description":"The `next_page_token` of the previous page; empty for the first page.","schema":{"type":"string"}},{"name":"invoiceId","in":"query","description":"Only this invoice's payments, when set.","schema":{"type":"string"}},{"name":"status","in":"query","description":"Only payments in this status; UNSPECIFIED for any.","schema":{"type":"string","enum":["PAYMENT_STATUS_UNSPECIFIED","CREATED","REQUIRES_ACTION","SUCCEEDED","FAILED","UNKNOWN","PARTIALLY_REFUNDED","REFUNDED","VOIDED","AUTHORIZED"]}},{"name":"from","in":"query","description":"Only payments created at or after this instant, when set.","schema":{"type":"string","format":"date-time"}},{"name":"to","in":"query","description":"Only payments created before this instant, when set.","schema":{"type":"string","format":"date-time"}}],"responses":{"200":{"description":"One page of payments, newest first.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.payments.v1.ListPaymentsResponse"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
             openAPISchemas: [
                 "boxoffice.common.v1.Money": Common_V1_Money.openAPISchema,
                 "boxoffice.payments.v1.ListPaymentsResponse": Payments_V1_ListPaymentsResponse.openAPISchema,
@@ -3561,6 +3699,14 @@ public struct Payments_V1_PaymentServiceClient: Sendable {
         options: CallOptions = CallOptions()
     ) async throws(RPCError) -> Payments_V1_Payment {
         try await self.client.unary(Payments_V1_PaymentServiceMethods.refundPayment, request, options: options)
+    }
+
+    /// Takes the money of an authorized (two-stage) payment.
+    public func capturePayment(
+        _ request: Payments_V1_CapturePaymentRequest,
+        options: CallOptions = CallOptions()
+    ) async throws(RPCError) -> Payments_V1_Payment {
+        try await self.client.unary(Payments_V1_PaymentServiceMethods.capturePayment, request, options: options)
     }
 
     /// Lists payments with filters (service-to-service).

@@ -365,7 +365,7 @@ public struct Users_V1_PaymentOutcome: ProtobufMessage {
     public static let protoMessageName = "boxoffice.users.v1.PaymentOutcome"
 
     /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
-    public static let openAPISchema: String = ##"{"type":"object","description":"The state of the payment a purchase or an invoice payment started.","properties":{"paymentId":{"type":"string","description":"The payment's id."},"status":{"type":"string","enum":["PAYMENT_STATUS_UNSPECIFIED","CREATED","REQUIRES_ACTION","SUCCEEDED","FAILED","UNKNOWN","PARTIALLY_REFUNDED","REFUNDED","VOIDED"],"description":"Where it stands."},"action":{"$ref":"#/components/schemas/boxoffice.payments.v1.PaymentAction","description":"What the payer must do next, when REQUIRES_ACTION."}},"additionalProperties":false}"##
+    public static let openAPISchema: String = ##"{"type":"object","description":"The state of the payment a purchase or an invoice payment started.","properties":{"paymentId":{"type":"string","description":"The payment's id."},"status":{"type":"string","enum":["PAYMENT_STATUS_UNSPECIFIED","CREATED","REQUIRES_ACTION","SUCCEEDED","FAILED","UNKNOWN","PARTIALLY_REFUNDED","REFUNDED","VOIDED","AUTHORIZED"],"description":"Where it stands."},"action":{"$ref":"#/components/schemas/boxoffice.payments.v1.PaymentAction","description":"What the payer must do next, when REQUIRES_ACTION."}},"additionalProperties":false}"##
 }
 
 /// Buys a subscription (💳: Idempotency-Key required).

@@ -93,6 +93,7 @@ enum GeneratedDecoders {
         ("Events_V1_ProductChanged", { _ = try Events_V1_ProductChanged(rpcBytes: $0) }),
         ("Events_V1_SubscriptionCanceled", { _ = try Events_V1_SubscriptionCanceled(rpcBytes: $0) }),
         ("Payments_V1_CancelPaymentRequest", { _ = try Payments_V1_CancelPaymentRequest(rpcBytes: $0) }),
+        ("Payments_V1_CapturePaymentRequest", { _ = try Payments_V1_CapturePaymentRequest(rpcBytes: $0) }),
         ("Payments_V1_ChargeRequest", { _ = try Payments_V1_ChargeRequest(rpcBytes: $0) }),
         ("Payments_V1_ChargeSavedMethodRequest", { _ = try Payments_V1_ChargeSavedMethodRequest(rpcBytes: $0) }),
         ("Payments_V1_DeletePaymentMethodRequest", { _ = try Payments_V1_DeletePaymentMethodRequest(rpcBytes: $0) }),

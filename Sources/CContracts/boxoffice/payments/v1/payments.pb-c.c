@@ -547,6 +547,51 @@ void   boxoffice__payments__v1__cancel_payment_request__free_unpacked
   assert(message->base.descriptor == &boxoffice__payments__v1__cancel_payment_request__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   boxoffice__payments__v1__capture_payment_request__init
+                     (Boxoffice__Payments__V1__CapturePaymentRequest         *message)
+{
+  static const Boxoffice__Payments__V1__CapturePaymentRequest init_value = BOXOFFICE__PAYMENTS__V1__CAPTURE_PAYMENT_REQUEST__INIT;
+  *message = init_value;
+}
+size_t boxoffice__payments__v1__capture_payment_request__get_packed_size
+                     (const Boxoffice__Payments__V1__CapturePaymentRequest *message)
+{
+  assert(message->base.descriptor == &boxoffice__payments__v1__capture_payment_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t boxoffice__payments__v1__capture_payment_request__pack
+                     (const Boxoffice__Payments__V1__CapturePaymentRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &boxoffice__payments__v1__capture_payment_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t boxoffice__payments__v1__capture_payment_request__pack_to_buffer
+                     (const Boxoffice__Payments__V1__CapturePaymentRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &boxoffice__payments__v1__capture_payment_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Boxoffice__Payments__V1__CapturePaymentRequest *
+       boxoffice__payments__v1__capture_payment_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Boxoffice__Payments__V1__CapturePaymentRequest *)
+     protobuf_c_message_unpack (&boxoffice__payments__v1__capture_payment_request__descriptor,
+                                allocator, len, data);
+}
+void   boxoffice__payments__v1__capture_payment_request__free_unpacked
+                     (Boxoffice__Payments__V1__CapturePaymentRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &boxoffice__payments__v1__capture_payment_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   boxoffice__payments__v1__refund_payment_request__init
                      (Boxoffice__Payments__V1__RefundPaymentRequest         *message)
 {
@@ -1871,7 +1916,7 @@ const ProtobufCMessageDescriptor boxoffice__payments__v1__payment_method__descri
   (ProtobufCMessageInit) boxoffice__payments__v1__payment_method__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor boxoffice__payments__v1__charge_request__field_descriptors[8] =
+static const ProtobufCFieldDescriptor boxoffice__payments__v1__charge_request__field_descriptors[9] =
 {
   {
     "user_id",
@@ -1969,9 +2014,22 @@ static const ProtobufCFieldDescriptor boxoffice__payments__v1__charge_request__f
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "authorize_only",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Boxoffice__Payments__V1__ChargeRequest, authorize_only),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned boxoffice__payments__v1__charge_request__field_indices_by_name[] = {
   2,   /* field[2] = amount */
+  8,   /* field[8] = authorize_only */
   6,   /* field[6] = client_ip */
   5,   /* field[5] = description */
   7,   /* field[7] = email */
@@ -1983,7 +2041,7 @@ static const unsigned boxoffice__payments__v1__charge_request__field_indices_by_
 static const ProtobufCIntRange boxoffice__payments__v1__charge_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 8 }
+  { 0, 9 }
 };
 const ProtobufCMessageDescriptor boxoffice__payments__v1__charge_request__descriptor =
 {
@@ -1993,7 +2051,7 @@ const ProtobufCMessageDescriptor boxoffice__payments__v1__charge_request__descri
   "Boxoffice__Payments__V1__ChargeRequest",
   "boxoffice.payments.v1",
   sizeof(Boxoffice__Payments__V1__ChargeRequest),
-  8,
+  9,
   boxoffice__payments__v1__charge_request__field_descriptors,
   boxoffice__payments__v1__charge_request__field_indices_by_name,
   1,  boxoffice__payments__v1__charge_request__number_ranges,
@@ -2229,6 +2287,70 @@ const ProtobufCMessageDescriptor boxoffice__payments__v1__cancel_payment_request
   boxoffice__payments__v1__cancel_payment_request__field_indices_by_name,
   1,  boxoffice__payments__v1__cancel_payment_request__number_ranges,
   (ProtobufCMessageInit) boxoffice__payments__v1__cancel_payment_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor boxoffice__payments__v1__capture_payment_request__field_descriptors[3] =
+{
+  {
+    "payment_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Boxoffice__Payments__V1__CapturePaymentRequest, payment_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "user_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Boxoffice__Payments__V1__CapturePaymentRequest, user_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "amount_minor",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Boxoffice__Payments__V1__CapturePaymentRequest, amount_minor),
+    &google__protobuf__int64_value__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned boxoffice__payments__v1__capture_payment_request__field_indices_by_name[] = {
+  2,   /* field[2] = amount_minor */
+  0,   /* field[0] = payment_id */
+  1,   /* field[1] = user_id */
+};
+static const ProtobufCIntRange boxoffice__payments__v1__capture_payment_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor boxoffice__payments__v1__capture_payment_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "boxoffice.payments.v1.CapturePaymentRequest",
+  "CapturePaymentRequest",
+  "Boxoffice__Payments__V1__CapturePaymentRequest",
+  "boxoffice.payments.v1",
+  sizeof(Boxoffice__Payments__V1__CapturePaymentRequest),
+  3,
+  boxoffice__payments__v1__capture_payment_request__field_descriptors,
+  boxoffice__payments__v1__capture_payment_request__field_indices_by_name,
+  1,  boxoffice__payments__v1__capture_payment_request__number_ranges,
+  (ProtobufCMessageInit) boxoffice__payments__v1__capture_payment_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor boxoffice__payments__v1__refund_payment_request__field_descriptors[4] =
@@ -2985,7 +3107,7 @@ const ProtobufCMessageDescriptor boxoffice__payments__v1__three_ds_return_respon
   (ProtobufCMessageInit) boxoffice__payments__v1__three_ds_return_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCEnumValue boxoffice__payments__v1__payment_status__enum_values_by_number[9] =
+static const ProtobufCEnumValue boxoffice__payments__v1__payment_status__enum_values_by_number[10] =
 {
   { "PAYMENT_STATUS_UNSPECIFIED", "BOXOFFICE__PAYMENTS__V1__PAYMENT_STATUS__PAYMENT_STATUS_UNSPECIFIED", 0 },
   { "CREATED", "BOXOFFICE__PAYMENTS__V1__PAYMENT_STATUS__CREATED", 1 },
@@ -2996,12 +3118,14 @@ static const ProtobufCEnumValue boxoffice__payments__v1__payment_status__enum_va
   { "PARTIALLY_REFUNDED", "BOXOFFICE__PAYMENTS__V1__PAYMENT_STATUS__PARTIALLY_REFUNDED", 6 },
   { "REFUNDED", "BOXOFFICE__PAYMENTS__V1__PAYMENT_STATUS__REFUNDED", 7 },
   { "VOIDED", "BOXOFFICE__PAYMENTS__V1__PAYMENT_STATUS__VOIDED", 8 },
+  { "AUTHORIZED", "BOXOFFICE__PAYMENTS__V1__PAYMENT_STATUS__AUTHORIZED", 9 },
 };
 static const ProtobufCIntRange boxoffice__payments__v1__payment_status__value_ranges[] = {
-{0, 0},{0, 9}
+{0, 0},{0, 10}
 };
-static const ProtobufCEnumValueIndex boxoffice__payments__v1__payment_status__enum_values_by_name[9] =
+static const ProtobufCEnumValueIndex boxoffice__payments__v1__payment_status__enum_values_by_name[10] =
 {
+  { "AUTHORIZED", 9 },
   { "CREATED", 1 },
   { "FAILED", 4 },
   { "PARTIALLY_REFUNDED", 6 },
@@ -3019,9 +3143,9 @@ const ProtobufCEnumDescriptor boxoffice__payments__v1__payment_status__descripto
   "PaymentStatus",
   "Boxoffice__Payments__V1__PaymentStatus",
   "boxoffice.payments.v1",
-  9,
+  10,
   boxoffice__payments__v1__payment_status__enum_values_by_number,
-  9,
+  10,
   boxoffice__payments__v1__payment_status__enum_values_by_name,
   1,
   boxoffice__payments__v1__payment_status__value_ranges,
@@ -3063,13 +3187,14 @@ const ProtobufCEnumDescriptor boxoffice__payments__v1__card_brand__descriptor =
   boxoffice__payments__v1__card_brand__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor boxoffice__payments__v1__payment_service__method_descriptors[13] =
+static const ProtobufCMethodDescriptor boxoffice__payments__v1__payment_service__method_descriptors[14] =
 {
   { "Charge", &boxoffice__payments__v1__charge_request__descriptor, &boxoffice__payments__v1__payment__descriptor },
   { "ChargeSavedMethod", &boxoffice__payments__v1__charge_saved_method_request__descriptor, &boxoffice__payments__v1__payment__descriptor },
   { "GetPayment", &boxoffice__payments__v1__get_payment_request__descriptor, &boxoffice__payments__v1__payment__descriptor },
   { "CancelPayment", &boxoffice__payments__v1__cancel_payment_request__descriptor, &boxoffice__payments__v1__payment__descriptor },
   { "RefundPayment", &boxoffice__payments__v1__refund_payment_request__descriptor, &boxoffice__payments__v1__payment__descriptor },
+  { "CapturePayment", &boxoffice__payments__v1__capture_payment_request__descriptor, &boxoffice__payments__v1__payment__descriptor },
   { "ListPayments", &boxoffice__payments__v1__list_payments_request__descriptor, &boxoffice__payments__v1__list_payments_response__descriptor },
   { "AdminListPayments", &boxoffice__payments__v1__list_payments_request__descriptor, &boxoffice__payments__v1__list_payments_response__descriptor },
   { "AdminListUserPayments", &boxoffice__payments__v1__list_payments_request__descriptor, &boxoffice__payments__v1__list_payments_response__descriptor },
@@ -3080,18 +3205,19 @@ static const ProtobufCMethodDescriptor boxoffice__payments__v1__payment_service_
   { "CompleteThreeDs", &boxoffice__payments__v1__three_ds_return_request__descriptor, &boxoffice__payments__v1__three_ds_return_response__descriptor },
 };
 const unsigned boxoffice__payments__v1__payment_service__method_indices_by_name[] = {
-  6,        /* AdminListPayments */
-  7,        /* AdminListUserPayments */
+  7,        /* AdminListPayments */
+  8,        /* AdminListUserPayments */
   3,        /* CancelPayment */
+  5,        /* CapturePayment */
   0,        /* Charge */
   1,        /* ChargeSavedMethod */
-  12,        /* CompleteThreeDs */
-  10,        /* DeletePaymentMethod */
+  13,        /* CompleteThreeDs */
+  11,        /* DeletePaymentMethod */
   2,        /* GetPayment */
-  9,        /* GetPaymentMethod */
-  11,        /* HandleProviderNotification */
-  8,        /* ListPaymentMethods */
-  5,        /* ListPayments */
+  10,        /* GetPaymentMethod */
+  12,        /* HandleProviderNotification */
+  9,        /* ListPaymentMethods */
+  6,        /* ListPayments */
   4         /* RefundPayment */
 };
 const ProtobufCServiceDescriptor boxoffice__payments__v1__payment_service__descriptor =
@@ -3101,7 +3227,7 @@ const ProtobufCServiceDescriptor boxoffice__payments__v1__payment_service__descr
   "PaymentService",
   "Boxoffice__Payments__V1__PaymentService",
   "boxoffice.payments.v1",
-  13,
+  14,
   boxoffice__payments__v1__payment_service__method_descriptors,
   boxoffice__payments__v1__payment_service__method_indices_by_name
 };
@@ -3145,13 +3271,21 @@ void boxoffice__payments__v1__payment_service__refund_payment(ProtobufCService *
   assert(service->descriptor == &boxoffice__payments__v1__payment_service__descriptor);
   service->invoke(service, 4, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
+void boxoffice__payments__v1__payment_service__capture_payment(ProtobufCService *service,
+                                                               const Boxoffice__Payments__V1__CapturePaymentRequest *input,
+                                                               Boxoffice__Payments__V1__Payment_Closure closure,
+                                                               void *closure_data)
+{
+  assert(service->descriptor == &boxoffice__payments__v1__payment_service__descriptor);
+  service->invoke(service, 5, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
 void boxoffice__payments__v1__payment_service__list_payments(ProtobufCService *service,
                                                              const Boxoffice__Payments__V1__ListPaymentsRequest *input,
                                                              Boxoffice__Payments__V1__ListPaymentsResponse_Closure closure,
                                                              void *closure_data)
 {
   assert(service->descriptor == &boxoffice__payments__v1__payment_service__descriptor);
-  service->invoke(service, 5, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 6, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void boxoffice__payments__v1__payment_service__admin_list_payments(ProtobufCService *service,
                                                                    const Boxoffice__Payments__V1__ListPaymentsRequest *input,
@@ -3159,7 +3293,7 @@ void boxoffice__payments__v1__payment_service__admin_list_payments(ProtobufCServ
                                                                    void *closure_data)
 {
   assert(service->descriptor == &boxoffice__payments__v1__payment_service__descriptor);
-  service->invoke(service, 6, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 7, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void boxoffice__payments__v1__payment_service__admin_list_user_payments(ProtobufCService *service,
                                                                         const Boxoffice__Payments__V1__ListPaymentsRequest *input,
@@ -3167,7 +3301,7 @@ void boxoffice__payments__v1__payment_service__admin_list_user_payments(Protobuf
                                                                         void *closure_data)
 {
   assert(service->descriptor == &boxoffice__payments__v1__payment_service__descriptor);
-  service->invoke(service, 7, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 8, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void boxoffice__payments__v1__payment_service__list_payment_methods(ProtobufCService *service,
                                                                     const Boxoffice__Payments__V1__ListPaymentMethodsRequest *input,
@@ -3175,7 +3309,7 @@ void boxoffice__payments__v1__payment_service__list_payment_methods(ProtobufCSer
                                                                     void *closure_data)
 {
   assert(service->descriptor == &boxoffice__payments__v1__payment_service__descriptor);
-  service->invoke(service, 8, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void boxoffice__payments__v1__payment_service__get_payment_method(ProtobufCService *service,
                                                                   const Boxoffice__Payments__V1__GetPaymentMethodRequest *input,
@@ -3183,7 +3317,7 @@ void boxoffice__payments__v1__payment_service__get_payment_method(ProtobufCServi
                                                                   void *closure_data)
 {
   assert(service->descriptor == &boxoffice__payments__v1__payment_service__descriptor);
-  service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void boxoffice__payments__v1__payment_service__delete_payment_method(ProtobufCService *service,
                                                                      const Boxoffice__Payments__V1__DeletePaymentMethodRequest *input,
@@ -3191,7 +3325,7 @@ void boxoffice__payments__v1__payment_service__delete_payment_method(ProtobufCSe
                                                                      void *closure_data)
 {
   assert(service->descriptor == &boxoffice__payments__v1__payment_service__descriptor);
-  service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 11, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void boxoffice__payments__v1__payment_service__handle_provider_notification(ProtobufCService *service,
                                                                             const Boxoffice__Payments__V1__ProviderNotificationRequest *input,
@@ -3199,7 +3333,7 @@ void boxoffice__payments__v1__payment_service__handle_provider_notification(Prot
                                                                             void *closure_data)
 {
   assert(service->descriptor == &boxoffice__payments__v1__payment_service__descriptor);
-  service->invoke(service, 11, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 12, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void boxoffice__payments__v1__payment_service__complete_three_ds(ProtobufCService *service,
                                                                  const Boxoffice__Payments__V1__ThreeDsReturnRequest *input,
@@ -3207,7 +3341,7 @@ void boxoffice__payments__v1__payment_service__complete_three_ds(ProtobufCServic
                                                                  void *closure_data)
 {
   assert(service->descriptor == &boxoffice__payments__v1__payment_service__descriptor);
-  service->invoke(service, 12, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 13, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void boxoffice__payments__v1__payment_service__init (Boxoffice__Payments__V1__PaymentService_Service *service,
                                                      Boxoffice__Payments__V1__PaymentService_ServiceDestroy destroy)

@@ -31,6 +31,7 @@ typedef struct Boxoffice__Payments__V1__ChargeRequest Boxoffice__Payments__V1__C
 typedef struct Boxoffice__Payments__V1__ChargeSavedMethodRequest Boxoffice__Payments__V1__ChargeSavedMethodRequest;
 typedef struct Boxoffice__Payments__V1__GetPaymentRequest Boxoffice__Payments__V1__GetPaymentRequest;
 typedef struct Boxoffice__Payments__V1__CancelPaymentRequest Boxoffice__Payments__V1__CancelPaymentRequest;
+typedef struct Boxoffice__Payments__V1__CapturePaymentRequest Boxoffice__Payments__V1__CapturePaymentRequest;
 typedef struct Boxoffice__Payments__V1__RefundPaymentRequest Boxoffice__Payments__V1__RefundPaymentRequest;
 typedef struct Boxoffice__Payments__V1__ListPaymentsRequest Boxoffice__Payments__V1__ListPaymentsRequest;
 typedef struct Boxoffice__Payments__V1__ListPaymentsResponse Boxoffice__Payments__V1__ListPaymentsResponse;
@@ -109,7 +110,11 @@ typedef enum _Boxoffice__Payments__V1__PaymentStatus {
   /*
    * Authorized only, then cancelled before completion; no money moved.
    */
-  BOXOFFICE__PAYMENTS__V1__PAYMENT_STATUS__VOIDED = 8
+  BOXOFFICE__PAYMENTS__V1__PAYMENT_STATUS__VOIDED = 8,
+  /*
+   * The money is held (two-stage); capture it (CapturePayment) or void it (CancelPayment).
+   */
+  BOXOFFICE__PAYMENTS__V1__PAYMENT_STATUS__AUTHORIZED = 9
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(BOXOFFICE__PAYMENTS__V1__PAYMENT_STATUS)
 } Boxoffice__Payments__V1__PaymentStatus;
 /*
@@ -483,10 +488,14 @@ struct  Boxoffice__Payments__V1__ChargeRequest
    * The payer's e-mail for the provider's receipt; empty for none.
    */
   char *email;
+  /*
+   * Two-stage: only hold the money now (AUTHORIZED) and take it later with CapturePayment.
+   */
+  protobuf_c_boolean authorize_only;
 };
 #define BOXOFFICE__PAYMENTS__V1__CHARGE_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&boxoffice__payments__v1__charge_request__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL, NULL, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL, NULL, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0 }
 
 
 /*
@@ -573,6 +582,30 @@ struct  Boxoffice__Payments__V1__CancelPaymentRequest
 #define BOXOFFICE__PAYMENTS__V1__CANCEL_PAYMENT_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&boxoffice__payments__v1__cancel_payment_request__descriptor) \
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+/*
+ * Takes the money of an authorized (two-stage) payment (service-to-service).
+ */
+struct  Boxoffice__Payments__V1__CapturePaymentRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The payment's id.
+   */
+  char *payment_id;
+  /*
+   * The owner (NOT_FOUND for another user's payment); empty for administrative callers.
+   */
+  char *user_id;
+  /*
+   * How much to take, up to the authorized amount; absent for all of it.
+   */
+  Google__Protobuf__Int64Value *amount_minor;
+};
+#define BOXOFFICE__PAYMENTS__V1__CAPTURE_PAYMENT_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&boxoffice__payments__v1__capture_payment_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL }
 
 
 /*
@@ -1077,6 +1110,25 @@ Boxoffice__Payments__V1__CancelPaymentRequest *
 void   boxoffice__payments__v1__cancel_payment_request__free_unpacked
                      (Boxoffice__Payments__V1__CancelPaymentRequest *message,
                       ProtobufCAllocator *allocator);
+/* Boxoffice__Payments__V1__CapturePaymentRequest methods */
+void   boxoffice__payments__v1__capture_payment_request__init
+                     (Boxoffice__Payments__V1__CapturePaymentRequest         *message);
+size_t boxoffice__payments__v1__capture_payment_request__get_packed_size
+                     (const Boxoffice__Payments__V1__CapturePaymentRequest   *message);
+size_t boxoffice__payments__v1__capture_payment_request__pack
+                     (const Boxoffice__Payments__V1__CapturePaymentRequest   *message,
+                      uint8_t             *out);
+size_t boxoffice__payments__v1__capture_payment_request__pack_to_buffer
+                     (const Boxoffice__Payments__V1__CapturePaymentRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Boxoffice__Payments__V1__CapturePaymentRequest *
+       boxoffice__payments__v1__capture_payment_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   boxoffice__payments__v1__capture_payment_request__free_unpacked
+                     (Boxoffice__Payments__V1__CapturePaymentRequest *message,
+                      ProtobufCAllocator *allocator);
 /* Boxoffice__Payments__V1__RefundPaymentRequest methods */
 void   boxoffice__payments__v1__refund_payment_request__init
                      (Boxoffice__Payments__V1__RefundPaymentRequest         *message);
@@ -1330,6 +1382,9 @@ typedef void (*Boxoffice__Payments__V1__GetPaymentRequest_Closure)
 typedef void (*Boxoffice__Payments__V1__CancelPaymentRequest_Closure)
                  (const Boxoffice__Payments__V1__CancelPaymentRequest *message,
                   void *closure_data);
+typedef void (*Boxoffice__Payments__V1__CapturePaymentRequest_Closure)
+                 (const Boxoffice__Payments__V1__CapturePaymentRequest *message,
+                  void *closure_data);
 typedef void (*Boxoffice__Payments__V1__RefundPaymentRequest_Closure)
                  (const Boxoffice__Payments__V1__RefundPaymentRequest *message,
                   void *closure_data);
@@ -1396,6 +1451,10 @@ struct Boxoffice__Payments__V1__PaymentService_Service
                          const Boxoffice__Payments__V1__RefundPaymentRequest *input,
                          Boxoffice__Payments__V1__Payment_Closure closure,
                          void *closure_data);
+  void (*capture_payment)(Boxoffice__Payments__V1__PaymentService_Service *service,
+                          const Boxoffice__Payments__V1__CapturePaymentRequest *input,
+                          Boxoffice__Payments__V1__Payment_Closure closure,
+                          void *closure_data);
   void (*list_payments)(Boxoffice__Payments__V1__PaymentService_Service *service,
                         const Boxoffice__Payments__V1__ListPaymentsRequest *input,
                         Boxoffice__Payments__V1__ListPaymentsResponse_Closure closure,
@@ -1441,6 +1500,7 @@ void boxoffice__payments__v1__payment_service__init (Boxoffice__Payments__V1__Pa
       function_prefix__ ## get_payment,\
       function_prefix__ ## cancel_payment,\
       function_prefix__ ## refund_payment,\
+      function_prefix__ ## capture_payment,\
       function_prefix__ ## list_payments,\
       function_prefix__ ## admin_list_payments,\
       function_prefix__ ## admin_list_user_payments,\
@@ -1469,6 +1529,10 @@ void boxoffice__payments__v1__payment_service__refund_payment(ProtobufCService *
                                                               const Boxoffice__Payments__V1__RefundPaymentRequest *input,
                                                               Boxoffice__Payments__V1__Payment_Closure closure,
                                                               void *closure_data);
+void boxoffice__payments__v1__payment_service__capture_payment(ProtobufCService *service,
+                                                               const Boxoffice__Payments__V1__CapturePaymentRequest *input,
+                                                               Boxoffice__Payments__V1__Payment_Closure closure,
+                                                               void *closure_data);
 void boxoffice__payments__v1__payment_service__list_payments(ProtobufCService *service,
                                                              const Boxoffice__Payments__V1__ListPaymentsRequest *input,
                                                              Boxoffice__Payments__V1__ListPaymentsResponse_Closure closure,
@@ -1519,6 +1583,7 @@ extern const ProtobufCMessageDescriptor boxoffice__payments__v1__charge_request_
 extern const ProtobufCMessageDescriptor boxoffice__payments__v1__charge_saved_method_request__descriptor;
 extern const ProtobufCMessageDescriptor boxoffice__payments__v1__get_payment_request__descriptor;
 extern const ProtobufCMessageDescriptor boxoffice__payments__v1__cancel_payment_request__descriptor;
+extern const ProtobufCMessageDescriptor boxoffice__payments__v1__capture_payment_request__descriptor;
 extern const ProtobufCMessageDescriptor boxoffice__payments__v1__refund_payment_request__descriptor;
 extern const ProtobufCMessageDescriptor boxoffice__payments__v1__list_payments_request__descriptor;
 extern const ProtobufCMessageDescriptor boxoffice__payments__v1__list_payments_response__descriptor;

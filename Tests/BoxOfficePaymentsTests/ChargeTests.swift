@@ -1,0 +1,154 @@
+import BoxOfficeCloudPaymentsSandbox
+import BoxOfficePayments
+import BoxOfficeRPC
+import Contracts
+import Foundation
+import Testing
+
+@Suite("Charge")
+struct ChargeTests {
+    /// The test cards of CLOUDPAYMENTS.md: number, 3-D Secure, whether a card payment succeeds.
+    static let cards: [(String, Bool, Bool)] = [
+        ("4242424242424242", true, true), ("5555555555554444", true, true), ("2200000000000004", true, true),
+        ("4012888888881881", true, false), ("5105105105105100", true, false), ("2202202202202200", true, false),
+        ("4000000000003055", false, true), ("5205000000003055", false, true), ("2202000000003055", false, true),
+        ("4111111111111111", false, true), ("5200828282828210", false, true), ("2200000022222222", false, true),
+        ("4000056655665556", false, false), ("5404000000000043", false, false), ("2203000000000043", false, false),
+    ]
+
+    @Test("every test card, one- and two-stage, through 3-D Secure where the card asks", arguments: Self.cards)
+    func testCards(card: String, threeDs: Bool, succeeds: Bool) async throws {
+        try await PaymentsHarness.with { harness in
+            for authorizeOnly in [false, true] {
+                var payment = try await harness.charge(card: card, authorizeOnly: authorizeOnly, saveMethod: true)
+                if threeDs {
+                    #expect(payment.status == .requiresAction)
+                    guard case .threeDs(let action)? = payment.action?.kind else {
+                        Issue.record("no 3-D Secure action for \(card)")
+                        continue
+                    }
+                    #expect(action.md == String(payment.providerTransactionID))
+                    #expect(action.termURL == PaymentsConfiguration.threeDsTermURLDefault)
+                    let answer = try await harness.completeThreeDs(try await harness.threeDsReturn(action, choice: "success"))
+                    #expect(answer.paymentID == payment.paymentID)
+                    #expect(answer.redirectURL.hasPrefix(PaymentsConfiguration.returnURLDefault + "?payment_id="))
+                    payment = try await harness.client.getPayment(
+                        .with(paymentID: payment.paymentID),
+                        options: PaymentsHarness.options(key: nil)
+                    )
+                    #expect(answer.status == payment.status)
+                }
+                let expected: Payments_V1_PaymentStatus = succeeds ? (authorizeOnly ? .authorized : .succeeded) : .failed
+                #expect(payment.status == expected, "\(card) authorizeOnly \(authorizeOnly)")
+                if !succeeds {
+                    #expect(payment.failureCode == 5051)
+                    #expect(payment.failureMessage == "InsufficientFunds")
+                    #expect(payment.failureFinal == false)
+                } else {
+                    #expect(!payment.paymentMethodID.isEmpty, "the card was saved")
+                }
+                let operations = await harness.operations(payment)
+                let charges = operations.filter { $0.kind == (authorizeOnly ? .cardAuth : .cardCharge) }
+                #expect(charges.count == 1, "exactly one charge: \(operations)")
+                #expect(operations.filter { $0.kind == .post3ds }.count == (threeDs ? 1 : 0))
+            }
+            // The provider issues a token per approved payment: each saved once.
+            #expect(try await harness.count("SELECT count(*) FROM payments") == 2)
+            #expect(try await harness.count("SELECT count(*) FROM payment_methods") == (succeeds ? 2 : 0))
+            #expect(try await harness.outboxCount("payment_method.saved") == (succeeds ? 2 : 0))
+            #expect(try await harness.outboxCount("payment.succeeded") == (succeeds ? 1 : 0))
+            #expect(try await harness.outboxCount("payment.failed") == (succeeds ? 0 : 2))
+        }
+    }
+
+    @Test("3-D Secure failure on the bank's page fails the payment with 5206; a repeated return calls nothing")
+    func threeDsFailure() async throws {
+        try await PaymentsHarness.with { harness in
+            let payment = try await harness.charge(card: "4242424242424242")
+            guard case .threeDs(let action)? = payment.action?.kind else {
+                Issue.record("no 3-D Secure action")
+                return
+            }
+            let body = try await harness.threeDsReturn(action, choice: "failure")
+            let answer = try await harness.completeThreeDs(body)
+            #expect(answer.status == .failed)
+            #expect(answer.redirectURL.hasSuffix("status=FAILED"))
+            let again = try await harness.completeThreeDs(body)
+            #expect(again == answer)
+            let settled = try await harness.client.getPayment(
+                .with(paymentID: payment.paymentID),
+                options: PaymentsHarness.options(key: nil)
+            )
+            #expect(settled.failureCode == 5206)
+            #expect(await harness.operations(payment).filter { $0.kind == .post3ds }.count == 1)
+            #expect(try await harness.outboxCount("payment.failed") == 1)
+            #expect(try await harness.count("SELECT count(*) FROM attempts WHERE state IN ('pending','unknown')") == 0)
+        }
+    }
+
+    @Test("an unknown MD is NOT_FOUND; a return without PaRes is INVALID_ARGUMENT naming it")
+    func threeDsBadReturns() async throws {
+        try await PaymentsHarness.with { harness in
+            let unknown = await rpcError { _ = try await harness.completeThreeDs(Array("MD=99999999&PaRes=x".utf8)) }
+            #expect(unknown?.code == .notFound)
+            let missing = await rpcError { _ = try await harness.completeThreeDs(Array("MD=12".utf8)) }
+            #expect(missing?.code == .invalidArgument)
+            #expect(missing?.details.first?.field == "PaRes")
+        }
+    }
+
+    /// Amount triggers of the sandbox (`<code>.13`) for each recurring-retry family.
+    static let declines: [(Int64, Int32, Bool)] = [
+        (500_113, 5001, true), (500_513, 5005, true), (503_413, 5034, true), (505_713, 5057, true),
+        (505_413, 5054, false), (501_413, 5014, false), (505_113, 5051, false), (509_613, 5096, false),
+        (504_313, 5043, false), (530_013, 5300, false),
+    ]
+
+    @Test("each decline family: code, reason and whether a retry is forbidden", arguments: Self.declines)
+    func declines(amountMinor: Int64, code: Int32, final: Bool) async throws {
+        try await PaymentsHarness.with { harness in
+            for authorizeOnly in [false, true] {
+                let payment = try await harness.charge(amountMinor: amountMinor, authorizeOnly: authorizeOnly)
+                #expect(payment.status == .failed)
+                #expect(payment.failureCode == code)
+                #expect(payment.failureFinal == final)
+                #expect(!payment.failureMessage.isEmpty)
+                #expect(await harness.operations(payment).count == 1)
+            }
+            #expect(try await harness.outboxCount("payment.failed") == 2)
+            #expect(try await harness.count("SELECT count(*) FROM ledger_entries") == 0)
+        }
+    }
+
+    @Test("a hosted page answers a redirect to the provider's page")
+    func hostedPage() async throws {
+        try await PaymentsHarness.with { harness in
+            var request = harness.chargeRequest()
+            var page = Payments_V1_HostedPage()
+            page.successURL = "https://app.example.com/ok"
+            page.failURL = "https://app.example.com/fail"
+            var source = Payments_V1_PaymentSource()
+            source.method = .hostedPage(page)
+            request.source = source
+            let payment = try await harness.client.charge(request, options: PaymentsHarness.options())
+            #expect(payment.status == .requiresAction)
+            guard case .redirect(let redirect)? = payment.action?.kind else {
+                Issue.record("no redirect")
+                return
+            }
+            #expect(redirect.url.hasPrefix(harness.sandboxURL + "/sandbox/orders/"))
+            #expect(await harness.operations(payment).map(\.kind) == [.orderCreate])
+            let attempts = try await harness.attempts(payment)
+            #expect(attempts.map(\.kind) == [.hostedOrder])
+            #expect(attempts.first?.state == .unknown, "left open for the notification or the reconciler")
+        }
+    }
+}
+
+extension Payments_V1_GetPaymentRequest {
+    static func with(paymentID: String) -> Self {
+        var request = Self()
+        request.paymentID = paymentID
+        return request
+    }
+}

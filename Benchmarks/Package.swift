@@ -119,5 +119,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Charges per second through PaymentService over RPC against the sandbox (all in one
+        // process), against the fixed figure of 1,000 charges/s.
+        .executableTarget(
+            name: "payments",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "BoxOfficeRPC", package: root),
+                .product(name: "BoxOfficeRPCNIO", package: root),
+                .product(name: "BoxOfficePostgres", package: root),
+                .product(name: "BoxOfficeMessaging", package: root),
+                .product(name: "BoxOfficePayments", package: root),
+                .product(name: "BoxOfficeCloudPayments", package: root),
+                .product(name: "BoxOfficeCloudPaymentsSandbox", package: root),
+                .product(name: "Contracts", package: root),
+            ],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

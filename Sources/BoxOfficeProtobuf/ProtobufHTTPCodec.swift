@@ -8,7 +8,8 @@ public enum ProtobufHTTPCodec {
     /// field), or empty (no body). Parameters are named by JSON or proto field names, dots for
     /// nested fields, with every value given: a top-level repeated field takes them all as its
     /// elements, any other field exactly one. With a `*` body, a parameter (a path variable) must
-    /// not also be a member of the body: which of the two would count is refused, not guessed.
+    /// not also be a member of the body (by JSON or proto name): which of the two would count is
+    /// refused, not guessed.
     public static func decodeRequest<Request: ProtobufMessage>(
         _ type: Request.Type,
         body: [UInt8],
@@ -29,7 +30,7 @@ public enum ProtobufHTTPCodec {
         for (name, values) in parameters.sorted(by: { $0.key < $1.key }) {
             let path = name.split(separator: ".").map(String.init)
             if bodyField == "*", let first = path.first, case .object(let members) = root,
-                members.contains(where: { $0.key == first })
+                members.contains(where: { $0.key == first || Self.jsonName(ofProtoName: $0.key) == first })
             {
                 throw RPCError.invalidArgument(field: first, reason: "is given by the path, not the body")
             }
@@ -52,6 +53,24 @@ public enum ProtobufHTTPCodec {
         _ bytes: UnsafeRawBufferPointer
     ) throws(RPCError) -> [UInt8] {
         try Response(rpcBytes: bytes).jsonBytes()
+    }
+
+    /// protoc's JSON name of a proto field name (`customer_id` → `customerId`): a body member
+    /// may name a path field by either.
+    static func jsonName(ofProtoName name: String) -> String {
+        var result = ""
+        var capitalizeNext = false
+        for character in name {
+            if character == "_" {
+                capitalizeNext = true
+            } else if capitalizeNext {
+                result += character.uppercased()
+                capitalizeNext = false
+            } else {
+                result.append(character)
+            }
+        }
+        return result
     }
 
     private static func set(_ value: inout ProtobufJSONValue, path: ArraySlice<String>, to newValue: ProtobufJSONValue)

@@ -48,7 +48,9 @@ extension ProtobufJSONValue {
             return value
         case .string(let text):
             if let special = Self.nonFinite(text) { return special }
-            guard JSONNumberText.isNumber(text), let value = Double(text) else { throw path.invalid("expected a number") }
+            guard JSONNumberText.isNumber(text), let value = Double(text) else {
+                throw path.invalid("expected a number")
+            }
             return value
         case .null: return 0
         default: throw path.invalid("expected a number")
@@ -66,7 +68,9 @@ extension ProtobufJSONValue {
             return Float(value)
         case .string(let text):
             if let special = Self.nonFinite(text) { return Float(special) }
-            guard JSONNumberText.isNumber(text), let value = Float(text) else { throw path.invalid("expected a number") }
+            guard JSONNumberText.isNumber(text), let value = Float(text) else {
+                throw path.invalid("expected a number")
+            }
             return value
         case .null: return 0
         default: throw path.invalid("expected a number")

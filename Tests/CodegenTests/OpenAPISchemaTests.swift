@@ -224,7 +224,10 @@ struct OpenAPISchemaTests {
         for (testCase, errors) in zip(cases, results) {
             #expect(errors.isEmpty == testCase.valid, "schema on \(testCase.json): \(errors)")
             let readerError = Self.readerError(testCase.root, testCase.json)
-            #expect((readerError == nil) == testCase.valid, "reader on \(testCase.json): \(String(describing: readerError))")
+            #expect(
+                (readerError == nil) == testCase.valid,
+                "reader on \(testCase.json): \(String(describing: readerError))"
+            )
         }
     }
 

@@ -159,7 +159,11 @@ struct OpenAPITests {
         // A parameter is text: an int64 is written as a decimal integer, which `integer` says.
         #expect(schema("minTotalMinor")?["type"] as? String == "integer")
         #expect(schema("minTotalMinor")?["format"] as? String == "int64")
-        #expect(schema("status")?["enum"] as? [String] == ["STATUS_UNSPECIFIED", "STATUS_DRAFT", "STATUS_OPEN", "STATUS_PAID", "STATUS_VOID"])
+        #expect(
+            schema("status")?["enum"] as? [String] == [
+                "STATUS_UNSPECIFIED", "STATUS_DRAFT", "STATUS_OPEN", "STATUS_PAID", "STATUS_VOID",
+            ]
+        )
         #expect(schema("includeLines")?["type"] as? String == "boolean")
         #expect(schema("order")?["enum"] as? [String] == ["SORT_ORDER_UNSPECIFIED", "NEWEST_FIRST", "OLDEST_FIRST"])
         #expect(schema("issuedAfter")?["format"] as? String == "date-time")

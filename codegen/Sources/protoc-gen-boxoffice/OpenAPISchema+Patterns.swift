@@ -7,7 +7,9 @@ extension OpenAPISchema {
     /// digit). `min` is 0 or negative, `max` positive; both are decimal text.
     static func decimalPattern(min: String, max: String) -> String {
         var alternatives = ["0", Self.positiveDecimal(upTo: max)]
-        if min.hasPrefix("-") { alternatives.append("-(?:" + Self.positiveDecimal(upTo: String(min.dropFirst())) + ")") }
+        if min.hasPrefix("-") {
+            alternatives.append("-(?:" + Self.positiveDecimal(upTo: String(min.dropFirst())) + ")")
+        }
         return "^(?:" + alternatives.joined(separator: "|") + ")$"
     }
 

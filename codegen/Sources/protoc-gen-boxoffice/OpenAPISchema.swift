@@ -142,7 +142,9 @@ enum OpenAPISchema {
         ("pattern", .string(Self.timestampPattern)),
         (
             "description",
-            .string("RFC 3339, from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z, at most 9 fractional digits.")
+            .string(
+                "RFC 3339, from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z, at most 9 fractional digits."
+            )
         ),
     ])
 

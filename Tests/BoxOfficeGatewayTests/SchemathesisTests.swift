@@ -14,6 +14,8 @@ struct SchemathesisTests {
     static let schemathesisSecondsMax = 60
     /// When the child process is killed if it has not finished (its budget plus start-up).
     static let processSecondsMax = 100.0
+    /// How many of schemathesis's last output lines are printed after a passing run.
+    static let summaryLinesShown = 40
     /// Names a seed to replay (`BOXOFFICE_SCHEMATHESIS_SEED=1023591463 swift test --filter
     /// Schemathesis`); without it each run draws one and prints it.
     static let seedVariable = "BOXOFFICE_SCHEMATHESIS_SEED"
@@ -53,6 +55,8 @@ struct SchemathesisTests {
             let started = ContinuousClock.now
             let (status, output) = try await Self.run(arguments, secondsMax: Self.processSecondsMax)
             print("schemathesis (seed \(seed)) took \(ContinuousClock.now - started), exit status \(status)")
+            // Its summary (operations, checks, phases) shows what the run covered.
+            print(output.split(separator: "\n").suffix(Self.summaryLinesShown).joined(separator: "\n"))
             if status != 0 {
                 Issue.record("schemathesis (seed \(seed)) exited with \(status):\n\(output)")
             }

@@ -22,18 +22,22 @@ extension ProtobufJSONValue {
         }
     }
 
+    /// An int32: a JSON number with an integer value, or canonical decimal text; see `integer`.
     public func int32(_ path: ProtobufJSONPath) throws(RPCError) -> Int32 {
         try self.integer(path, min: Int128(Int32.min), max: Int128(Int32.max)).map { Int32($0) } ?? 0
     }
 
+    /// An int64: a JSON number with an integer value, or canonical decimal text; see `integer`.
     public func int64(_ path: ProtobufJSONPath) throws(RPCError) -> Int64 {
         try self.integer(path, min: Int128(Int64.min), max: Int128(Int64.max)).map { Int64($0) } ?? 0
     }
 
+    /// A uint32: a JSON number with an integer value, or canonical decimal text; see `integer`.
     public func uint32(_ path: ProtobufJSONPath) throws(RPCError) -> UInt32 {
         try self.integer(path, min: 0, max: Int128(UInt32.max)).map { UInt32($0) } ?? 0
     }
 
+    /// A uint64: a JSON number with an integer value, or canonical decimal text; see `integer`.
     public func uint64(_ path: ProtobufJSONPath) throws(RPCError) -> UInt64 {
         try self.integer(path, min: 0, max: Int128(UInt64.max)).map { UInt64($0) } ?? 0
     }

@@ -170,6 +170,6 @@ public final class Gateway: Service, Sendable {
     /// Whether a raw route's request message has a `headers` map: its decoder accepts one.
     /// Asking the generated decoder keeps the gateway free of descriptors.
     private static func acceptsHeaders(_ binding: HTTPBinding) -> Bool {
-        (try? binding.decodeJSONRequest(Array("\"\"".utf8), ["headers.x-probe": "1"])) != nil
+        (try? binding.decodeJSONRequest(Array("\"\"".utf8), ["headers.x-probe": ["1"]])) != nil
     }
 }

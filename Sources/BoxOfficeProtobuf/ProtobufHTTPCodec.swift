@@ -6,12 +6,15 @@ public enum ProtobufHTTPCodec {
     ///
     /// `bodyField` is `*` (the body is the whole request), a field's JSON name (the body is that
     /// field), or empty (no body). Parameters are named by JSON or proto field names, dots for
-    /// nested fields; they win over the body.
+    /// nested fields, with every value given: a top-level repeated field takes them all as its
+    /// elements, any other field exactly one. With a `*` body, a parameter (a path variable) must
+    /// not also be a member of the body (by JSON or proto name): which of the two would count is
+    /// refused, not guessed.
     public static func decodeRequest<Request: ProtobufMessage>(
         _ type: Request.Type,
         body: [UInt8],
         bodyField: String,
-        parameters: [String: String]
+        parameters: [String: [String]]
     ) throws(RPCError) -> [UInt8] {
         var root: ProtobufJSONValue = .object([])
         let hasBody = body.contains { ![0x20, 0x09, 0x0a, 0x0d].contains($0) }
@@ -24,8 +27,22 @@ public enum ProtobufHTTPCodec {
                 Self.set(&root, path: bodyField.split(separator: ".").map(String.init)[...], to: parsed)
             }
         }
-        for (name, value) in parameters.sorted(by: { $0.key < $1.key }) {
-            Self.set(&root, path: name.split(separator: ".").map(String.init)[...], to: .string(value))
+        for (name, values) in parameters.sorted(by: { $0.key < $1.key }) {
+            let path = name.split(separator: ".").map(String.init)
+            if bodyField == "*", let first = path.first, case .object(let members) = root,
+                members.contains(where: { $0.key == first || Self.jsonName(ofProtoName: $0.key) == first })
+            {
+                throw RPCError.invalidArgument(field: first, reason: "is given by the path, not the body")
+            }
+            let value: ProtobufJSONValue
+            if Request.jsonRepeatedFieldNames.contains(name) {
+                value = .array(values.map { .string($0) })
+            } else if values.count == 1, let only = values.first {
+                value = .string(only)
+            } else {
+                throw RPCError.invalidArgument(field: name, reason: "given \(values.count) times; takes one value")
+            }
+            Self.set(&root, path: path[...], to: value)
         }
         return try Request(json: root, path: ProtobufJSONPath()).serializedBytes()
     }
@@ -36,6 +53,24 @@ public enum ProtobufHTTPCodec {
         _ bytes: UnsafeRawBufferPointer
     ) throws(RPCError) -> [UInt8] {
         try Response(rpcBytes: bytes).jsonBytes()
+    }
+
+    /// protoc's JSON name of a proto field name (`customer_id` → `customerId`): a body member
+    /// may name a path field by either.
+    static func jsonName(ofProtoName name: String) -> String {
+        var result = ""
+        var capitalizeNext = false
+        for character in name {
+            if character == "_" {
+                capitalizeNext = true
+            } else if capitalizeNext {
+                result += character.uppercased()
+                capitalizeNext = false
+            } else {
+                result.append(character)
+            }
+        }
+        return result
     }
 
     private static func set(_ value: inout ProtobufJSONValue, path: ArraySlice<String>, to newValue: ProtobufJSONValue)

@@ -22,44 +22,37 @@ extension ProtobufJSONValue {
         }
     }
 
+    /// An int32: a JSON number with an integer value, or canonical decimal text; see `integer`.
     public func int32(_ path: ProtobufJSONPath) throws(RPCError) -> Int32 {
-        try self.integer(path, min: Int64(Int32.min), max: Int64(Int32.max)).map { Int32($0) } ?? 0
+        try self.integer(path, min: Int128(Int32.min), max: Int128(Int32.max)).map { Int32($0) } ?? 0
     }
 
+    /// An int64: a JSON number with an integer value, or canonical decimal text; see `integer`.
     public func int64(_ path: ProtobufJSONPath) throws(RPCError) -> Int64 {
-        try self.integer(path, min: Int64.min, max: Int64.max) ?? 0
+        try self.integer(path, min: Int128(Int64.min), max: Int128(Int64.max)).map { Int64($0) } ?? 0
     }
 
+    /// A uint32: a JSON number with an integer value, or canonical decimal text; see `integer`.
     public func uint32(_ path: ProtobufJSONPath) throws(RPCError) -> UInt32 {
-        try self.integer(path, min: 0, max: Int64(UInt32.max)).map { UInt32($0) } ?? 0
+        try self.integer(path, min: 0, max: Int128(UInt32.max)).map { UInt32($0) } ?? 0
     }
 
+    /// A uint64: a JSON number with an integer value, or canonical decimal text; see `integer`.
     public func uint64(_ path: ProtobufJSONPath) throws(RPCError) -> UInt64 {
-        let text: String
-        switch self {
-        case .number(let value), .string(let value): text = value
-        case .null: return 0
-        default: throw path.invalid("expected an integer")
-        }
-        if let value = UInt64(text) { return value }
-        if let value = Double(text), value.rounded() == value, value >= 0, value < 18_446_744_073_709_551_616.0,
-            text.utf8.contains(where: { $0 == UInt8(ascii: ".") || $0 | 0x20 == UInt8(ascii: "e") })
-        {
-            return UInt64(value)
-        }
-        throw path.invalid("expected an integer from 0 to \(UInt64.max)")
+        try self.integer(path, min: 0, max: Int128(UInt64.max)).map { UInt64($0) } ?? 0
     }
 
+    /// A finite JSON number; as a string, `NaN`, `Infinity`, `-Infinity` or a number in JSON
+    /// syntax rounded to the nearest double (one too large for a double is an infinity, as
+    /// json_format reads it).
     public func double(_ path: ProtobufJSONPath) throws(RPCError) -> Double {
         switch self {
         case .number(let text):
             guard let value = Double(text), value.isFinite else { throw path.invalid("number out of range") }
             return value
-        case .string("NaN"): return .nan
-        case .string("Infinity"): return .infinity
-        case .string("-Infinity"): return -.infinity
         case .string(let text):
-            guard Self.isJSONNumber(text), let value = Double(text), value.isFinite else {
+            if let special = Self.nonFinite(text) { return special }
+            guard JSONNumberText.isNumber(text), let value = Double(text) else {
                 throw path.invalid("expected a number")
             }
             return value
@@ -68,15 +61,27 @@ extension ProtobufJSONValue {
         }
     }
 
+    /// As ``double(_:)``, for a float: a JSON number must be within the float's finite range; a
+    /// string rounds to the nearest float.
     public func float(_ path: ProtobufJSONPath) throws(RPCError) -> Float {
-        let value = try self.double(path)
-        guard !value.isFinite || abs(value) <= Double(Float.greatestFiniteMagnitude) else {
-            throw path.invalid("number out of range for a float")
+        switch self {
+        case .number(let text):
+            guard let value = Double(text), value.isFinite, abs(value) <= Double(Float.greatestFiniteMagnitude) else {
+                throw path.invalid("number out of range for a float")
+            }
+            return Float(value)
+        case .string(let text):
+            if let special = Self.nonFinite(text) { return Float(special) }
+            guard JSONNumberText.isNumber(text), let value = Float(text) else {
+                throw path.invalid("expected a number")
+            }
+            return value
+        case .null: return 0
+        default: throw path.invalid("expected a number")
         }
-        return Float(value)
     }
 
-    /// Base64, standard or URL-safe, with or without padding.
+    /// Base64, standard or URL-safe, with or without padding; bits past the last byte must be zero.
     public func bytes(_ path: ProtobufJSONPath) throws(RPCError) -> [UInt8] {
         switch self {
         case .string(let text):
@@ -127,7 +132,8 @@ extension ProtobufJSONValue {
         }
     }
 
-    /// A map field: an object whose member names are the keys; `null` is empty.
+    /// A map field: an object whose member names are the keys; `null` is empty, a `null` value
+    /// is refused.
     public func map<Key: Hashable, Value>(
         _ path: ProtobufJSONPath,
         _ entry: (String, ProtobufJSONValue, ProtobufJSONPath) throws(RPCError) -> (Key, Value)
@@ -138,6 +144,8 @@ extension ProtobufJSONValue {
             result.reserveCapacity(members.count)
             for member in members {
                 let at = ProtobufJSONPath(parent: path.string, name: member.key)
+                // As json_format: a map entry needs a value (`null` is no default here).
+                if member.value.isNull { throw at.invalid("null is not a valid map value") }
                 let (key, value) = try entry(member.key, member.value, at)
                 result[key] = value
             }
@@ -147,39 +155,30 @@ extension ProtobufJSONValue {
         }
     }
 
-    private func integer(_ path: ProtobufJSONPath, min: Int64, max: Int64) throws(RPCError) -> Int64? {
-        let text: String
+    /// An integer in `min...max`: a JSON number whose value is an integer (`1e3` and `5.0` are; a
+    /// fraction or exponent is read through a double, as JSON Schema validators do), or a string
+    /// in canonical decimal (`0`, or an optional `-` and digits without a leading zero: no `+`,
+    /// exponent, fraction or spaces), the same grammar for signed and unsigned types.
+    private func integer(_ path: ProtobufJSONPath, min: Int128, max: Int128) throws(RPCError) -> Int128? {
+        let value: Int128?
         switch self {
-        case .number(let value): text = value
-        case .string(let value):
-            guard Self.isJSONNumber(value) else { throw path.invalid("expected an integer") }
-            text = value
+        case .number(let text): value = JSONNumberText.integerValue(ofNumber: text)
+        case .string(let text): value = JSONNumberText.canonicalInteger(text)
         case .null: return nil
         default: throw path.invalid("expected an integer")
         }
-        let value: Int64
-        if let exact = Int64(text) {
-            value = exact
-        } else if let double = Double(text), double.rounded() == double, double >= -9_223_372_036_854_775_808.0,
-            double < 9_223_372_036_854_775_808.0
-        {
-            // 1e3 and 5.0 are integers in proto3 JSON; 5.5 is not.
-            value = Int64(double)
-        } else {
+        guard let value, value >= min, value <= max else {
             throw path.invalid("expected an integer from \(min) to \(max)")
         }
-        guard value >= min, value <= max else { throw path.invalid("expected an integer from \(min) to \(max)") }
         return value
     }
 
-    /// JSON number syntax (strings holding numbers must hold exactly that).
-    static func isJSONNumber(_ text: String) -> Bool {
-        guard !text.isEmpty else { return false }
-        let bytes = Array(text.utf8)
-        return bytes.withUnsafeBufferPointer { buffer in
-            var parser = JSONParser(buffer)
-            guard case .number = try? parser.parseDocument() else { return false }
-            return true
+    private static func nonFinite(_ text: String) -> Double? {
+        switch text {
+        case "NaN": .nan
+        case "Infinity": .infinity
+        case "-Infinity": -.infinity
+        default: nil
         }
     }
 }

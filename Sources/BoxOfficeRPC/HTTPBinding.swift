@@ -30,9 +30,10 @@ public struct HTTPBinding: Sendable {
     /// references, directly or through other schemas.
     public var openAPISchemas: [String: String]
     /// Builds the request message from proto3 JSON (the body merged with path and query
-    /// parameters) and encodes it; throws `INVALID_ARGUMENT` naming the field.
+    /// parameters, each name with every value it was given, in order) and encodes it; throws
+    /// `INVALID_ARGUMENT` naming the field.
     public var decodeJSONRequest:
-        @Sendable (_ json: [UInt8], _ parameters: [String: String]) throws(RPCError) -> [UInt8]
+        @Sendable (_ json: [UInt8], _ parameters: [String: [String]]) throws(RPCError) -> [UInt8]
     /// Renders an encoded response as proto3 JSON.
     public var encodeJSONResponse: @Sendable (_ response: UnsafeRawBufferPointer) throws(RPCError) -> [UInt8]
 
@@ -48,7 +49,7 @@ public struct HTTPBinding: Sendable {
         successStatus: Int = 200,
         openAPIOperation: String = "{}",
         openAPISchemas: [String: String] = [:],
-        decodeJSONRequest: @escaping @Sendable ([UInt8], [String: String]) throws(RPCError) -> [UInt8],
+        decodeJSONRequest: @escaping @Sendable ([UInt8], [String: [String]]) throws(RPCError) -> [UInt8],
         encodeJSONResponse: @escaping @Sendable (UnsafeRawBufferPointer) throws(RPCError) -> [UInt8]
     ) {
         self.verb = verb

@@ -92,7 +92,7 @@ public struct Common_V1_Money: ProtobufMessage {
     public static let protoMessageName = "boxoffice.common.v1.Money"
 
     /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
-    public static let openAPISchema: String = #"{"type":"object","description":"An amount of money in the smallest unit of its currency (cents for EUR), never a float.","properties":{"amountMinor":{"type":"string","pattern":"^-?[0-9]+$","description":"The amount in minor units; negative for credits and refunds."},"currency":{"type":"string","description":"ISO 4217 code, upper case, e.g. `EUR`."}},"additionalProperties":false}"#
+    public static let openAPISchema: String = #"{"type":"object","description":"An amount of money in the smallest unit of its currency (cents for EUR), never a float.","properties":{"amountMinor":{"anyOf":[{"type":"string","pattern":"^(?:0|[1-9][0-9]{0,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807|-(?:[1-9][0-9]{0,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-7]|9223372036854775808))$"},{"type":"integer","format":"int64","minimum":-9223372036854775808,"maximum":9223372036854775807},{"type":"null"}],"description":"The amount in minor units; negative for credits and refunds."},"amount_minor":{"anyOf":[{"type":"string","pattern":"^(?:0|[1-9][0-9]{0,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-6]|9223372036854775807|-(?:[1-9][0-9]{0,17}|[1-8][0-9]{18}|9[0-1][0-9]{17}|92[0-1][0-9]{16}|922[0-2][0-9]{15}|9223[0-2][0-9]{14}|92233[0-6][0-9]{13}|922337[0-1][0-9]{12}|92233720[0-2][0-9]{10}|922337203[0-5][0-9]{9}|9223372036[0-7][0-9]{8}|92233720368[0-4][0-9]{7}|922337203685[0-3][0-9]{6}|9223372036854[0-6][0-9]{5}|92233720368547[0-6][0-9]{4}|922337203685477[0-4][0-9]{3}|9223372036854775[0-7][0-9]{2}|922337203685477580[0-7]|9223372036854775808))$"},{"type":"integer","format":"int64","minimum":-9223372036854775808,"maximum":9223372036854775807},{"type":"null"}],"description":"The proto name of `amountMinor`; either name may be used."},"currency":{"type":["string","null"],"description":"ISO 4217 code, upper case, e.g. `EUR`."}},"additionalProperties":false}"#
 }
 
 /// Asks for one page of a list.
@@ -109,7 +109,7 @@ public struct Common_V1_PageRequest: ProtobufMessage {
     public static let protoMessageName = "boxoffice.common.v1.PageRequest"
 
     /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
-    public static let openAPISchema: String = #"{"type":"object","description":"Asks for one page of a list.","properties":{"pageSize":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"How many items to return; the server caps it and uses its default when zero."},"pageToken":{"type":"string","description":"The `next_page_token` of the previous page; empty for the first page."}},"additionalProperties":false}"#
+    public static let openAPISchema: String = #"{"type":"object","description":"Asks for one page of a list.","properties":{"pageSize":{"anyOf":[{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647},{"type":"string","pattern":"^(?:0|[1-9][0-9]{0,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-6]|2147483647|-(?:[1-9][0-9]{0,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7]|2147483648))$"},{"type":"null"}],"description":"How many items to return; the server caps it and uses its default when zero."},"page_size":{"anyOf":[{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647},{"type":"string","pattern":"^(?:0|[1-9][0-9]{0,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-6]|2147483647|-(?:[1-9][0-9]{0,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7]|2147483648))$"},{"type":"null"}],"description":"The proto name of `pageSize`; either name may be used."},"pageToken":{"type":["string","null"],"description":"The `next_page_token` of the previous page; empty for the first page."},"page_token":{"type":["string","null"],"description":"The proto name of `pageToken`; either name may be used."}},"additionalProperties":false}"#
 }
 
 /// Describes where a page of a list ends.
@@ -124,7 +124,7 @@ public struct Common_V1_PageInfo: ProtobufMessage {
     public static let protoMessageName = "boxoffice.common.v1.PageInfo"
 
     /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
-    public static let openAPISchema: String = #"{"type":"object","description":"Describes where a page of a list ends.","properties":{"nextPageToken":{"type":"string","description":"Pass it as `page_token` to get the next page; empty on the last page."}},"additionalProperties":false}"#
+    public static let openAPISchema: String = #"{"type":"object","description":"Describes where a page of a list ends.","properties":{"nextPageToken":{"type":["string","null"],"description":"Pass it as `page_token` to get the next page; empty on the last page."},"next_page_token":{"type":["string","null"],"description":"The proto name of `nextPageToken`; either name may be used."}},"additionalProperties":false}"#
 }
 
 /// One field at fault in a rejected request.
@@ -141,7 +141,7 @@ public struct Common_V1_FieldViolation: ProtobufMessage {
     public static let protoMessageName = "boxoffice.common.v1.FieldViolation"
 
     /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
-    public static let openAPISchema: String = #"{"type":"object","description":"One field at fault in a rejected request.","properties":{"field":{"type":"string","description":"The lowerCamelCase JSON path of the field, e.g. `payment.cardNumber`."},"reason":{"type":"string","description":"Why the value was refused, for a developer."}},"additionalProperties":false}"#
+    public static let openAPISchema: String = #"{"type":"object","description":"One field at fault in a rejected request.","properties":{"field":{"type":["string","null"],"description":"The lowerCamelCase JSON path of the field, e.g. `payment.cardNumber`."},"reason":{"type":["string","null"],"description":"Why the value was refused, for a developer."}},"additionalProperties":false}"#
 }
 
 /// Details of a failed call, as the gateway renders them in error bodies.
@@ -156,7 +156,7 @@ public struct Common_V1_ErrorDetails: ProtobufMessage {
     public static let protoMessageName = "boxoffice.common.v1.ErrorDetails"
 
     /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
-    public static let openAPISchema: String = ##"{"type":"object","description":"Details of a failed call, as the gateway renders them in error bodies.","properties":{"violations":{"type":"array","items":{"$ref":"#/components/schemas/boxoffice.common.v1.FieldViolation"},"description":"The fields at fault, for INVALID_ARGUMENT."}},"additionalProperties":false}"##
+    public static let openAPISchema: String = ##"{"type":"object","description":"Details of a failed call, as the gateway renders them in error bodies.","properties":{"violations":{"type":["array","null"],"items":{"$ref":"#/components/schemas/boxoffice.common.v1.FieldViolation"},"description":"The fields at fault, for INVALID_ARGUMENT."}},"additionalProperties":false}"##
 }
 
 /// A message with no fields: the request or answer of a call that needs none.
@@ -185,7 +185,7 @@ public struct Common_V1_Period: ProtobufMessage {
     public static let protoMessageName = "boxoffice.common.v1.Period"
 
     /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
-    public static let openAPISchema: String = #"{"type":"object","description":"How long one paid period of a product lasts, e.g. one month.","properties":{"unit":{"type":"string","enum":["PERIOD_UNIT_UNSPECIFIED","DAY","WEEK","MONTH","YEAR"],"description":"The unit of the period."},"count":{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647,"description":"How many units one period spans; at least 1."}},"additionalProperties":false}"#
+    public static let openAPISchema: String = #"{"type":"object","description":"How long one paid period of a product lasts, e.g. one month.","properties":{"unit":{"anyOf":[{"type":"string","enum":["PERIOD_UNIT_UNSPECIFIED","DAY","WEEK","MONTH","YEAR"]},{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647},{"type":"null"}],"description":"The unit of the period."},"count":{"anyOf":[{"type":"integer","format":"int32","minimum":-2147483648,"maximum":2147483647},{"type":"string","pattern":"^(?:0|[1-9][0-9]{0,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-6]|2147483647|-(?:[1-9][0-9]{0,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7]|2147483648))$"},{"type":"null"}],"description":"How many units one period spans; at least 1."}},"additionalProperties":false}"#
 }
 
 extension Common_V1_Money {

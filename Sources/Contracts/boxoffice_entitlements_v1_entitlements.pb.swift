@@ -27,7 +27,7 @@ public struct Entitlements_V1_Entitlement: ProtobufMessage {
     public static let protoMessageName = "boxoffice.entitlements.v1.Entitlement"
 
     /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
-    public static let openAPISchema: String = #"{"type":"object","description":"A product a user may watch now.","properties":{"productId":{"type":"string","description":"The product."},"productName":{"type":"string","description":"The product's name."},"validFrom":{"type":"string","format":"date-time","description":"When the access started (the start of the earliest paid period in force)."},"validUntil":{"type":"string","format":"date-time","description":"When access ends (exclusive) unless renewed."}},"additionalProperties":false}"#
+    public static let openAPISchema: String = #"{"type":"object","description":"A product a user may watch now.","properties":{"productId":{"type":["string","null"],"description":"The product."},"product_id":{"type":["string","null"],"description":"The proto name of `productId`; either name may be used."},"productName":{"type":["string","null"],"description":"The product's name."},"product_name":{"type":["string","null"],"description":"The proto name of `productName`; either name may be used."},"validFrom":{"type":["string","null"],"format":"date-time","pattern":"^(?:[1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](?:\\.[0-9]{1,9})?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})$","description":"When the access started (the start of the earliest paid period in force)."},"valid_from":{"type":["string","null"],"format":"date-time","pattern":"^(?:[1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](?:\\.[0-9]{1,9})?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})$","description":"The proto name of `validFrom`; either name may be used."},"validUntil":{"type":["string","null"],"format":"date-time","pattern":"^(?:[1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](?:\\.[0-9]{1,9})?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})$","description":"When access ends (exclusive) unless renewed."},"valid_until":{"type":["string","null"],"format":"date-time","pattern":"^(?:[1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](?:\\.[0-9]{1,9})?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})$","description":"The proto name of `validUntil`; either name may be used."}},"additionalProperties":false}"#
 }
 
 /// Lists the caller's entitlements (the caller comes from the RPC metadata, never the request).
@@ -42,7 +42,7 @@ public struct Entitlements_V1_ListEntitlementsRequest: ProtobufMessage {
     public static let protoMessageName = "boxoffice.entitlements.v1.ListEntitlementsRequest"
 
     /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
-    public static let openAPISchema: String = #"{"type":"object","description":"Lists the caller's entitlements (the caller comes from the RPC metadata, never the request).","properties":{"at":{"type":"string","format":"date-time","description":"Only entitlements in force at this instant; absent for now."}},"additionalProperties":false}"#
+    public static let openAPISchema: String = #"{"type":"object","description":"Lists the caller's entitlements (the caller comes from the RPC metadata, never the request).","properties":{"at":{"type":["string","null"],"format":"date-time","pattern":"^(?:[1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](?:\\.[0-9]{1,9})?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})$","description":"Only entitlements in force at this instant; absent for now."}},"additionalProperties":false}"#
 }
 
 /// The products a user may watch now.
@@ -57,7 +57,7 @@ public struct Entitlements_V1_ListEntitlementsResponse: ProtobufMessage {
     public static let protoMessageName = "boxoffice.entitlements.v1.ListEntitlementsResponse"
 
     /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
-    public static let openAPISchema: String = ##"{"type":"object","description":"The products a user may watch now.","properties":{"entitlements":{"type":"array","items":{"$ref":"#/components/schemas/boxoffice.entitlements.v1.Entitlement"},"description":"The entitlements, by product id."}},"additionalProperties":false}"##
+    public static let openAPISchema: String = ##"{"type":"object","description":"The products a user may watch now.","properties":{"entitlements":{"type":["array","null"],"items":{"$ref":"#/components/schemas/boxoffice.entitlements.v1.Entitlement"},"description":"The entitlements, by product id."}},"additionalProperties":false}"##
 }
 
 /// Asks for a signed access token for the caller.
@@ -72,7 +72,7 @@ public struct Entitlements_V1_IssueTokenRequest: ProtobufMessage {
     public static let protoMessageName = "boxoffice.entitlements.v1.IssueTokenRequest"
 
     /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
-    public static let openAPISchema: String = #"{"type":"object","description":"Asks for a signed access token for the caller.","properties":{"audience":{"type":"string","description":"The audience the token is for (the video side's id); empty for the configured default."}},"additionalProperties":false}"#
+    public static let openAPISchema: String = #"{"type":"object","description":"Asks for a signed access token for the caller.","properties":{"audience":{"type":["string","null"],"description":"The audience the token is for (the video side's id); empty for the configured default."}},"additionalProperties":false}"#
 }
 
 /// A signed access token (JWT, EdDSA, `kid` in the header) with `sub`, `products`, `iat`, `exp`
@@ -90,7 +90,7 @@ public struct Entitlements_V1_EntitlementToken: ProtobufMessage {
     public static let protoMessageName = "boxoffice.entitlements.v1.EntitlementToken"
 
     /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
-    public static let openAPISchema: String = #"{"type":"object","description":"A signed access token (JWT, EdDSA, `kid` in the header) with `sub`, `products`, `iat`, `exp`\n(at most 15 minutes after `iat`), `aud` and `jti`.","properties":{"token":{"type":"string","description":"The compact JWT."},"expiresAt":{"type":"string","format":"date-time","description":"When it expires (`exp`)."}},"additionalProperties":false}"#
+    public static let openAPISchema: String = #"{"type":"object","description":"A signed access token (JWT, EdDSA, `kid` in the header) with `sub`, `products`, `iat`, `exp`\n(at most 15 minutes after `iat`), `aud` and `jti`.","properties":{"token":{"type":["string","null"],"description":"The compact JWT."},"expiresAt":{"type":["string","null"],"format":"date-time","pattern":"^(?:[1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](?:\\.[0-9]{1,9})?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})$","description":"When it expires (`exp`)."},"expires_at":{"type":["string","null"],"format":"date-time","pattern":"^(?:[1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](?:\\.[0-9]{1,9})?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})$","description":"The proto name of `expiresAt`; either name may be used."}},"additionalProperties":false}"#
 }
 
 /// Asks whether the caller may watch a film now (the caller comes from the RPC metadata).
@@ -105,7 +105,7 @@ public struct Entitlements_V1_CheckFilmAccessRequest: ProtobufMessage {
     public static let protoMessageName = "boxoffice.entitlements.v1.CheckFilmAccessRequest"
 
     /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
-    public static let openAPISchema: String = #"{"type":"object","description":"Asks whether the caller may watch a film now (the caller comes from the RPC metadata).","properties":{"filmId":{"type":"string","description":"The film."}},"additionalProperties":false}"#
+    public static let openAPISchema: String = #"{"type":"object","description":"Asks whether the caller may watch a film now (the caller comes from the RPC metadata).","properties":{"filmId":{"type":["string","null"],"description":"The film."},"film_id":{"type":["string","null"],"description":"The proto name of `filmId`; either name may be used."}},"additionalProperties":false}"#
 }
 
 /// Whether a film may be watched.
@@ -124,7 +124,7 @@ public struct Entitlements_V1_FilmAccess: ProtobufMessage {
     public static let protoMessageName = "boxoffice.entitlements.v1.FilmAccess"
 
     /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
-    public static let openAPISchema: String = #"{"type":"object","description":"Whether a film may be watched.","properties":{"allowed":{"type":"boolean","description":"True when a product in force includes the film."},"validUntil":{"type":"string","format":"date-time","description":"The latest end of access among those products; absent when not allowed."},"productIds":{"type":"array","items":{"type":"string"},"description":"The products in force that include the film."}},"additionalProperties":false}"#
+    public static let openAPISchema: String = #"{"type":"object","description":"Whether a film may be watched.","properties":{"allowed":{"anyOf":[{"type":"boolean"},{"type":"string","enum":["true","false"]},{"type":"null"}],"description":"True when a product in force includes the film."},"validUntil":{"type":["string","null"],"format":"date-time","pattern":"^(?:[1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](?:\\.[0-9]{1,9})?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})$","description":"The latest end of access among those products; absent when not allowed."},"valid_until":{"type":["string","null"],"format":"date-time","pattern":"^(?:[1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](?:\\.[0-9]{1,9})?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})$","description":"The proto name of `validUntil`; either name may be used."},"productIds":{"type":["array","null"],"items":{"type":"string"},"description":"The products in force that include the film."},"product_ids":{"type":["array","null"],"items":{"type":"string"},"description":"The proto name of `productIds`; either name may be used."}},"additionalProperties":false}"#
 }
 
 /// Asks whether a user has a product now (service-to-service).
@@ -143,7 +143,7 @@ public struct Entitlements_V1_CheckProductAccessRequest: ProtobufMessage {
     public static let protoMessageName = "boxoffice.entitlements.v1.CheckProductAccessRequest"
 
     /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
-    public static let openAPISchema: String = #"{"type":"object","description":"Asks whether a user has a product now (service-to-service).","properties":{"userId":{"type":"string","description":"The user."},"productId":{"type":"string","description":"The product."},"at":{"type":"string","format":"date-time","description":"The instant to check at; absent for now."}},"additionalProperties":false}"#
+    public static let openAPISchema: String = #"{"type":"object","description":"Asks whether a user has a product now (service-to-service).","properties":{"userId":{"type":["string","null"],"description":"The user."},"user_id":{"type":["string","null"],"description":"The proto name of `userId`; either name may be used."},"productId":{"type":["string","null"],"description":"The product."},"product_id":{"type":["string","null"],"description":"The proto name of `productId`; either name may be used."},"at":{"type":["string","null"],"format":"date-time","pattern":"^(?:[1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](?:\\.[0-9]{1,9})?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})$","description":"The instant to check at; absent for now."}},"additionalProperties":false}"#
 }
 
 /// Whether a user has a product.
@@ -160,7 +160,7 @@ public struct Entitlements_V1_ProductAccess: ProtobufMessage {
     public static let protoMessageName = "boxoffice.entitlements.v1.ProductAccess"
 
     /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
-    public static let openAPISchema: String = #"{"type":"object","description":"Whether a user has a product.","properties":{"allowed":{"type":"boolean","description":"True when a paid period of the product is in force."},"validUntil":{"type":"string","format":"date-time","description":"When access ends; absent when not allowed."}},"additionalProperties":false}"#
+    public static let openAPISchema: String = #"{"type":"object","description":"Whether a user has a product.","properties":{"allowed":{"anyOf":[{"type":"boolean"},{"type":"string","enum":["true","false"]},{"type":"null"}],"description":"True when a paid period of the product is in force."},"validUntil":{"type":["string","null"],"format":"date-time","pattern":"^(?:[1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](?:\\.[0-9]{1,9})?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})$","description":"When access ends; absent when not allowed."},"valid_until":{"type":["string","null"],"format":"date-time","pattern":"^(?:[1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](?:\\.[0-9]{1,9})?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})$","description":"The proto name of `validUntil`; either name may be used."}},"additionalProperties":false}"#
 }
 
 /// One public key (RFC 7517, OKP Ed25519) that verifies entitlement tokens.
@@ -185,7 +185,7 @@ public struct Entitlements_V1_Jwk: ProtobufMessage {
     public static let protoMessageName = "boxoffice.entitlements.v1.Jwk"
 
     /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
-    public static let openAPISchema: String = #"{"type":"object","description":"One public key (RFC 7517, OKP Ed25519) that verifies entitlement tokens.","properties":{"kty":{"type":"string","description":"Key type: `OKP`."},"crv":{"type":"string","description":"Curve: `Ed25519`."},"x":{"type":"string","description":"The public key, base64url without padding."},"kid":{"type":"string","description":"The key id, as in the tokens' `kid` header."},"alg":{"type":"string","description":"Algorithm: `EdDSA`."},"use":{"type":"string","description":"Use: `sig`."}},"additionalProperties":false}"#
+    public static let openAPISchema: String = #"{"type":"object","description":"One public key (RFC 7517, OKP Ed25519) that verifies entitlement tokens.","properties":{"kty":{"type":["string","null"],"description":"Key type: `OKP`."},"crv":{"type":["string","null"],"description":"Curve: `Ed25519`."},"x":{"type":["string","null"],"description":"The public key, base64url without padding."},"kid":{"type":["string","null"],"description":"The key id, as in the tokens' `kid` header."},"alg":{"type":["string","null"],"description":"Algorithm: `EdDSA`."},"use":{"type":["string","null"],"description":"Use: `sig`."}},"additionalProperties":false}"#
 }
 
 /// The JSON Web Key Set (`/.well-known/jwks.json`): current and recently retired keys.
@@ -200,7 +200,7 @@ public struct Entitlements_V1_Jwks: ProtobufMessage {
     public static let protoMessageName = "boxoffice.entitlements.v1.Jwks"
 
     /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
-    public static let openAPISchema: String = ##"{"type":"object","description":"The JSON Web Key Set (`/.well-known/jwks.json`): current and recently retired keys.","properties":{"keys":{"type":"array","items":{"$ref":"#/components/schemas/boxoffice.entitlements.v1.Jwk"},"description":"The keys."}},"additionalProperties":false}"##
+    public static let openAPISchema: String = ##"{"type":"object","description":"The JSON Web Key Set (`/.well-known/jwks.json`): current and recently retired keys.","properties":{"keys":{"type":["array","null"],"items":{"$ref":"#/components/schemas/boxoffice.entitlements.v1.Jwk"},"description":"The keys."}},"additionalProperties":false}"##
 }
 
 extension Entitlements_V1_Entitlement {
@@ -1194,7 +1194,7 @@ public enum Entitlements_V1_EntitlementServiceMethods {
             idempotencyKeyRequired: false,
             redirectField: "",
             successStatus: 200,
-            openAPIOperation: ##"{"operationId":"EntitlementService_ListEntitlements","summary":"Lists the products the caller may watch now.","description":"Lists the products the caller may watch now.","tags":["EntitlementService"],"parameters":[{"name":"at","in":"query","description":"Only entitlements in force at this instant; absent for now.","schema":{"type":"string","format":"date-time"}}],"responses":{"200":{"description":"The products a user may watch now.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.entitlements.v1.ListEntitlementsResponse"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPIOperation: ##"{"operationId":"EntitlementService_ListEntitlements","summary":"Lists the products the caller may watch now.","description":"Lists the products the caller may watch now.","tags":["EntitlementService"],"parameters":[{"name":"at","in":"query","description":"Only entitlements in force at this instant; absent for now.","schema":{"type":"string","format":"date-time","pattern":"^(?:[1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](?:\\.[0-9]{1,9})?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})$"}}],"responses":{"200":{"description":"The products a user may watch now.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.entitlements.v1.ListEntitlementsResponse"}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
             openAPISchemas: [
                 "boxoffice.entitlements.v1.Entitlement": Entitlements_V1_Entitlement.openAPISchema,
                 "boxoffice.entitlements.v1.ListEntitlementsResponse": Entitlements_V1_ListEntitlementsResponse.openAPISchema,

@@ -21,6 +21,12 @@ struct ErrorTests {
                 (#"{"pageSize":2147483648}"#, "pageSize"),
                 (#"{"pageToken":7}"#, "pageToken"),
                 (#"["not","an","object"]"#, "(request)"),
+                // The path gives customerId: the body may not give it again, by either name.
+                (#"{"customerId":"c-2"}"#, "customerId"),
+                (#"{"customer_id":"c-2"}"#, "customerId"),
+                // Integer strings are canonical decimal.
+                (#"{"pageSize":"02"}"#, "pageSize"),
+                (#"{"pageSize":"1e1"}"#, "pageSize"),
             ]
             for (body, field) in cases {
                 let answer = try await harness.send(.POST, path, headers: Self.user, json: body)

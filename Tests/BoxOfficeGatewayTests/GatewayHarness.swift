@@ -292,7 +292,8 @@ enum RawPing {
 
     /// What a generated decoder of `{bytes payload; string kind; map<string,string> headers}`
     /// does: base64 JSON string into the bytes, unknown parameters refused.
-    static func decode(body: [UInt8], parameters: [String: String], acceptsHeaders: Bool) throws(RPCError) -> [UInt8] {
+    static func decode(body: [UInt8], parameters: [String: [String]], acceptsHeaders: Bool) throws(RPCError) -> [UInt8]
+    {
         var payload = ""
         if !body.isEmpty {
             guard
@@ -302,16 +303,16 @@ enum RawPing {
             payload = String(decoding: data, as: UTF8.self)
         }
         var signature = ""
-        for (name, value) in parameters {
+        for (name, values) in parameters {
             if name == "kind" { continue }
             if acceptsHeaders, name.hasPrefix("headers.") {
-                if name == "headers.x-signature" { signature = value }
+                if name == "headers.x-signature" { signature = values.joined(separator: ", ") }
                 continue
             }
             throw RPCError.invalidArgument(field: name, reason: "unknown field")
         }
         var request = Codegentest_V1_PingRequest()
-        request.text = "kind=\(parameters["kind"] ?? "");body=\(payload);signature=\(signature)"
+        request.text = "kind=\(parameters["kind"]?.joined(separator: ",") ?? "");body=\(payload);signature=\(signature)"
         return try request.serializedBytes()
     }
 }

@@ -13,10 +13,13 @@ import TestContracts
 /// - `listInvoices`: `pageSize` invoices of the customer (at most 50), next page token =
 ///   customer id + page token.
 /// - `ping`: echoes the text.
+/// - `deleteInvoice`: remembers the id; `getInvoice` of a deleted id is NOT_FOUND from then on
+///   (schemathesis's use-after-free check reads what it deleted).
 ///
 /// Every call's context is recorded by trace id (the gateway's request id).
 final class TestInvoiceService: Codegentest_V1_InvoiceServiceProtocol {
     private let contexts = Mutex<[String: ServerContext]>([:])
+    private let deletedIDs = Mutex<Set<String>>([])
     private let specialIDs: Bool
 
     init(specialIDs: Bool) {
@@ -59,6 +62,13 @@ final class TestInvoiceService: Codegentest_V1_InvoiceServiceProtocol {
         }
         if self.specialIDs, id == "crash" { throw CrashError() }
         if self.specialIDs, id == "slow" { try await Task.sleep(for: Self.slowDuration) }
+        if self.deletedIDs.withLock({ $0.contains(id) }) {
+            throw RPCError(
+                code: .notFound,
+                message: "invoice not found",
+                details: [RPCErrorDetail(field: "invoiceId", reason: "deleted")]
+            )
+        }
         var invoice = Codegentest_V1_Invoice()
         invoice.invoiceID = id
         invoice.status = .open
@@ -131,6 +141,7 @@ final class TestInvoiceService: Codegentest_V1_InvoiceServiceProtocol {
         -> Codegentest_V1_Empty
     {
         self.record(context)
+        self.deletedIDs.withLock { _ = $0.insert(request.invoiceID) }
         return Codegentest_V1_Empty()
     }
 

@@ -67,14 +67,14 @@ struct TranscodingTests {
         }
     }
 
-    @Test("POST of the whole body to a custom-verb route; the path wins over the body")
+    @Test("POST of the whole body to a custom-verb route; the path gives the path fields")
     func wholeBodyCustomVerb() async throws {
         try await GatewayHarness.run { harness in
             let answer = try await harness.send(
                 .POST,
                 "/v1/customers/c-1/invoices:search",
                 headers: [("Authorization", GatewayHarness.userBearer)],
-                json: #"{"customerId":"c-2","pageSize":2,"pageToken":"p"}"#
+                json: #"{"pageSize":2,"pageToken":"p"}"#
             )
             #expect(answer.status == 200)
             let body = try answer.json()

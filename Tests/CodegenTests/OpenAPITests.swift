@@ -156,10 +156,33 @@ struct OpenAPITests {
         #expect(parameters.allSatisfy { $0["in"] as? String == "query" })
         func schema(_ name: String) -> [String: Any]? { byName[name]?["schema"] as? [String: Any] }
         #expect(schema("customerIds")?["type"] as? String == "array")
-        #expect(schema("minTotalMinor")?["pattern"] as? String == "^-?[0-9]+$")
+        // A parameter is text: an int64 is written as a decimal integer, which `integer` says.
+        #expect(schema("minTotalMinor")?["type"] as? String == "integer")
+        #expect(schema("minTotalMinor")?["format"] as? String == "int64")
+        #expect(
+            schema("status")?["enum"] as? [String] == [
+                "STATUS_UNSPECIFIED", "STATUS_DRAFT", "STATUS_OPEN", "STATUS_PAID", "STATUS_VOID",
+            ]
+        )
         #expect(schema("includeLines")?["type"] as? String == "boolean")
         #expect(schema("order")?["enum"] as? [String] == ["SORT_ORDER_UNSPECIFIED", "NEWEST_FIRST", "OLDEST_FIRST"])
         #expect(schema("issuedAfter")?["format"] as? String == "date-time")
         #expect(operation["requestBody"] == nil && operation["security"] == nil)
+    }
+
+    @Test("a * body whose path gives fields is an inline schema without them, by either name")
+    func bodyWithoutPathFields() throws {
+        let list = try #require(
+            Codegentest_V1_InvoiceServiceMethods.httpBindings.first { $0.method.method == "ListInvoices" }
+        )
+        let operation = try Self.object(list.openAPIOperation)
+        let requestBody = try #require(operation["requestBody"] as? [String: Any])
+        let content = try #require(requestBody["content"] as? [String: Any])
+        let json = try #require(content["application/json"] as? [String: Any])
+        let schema = try #require(json["schema"] as? [String: Any])
+        let properties = try #require(schema["properties"] as? [String: Any])
+        #expect(Set(properties.keys) == ["pageSize", "page_size", "pageToken", "page_token"])
+        #expect(schema["additionalProperties"] as? Bool == false)
+        #expect(schema["$ref"] == nil)
     }
 }

@@ -182,7 +182,7 @@ struct ServiceTests {
     @Test("binding codecs merge the body with path and query parameters and render responses")
     func bindingCodecs() throws {
         let bindings = Codegentest_V1_InvoiceServiceMethods.httpBindings
-        let get = try bindings[0].decodeJSONRequest([], ["invoiceId": "inv_1", "include_lines": "true"])
+        let get = try bindings[0].decodeJSONRequest([], ["invoiceId": ["inv_1"], "include_lines": ["true"]])
         var expectedGet = Codegentest_V1_GetInvoiceRequest()
         expectedGet.invoiceID = "inv_1"
         expectedGet.includeLines = true
@@ -191,15 +191,32 @@ struct ServiceTests {
         let create = try bindings[1].decodeJSONRequest(Array(#"{"invoiceId":"inv_9","memo":"m"}"#.utf8), [:])
         #expect(try Codegentest_V1_CreateInvoiceRequest(rpcBytes: create).invoice?.invoiceID == "inv_9")
 
-        let list = try bindings[2].decodeJSONRequest(
-            Array(#"{"pageSize":2,"customerId":"body"}"#.utf8),
-            ["customerId": "path"]
-        )
+        let list = try bindings[2].decodeJSONRequest(Array(#"{"pageSize":2}"#.utf8), ["customerId": ["path"]])
         let listRequest = try Codegentest_V1_ListInvoicesRequest(rpcBytes: list)
         #expect(listRequest.pageSize == 2)
         #expect(listRequest.customerID == "path")
+        // A `*` body member that the path also gives is refused, naming it, not overridden.
+        let both = #expect(throws: RPCError.self) {
+            try bindings[2].decodeJSONRequest(
+                Array(#"{"pageSize":2,"customerId":"body"}"#.utf8),
+                ["customerId": ["path"]]
+            )
+        }
+        #expect(both?.details.first?.field == "customerId")
+        #expect(both?.details.first?.reason.contains("is given by the path") == true)
 
         #expect(throws: RPCError.self) { try bindings[2].decodeJSONRequest(Array(#"{"pageSize":"many"}"#.utf8), [:]) }
+
+        // Query parameters: a repeated field takes every value (one too), others exactly one.
+        let search = try #require(bindings.first { $0.method.method == "SearchInvoices" })
+        let many = try search.decodeJSONRequest([], ["customerIds": ["a", "b"], "includeLines": ["true"]])
+        #expect(try Codegentest_V1_SearchInvoicesRequest(rpcBytes: many).customerIds == ["a", "b"])
+        let one = try search.decodeJSONRequest([], ["customer_ids": ["a"]])
+        #expect(try Codegentest_V1_SearchInvoicesRequest(rpcBytes: one).customerIds == ["a"])
+        let twice = #expect(throws: RPCError.self) {
+            try search.decodeJSONRequest([], ["includeLines": ["true", "false"]])
+        }
+        #expect(twice?.details.first?.field == "includeLines")
 
         let response = try Fixtures.money(5).serializedBytes()
         var invoice = Codegentest_V1_Invoice()

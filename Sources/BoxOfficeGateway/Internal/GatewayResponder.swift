@@ -142,11 +142,12 @@ struct GatewayResponder: HTTPResponder {
             throw RPCError.invalidArgument(field: "Idempotency-Key", reason: "required on this route")
         }
 
-        var parameters: [String: String] = [:]
+        var parameters: [String: [String]] = [:]
         if let query = request.uri.query, !query.isEmpty {
             try QueryString.parameters(Substring(query), into: &parameters)
         }
-        for (name, value) in pathParameters { parameters[name] = value }
+        // A path variable is one value; a query parameter of the same name does not add to it.
+        for (name, value) in pathParameters { parameters[name] = [value] }
 
         var body: [UInt8] = []
         if !binding.bodyField.isEmpty {
@@ -164,10 +165,10 @@ struct GatewayResponder: HTTPResponder {
                 if route.acceptsHeaders {
                     for field in request.headers where !field.name.canonicalName.contains(".") {
                         let key = "headers." + field.name.canonicalName
-                        if let existing = parameters[key] {
-                            parameters[key] = existing + ", " + field.value
+                        if let existing = parameters[key]?.first {
+                            parameters[key] = [existing + ", " + field.value]
                         } else {
-                            parameters[key] = field.value
+                            parameters[key] = [field.value]
                         }
                     }
                 }

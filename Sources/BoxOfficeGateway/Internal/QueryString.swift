@@ -2,9 +2,10 @@ import BoxOfficeRPC
 
 /// Parses `a=1&b=two` into request parameters.
 enum QueryString {
-    /// The parameters of `query`, percent-decoded (`+` is a space). A parameter given twice, a
+    /// The parameters of `query`, percent-decoded (`+` is a space), every value of a name in
+    /// order (repeated fields take them all; the decoder refuses several for other fields). A
     /// malformed escape or a name that is not a field name is `INVALID_ARGUMENT` naming it.
-    static func parameters(_ query: Substring, into parameters: inout [String: String]) throws(RPCError) {
+    static func parameters(_ query: Substring, into parameters: inout [String: [String]]) throws(RPCError) {
         for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
             let equals = pair.firstIndex(of: "=")
             let rawName = equals.map { pair[..<$0] } ?? pair
@@ -18,10 +19,7 @@ enum QueryString {
             guard let value = PercentDecoding.decode(rawValue, plusIsSpace: true) else {
                 throw RPCError.invalidArgument(field: name, reason: "malformed percent-encoding")
             }
-            guard parameters[name] == nil else {
-                throw RPCError.invalidArgument(field: name, reason: "given more than once")
-            }
-            parameters[name] = value
+            parameters[name, default: []].append(value)
         }
     }
 

@@ -26,13 +26,24 @@ enum Base64 {
         }
     }
 
+    /// Decodes base64 in either alphabet (the two may mix), with or without padding: groups of
+    /// four characters, then at most one group of two or three, padded with `==` or `=` or not at
+    /// all; the bits past the last byte must be zero. Anything else is nil, so that one text
+    /// means one value.
     static func decode(_ text: String) -> [UInt8]? {
+        var utf8 = Substring(text).utf8[...]
+        var padding = 0
+        while padding < 2, utf8.last == UInt8(ascii: "=") {
+            utf8 = utf8.dropLast()
+            padding += 1
+        }
+        let remainder = utf8.count % 4
+        guard remainder != 1, padding == 0 || padding == 4 - remainder else { return nil }
         var output: [UInt8] = []
-        output.reserveCapacity(text.utf8.count * 3 / 4)
+        output.reserveCapacity(utf8.count * 3 / 4)
         var accumulator: UInt32 = 0
         var bits = 0
-        var padding = 0
-        for byte in text.utf8 {
+        for byte in utf8 {
             let value: UInt32
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"): value = UInt32(byte - UInt8(ascii: "A"))
@@ -40,21 +51,17 @@ enum Base64 {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): value = UInt32(byte - UInt8(ascii: "0")) + 52
             case UInt8(ascii: "+"), UInt8(ascii: "-"): value = 62
             case UInt8(ascii: "/"), UInt8(ascii: "_"): value = 63
-            case UInt8(ascii: "="):
-                padding += 1
-                continue
             default: return nil
             }
-            guard padding == 0 else { return nil }
             accumulator = accumulator << 6 | value
             bits += 6
             if bits >= 8 {
                 bits -= 8
                 output.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
+                accumulator &= (1 << UInt32(bits)) - 1
             }
         }
-        // A single leftover character cannot encode a byte; leftover bits must be zero.
-        guard bits < 6, accumulator & ((1 << UInt32(bits)) - 1) == 0, padding <= 2 else { return nil }
+        guard accumulator == 0 else { return nil }
         return output
     }
 }

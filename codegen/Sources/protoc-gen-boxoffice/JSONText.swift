@@ -6,6 +6,9 @@ indirect enum JSONText {
     case array([JSONText])
     case string(String)
     case integer(Int64)
+    /// A number's literal JSON text, for bounds an `Int64` cannot hold (`UInt64.max`, the largest
+    /// double).
+    case number(String)
     case bool(Bool)
 
     /// Compact JSON text (one line: the generated code holds it as a single-line raw string).
@@ -35,6 +38,7 @@ indirect enum JSONText {
             result += "]"
         case .string(let text): Self.writeString(text, into: &result)
         case .integer(let value): result += String(value)
+        case .number(let text): result += text
         case .bool(let value): result += value ? "true" : "false"
         }
     }

@@ -52,11 +52,9 @@ struct OpenAPIOperation {
         }
         if required { members.append(("required", .bool(true))) }
         // The description sits on the parameter; the schema is the value's alone.
-        var schema =
-            field.isRepeated
-            ? JSONText.object([("type", .string("array")), ("items", OpenAPISchema.value(field.kind))])
-            : OpenAPISchema.value(field.kind)
+        var schema = OpenAPISchema.parameterValue(field.kind)
         if case .object(let schemaMembers) = schema { schema = .object(schemaMembers.filter { $0.0 != "description" }) }
+        if field.isRepeated { schema = .object([("type", .string("array")), ("items", schema)]) }
         members.append(("schema", schema))
         return .object(members)
     }
@@ -103,12 +101,19 @@ struct OpenAPIOperation {
             ])
         }
         let schema: JSONText
-        if binding.body == "*" {
+        if binding.body == "*", binding.pathParameters.isEmpty {
             roots.append(input)
             schema = OpenAPISchema.reference(input)
+        } else if binding.body == "*" {
+            // The path gives these fields and a body that gives them again is refused: the body
+            // is the request without them.
+            let taken = Set(binding.pathParameters.map { String($0.name.split(separator: ".")[0]) })
+            let kept = input.fields.filter { !taken.contains($0.jsonName) }
+            roots += kept.compactMap(Self.message)
+            schema = OpenAPISchema.object(input, excluding: taken)
         } else if let target = binding.bodyTarget {
-            if case .message(let info) = target.kind { roots.append(info) }
-            schema = OpenAPISchema.field(target)
+            if let info = Self.message(target) { roots.append(info) }
+            schema = OpenAPISchema.nonNullField(target)
         } else {
             return nil
         }
@@ -116,6 +121,12 @@ struct OpenAPIOperation {
             ("required", .bool(false)),
             ("content", .object([("application/json", .object([("schema", schema)]))])),
         ])
+    }
+
+    /// The message a field's values are (map values included), if any.
+    private static func message(_ field: Field) -> MessageInfo? {
+        if case .message(let info) = field.map?.value ?? field.kind { return info }
+        return nil
     }
 
     private static func responses(

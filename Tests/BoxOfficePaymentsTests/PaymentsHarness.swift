@@ -50,7 +50,7 @@ struct PaymentsHarness: Sendable {
                 terminals: [.init(publicID: Self.publicID, apiSecret: Self.apiSecret)]
             )
             sandboxConfigure(&sandboxConfiguration)
-            try await CloudPaymentsSandbox.withRunning(sandboxConfiguration) { sandbox in
+            try await CloudPaymentsSandbox.withRunning(sandboxConfiguration, logger: logger) { sandbox in
                 let sandboxURL = await sandbox.baseURL()
                 var configuration = PaymentsConfiguration(
                     cloudPayments: CloudPaymentsConfiguration(

@@ -37,7 +37,10 @@ public struct PaymentService: Payments_V1_PaymentServiceProtocol {
         self.logger = logger
     }
 
-    public func charge(_ request: Payments_V1_ChargeRequest, context: ServerContext) async throws
+    public func charge(
+        _ request: Payments_V1_ChargeRequest,
+        context: ServerContext
+    ) async throws
         -> Payments_V1_Payment
     {
         try await self.chargeCall(request, context: context)
@@ -50,7 +53,10 @@ public struct PaymentService: Payments_V1_PaymentServiceProtocol {
         try await self.chargeSavedMethodCall(request, context: context)
     }
 
-    public func getPayment(_ request: Payments_V1_GetPaymentRequest, context: ServerContext) async throws
+    public func getPayment(
+        _ request: Payments_V1_GetPaymentRequest,
+        context: ServerContext
+    ) async throws
         -> Payments_V1_Payment
     {
         try await self.getPaymentCall(request, context: context)

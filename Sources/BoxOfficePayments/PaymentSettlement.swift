@@ -136,7 +136,12 @@ private struct Work {
 
     // MARK: - Attempt states
 
-    mutating func close(_ state: AttemptRecord.State, transactionID: Int64? = nil, reason: Int32? = nil, error: String? = nil) {
+    mutating func close(
+        _ state: AttemptRecord.State,
+        transactionID: Int64? = nil,
+        reason: Int32? = nil,
+        error: String? = nil
+    ) {
         guard self.attempt.state.isOpen else { return }
         self.attempt.state = state
         self.attempt.providerTransactionID = transactionID ?? self.attempt.providerTransactionID
@@ -173,7 +178,9 @@ private struct Work {
     mutating func charge(_ outcome: ProviderOutcome, in connection: PostgresConnection) async throws {
         switch outcome {
         case .transaction(let transaction):
-            if self.payment.providerTransactionID == nil { self.payment.providerTransactionID = transaction.transactionId }
+            if self.payment.providerTransactionID == nil {
+                self.payment.providerTransactionID = transaction.transactionId
+            }
             switch transaction.status {
             case .completed:
                 if try self.transition(.approved) {

@@ -31,7 +31,9 @@ struct ChargeTests {
                     }
                     #expect(action.md == String(payment.providerTransactionID))
                     #expect(action.termURL == PaymentsConfiguration.threeDsTermURLDefault)
-                    let answer = try await harness.completeThreeDs(try await harness.threeDsReturn(action, choice: "success"))
+                    let answer = try await harness.completeThreeDs(
+                        try await harness.threeDsReturn(action, choice: "success")
+                    )
                     #expect(answer.paymentID == payment.paymentID)
                     #expect(answer.redirectURL.hasPrefix(PaymentsConfiguration.returnURLDefault + "?payment_id="))
                     payment = try await harness.client.getPayment(
@@ -40,7 +42,8 @@ struct ChargeTests {
                     )
                     #expect(answer.status == payment.status)
                 }
-                let expected: Payments_V1_PaymentStatus = succeeds ? (authorizeOnly ? .authorized : .succeeded) : .failed
+                let expected: Payments_V1_PaymentStatus =
+                    succeeds ? (authorizeOnly ? .authorized : .succeeded) : .failed
                 #expect(payment.status == expected, "\(card) authorizeOnly \(authorizeOnly)")
                 if !succeeds {
                     #expect(payment.failureCode == 5051)

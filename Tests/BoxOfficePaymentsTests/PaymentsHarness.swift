@@ -30,8 +30,8 @@ struct PaymentsHarness: Sendable {
     let userID = UUID()
 
     static func with(
-        configure: @Sendable (inout PaymentsConfiguration) -> Void = { _ in },
-        sandbox sandboxConfigure: @Sendable (inout SandboxConfiguration) -> Void = { _ in },
+        faults: SandboxFaults = SandboxFaults(),
+        providerBaseURL: String? = nil,
         _ body: (PaymentsHarness) async throws -> Void
     ) async throws {
         var logger = Logger(label: "test.payments")
@@ -49,7 +49,7 @@ struct PaymentsHarness: Sendable {
                 port: 0,
                 terminals: [.init(publicID: Self.publicID, apiSecret: Self.apiSecret)]
             )
-            sandboxConfigure(&sandboxConfiguration)
+            sandboxConfiguration.faults = faults
             try await CloudPaymentsSandbox.withRunning(sandboxConfiguration, logger: logger) { sandbox in
                 let sandboxURL = await sandbox.baseURL()
                 var configuration = PaymentsConfiguration(
@@ -61,7 +61,7 @@ struct PaymentsHarness: Sendable {
                     ),
                     providerTimeoutMilliseconds: 5_000
                 )
-                configure(&configuration)
+                if let providerBaseURL { configuration.cloudPayments.baseURL = providerBaseURL }
                 let service = PaymentService(
                     postgres: postgres,
                     provider: CloudPaymentsClient(configuration: configuration.cloudPayments, logger: logger),
@@ -159,7 +159,12 @@ struct PaymentsHarness: Sendable {
         key: String = UUID().uuidString
     ) async throws -> Payments_V1_Payment {
         try await self.client.charge(
-            self.chargeRequest(card: card, amountMinor: amountMinor, authorizeOnly: authorizeOnly, saveMethod: saveMethod),
+            self.chargeRequest(
+                card: card,
+                amountMinor: amountMinor,
+                authorizeOnly: authorizeOnly,
+                saveMethod: saveMethod
+            ),
             options: Self.options(key: key)
         )
     }
@@ -174,7 +179,9 @@ struct PaymentsHarness: Sendable {
             [("MD", action.md), ("PaReq", action.paReq), ("TermUrl", action.termURL)]
         )
         let start = try #require(page.range(of: "id=\"\(choice)\""))
-        let formStart = try #require(page.range(of: "<form", options: .backwards, range: page.startIndex..<start.lowerBound))
+        let formStart = try #require(
+            page.range(of: "<form", options: .backwards, range: page.startIndex..<start.lowerBound)
+        )
         let formEnd = try #require(page.range(of: "</form>", range: start.upperBound..<page.endIndex))
         let form = String(page[formStart.lowerBound..<formEnd.upperBound])
         var fields: [(String, String)] = []

@@ -33,7 +33,9 @@ struct ValidationTests {
         try await PaymentsHarness.with { (harness) async throws in
             var request = harness.chargeRequest()
             breakIt(&request)
-            let error = await rpcError { _ = try await harness.client.charge(request, options: PaymentsHarness.options()) }
+            let error = await rpcError {
+                _ = try await harness.client.charge(request, options: PaymentsHarness.options())
+            }
             #expect(error?.code == .invalidArgument)
             #expect(error?.details.first?.field == field)
             #expect(try await harness.count("SELECT count(*) FROM payments") == 0)

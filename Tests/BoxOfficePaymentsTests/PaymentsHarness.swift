@@ -21,6 +21,7 @@ struct PaymentsHarness: Sendable {
     static let publicID = "pk_payments_test"
     static let apiSecret = "payments_test_secret"
     static let service = "users"
+    static let connectTimeoutSeconds = 30
 
     let postgres: PostgresClient
     let service: PaymentService
@@ -34,13 +35,30 @@ struct PaymentsHarness: Sendable {
         providerBaseURL: String? = nil,
         _ body: (PaymentsHarness) async throws -> Void
     ) async throws {
+        await HarnessGate.shared.acquire()
+        do {
+            try await Self.run(faults: faults, providerBaseURL: providerBaseURL, body)
+        } catch {
+            await HarnessGate.shared.release()
+            throw error
+        }
+        await HarnessGate.shared.release()
+    }
+
+    private static func run(
+        faults: SandboxFaults,
+        providerBaseURL: String?,
+        _ body: (PaymentsHarness) async throws -> Void
+    ) async throws {
         var logger = Logger(label: "test.payments")
         logger.logLevel = .critical
-        let server = try PostgresConfiguration(url: TestEnvironment.postgresURL)
+        var server = try PostgresConfiguration(url: TestEnvironment.postgresURL)
+        // The machine is shared with other test runs: a slow backend start is not a failure.
+        server.connectTimeoutSeconds = Self.connectTimeoutSeconds
         let database = TestEnvironment.uniqueName("payments")
         let admin = PostgresClient(configuration: server, poolSizeMax: 1, logger: logger)
         try await admin.withConnection { try await $0.execute("CREATE DATABASE \(unescaped: database)") }
-        let postgres = PostgresClient(configuration: server.with(database: database), poolSizeMax: 8, logger: logger)
+        let postgres = PostgresClient(configuration: server.with(database: database), poolSizeMax: 4, logger: logger)
         var failure: (any Error)?
         do {
             _ = try await PostgresMigrator(client: postgres, logger: logger)

@@ -91,6 +91,25 @@ struct ChargeTests {
         }
     }
 
+    @Test("two 3-D Secure returns at once make one post3ds and the same answer")
+    func concurrentReturns() async throws {
+        try await PaymentsHarness.with(faults: SandboxFaults(latencyMilliseconds: 200)) { harness in
+            let payment = try await harness.charge(card: "5555555555554444")
+            guard case .threeDs(let action)? = payment.action?.kind else {
+                Issue.record("no 3-D Secure action")
+                return
+            }
+            let body = try await harness.threeDsReturn(action, choice: "success")
+            async let first = harness.completeThreeDs(body)
+            async let second = harness.completeThreeDs(body)
+            let answers = try await [first, second]
+            #expect(answers.allSatisfy { $0.status == .succeeded })
+            #expect(answers[0].redirectURL == answers[1].redirectURL)
+            #expect(await harness.operations(payment).filter { $0.kind == .post3ds }.count == 1)
+            #expect(try await harness.outboxCount("payment.succeeded") == 1)
+        }
+    }
+
     @Test("an unknown MD is NOT_FOUND; a return without PaRes is INVALID_ARGUMENT naming it")
     func threeDsBadReturns() async throws {
         try await PaymentsHarness.with { harness in

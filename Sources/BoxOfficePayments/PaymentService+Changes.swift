@@ -34,7 +34,12 @@ extension PaymentService {
                     field: "amountMinor"
                 )
             }
-            let attempt = try await Self.insertAttempt(payment, kind: .capture, amountMinor: captureMinor, in: connection)
+            let attempt = try await Self.insertAttempt(
+                payment,
+                kind: .capture,
+                amountMinor: captureMinor,
+                in: connection
+            )
             return .send(paymentID: paymentID, attempt: attempt, call: try Self.captureCall(payment, attempt))
         }
     }
@@ -141,7 +146,12 @@ extension PaymentService {
             requestedBy: requestedBy
         )
         try await PaymentStore.insert(refund, in: connection)
-        var attempt = AttemptRecord(paymentID: payment.paymentID, refundID: refund.refundID, kind: .refund, amountMinor: refundMinor)
+        var attempt = AttemptRecord(
+            paymentID: payment.paymentID,
+            refundID: refund.refundID,
+            kind: .refund,
+            amountMinor: refundMinor
+        )
         attempt.sentAt = attempt.createdAt
         try await PaymentStore.insert(attempt, in: connection)
         return .send(paymentID: payment.paymentID, attempt: attempt, call: try Self.changeCall(payment, attempt))
@@ -189,11 +199,17 @@ extension PaymentService {
         let currency = try Currency(code: payment.currency)
         switch attempt.kind {
         case .capture:
-            return .confirm(transactionID: transactionID, amount: try Money(minorUnits: attempt.amountMinor, currency: currency))
+            return .confirm(
+                transactionID: transactionID,
+                amount: try Money(minorUnits: attempt.amountMinor, currency: currency)
+            )
         case .void:
             return .void(transactionID: transactionID)
         case .refund:
-            return .refund(transactionID: transactionID, amount: try Money(minorUnits: attempt.amountMinor, currency: currency))
+            return .refund(
+                transactionID: transactionID,
+                amount: try Money(minorUnits: attempt.amountMinor, currency: currency)
+            )
         case .charge, .post3ds, .hostedOrder:
             throw PaymentsError(code: .illegalTransition, message: "not a capture, void or refund attempt")
         }

@@ -67,7 +67,12 @@ extension PaymentService {
         let chargeSource: ChargeInput.Source
         switch method {
         case .cardCryptogram(let cryptogram):
-            try Validation.text(cryptogram, "source.cardCryptogram", max: Validation.cryptogramLengthMax, required: true)
+            try Validation.text(
+                cryptogram,
+                "source.cardCryptogram",
+                max: Validation.cryptogramLengthMax,
+                required: true
+            )
             // The provider requires the payer's IP address with a cryptogram.
             try Validation.text(request.clientIp, "clientIp", max: 64, required: true)
             chargeSource = .cryptogram(cryptogram, cardholderName: source.cardholderName)

@@ -14,7 +14,10 @@ extension PaymentService {
         case adminUser
     }
 
-    func getPaymentCall(_ request: Payments_V1_GetPaymentRequest, context: ServerContext) async throws
+    func getPaymentCall(
+        _ request: Payments_V1_GetPaymentRequest,
+        context: ServerContext
+    ) async throws
         -> Payments_V1_Payment
     {
         let paymentID = try Validation.uuid(request.paymentID, "paymentId")
@@ -79,7 +82,9 @@ extension PaymentService {
             var response = Payments_V1_ListPaymentsResponse()
             response.payments = try page.map { try PaymentMapping.payment($0, refunds: refunds[$0.paymentID] ?? []) }
             if rows.count > pageSize, let last = page.last {
-                response.nextPageToken = PageToken.encode(PaymentStore.Cursor(createdAt: last.createdAt, id: last.paymentID))
+                response.nextPageToken = PageToken.encode(
+                    PaymentStore.Cursor(createdAt: last.createdAt, id: last.paymentID)
+                )
             }
             return response
         }
@@ -95,7 +100,12 @@ extension PaymentService {
         let pageSize = try PageToken.pageSize(request.pageSize)
         let cursor = try PageToken.decode(request.pageToken)
         return try await self.postgres.withConnection { connection in
-            let rows = try await PaymentMethodStore.list(userID: user, pageSize: pageSize + 1, after: cursor, in: connection)
+            let rows = try await PaymentMethodStore.list(
+                userID: user,
+                pageSize: pageSize + 1,
+                after: cursor,
+                in: connection
+            )
             let page = Array(rows.prefix(pageSize))
             var response = Payments_V1_ListPaymentMethodsResponse()
             response.paymentMethods = page.map(PaymentMapping.method)
@@ -121,7 +131,10 @@ extension PaymentService {
             guard let method = try await PaymentMethodStore.method(id, in: connection), method.userID == owner,
                 method.deletedAt == nil
             else {
-                throw PaymentsError(code: .notFound, message: "payment method \(request.paymentMethodID) does not exist")
+                throw PaymentsError(
+                    code: .notFound,
+                    message: "payment method \(request.paymentMethodID) does not exist"
+                )
             }
             return PaymentMapping.method(method)
         }

@@ -23,7 +23,8 @@ extension PaymentService {
         guard let paRes = form["PaRes"], !paRes.isEmpty else { throw PaymentsError.invalid("PaRes", "is required") }
 
         let step: Step = try await self.postgres.withTransaction { connection in
-            guard var payment = try await PaymentStore.payment(providerTransactionID: md, forUpdate: true, in: connection)
+            guard
+                var payment = try await PaymentStore.payment(providerTransactionID: md, forUpdate: true, in: connection)
             else {
                 throw PaymentsError(code: .notFound, message: "no payment awaits 3-D Secure for this MD")
             }
@@ -43,7 +44,11 @@ extension PaymentService {
             var attempt = AttemptRecord(paymentID: payment.paymentID, kind: .post3ds, amountMinor: payment.amountMinor)
             attempt.sentAt = attempt.createdAt
             try await PaymentStore.insert(attempt, in: connection)
-            return .send(paymentID: payment.paymentID, attempt: attempt, call: .post3DS(transactionID: md, paRes: paRes))
+            return .send(
+                paymentID: payment.paymentID,
+                attempt: attempt,
+                call: .post3DS(transactionID: md, paRes: paRes)
+            )
         }
         let payment: Payments_V1_Payment
         switch step {

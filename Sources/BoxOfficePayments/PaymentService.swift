@@ -37,12 +37,19 @@ public struct PaymentService: Payments_V1_PaymentServiceProtocol {
         self.logger = logger
     }
 
-    public func charge(_ request: Payments_V1_ChargeRequest, context: ServerContext) async throws
+    /// Charges with a cryptogram, a saved card or a hosted page (idempotency key required); the
+    /// payment may come back REQUIRES_ACTION (3-D Secure, redirect) or UNKNOWN (answer lost).
+    public func charge(
+        _ request: Payments_V1_ChargeRequest,
+        context: ServerContext
+    ) async throws
         -> Payments_V1_Payment
     {
         try await self.chargeCall(request, context: context)
     }
 
+    /// Charges a saved card for a renewal: merchant-initiated (`TrInitiatorCode=0`,
+    /// `PaymentScheduled=1`); NOT_FOUND for a method the user does not own.
     public func chargeSavedMethod(
         _ request: Payments_V1_ChargeSavedMethodRequest,
         context: ServerContext
@@ -50,12 +57,17 @@ public struct PaymentService: Payments_V1_PaymentServiceProtocol {
         try await self.chargeSavedMethodCall(request, context: context)
     }
 
-    public func getPayment(_ request: Payments_V1_GetPaymentRequest, context: ServerContext) async throws
+    /// One payment with its refunds; NOT_FOUND for another user's.
+    public func getPayment(
+        _ request: Payments_V1_GetPaymentRequest,
+        context: ServerContext
+    ) async throws
         -> Payments_V1_Payment
     {
         try await self.getPaymentCall(request, context: context)
     }
 
+    /// Voids an authorized payment, or refunds (part of) a succeeded one.
     public func cancelPayment(
         _ request: Payments_V1_CancelPaymentRequest,
         context: ServerContext
@@ -63,6 +75,8 @@ public struct PaymentService: Payments_V1_PaymentServiceProtocol {
         try await self.cancelPaymentCall(request, context: context)
     }
 
+    /// Refunds (part of) a succeeded payment; FAILED_PRECONDITION naming `amountMinor` beyond
+    /// what is left (refunded and pending refunds counted).
     public func refundPayment(
         _ request: Payments_V1_RefundPaymentRequest,
         context: ServerContext
@@ -70,6 +84,7 @@ public struct PaymentService: Payments_V1_PaymentServiceProtocol {
         try await self.refundPaymentCall(request, context: context)
     }
 
+    /// Takes (part of) the held money of an authorized payment.
     public func capturePayment(
         _ request: Payments_V1_CapturePaymentRequest,
         context: ServerContext
@@ -77,6 +92,7 @@ public struct PaymentService: Payments_V1_PaymentServiceProtocol {
         try await self.capturePaymentCall(request, context: context)
     }
 
+    /// Payments newest first with filters; a user caller sees only their own.
     public func listPayments(
         _ request: Payments_V1_ListPaymentsRequest,
         context: ServerContext
@@ -84,6 +100,7 @@ public struct PaymentService: Payments_V1_PaymentServiceProtocol {
         try await self.listPaymentsCall(request, context: context, scope: .service)
     }
 
+    /// Payments across users (administrators and services; PERMISSION_DENIED for users).
     public func adminListPayments(
         _ request: Payments_V1_ListPaymentsRequest,
         context: ServerContext
@@ -91,6 +108,7 @@ public struct PaymentService: Payments_V1_PaymentServiceProtocol {
         try await self.listPaymentsCall(request, context: context, scope: .admin)
     }
 
+    /// One user's payments (`user_id` required; not for user callers).
     public func adminListUserPayments(
         _ request: Payments_V1_ListPaymentsRequest,
         context: ServerContext
@@ -98,6 +116,7 @@ public struct PaymentService: Payments_V1_PaymentServiceProtocol {
         try await self.listPaymentsCall(request, context: context, scope: .adminUser)
     }
 
+    /// The calling user's saved cards, newest first (never a card number or token).
     public func listPaymentMethods(
         _ request: Payments_V1_ListPaymentMethodsRequest,
         context: ServerContext
@@ -105,6 +124,7 @@ public struct PaymentService: Payments_V1_PaymentServiceProtocol {
         try await self.listPaymentMethodsCall(request, context: context)
     }
 
+    /// One saved card of `user_id`.
     public func getPaymentMethod(
         _ request: Payments_V1_GetPaymentMethodRequest,
         context: ServerContext
@@ -112,6 +132,7 @@ public struct PaymentService: Payments_V1_PaymentServiceProtocol {
         try await self.getPaymentMethodCall(request, context: context)
     }
 
+    /// Forgets one of the calling user's saved cards.
     public func deletePaymentMethod(
         _ request: Payments_V1_DeletePaymentMethodRequest,
         context: ServerContext
@@ -131,6 +152,7 @@ public struct PaymentService: Payments_V1_PaymentServiceProtocol {
         )
     }
 
+    /// Completes 3-D Secure from the TermUrl post (`MD`, `PaRes`) and says where to send the browser.
     public func completeThreeDs(
         _ request: Payments_V1_ThreeDsReturnRequest,
         context: ServerContext

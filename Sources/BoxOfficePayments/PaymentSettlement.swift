@@ -102,11 +102,11 @@ public enum PaymentSettlement {
         case .void: try await work.void(outcome, in: connection)
         case .refund: try await work.refund(outcome, in: connection)
         }
-        payment = work.payment
-        attempt = work.attempt
-        if work.changed {
-            payment = try await PaymentStore.update(payment, in: connection)
+        // Written when anything changed, a transition or only a field (the provider's id).
+        if work.payment != payment {
+            payment = try await PaymentStore.update(work.payment, in: connection)
         }
+        attempt = work.attempt
         if work.attemptTouched {
             try await PaymentStore.update(attempt, in: connection)
         }
@@ -136,7 +136,12 @@ private struct Work {
 
     // MARK: - Attempt states
 
-    mutating func close(_ state: AttemptRecord.State, transactionID: Int64? = nil, reason: Int32? = nil, error: String? = nil) {
+    mutating func close(
+        _ state: AttemptRecord.State,
+        transactionID: Int64? = nil,
+        reason: Int32? = nil,
+        error: String? = nil
+    ) {
         guard self.attempt.state.isOpen else { return }
         self.attempt.state = state
         self.attempt.providerTransactionID = transactionID ?? self.attempt.providerTransactionID
@@ -173,7 +178,9 @@ private struct Work {
     mutating func charge(_ outcome: ProviderOutcome, in connection: PostgresConnection) async throws {
         switch outcome {
         case .transaction(let transaction):
-            if self.payment.providerTransactionID == nil { self.payment.providerTransactionID = transaction.transactionId }
+            if self.payment.providerTransactionID == nil {
+                self.payment.providerTransactionID = transaction.transactionId
+            }
             switch transaction.status {
             case .completed:
                 if try self.transition(.approved) {
@@ -226,8 +233,10 @@ private struct Work {
                 )
             }
         case .challenge(let challenge):
-            self.payment.providerTransactionID = challenge.transactionId
-            if try self.transition(.actionRequired) {
+            if self.payment.status == .created { self.payment.providerTransactionID = challenge.transactionId }
+            // Only a payment still waiting for its first answer can ask the payer to act; a
+            // challenge replayed to a resend after the payment moved on changes nothing.
+            if self.awaitsFirstAnswer, try self.transition(.actionRequired) {
                 var threeDs = Payments_V1_ThreeDsAction()
                 threeDs.acsURL = challenge.acsURL
                 threeDs.paReq = challenge.paReq
@@ -239,7 +248,7 @@ private struct Work {
             }
             self.keepOpen("awaiting the payer's 3-D Secure", transactionID: challenge.transactionId)
         case .order(let order):
-            if try self.transition(.actionRequired) {
+            if self.awaitsFirstAnswer, try self.transition(.actionRequired) {
                 var redirect = Payments_V1_RedirectAction()
                 redirect.url = order.url
                 var action = Payments_V1_PaymentAction()
@@ -275,6 +284,11 @@ private struct Work {
                 message: "a \(self.attempt.kind.rawValue) attempt cannot be settled by an acknowledgement"
             )
         }
+    }
+
+    /// Whether the payment has had no answer yet (a challenge or an order may still apply).
+    var awaitsFirstAnswer: Bool {
+        self.payment.status == .created || self.payment.status == .requiresAction
     }
 
     mutating func clearFailure() {

@@ -68,7 +68,10 @@ public enum PaymentStore {
     ///
     /// - Throws: `PostgresError` (a refunded amount outside `0...amount` violates a check).
     @discardableResult
-    public static func update(_ payment: PaymentRecord, in connection: PostgresConnection) async throws
+    public static func update(
+        _ payment: PaymentRecord,
+        in connection: PostgresConnection
+    ) async throws
         -> PaymentRecord
     {
         let rows = try await connection.query(

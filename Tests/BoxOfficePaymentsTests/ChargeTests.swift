@@ -1,5 +1,7 @@
+import BoxOfficeCloudPayments
 import BoxOfficeCloudPaymentsSandbox
 import BoxOfficePayments
+import BoxOfficePostgres
 import BoxOfficeRPC
 import Contracts
 import Foundation
@@ -29,7 +31,9 @@ struct ChargeTests {
                     }
                     #expect(action.md == String(payment.providerTransactionID))
                     #expect(action.termURL == PaymentsConfiguration.threeDsTermURLDefault)
-                    let answer = try await harness.completeThreeDs(try await harness.threeDsReturn(action, choice: "success"))
+                    let answer = try await harness.completeThreeDs(
+                        try await harness.threeDsReturn(action, choice: "success")
+                    )
                     #expect(answer.paymentID == payment.paymentID)
                     #expect(answer.redirectURL.hasPrefix(PaymentsConfiguration.returnURLDefault + "?payment_id="))
                     payment = try await harness.client.getPayment(
@@ -38,7 +42,8 @@ struct ChargeTests {
                     )
                     #expect(answer.status == payment.status)
                 }
-                let expected: Payments_V1_PaymentStatus = succeeds ? (authorizeOnly ? .authorized : .succeeded) : .failed
+                let expected: Payments_V1_PaymentStatus =
+                    succeeds ? (authorizeOnly ? .authorized : .succeeded) : .failed
                 #expect(payment.status == expected, "\(card) authorizeOnly \(authorizeOnly)")
                 if !succeeds {
                     #expect(payment.failureCode == 5051)
@@ -86,6 +91,25 @@ struct ChargeTests {
         }
     }
 
+    @Test("two 3-D Secure returns at once make one post3ds and the same answer")
+    func concurrentReturns() async throws {
+        try await PaymentsHarness.with(faults: SandboxFaults(latencyMilliseconds: 200)) { harness in
+            let payment = try await harness.charge(card: "5555555555554444")
+            guard case .threeDs(let action)? = payment.action?.kind else {
+                Issue.record("no 3-D Secure action")
+                return
+            }
+            let body = try await harness.threeDsReturn(action, choice: "success")
+            async let first = harness.completeThreeDs(body)
+            async let second = harness.completeThreeDs(body)
+            let answers = try await [first, second]
+            #expect(answers.allSatisfy { $0.status == .succeeded })
+            #expect(answers[0].redirectURL == answers[1].redirectURL)
+            #expect(await harness.operations(payment).filter { $0.kind == .post3ds }.count == 1)
+            #expect(try await harness.outboxCount("payment.succeeded") == 1)
+        }
+    }
+
     @Test("an unknown MD is NOT_FOUND; a return without PaRes is INVALID_ARGUMENT naming it")
     func threeDsBadReturns() async throws {
         try await PaymentsHarness.with { harness in
@@ -98,13 +122,13 @@ struct ChargeTests {
     }
 
     /// Amount triggers of the sandbox (`<code>.13`) for each recurring-retry family.
-    static let declines: [(Int64, Int32, Bool)] = [
+    static let declineCases: [(Int64, Int32, Bool)] = [
         (500_113, 5001, true), (500_513, 5005, true), (503_413, 5034, true), (505_713, 5057, true),
         (505_413, 5054, false), (501_413, 5014, false), (505_113, 5051, false), (509_613, 5096, false),
         (504_313, 5043, false), (530_013, 5300, false),
     ]
 
-    @Test("each decline family: code, reason and whether a retry is forbidden", arguments: Self.declines)
+    @Test("each decline family: code, reason and whether a retry is forbidden", arguments: Self.declineCases)
     func declines(amountMinor: Int64, code: Int32, final: Bool) async throws {
         try await PaymentsHarness.with { harness in
             for authorizeOnly in [false, true] {

@@ -1,5 +1,7 @@
+import BoxOfficeCloudPayments
 import BoxOfficeCloudPaymentsSandbox
 import BoxOfficePayments
+import BoxOfficePostgres
 import BoxOfficeRPC
 import Contracts
 import Foundation
@@ -17,14 +19,17 @@ struct IdempotencyTests {
             #expect(await harness.operations(first).count == 1)
             #expect(try await harness.count("SELECT count(*) FROM payments") == 1)
             // The same key from another caller is another key.
-            let other = try await harness.client.charge(request, options: PaymentsHarness.options(key: "key-1", caller: "billing"))
+            let other = try await harness.client.charge(
+                request,
+                options: PaymentsHarness.options(key: "key-1", caller: "billing")
+            )
             #expect(other.paymentID != first.paymentID)
         }
     }
 
     @Test("concurrent calls with one key: one charge; the others get the same answer or ABORTED")
     func concurrent() async throws {
-        try await PaymentsHarness.with(sandbox: { $0.faults.latencyMilliseconds = 300 }) { harness in
+        try await PaymentsHarness.with(faults: SandboxFaults(latencyMilliseconds: 300)) { (harness) async throws in
             let request = harness.chargeRequest()
             let results = await withTaskGroup(of: Result<Payments_V1_Payment, RPCError>.self) { group in
                 for _ in 0..<5 {
@@ -33,8 +38,10 @@ struct IdempotencyTests {
                             return .success(
                                 try await harness.client.charge(request, options: PaymentsHarness.options(key: "same"))
                             )
-                        } catch {
+                        } catch let error as RPCError {
                             return .failure(error)
+                        } catch {
+                            return .failure(RPCError(code: .unknown, message: "\(error)"))
                         }
                     }
                 }
@@ -57,7 +64,10 @@ struct IdempotencyTests {
     @Test("the same key with another request is refused (422)")
     func mismatch() async throws {
         try await PaymentsHarness.with { harness in
-            _ = try await harness.client.charge(harness.chargeRequest(amountMinor: 100), options: PaymentsHarness.options(key: "k"))
+            _ = try await harness.client.charge(
+                harness.chargeRequest(amountMinor: 100),
+                options: PaymentsHarness.options(key: "k")
+            )
             let error = await rpcError {
                 _ = try await harness.client.charge(
                     harness.chargeRequest(amountMinor: 200),
@@ -93,7 +103,7 @@ struct IdempotencyTests {
         // The sandbox processes the charge, holds the answer 200 ms and answers 504: the client
         // cannot know whether the money moved. The reconciler (not part of this test) settles it
         // with /v2/payments/find, never by charging again.
-        try await PaymentsHarness.with(sandbox: { $0.faults.hangMilliseconds = 200 }) { harness in
+        try await PaymentsHarness.with(faults: SandboxFaults(hangMilliseconds: 200)) { harness in
             var faults = SandboxFaults(hangMilliseconds: 200)
             faults.scripted = [.responseLost]
             await harness.sandbox.setFaults(faults)
@@ -118,10 +128,8 @@ struct IdempotencyTests {
 
     @Test("a provider that cannot be reached: FAILED, retry allowed, the key released")
     func notSent() async throws {
-        try await PaymentsHarness.with(configure: {
-            // Nothing listens on port 9 of the loopback.
-            $0.cloudPayments.baseURL = "http://127.0.0.1:9"
-        }) { harness in
+        // Nothing listens on port 9 of the loopback.
+        try await PaymentsHarness.with(providerBaseURL: "http://127.0.0.1:9") { harness in
             let payment = try await harness.charge(key: "unreachable")
             #expect(payment.status == .failed)
             #expect(payment.failureFinal == false)

@@ -1,4 +1,7 @@
+import BoxOfficeCloudPayments
+import BoxOfficeCloudPaymentsSandbox
 import BoxOfficePayments
+import BoxOfficePostgres
 import BoxOfficeRPC
 import Contracts
 import Foundation
@@ -30,12 +33,18 @@ struct ListTests {
 
             var failed = Payments_V1_ListPaymentsRequest()
             failed.status = .failed
-            let failedPage = try await harness.client.adminListPayments(failed, options: PaymentsHarness.options(key: nil, caller: "admin:ops"))
+            let failedPage = try await harness.client.adminListPayments(
+                failed,
+                options: PaymentsHarness.options(key: nil, caller: "admin:ops")
+            )
             #expect(failedPage.payments.map(\.paymentID) == [ids[2]])
 
             var byUser = Payments_V1_ListPaymentsRequest()
             byUser.userID = harness.userID.uuidString.lowercased()
-            let adminUser = try await harness.client.adminListUserPayments(byUser, options: PaymentsHarness.options(key: nil, caller: "admin:ops"))
+            let adminUser = try await harness.client.adminListUserPayments(
+                byUser,
+                options: PaymentsHarness.options(key: nil, caller: "admin:ops")
+            )
             #expect(adminUser.payments.count == 5)
             let forbidden = await rpcError {
                 _ = try await harness.client.adminListPayments(.init(), options: harness.userOptions())

@@ -1,4 +1,5 @@
 import BoxOfficePayments
+import Contracts
 import Testing
 
 @Suite("PaymentState")
@@ -40,7 +41,10 @@ struct PaymentStateTests {
         .created: [],
     ]
 
-    @Test("every status × event is a listed transition, a listed no-op, or an error naming both", arguments: PaymentStatus.allCases)
+    @Test(
+        "every status × event is a listed transition, a listed no-op, or an error naming both",
+        arguments: PaymentStatus.allCases
+    )
     func exhaustive(status: PaymentStatus) throws {
         let refunded: Int64 = status == .partiallyRefunded ? 100 : (status == .refunded ? 1_000 : 0)
         let state = PaymentState(status: status, amountMinor: 1_000, refundedMinor: refunded)

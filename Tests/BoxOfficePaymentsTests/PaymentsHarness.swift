@@ -10,6 +10,7 @@ import Contracts
 import Foundation
 import Logging
 import NIOCore
+import NIOHTTP1
 import TestSupport
 import Testing
 
@@ -20,6 +21,7 @@ struct PaymentsHarness: Sendable {
     static let publicID = "pk_payments_test"
     static let apiSecret = "payments_test_secret"
     static let service = "users"
+    static let connectTimeoutSeconds = 30
 
     let postgres: PostgresClient
     let service: PaymentService
@@ -29,17 +31,34 @@ struct PaymentsHarness: Sendable {
     let userID = UUID()
 
     static func with(
-        configure: @Sendable (inout PaymentsConfiguration) -> Void = { _ in },
-        sandbox sandboxConfigure: @Sendable (inout SandboxConfiguration) -> Void = { _ in },
+        faults: SandboxFaults = SandboxFaults(),
+        providerBaseURL: String? = nil,
+        _ body: (PaymentsHarness) async throws -> Void
+    ) async throws {
+        await HarnessGate.shared.acquire()
+        do {
+            try await Self.run(faults: faults, providerBaseURL: providerBaseURL, body)
+        } catch {
+            await HarnessGate.shared.release()
+            throw error
+        }
+        await HarnessGate.shared.release()
+    }
+
+    private static func run(
+        faults: SandboxFaults,
+        providerBaseURL: String?,
         _ body: (PaymentsHarness) async throws -> Void
     ) async throws {
         var logger = Logger(label: "test.payments")
         logger.logLevel = .critical
-        let server = try PostgresConfiguration(url: TestEnvironment.postgresURL)
+        var server = try PostgresConfiguration(url: TestEnvironment.postgresURL)
+        // The machine is shared with other test runs: a slow backend start is not a failure.
+        server.connectTimeoutSeconds = Self.connectTimeoutSeconds
         let database = TestEnvironment.uniqueName("payments")
         let admin = PostgresClient(configuration: server, poolSizeMax: 1, logger: logger)
         try await admin.withConnection { try await $0.execute("CREATE DATABASE \(unescaped: database)") }
-        let postgres = PostgresClient(configuration: server.with(database: database), poolSizeMax: 8, logger: logger)
+        let postgres = PostgresClient(configuration: server.with(database: database), poolSizeMax: 4, logger: logger)
         var failure: (any Error)?
         do {
             _ = try await PostgresMigrator(client: postgres, logger: logger)
@@ -48,8 +67,8 @@ struct PaymentsHarness: Sendable {
                 port: 0,
                 terminals: [.init(publicID: Self.publicID, apiSecret: Self.apiSecret)]
             )
-            sandboxConfigure(&sandboxConfiguration)
-            try await CloudPaymentsSandbox.withRunning(sandboxConfiguration) { sandbox in
+            sandboxConfiguration.faults = faults
+            try await CloudPaymentsSandbox.withRunning(sandboxConfiguration, logger: logger) { sandbox in
                 let sandboxURL = await sandbox.baseURL()
                 var configuration = PaymentsConfiguration(
                     cloudPayments: CloudPaymentsConfiguration(
@@ -60,7 +79,7 @@ struct PaymentsHarness: Sendable {
                     ),
                     providerTimeoutMilliseconds: 5_000
                 )
-                configure(&configuration)
+                if let providerBaseURL { configuration.cloudPayments.baseURL = providerBaseURL }
                 let service = PaymentService(
                     postgres: postgres,
                     provider: CloudPaymentsClient(configuration: configuration.cloudPayments, logger: logger),
@@ -158,7 +177,12 @@ struct PaymentsHarness: Sendable {
         key: String = UUID().uuidString
     ) async throws -> Payments_V1_Payment {
         try await self.client.charge(
-            self.chargeRequest(card: card, amountMinor: amountMinor, authorizeOnly: authorizeOnly, saveMethod: saveMethod),
+            self.chargeRequest(
+                card: card,
+                amountMinor: amountMinor,
+                authorizeOnly: authorizeOnly,
+                saveMethod: saveMethod
+            ),
             options: Self.options(key: key)
         )
     }
@@ -173,7 +197,9 @@ struct PaymentsHarness: Sendable {
             [("MD", action.md), ("PaReq", action.paReq), ("TermUrl", action.termURL)]
         )
         let start = try #require(page.range(of: "id=\"\(choice)\""))
-        let formStart = try #require(page.range(of: "<form", options: .backwards, range: page.startIndex..<start.lowerBound))
+        let formStart = try #require(
+            page.range(of: "<form", options: .backwards, range: page.startIndex..<start.lowerBound)
+        )
         let formEnd = try #require(page.range(of: "</form>", range: start.upperBound..<page.endIndex))
         let form = String(page[formStart.lowerBound..<formEnd.upperBound])
         var fields: [(String, String)] = []
@@ -210,10 +236,10 @@ struct PaymentsHarness: Sendable {
 
     /// The sandbox operations on `paymentID` (its InvoiceId) or on the refunds of its transaction.
     func operations(_ payment: Payments_V1_Payment) async -> [SandboxOperation] {
-        await self.sandbox.operations().filter {
-            $0.invoiceID == payment.paymentID
-                || (payment.providerTransactionID != 0 && $0.kind == .refund
-                    && payment.refunds.contains { refund in refund.providerTransactionID == $0.transactionID })
+        await self.sandbox.operations().filter { operation in
+            operation.invoiceID == payment.paymentID
+                || (operation.kind == .refund
+                    && payment.refunds.contains { $0.providerTransactionID == operation.transactionID })
         }
     }
 

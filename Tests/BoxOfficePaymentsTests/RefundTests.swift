@@ -1,5 +1,7 @@
+import BoxOfficeCloudPayments
 import BoxOfficeCloudPaymentsSandbox
 import BoxOfficePayments
+import BoxOfficePostgres
 import BoxOfficeRPC
 import Contracts
 import Foundation
@@ -72,7 +74,10 @@ struct RefundTests {
         try await PaymentsHarness.with { harness in
             let failed = try await harness.charge(card: "4000056655665556")
             let refused = await rpcError {
-                _ = try await harness.client.refundPayment(Self.refund(failed.paymentID, nil), options: PaymentsHarness.options())
+                _ = try await harness.client.refundPayment(
+                    Self.refund(failed.paymentID, nil),
+                    options: PaymentsHarness.options()
+                )
             }
             #expect(refused?.code == .failedPrecondition)
 

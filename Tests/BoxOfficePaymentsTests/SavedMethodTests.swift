@@ -1,5 +1,7 @@
+import BoxOfficeCloudPayments
 import BoxOfficeCloudPaymentsSandbox
 import BoxOfficePayments
+import BoxOfficePostgres
 import BoxOfficeRPC
 import Contracts
 import Foundation
@@ -7,7 +9,11 @@ import Testing
 
 @Suite("Saved methods and token charges")
 struct SavedMethodTests {
-    func renewal(_ harness: PaymentsHarness, methodID: String, amountMinor: Int64 = 5_000)
+    func renewal(
+        _ harness: PaymentsHarness,
+        methodID: String,
+        amountMinor: Int64 = 5_000
+    )
         -> Payments_V1_ChargeSavedMethodRequest
     {
         var request = Payments_V1_ChargeSavedMethodRequest()
@@ -34,7 +40,10 @@ struct SavedMethodTests {
             #expect(method.expYear == 2035)
             #expect(method.brand == .visa)
             // Only the token is stored: no column holds the card number.
-            #expect(try await harness.count("SELECT count(*) FROM payment_methods WHERE token LIKE '%4000000000003055%'") == 0)
+            #expect(
+                try await harness.count("SELECT count(*) FROM payment_methods WHERE token LIKE '%4000000000003055%'")
+                    == 0
+            )
             #expect(try await harness.outboxCount("payment_method.saved") == 1)
 
             // The payer present pays with the saved card.
@@ -67,7 +76,10 @@ struct SavedMethodTests {
             var delete = Payments_V1_DeletePaymentMethodRequest()
             delete.paymentMethodID = method.paymentMethodID
             _ = try await harness.client.deletePaymentMethod(delete, options: harness.userOptions())
-            #expect(try await harness.client.listPaymentMethods(.init(), options: harness.userOptions()).paymentMethods.isEmpty)
+            #expect(
+                try await harness.client.listPaymentMethods(.init(), options: harness.userOptions()).paymentMethods
+                    .isEmpty
+            )
             let gone = await rpcError {
                 _ = try await harness.client.chargeSavedMethod(
                     self.renewal(harness, methodID: method.paymentMethodID),

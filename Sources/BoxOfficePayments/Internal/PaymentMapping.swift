@@ -73,7 +73,8 @@ enum PaymentMapping {
     }
 
     /// A payment with its refunds, read on `connection`.
-    static func payment(_ record: PaymentRecord, in connection: PostgresConnection) async throws -> Payments_V1_Payment {
+    static func payment(_ record: PaymentRecord, in connection: PostgresConnection) async throws -> Payments_V1_Payment
+    {
         try Self.payment(record, refunds: try await PaymentStore.refunds(payment: record.paymentID, in: connection))
     }
 }

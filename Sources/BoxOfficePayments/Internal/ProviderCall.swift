@@ -38,7 +38,9 @@ enum ProviderCall: Sendable {
                     : try await client.chargeToken(request, requestID: id, timeoutMilliseconds: timeoutMilliseconds)
                 return Self.outcome(result)
             case .order(let request):
-                return .order(try await client.createOrder(request, requestID: id, timeoutMilliseconds: timeoutMilliseconds))
+                return .order(
+                    try await client.createOrder(request, requestID: id, timeoutMilliseconds: timeoutMilliseconds)
+                )
             case .post3DS(let transactionID, let paRes):
                 return Self.outcome(
                     try await client.post3DS(
@@ -57,7 +59,11 @@ enum ProviderCall: Sendable {
                 )
                 return .done(transactionID: transactionID)
             case .void(let transactionID):
-                try await client.void(transactionId: transactionID, requestID: id, timeoutMilliseconds: timeoutMilliseconds)
+                try await client.void(
+                    transactionId: transactionID,
+                    requestID: id,
+                    timeoutMilliseconds: timeoutMilliseconds
+                )
                 return .done(transactionID: transactionID)
             case .refund(let transactionID, let amount):
                 let refundID = try await client.refund(

@@ -42,6 +42,27 @@ struct FaultTests {
         }
     }
 
+    @Test("a timeout held past its hang closes the connection with no answer at all, not a 504")
+    func timeoutDropsConnection() async throws {
+        var configuration = SandboxClient.configuration()
+        configuration.faults.scripted = [.timeout, .responseLost]
+        configuration.faults.hangMilliseconds = 200
+        try await withSandbox(configuration) { client, _ in
+            for _ in 0..<2 {
+                let started = Date()
+                await #expect(throws: HTTPClientError.remoteConnectionClosed) {
+                    _ = try await client.charge("4000000000003055", invoiceID: "dropped")
+                }
+                #expect(Date().timeIntervalSince(started) >= 0.2)
+            }
+            // The timeout performed nothing, the lost response one charge.
+            let operations = try await client.operations()
+            #expect(operations.count == 1)
+            let answer = try await client.post("/test", json: "{}")
+            #expect(answer.status == 200)
+        }
+    }
+
     @Test("a response lost after the charge: the charge happened once, find and replay tell it")
     func responseLost() async throws {
         var configuration = SandboxClient.configuration()

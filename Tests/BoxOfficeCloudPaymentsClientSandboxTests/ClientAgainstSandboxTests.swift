@@ -70,8 +70,11 @@ struct ClientAgainstSandboxTests {
         return settled.transaction
     }
 
-    @Test("each test card, one- and two-stage: the table's outcome, read back identically by get and find",
-        arguments: Self.table, [false, true])
+    @Test(
+        "each test card, one- and two-stage: the table's outcome, read back identically by get and find",
+        arguments: Self.table,
+        [false, true]
+    )
     func cardTable(card: TestCard, twoStage: Bool) async throws {
         try await withPair { pair in
             let invoiceId = Pair.invoiceID()
@@ -148,7 +151,8 @@ struct ClientAgainstSandboxTests {
 
     @Test(
         "a token from a successful payment charges and authorizes with the table's token outcome",
-        arguments: Self.table.filter { $0.tokenApproved != nil }, [false, true]
+        arguments: Self.table.filter { $0.tokenApproved != nil },
+        [false, true]
     )
     func tokens(card: TestCard, twoStage: Bool) async throws {
         try await withPair { pair in
@@ -223,7 +227,10 @@ struct ClientAgainstSandboxTests {
             }
             #expect(error?.providerMessage == "CardCryptogramPacket is invalid")
             let zero = await expectError(.requestInvalid) { () async throws(CloudPaymentsError) in
-                try await pair.client.chargeCard(Pair.card("4000000000003055", amountMinor: 0), requestID: Pair.requestID())
+                try await pair.client.chargeCard(
+                    Pair.card("4000000000003055", amountMinor: 0),
+                    requestID: Pair.requestID()
+                )
             }
             #expect(zero?.providerMessage == "Amount is invalid")
             let operations = await pair.operations()

@@ -52,7 +52,9 @@ final class NotificationReceiver: Sendable {
 
     /// The URL of each type under `baseURL`.
     static func urls(_ baseURL: String) -> [NotificationKind: String] {
-        Dictionary(uniqueKeysWithValues: NotificationKind.allCases.map { ($0, baseURL + "/" + $0.rawValue.lowercased()) })
+        Dictionary(
+            uniqueKeysWithValues: NotificationKind.allCases.map { ($0, baseURL + "/" + $0.rawValue.lowercased()) }
+        )
     }
 
     /// Runs the receiver for the duration of `body`, handing it the base URL.

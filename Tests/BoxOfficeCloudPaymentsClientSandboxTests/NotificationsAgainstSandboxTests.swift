@@ -102,7 +102,11 @@ struct NotificationsAgainstSandboxTests {
 
                 // Pay (Authorized), then Confirm.
                 let auth = try await pair.authorized(amountMinor: 10_000)
-                try await client.confirm(transactionId: auth.transactionId, amount: Pair.money(8_000), requestID: Pair.requestID())
+                try await client.confirm(
+                    transactionId: auth.transactionId,
+                    amount: Pair.money(8_000),
+                    requestID: Pair.requestID()
+                )
                 let confirms = try await receiver.wait(for: .confirm, count: 1)
                 guard case .confirm(let confirmed) = try Self.verifiedAndParsed(try #require(confirms.first)) else {
                     throw PairFailure("not a Confirm")
@@ -165,7 +169,8 @@ struct NotificationsAgainstSandboxTests {
         let deadline = ContinuousClock.now + .milliseconds(NotificationReceiver.waitMillisecondsMax)
         while ContinuousClock.now < deadline {
             for received in receiver.received(.pay) {
-                if case .pay(let pay) = try Self.verifiedAndParsed(received), pay.payment.transactionId == transactionId {
+                if case .pay(let pay) = try Self.verifiedAndParsed(received), pay.payment.transactionId == transactionId
+                {
                     return pay
                 }
             }
@@ -179,7 +184,10 @@ struct NotificationsAgainstSandboxTests {
         let receiver = NotificationReceiver(answer: { $0 == .check ? .cannotAccept : .accepted })
         try await receiver.withRunning { url in
             try await withPair(Self.configuration(url)) { pair in
-                let result = try await pair.client.chargeCard(Pair.card("4000000000003055"), requestID: Pair.requestID())
+                let result = try await pair.client.chargeCard(
+                    Pair.card("4000000000003055"),
+                    requestID: Pair.requestID()
+                )
                 guard case .declined(let transaction) = result else { throw PairFailure("not declined: \(result)") }
                 #expect(transaction.reasonCode == .error)
                 let fails = try await receiver.wait(for: .fail, count: 1)
@@ -210,7 +218,9 @@ struct NotificationsAgainstSandboxTests {
                 #expect(pays.count == 3)
                 #expect(Set(pays.map(\.body)).count == 1)
                 for received in pays {
-                    guard case .pay(let pay) = try Self.verifiedAndParsed(received) else { throw PairFailure("not a Pay") }
+                    guard case .pay(let pay) = try Self.verifiedAndParsed(received) else {
+                        throw PairFailure("not a Pay")
+                    }
                     #expect(pay.payment.transactionId == payment.transactionId)
                 }
                 try await Task.sleep(for: .milliseconds(200))
@@ -232,7 +242,9 @@ struct NotificationsAgainstSandboxTests {
                 #expect(twice.count == 2)
                 var keys: [String] = []
                 for received in twice {
-                    guard case .pay(let pay) = try Self.verifiedAndParsed(received) else { throw PairFailure("not a Pay") }
+                    guard case .pay(let pay) = try Self.verifiedAndParsed(received) else {
+                        throw PairFailure("not a Pay")
+                    }
                     keys.append("\(received.kind.rawValue)/\(pay.payment.transactionId)")
                 }
                 #expect(keys == Array(repeating: "Pay/\(duplicated.transactionId)", count: 2))
@@ -243,7 +255,9 @@ struct NotificationsAgainstSandboxTests {
                 let all = try await receiver.wait(for: .pay, count: 4)
                 var order: [Int64] = []
                 for received in all.suffix(2) {
-                    guard case .pay(let pay) = try Self.verifiedAndParsed(received) else { throw PairFailure("not a Pay") }
+                    guard case .pay(let pay) = try Self.verifiedAndParsed(received) else {
+                        throw PairFailure("not a Pay")
+                    }
                     order.append(pay.payment.transactionId)
                 }
                 #expect(order == [later.transactionId, earlier.transactionId])

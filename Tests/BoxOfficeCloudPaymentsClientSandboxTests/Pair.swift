@@ -105,7 +105,10 @@ struct Pair {
 
     /// An approved two-stage payment (Authorized) of a card without 3-D Secure.
     func authorized(_ card: String = "4000000000003055", amountMinor: Int64 = 10_000) async throws -> Transaction {
-        let result = try await client.authorizeCard(Self.card(card, amountMinor: amountMinor), requestID: Self.requestID())
+        let result = try await client.authorizeCard(
+            Self.card(card, amountMinor: amountMinor),
+            requestID: Self.requestID()
+        )
         guard case .approved(let transaction) = result else { throw PairFailure("not approved: \(result)") }
         return transaction
     }

@@ -18,7 +18,11 @@ struct SettlementAgainstSandboxTests {
                     requestID: Pair.requestID()
                 )
             }
-            try await client.confirm(transactionId: auth.transactionId, amount: Pair.money(8_000), requestID: Pair.requestID())
+            try await client.confirm(
+                transactionId: auth.transactionId,
+                amount: Pair.money(8_000),
+                requestID: Pair.requestID()
+            )
             let confirmed = try await client.getTransaction(transactionId: auth.transactionId)
             #expect(confirmed.status == .completed)
             #expect(confirmed.amount == Pair.money(8_000))
@@ -69,6 +73,41 @@ struct SettlementAgainstSandboxTests {
         }
     }
 
+    @Test("on the sandbox clock: Authorized payments are voided after 7 days, refunds refused after a year")
+    func lifetimes() async throws {
+        let clock = SandboxClock()
+        var configuration = Pair.configuration()
+        configuration.clock = clock
+        try await withPair(configuration) { pair in
+            let client = pair.client
+            let auth = try await pair.authorized()
+            let payment = try await pair.charged()
+            clock.advance(seconds: 7 * 86_400 + 1)
+            #expect(try await client.getTransaction(transactionId: auth.transactionId).status == .cancelled)
+            await expectError(.requestInvalid) { () async throws(CloudPaymentsError) in
+                try await client.confirm(
+                    transactionId: auth.transactionId,
+                    amount: Pair.money(1),
+                    requestID: Pair.requestID()
+                )
+            }
+            _ = try await client.refund(
+                transactionId: payment.transactionId,
+                amount: Pair.money(1),
+                requestID: Pair.requestID()
+            )
+            clock.advance(seconds: 365 * 86_400)
+            let late = await expectError(.requestInvalid) { () async throws(CloudPaymentsError) in
+                try await client.refund(
+                    transactionId: payment.transactionId,
+                    amount: Pair.money(1),
+                    requestID: Pair.requestID()
+                )
+            }
+            #expect(late?.providerMessage == "Refund period has expired")
+        }
+    }
+
     @Test("refunds: partial, several, each its own transaction; never above the payment")
     func refunds() async throws {
         try await withPair { pair in
@@ -111,7 +150,11 @@ struct SettlementAgainstSandboxTests {
             #expect(found.transactionId == last)
             #expect(found.originalTransactionId == payment.transactionId)
             await expectError(.requestInvalid) { () async throws(CloudPaymentsError) in
-                try await client.refund(transactionId: payment.transactionId, amount: Pair.money(1), requestID: Pair.requestID())
+                try await client.refund(
+                    transactionId: payment.transactionId,
+                    amount: Pair.money(1),
+                    requestID: Pair.requestID()
+                )
             }
             let refunds = await pair.operations().filter { $0.kind == .refund }
             #expect(refunds.map(\.success) == [true, true, false, true, false])

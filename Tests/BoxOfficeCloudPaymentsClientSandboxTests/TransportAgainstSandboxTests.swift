@@ -21,7 +21,9 @@ struct TransportAgainstSandboxTests {
             let concurrentID = Pair.requestID()
             let results = try await withThrowingTaskGroup(of: ChargeResult.self) { group in
                 for _ in 0..<5 {
-                    group.addTask { try await client.chargeCard(Pair.card("4000000000003055"), requestID: concurrentID) }
+                    group.addTask {
+                        try await client.chargeCard(Pair.card("4000000000003055"), requestID: concurrentID)
+                    }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
@@ -77,7 +79,9 @@ struct TransportAgainstSandboxTests {
             let client = pair.client(concurrentRequestsMax: 8, rateLimitRetriesMax: 12)
             let results = try await withThrowingTaskGroup(of: ChargeResult.self) { group in
                 for _ in 0..<6 {
-                    group.addTask { try await client.chargeCard(Pair.card("4000000000003055"), requestID: Pair.requestID()) }
+                    group.addTask {
+                        try await client.chargeCard(Pair.card("4000000000003055"), requestID: Pair.requestID())
+                    }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
@@ -92,7 +96,10 @@ struct TransportAgainstSandboxTests {
                 for _ in 0..<6 {
                     group.addTask {
                         do throws(CloudPaymentsError) {
-                            _ = try await impatient.chargeCard(Pair.card("4000000000003055"), requestID: Pair.requestID())
+                            _ = try await impatient.chargeCard(
+                                Pair.card("4000000000003055"),
+                                requestID: Pair.requestID()
+                            )
                             return nil
                         } catch {
                             return error.code
@@ -140,7 +147,9 @@ struct TransportAgainstSandboxTests {
         "an injected timeout (the connection closed unanswered, or the client gives up first) is UNKNOWN; nothing was performed",
         // The client's short timeout leaves a loaded machine time to deliver the request, so
         // the sandbox's fault is the one that hits it.
-        arguments: [(hang: Int64(200), clientTimeout: Pair.requestTimeoutMilliseconds), (hang: 3_000, clientTimeout: 1_000)]
+        arguments: [
+            (hang: Int64(200), clientTimeout: Pair.requestTimeoutMilliseconds), (hang: 3_000, clientTimeout: 1_000),
+        ]
     )
     func timeout(hang: Int64, clientTimeout: Int64) async throws {
         var configuration = Pair.configuration()

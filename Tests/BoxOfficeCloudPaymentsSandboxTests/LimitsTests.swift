@@ -10,7 +10,9 @@ struct LimitsTests {
         var configuration = SandboxClient.configuration()
         configuration.transactionsKeptMax = 3
         try await withSandbox(configuration) { client, _ in
-            let authorized = try #require(try await client.charge("4000000000003055", kind: "auth").field("TransactionId"))
+            let authorized = try #require(
+                try await client.charge("4000000000003055", kind: "auth").field("TransactionId")
+            )
             let first = try #require(try await client.charge("4000000000003055").field("TransactionId"))
             let second = try #require(try await client.charge("4000000000003055").field("TransactionId"))
             let third = try #require(try await client.charge("4000000000003055").field("TransactionId"))
@@ -25,7 +27,10 @@ struct LimitsTests {
                 let kept = try await get(id)
                 #expect(kept.field("TransactionId") == id)
             }
-            let confirmed = try await client.post("/payments/confirm", json: #"{"TransactionId":\#(authorized),"Amount":1}"#)
+            let confirmed = try await client.post(
+                "/payments/confirm",
+                json: #"{"TransactionId":\#(authorized),"Amount":1}"#
+            )
             #expect(confirmed.success == true)
             // Now finished and the oldest: the next transaction pushes it out.
             _ = try await client.charge("4000000000003055")

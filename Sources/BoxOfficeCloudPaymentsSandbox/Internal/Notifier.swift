@@ -121,7 +121,9 @@ final class Notifier: Sendable {
             let accepted = await self.attempt(delivery)
             // A delivery queued before the held one (still finishing its first attempt) must not
             // release it: that would send the held one first, the opposite of a reorder.
-            if attempt == 0, delivery.role == .releasesHeld { self.releaseHeld(if: { $0.sequence < delivery.sequence }) }
+            if attempt == 0, delivery.role == .releasesHeld {
+                self.releaseHeld(if: { $0.sequence < delivery.sequence })
+            }
             if accepted { return }
             let gap = Self.retryGapsMinutes[min(attempt, Self.retryGapsMinutes.count - 1)]
             do {

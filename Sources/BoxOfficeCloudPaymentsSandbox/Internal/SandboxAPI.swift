@@ -47,7 +47,8 @@ final class SandboxAPI: Sendable {
         boundBaseURL.withLock { $0 = "http://\(configuration.host):\(port)" }
     }
 
-    func handle(path: String, mutating: Bool, request: Request, context: SandboxRequestContext) async throws -> Response {
+    func handle(path: String, mutating: Bool, request: Request, context: SandboxRequestContext) async throws -> Response
+    {
         guard let terminal = self.authenticate(request) else {
             return Response(status: .unauthorized, headers: [.wwwAuthenticate: "Basic realm=\"CloudPayments\""])
         }

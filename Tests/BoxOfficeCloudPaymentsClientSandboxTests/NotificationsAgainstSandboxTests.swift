@@ -229,7 +229,7 @@ struct NotificationsAgainstSandboxTests {
         }
     }
 
-    @Test("duplicated and reordered notifications verify and parse alike; (type, TransactionId) tells duplicates")
+    @Test("duplicated, reordered, delayed notifications verify and parse alike; a dropped one is found by find")
     func notificationFaults() async throws {
         let receiver = NotificationReceiver()
         try await receiver.withRunning { url in
@@ -261,6 +261,22 @@ struct NotificationsAgainstSandboxTests {
                     order.append(pay.payment.transactionId)
                 }
                 #expect(order == [later.transactionId, earlier.transactionId])
+
+                // Delayed: it comes, late.
+                await pair.sandbox.setFaults(SandboxFaults(notificationDelayMilliseconds: 300))
+                let started = ContinuousClock.now
+                let delayed = try await pair.charged()
+                let delayedPay = try await Self.pay(of: delayed.transactionId, receiver)
+                #expect(ContinuousClock.now - started >= .milliseconds(300))
+                #expect(delayedPay.status == .completed)
+
+                // Dropped: it never comes; the merchant's reconciliation finds the payment anyway.
+                await pair.sandbox.setFaults(SandboxFaults(notificationDropPerMille: 1000))
+                let dropped = try await pair.charged()
+                try await Task.sleep(for: .milliseconds(300))
+                #expect(receiver.received(.pay).count == 5)
+                let found = try await pair.client.findPayment(invoiceId: try #require(dropped.invoiceId))
+                #expect(found == dropped)
             }
         }
     }

@@ -23,6 +23,9 @@ struct FaultTests {
         }
     }
 
+    // The tests that give up before the hang wait 1 s: a loaded machine must still deliver the
+    // request in that time, or the scripted fault waits for the next call instead.
+
     @Test("a timeout gives no answer and performs nothing")
     func timeout() async throws {
         var configuration = SandboxClient.configuration()
@@ -34,7 +37,7 @@ struct FaultTests {
                     "/payments/cards/charge",
                     body: "{}",
                     contentType: "application/json",
-                    timeout: .milliseconds(300)
+                    timeout: .milliseconds(1_000)
                 )
             }
             let checked3 = try await client.operations().isEmpty
@@ -80,7 +83,7 @@ struct FaultTests {
                         """,
                     contentType: "application/json",
                     requestID: "lost",
-                    timeout: .milliseconds(300)
+                    timeout: .milliseconds(1_000)
                 )
             }
             let operations = try await client.operations()

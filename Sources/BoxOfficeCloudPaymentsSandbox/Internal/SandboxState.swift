@@ -151,9 +151,6 @@ actor SandboxState {
         }
     }
 
-    /// How many `X-Request-ID` answers are kept (stored or running).
-    var requestIDsKept: Int { answers.count }
-
     // MARK: - Keeping within the limits
 
     /// Every operation still in the log, in order.

@@ -332,6 +332,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Our client against our sandbox, both real, over HTTP. A target of its own so that the
+        // sandbox's own tests keep depending on nothing of the client.
+        .testTarget(
+            name: "BoxOfficeCloudPaymentsClientSandboxTests",
+            dependencies: [
+                "BoxOfficeCloudPayments", "BoxOfficeCloudPaymentsSandbox",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                log, serviceLifecycle,
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Helpers for tests against the local stack: environment, unique names, child processes.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
     ]

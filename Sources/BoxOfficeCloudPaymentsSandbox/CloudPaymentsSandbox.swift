@@ -28,7 +28,7 @@ public final class CloudPaymentsSandbox: Service {
 
     /// Serves until cancelled or until graceful shutdown.
     public func run() async throws {
-        let router = Router()
+        let router = Router(context: SandboxRequestContext.self)
         api.addRoutes(to: router)
         let application = Application(
             router: router,

@@ -41,6 +41,20 @@ public struct SandboxConfiguration: Sendable {
     public var notificationAttemptsMax: Int
     /// How long the sandbox waits for a notification answer, the provider's 30 s.
     public var notificationAnswerTimeoutMilliseconds: Int64
+    /// Transactions (payments and refunds) kept in memory; past it the oldest finished ones
+    /// (Completed, Cancelled, Declined, refunds) are forgotten, then, if none is finished, the
+    /// oldest of all. A forgotten transaction is `Not found` to every method.
+    public var transactionsKeptMax: Int
+    /// `X-Request-ID` answers kept; past it the oldest stored ones are forgotten before their hour
+    /// is up (a request still running is never forgotten: its repeats are waiting for it).
+    public var requestIDsKeptMax: Int
+    /// Tokens kept; past it the oldest issued are forgotten (a payment with one is `Token is invalid`).
+    public var tokensKeptMax: Int
+    /// Orders kept; past it the oldest paid ones are forgotten, then the oldest of all.
+    public var ordersKeptMax: Int
+    /// Entries of the operations log (`GET /sandbox/operations`) kept; past it the oldest are
+    /// dropped (``SandboxOperation/sequence`` keeps counting).
+    public var operationsKeptMax: Int
     /// Faults to inject; can be replaced while running through `POST /sandbox/faults`.
     public var faults: SandboxFaults
     /// The clock of `X-Request-ID` retention, card expiry and auto-void.
@@ -59,6 +73,11 @@ public struct SandboxConfiguration: Sendable {
         notificationMinuteMilliseconds: Int64 = 60_000,
         notificationAttemptsMax: Int = 100,
         notificationAnswerTimeoutMilliseconds: Int64 = 30_000,
+        transactionsKeptMax: Int = Self.transactionsKeptMaxDefault,
+        requestIDsKeptMax: Int = Self.requestIDsKeptMaxDefault,
+        tokensKeptMax: Int = Self.tokensKeptMaxDefault,
+        ordersKeptMax: Int = Self.ordersKeptMaxDefault,
+        operationsKeptMax: Int = Self.operationsKeptMaxDefault,
         faults: SandboxFaults = SandboxFaults(),
         clock: SandboxClock = SandboxClock()
     ) {
@@ -73,9 +92,34 @@ public struct SandboxConfiguration: Sendable {
         self.notificationMinuteMilliseconds = notificationMinuteMilliseconds
         self.notificationAttemptsMax = notificationAttemptsMax
         self.notificationAnswerTimeoutMilliseconds = notificationAnswerTimeoutMilliseconds
+        precondition(
+            [transactionsKeptMax, requestIDsKeptMax, tokensKeptMax, ordersKeptMax, operationsKeptMax].allSatisfy {
+                $0 > 0
+            },
+            "the sandbox's limits must be positive"
+        )
+        self.transactionsKeptMax = transactionsKeptMax
+        self.requestIDsKeptMax = requestIDsKeptMax
+        self.tokensKeptMax = tokensKeptMax
+        self.ordersKeptMax = ordersKeptMax
+        self.operationsKeptMax = operationsKeptMax
         self.faults = faults
         self.clock = clock
     }
+
+    // The defaults keep memory in the tens of megabytes (a transaction is well under 1 KiB)
+    // while holding far more than any test or a day of local development makes.
+
+    /// Default of ``transactionsKeptMax``.
+    public static let transactionsKeptMaxDefault = 100_000
+    /// Default of ``requestIDsKeptMax``.
+    public static let requestIDsKeptMaxDefault = 100_000
+    /// Default of ``tokensKeptMax``.
+    public static let tokensKeptMaxDefault = 100_000
+    /// Default of ``ordersKeptMax``.
+    public static let ordersKeptMaxDefault = 10_000
+    /// Default of ``operationsKeptMax``.
+    public static let operationsKeptMaxDefault = 100_000
 }
 
 /// The provider's notification types.
@@ -90,7 +134,8 @@ public enum SandboxNotificationType: String, Sendable, CaseIterable {
     case confirm = "Confirm"
     /// A refund was made.
     case refund = "Refund"
-    /// A provider-side subscription changed; the sandbox has no subscriptions, so never sent.
+    /// A provider-side subscription (`/subscriptions/…`) changed. Never sent: the sandbox does
+    /// not emulate subscriptions (BoxOffice renews with token payments, which notify Pay or Fail).
     case recurrent = "Recurrent"
     /// An authorized payment was voided.
     case cancel = "Cancel"

@@ -10,7 +10,8 @@ public struct SandboxFaults: Sendable, Equatable {
         /// Answer HTTP 500 without processing the request.
         case serverError
         /// Hold the request for ``SandboxFaults/hangMilliseconds`` without processing it, then
-        /// answer HTTP 504 (a client with a shorter timeout sees no answer).
+        /// close the connection without an answer, as a provider timeout does (a client with a
+        /// shorter timeout gives up first). HTTP 5xx answers are ``serverError``.
         case timeout
         /// Process the request (the charge happens), then behave as ``timeout``: the answer is lost.
         case responseLost
@@ -28,7 +29,7 @@ public struct SandboxFaults: Sendable, Equatable {
     public var timeoutPerMille: Int
     /// Share of API calls processed whose answer is lost.
     public var responseLostPerMille: Int
-    /// How long a timed-out or lost request is held before the HTTP 504.
+    /// How long a timed-out or lost request is held before its connection is closed unanswered.
     public var hangMilliseconds: Int64
     /// Share of notifications sent twice.
     public var notificationDuplicatePerMille: Int

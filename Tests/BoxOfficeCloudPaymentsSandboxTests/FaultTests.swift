@@ -23,6 +23,9 @@ struct FaultTests {
         }
     }
 
+    // The tests that give up before the hang wait 1 s: a loaded machine must still deliver the
+    // request in that time, or the scripted fault waits for the next call instead.
+
     @Test("a timeout gives no answer and performs nothing")
     func timeout() async throws {
         var configuration = SandboxClient.configuration()
@@ -34,11 +37,32 @@ struct FaultTests {
                     "/payments/cards/charge",
                     body: "{}",
                     contentType: "application/json",
-                    timeout: .milliseconds(300)
+                    timeout: .milliseconds(1_000)
                 )
             }
             let checked3 = try await client.operations().isEmpty
             #expect(checked3)
+        }
+    }
+
+    @Test("a timeout held past its hang closes the connection with no answer at all, not a 504")
+    func timeoutDropsConnection() async throws {
+        var configuration = SandboxClient.configuration()
+        configuration.faults.scripted = [.timeout, .responseLost]
+        configuration.faults.hangMilliseconds = 200
+        try await withSandbox(configuration) { client, _ in
+            for _ in 0..<2 {
+                let started = Date()
+                await #expect(throws: HTTPClientError.remoteConnectionClosed) {
+                    _ = try await client.charge("4000000000003055", invoiceID: "dropped")
+                }
+                #expect(Date().timeIntervalSince(started) >= 0.2)
+            }
+            // The timeout performed nothing, the lost response one charge.
+            let operations = try await client.operations()
+            #expect(operations.count == 1)
+            let answer = try await client.post("/test", json: "{}")
+            #expect(answer.status == 200)
         }
     }
 
@@ -59,7 +83,7 @@ struct FaultTests {
                         """,
                     contentType: "application/json",
                     requestID: "lost",
-                    timeout: .milliseconds(300)
+                    timeout: .milliseconds(1_000)
                 )
             }
             let operations = try await client.operations()

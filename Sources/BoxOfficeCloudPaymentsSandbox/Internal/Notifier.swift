@@ -16,6 +16,8 @@ final class Notifier: Sendable {
         var body: [UInt8]
         var secret: String
         var role: Role = .plain
+        /// Order of queueing: a held notification is released only by one queued after it.
+        var sequence = 0
 
         enum Role: Sendable {
             case plain
@@ -39,6 +41,7 @@ final class Notifier: Sendable {
     private let queue: AsyncStream<Delivery>
     private let queueInput: AsyncStream<Delivery>.Continuation
     private let held = Mutex<Delivery?>(nil)
+    private let queued = Mutex<Int>(0)
 
     init(configuration: SandboxConfiguration, state: SandboxState, client: HTTPClient) {
         self.configuration = configuration
@@ -74,7 +77,11 @@ final class Notifier: Sendable {
             return
         }
         let body = Array(FormEncoding.encode(Self.fields(type, transaction, payment: payment)).utf8)
-        let delivery = Delivery(type: type, url: url, body: body, secret: terminal.apiSecret)
+        var delivery = Delivery(type: type, url: url, body: body, secret: terminal.apiSecret)
+        delivery.sequence = queued.withLock { count in
+            count += 1
+            return count
+        }
         let (drop, duplicate, reorder) = await state.drawNotificationFaults()
         if drop { return }
         if reorder,
@@ -85,7 +92,9 @@ final class Notifier: Sendable {
             })
         {
             // Held until the next notification has been delivered, or sent alone after a short hold.
-            queueInput.yield(Delivery(type: type, url: url, body: [], secret: "", role: .holdTimer))
+            var timer = Delivery(type: type, url: url, body: [], secret: "", role: .holdTimer)
+            timer.sequence = delivery.sequence
+            queueInput.yield(timer)
             return
         }
         var first = delivery
@@ -101,7 +110,8 @@ final class Notifier: Sendable {
     private func deliver(_ delivery: Delivery) async {
         if delivery.role == .holdTimer {
             try? await Task.sleep(for: .milliseconds(Self.reorderHoldMilliseconds))
-            self.releaseHeld()
+            // Only the notification this timer was started for: a later held one has its own.
+            self.releaseHeld(if: { $0.sequence == delivery.sequence })
             return
         }
         let delay = await state.faults.notificationDelayMilliseconds
@@ -109,7 +119,11 @@ final class Notifier: Sendable {
         for attempt in 0..<configuration.notificationAttemptsMax {
             if Task.isCancelled { return }
             let accepted = await self.attempt(delivery)
-            if attempt == 0, delivery.role == .releasesHeld { self.releaseHeld() }
+            // A delivery queued before the held one (still finishing its first attempt) must not
+            // release it: that would send the held one first, the opposite of a reorder.
+            if attempt == 0, delivery.role == .releasesHeld {
+                self.releaseHeld(if: { $0.sequence < delivery.sequence })
+            }
             if accepted { return }
             let gap = Self.retryGapsMinutes[min(attempt, Self.retryGapsMinutes.count - 1)]
             do {
@@ -120,10 +134,11 @@ final class Notifier: Sendable {
         }
     }
 
-    private func releaseHeld() {
+    private func releaseHeld(if releases: (Delivery) -> Bool) {
         let held = self.held.withLock { value -> Delivery? in
-            defer { value = nil }
-            return value
+            guard let held = value, releases(held) else { return nil }
+            value = nil
+            return held
         }
         if let held { queueInput.yield(held) }
     }

@@ -7,10 +7,10 @@ import NIOCore
 extension SandboxAPI {
     static let pageBytesMax = 64 * 1024
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: Router<SandboxRequestContext>) {
         for (path, mutating) in Self.paths {
-            router.post(RouterPath(path)) { request, _ in
-                try await self.handle(path: path, mutating: mutating, request: request)
+            router.post(RouterPath(path)) { request, context in
+                try await self.handle(path: path, mutating: mutating, request: request, context: context)
             }
         }
         // Liveness for `./dev up` and process supervisors; the provider has no such path.

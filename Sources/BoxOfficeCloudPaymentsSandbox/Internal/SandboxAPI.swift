@@ -47,7 +47,8 @@ final class SandboxAPI: Sendable {
         boundBaseURL.withLock { $0 = "http://\(configuration.host):\(port)" }
     }
 
-    func handle(path: String, mutating: Bool, request: Request) async throws -> Response {
+    func handle(path: String, mutating: Bool, request: Request, context: SandboxRequestContext) async throws -> Response
+    {
         guard let terminal = self.authenticate(request) else {
             return Response(status: .unauthorized, headers: [.wwwAuthenticate: "Basic realm=\"CloudPayments\""])
         }
@@ -74,8 +75,7 @@ final class SandboxAPI: Sendable {
         case .serverError:
             return Response(status: .internalServerError)
         case .timeout:
-            try await Task.sleep(for: .milliseconds(faults.hangMilliseconds))
-            return Response(status: .gatewayTimeout)
+            return try await Self.hangThenDrop(context, milliseconds: faults.hangMilliseconds)
         case .responseLost, .none:
             break
         }
@@ -98,10 +98,18 @@ final class SandboxAPI: Sendable {
             answer = await self.perform(path: path, fields: fields, terminal: terminal, requestID: nil)
         }
         if fault == .responseLost {
-            try await Task.sleep(for: .milliseconds(faults.hangMilliseconds))
-            return Response(status: .gatewayTimeout)
+            return try await Self.hangThenDrop(context, milliseconds: faults.hangMilliseconds)
         }
         return Self.response(answer)
+    }
+
+    /// A provider timeout: the request is held, then the connection is closed with no answer at
+    /// all (not a 504, which would be an answer a client could read).
+    private static func hangThenDrop(_ context: SandboxRequestContext, milliseconds: Int64) async throws -> Response {
+        try await Task.sleep(for: .milliseconds(milliseconds))
+        try? await context.channel.close()
+        // Never written: the connection is gone. Hummingbird needs a value to return.
+        return Response(status: .gatewayTimeout)
     }
 
     static func response(_ answer: APIAnswer) -> Response {

@@ -28,10 +28,10 @@ extension SandboxState {
             status: "Created"
         )
         nextOrderNumber += 1
-        orders[order.id] = order
-        operations.append(
+        self.storeOrder(order)
+        self.appendOperation { sequence in
             SandboxOperation(
-                sequence: operations.count + 1,
+                sequence: sequence,
                 kind: .orderCreate,
                 publicID: publicID,
                 transactionID: nil,
@@ -42,7 +42,7 @@ extension SandboxState {
                 status: order.status,
                 reasonCode: nil
             )
-        )
+        }
         return .success(order.model(url: Self.orderURL(baseURL: baseURL, id: order.id)))
     }
 
@@ -84,7 +84,7 @@ extension SandboxState {
         guard var order = orders[orderID] else { return }
         order.transactionID = transaction.id
         if transaction.status == .completed || transaction.status == .authorized { order.status = "Paid" }
-        orders[orderID] = order
+        self.storeOrder(order)
     }
 
 }

@@ -40,20 +40,44 @@ actor SandboxState {
     let clock: SandboxClock
     private let retentionSeconds: TimeInterval
     let cardReasonCodes: [String: Int]
-    var transactions: [Int64: Transaction] = [:]
+    let limits: Limits
+    private(set) var transactions: [Int64: Transaction] = [:]
+    private var transactionOrder = OldestFirst<Int64>()
     private var nextTransactionID: Int64 = 1_000
-    var tokens: [String: TokenRecord] = [:]
-    var orders: [String: Order] = [:]
+    private var tokens: [String: TokenRecord] = [:]
+    private var tokenOrder = OldestFirst<String>()
+    private(set) var orders: [String: Order] = [:]
+    private var orderOrder = OldestFirst<String>()
     var nextOrderNumber: Int64 = 1
     private var answers: [String: CachedAnswer] = [:]
-    var operations: [SandboxOperation] = []
+    /// Stored answers oldest first, with the expiry they were stored with: an entry whose key has
+    /// since been answered again (after expiring) is stale and only dropped.
+    private var answerOrder = OldestFirst<(key: String, expires: Date)>()
+    private var operationLog = OldestFirst<SandboxOperation>()
+    private var operationsRecorded = 0
     private(set) var faults: SandboxFaults
     private var random: SeededRandom
+
+    /// The caps of ``SandboxConfiguration`` on what is kept in memory.
+    struct Limits: Sendable {
+        var transactionsKeptMax: Int
+        var requestIDsKeptMax: Int
+        var tokensKeptMax: Int
+        var ordersKeptMax: Int
+        var operationsKeptMax: Int
+    }
 
     init(configuration: SandboxConfiguration) {
         self.clock = configuration.clock
         self.retentionSeconds = TimeInterval(configuration.requestIDRetentionSeconds)
         self.cardReasonCodes = configuration.cardReasonCodes
+        self.limits = Limits(
+            transactionsKeptMax: configuration.transactionsKeptMax,
+            requestIDsKeptMax: configuration.requestIDsKeptMax,
+            tokensKeptMax: configuration.tokensKeptMax,
+            ordersKeptMax: configuration.ordersKeptMax,
+            operationsKeptMax: configuration.operationsKeptMax
+        )
         self.faults = configuration.faults
         self.random = SeededRandom(seed: configuration.faults.seed)
     }
@@ -101,24 +125,72 @@ actor SandboxState {
                 }
             }
         default:
+            // Absent, or stored and expired: the provider keeps an answer one hour, after which
+            // a repeat is a new request.
             answers[key] = .running(waiters: [])
             return nil
         }
     }
 
     func storeAnswer(_ answer: APIAnswer, for key: String) {
-        let expires = clock.now().addingTimeInterval(retentionSeconds)
+        let now = clock.now()
+        let expires = now.addingTimeInterval(retentionSeconds)
         if case .running(let waiters) = answers[key] {
             for waiter in waiters { waiter.resume(returning: answer) }
         }
         answers[key] = .done(answer, expires: expires)
-        // Expired answers are dropped as new ones arrive, so the cache holds about one hour's worth.
-        if answers.count % 1024 == 0 {
-            answers = answers.filter {
-                if case .done(_, let expires) = $0.value { return expires > clock.now() }
-                return true
+        answerOrder.append((key, expires))
+        // Expired answers go as new ones arrive (they are stored in expiry order, so they are at
+        // the front), and past the cap the oldest go early. Running requests are not in
+        // `answerOrder`: at most the concurrency cap of them per terminal.
+        while let oldest = answerOrder.first, oldest.expires <= now || answers.count > limits.requestIDsKeptMax {
+            _ = answerOrder.removeFirst()
+            if case .done(_, let stored)? = answers[oldest.key], stored == oldest.expires {
+                answers[oldest.key] = nil
             }
         }
+    }
+
+    // MARK: - Keeping within the limits
+
+    /// Every operation still in the log, in order.
+    var operations: [SandboxOperation] { Array(operationLog.elements) }
+
+    /// Stores a transaction; a new one may push the oldest finished one out.
+    func store(_ transaction: Transaction) {
+        guard transactions.updateValue(transaction, forKey: transaction.id) == nil else { return }
+        transactionOrder.append(transaction.id)
+        while transactions.count > limits.transactionsKeptMax,
+            let evicted = transactionOrder.removeOldest(preferring: { transactions[$0]?.isFinished ?? true })
+        {
+            transactions[evicted] = nil
+        }
+    }
+
+    func issueToken(_ token: String, _ record: TokenRecord) {
+        tokens[token] = record
+        tokenOrder.append(token)
+        while tokens.count > limits.tokensKeptMax, let evicted = tokenOrder.removeFirst() {
+            tokens[evicted] = nil
+        }
+    }
+
+    func tokenRecord(_ token: String) -> TokenRecord? { tokens[token] }
+
+    func storeOrder(_ order: Order) {
+        guard orders.updateValue(order, forKey: order.id) == nil else { return }
+        orderOrder.append(order.id)
+        while orders.count > limits.ordersKeptMax,
+            let evicted = orderOrder.removeOldest(preferring: { orders[$0]?.status != "Created" })
+        {
+            orders[evicted] = nil
+        }
+    }
+
+    func appendOperation(_ make: (_ sequence: Int) -> SandboxOperation) {
+        operationsRecorded += 1
+        operationLog.append(make(operationsRecorded))
+        while operationLog.count > limits.operationsKeptMax { _ = operationLog.removeFirst() }
     }
 
     // MARK: - Payments
@@ -160,7 +232,7 @@ actor SandboxState {
             transaction.status = .awaitingAuthentication
             transaction.reasonCode = 0
             transaction.pendingReasonCode = behaviour.cardPaymentCode
-            transactions[transaction.id] = transaction
+            self.store(transaction)
             self.record(kind, transaction, amountMinor: amount, requestID: requestID, success: false)
             let paReq = Data("sandbox-pareq:\(transaction.id)".utf8).base64EncodedString()
             return .answer(
@@ -212,7 +284,7 @@ actor SandboxState {
             return .answer(.message("TrInitiatorCode is required"))
         }
         guard initiator == "0" || initiator == "1" else { return .answer(.message("TrInitiatorCode is invalid")) }
-        guard let record = tokens[token] else { return .answer(.message("Token is invalid")) }
+        guard let record = self.tokenRecord(token) else { return .answer(.message("Token is invalid")) }
         let transaction = self.newTransaction(
             fields,
             publicID: publicID,
@@ -255,13 +327,13 @@ actor SandboxState {
             transaction.rrn = String(Int64.random(in: 100_000_000_000..<1_000_000_000_000))
             if draft.issuesToken {
                 let token = Self.newToken()
-                tokens[token] = TokenRecord(publicID: transaction.publicID, card: transaction.card)
+                self.issueToken(token, TokenRecord(publicID: transaction.publicID, card: transaction.card))
                 transaction.token = token
             }
         } else {
             transaction.status = .declined
         }
-        transactions[transaction.id] = transaction
+        self.store(transaction)
         let answer = APIAnswer.transaction(transaction)
         self.record(
             draft.kind,
@@ -291,7 +363,7 @@ actor SandboxState {
         transaction.amountMinor = amount
         transaction.status = .completed
         transaction.confirmDate = clock.now()
-        transactions[id] = transaction
+        self.store(transaction)
         self.record(.confirm, transaction, amountMinor: amount, requestID: requestID, success: true)
         return (.success(), transaction)
     }
@@ -304,7 +376,7 @@ actor SandboxState {
             return (self.refused(.void, transaction, nil, requestID, "Transaction is not authorized"), nil)
         }
         transaction.status = .cancelled
-        transactions[id] = transaction
+        self.store(transaction)
         self.record(.void, transaction, amountMinor: nil, requestID: requestID, success: true)
         return (.success(), transaction)
     }
@@ -333,7 +405,7 @@ actor SandboxState {
             return (self.refused(.refund, payment, amount, requestID, "Amount exceeds the refundable amount"), nil)
         }
         payment.refundedMinor += amount
-        transactions[id] = payment
+        self.store(payment)
         var refund = payment
         refund.id = self.allocateID()
         refund.originalTransactionID = id
@@ -345,7 +417,7 @@ actor SandboxState {
         refund.token = nil
         refund.status = .completed
         refund.reasonCode = 0
-        transactions[refund.id] = refund
+        self.store(refund)
         self.record(.refund, refund, amountMinor: amount, requestID: requestID, success: true)
         return (.success(.object([("TransactionId", .number(String(refund.id)))])), (refund, payment))
     }
@@ -417,7 +489,7 @@ actor SandboxState {
                 > Self.authorizationLifetimeSeconds
         {
             transaction.status = .cancelled
-            transactions[id] = transaction
+            self.store(transaction)
         }
         return transaction
     }
@@ -444,9 +516,9 @@ actor SandboxState {
         requestID: String?,
         success: Bool
     ) {
-        operations.append(
+        self.appendOperation { sequence in
             SandboxOperation(
-                sequence: operations.count + 1,
+                sequence: sequence,
                 kind: kind,
                 publicID: transaction.publicID,
                 transactionID: transaction.id,
@@ -457,7 +529,7 @@ actor SandboxState {
                 status: transaction.status.name,
                 reasonCode: transaction.reasonCode
             )
-        )
+        }
     }
 
     /// 64 uppercase hex digits, the shape of the provider's tokens.

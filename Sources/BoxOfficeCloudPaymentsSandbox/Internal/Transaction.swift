@@ -67,6 +67,10 @@ struct Transaction: Sendable {
 
     var isRefund: Bool { originalTransactionID != nil }
 
+    /// Nothing pending: no 3-D Secure to finish, no confirm or void to come. What the
+    /// ``SandboxConfiguration/transactionsKeptMax`` eviction forgets first.
+    var isFinished: Bool { status != .awaitingAuthentication && status != .authorized }
+
     /// The transaction Model, every field of CLOUDPAYMENTS.md in its order.
     func model() -> JSONValue {
         func text(_ value: String?) -> JSONValue { value.map { .string($0) } ?? .null }

@@ -5,7 +5,10 @@ public import BoxOfficeRPC
 extension ProtobufJSONValue {
     public func string(_ path: ProtobufJSONPath) throws(RPCError) -> String {
         switch self {
-        case .string(let value): return value
+        case .string(let value):
+            // protobuf-c strings are NUL-terminated: a U+0000 would silently cut the text short.
+            guard !value.utf8.contains(0) else { throw path.invalid("must not contain U+0000") }
+            return value
         case .null: return ""
         default: throw path.invalid("expected a string")
         }
@@ -146,6 +149,7 @@ extension ProtobufJSONValue {
                 let at = ProtobufJSONPath(parent: path.string, name: member.key)
                 // As json_format: a map entry needs a value (`null` is no default here).
                 if member.value.isNull { throw at.invalid("null is not a valid map value") }
+                if member.key.utf8.contains(0) { throw path.invalid("a key must not contain U+0000") }
                 let (key, value) = try entry(member.key, member.value, at)
                 result[key] = value
             }

@@ -20,6 +20,8 @@ struct ErrorTests {
                 (#"{"pageSize":"many"}"#, "pageSize"),
                 (#"{"pageSize":2147483648}"#, "pageSize"),
                 (#"{"pageToken":7}"#, "pageToken"),
+                // protobuf-c strings end at NUL: refused rather than cut short.
+                (#"{"pageToken":"a\u0000b"}"#, "pageToken"),
                 (#"["not","an","object"]"#, "(request)"),
                 // The path gives customerId: the body may not give it again, by either name.
                 (#"{"customerId":"c-2"}"#, "customerId"),

@@ -173,6 +173,7 @@ struct OpenAPISchemaTests {
         // Booleans, strings, bytes.
         (#"{"boolValue":"true"}"#, true), (#"{"boolValue":false}"#, true), (#"{"boolValue":1}"#, false),
         (#"{"boolValue":"yes"}"#, false), (#"{"stringValue":5}"#, false), (#"{"stringValue":null}"#, true),
+        (#"{"stringValue":"a\u0000b"}"#, false), (#"{"stringValue":"a\u0001b"}"#, true),
         (#"{"bytesValue":"QQ=="}"#, true), (#"{"bytesValue":"QQ"}"#, true), (#"{"bytesValue":"QUI"}"#, true),
         (#"{"bytesValue":"QUI="}"#, true), (#"{"bytesValue":"-_8="}"#, true), (#"{"bytesValue":"+/8"}"#, true),
         (#"{"bytesValue":""}"#, true), (#"{"bytesValue":"not base64!"}"#, false), (#"{"bytesValue":"Q"}"#, false),

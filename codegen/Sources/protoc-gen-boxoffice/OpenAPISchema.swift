@@ -218,9 +218,13 @@ enum OpenAPISchema {
                 ("pattern", .string(Self.base64Pattern)),
             ])
         default:
-            return .object([("type", .string("string"))])
+            // protobuf-c keeps strings NUL-terminated, so the reader refuses U+0000.
+            return .object([("type", .string("string")), ("pattern", .string(Self.noNULPattern))])
         }
     }
+
+    /// Any text without U+0000.
+    static let noNULPattern = "^[^\\x00]*$"
 
     /// An enum by value name, or by number (numbers this build does not know are kept, so any
     /// int32 is read). Every name is listed, the zero value's too (it appears in repeated fields
@@ -248,7 +252,7 @@ enum OpenAPISchema {
         }
         switch key {
         case .bool: return .object([("enum", .array([.string("true"), .string("false")]))])
-        default: return nil
+        default: return .object([("pattern", .string(Self.noNULPattern))])
         }
     }
 

@@ -1,5 +1,7 @@
+import BoxOfficeCloudPayments
 import BoxOfficeCloudPaymentsSandbox
 import BoxOfficePayments
+import BoxOfficePostgres
 import BoxOfficeRPC
 import Contracts
 import Foundation
@@ -98,13 +100,13 @@ struct ChargeTests {
     }
 
     /// Amount triggers of the sandbox (`<code>.13`) for each recurring-retry family.
-    static let declines: [(Int64, Int32, Bool)] = [
+    static let declineCases: [(Int64, Int32, Bool)] = [
         (500_113, 5001, true), (500_513, 5005, true), (503_413, 5034, true), (505_713, 5057, true),
         (505_413, 5054, false), (501_413, 5014, false), (505_113, 5051, false), (509_613, 5096, false),
         (504_313, 5043, false), (530_013, 5300, false),
     ]
 
-    @Test("each decline family: code, reason and whether a retry is forbidden", arguments: Self.declines)
+    @Test("each decline family: code, reason and whether a retry is forbidden", arguments: Self.declineCases)
     func declines(amountMinor: Int64, code: Int32, final: Bool) async throws {
         try await PaymentsHarness.with { harness in
             for authorizeOnly in [false, true] {

@@ -1,5 +1,7 @@
+import BoxOfficeCloudPayments
 import BoxOfficeCloudPaymentsSandbox
 import BoxOfficePayments
+import BoxOfficePostgres
 import BoxOfficeRPC
 import Contracts
 import Foundation
@@ -24,7 +26,7 @@ struct IdempotencyTests {
 
     @Test("concurrent calls with one key: one charge; the others get the same answer or ABORTED")
     func concurrent() async throws {
-        try await PaymentsHarness.with(sandbox: { $0.faults.latencyMilliseconds = 300 }) { harness in
+        try await PaymentsHarness.with(sandbox: { $0.faults.latencyMilliseconds = 300 }) { (harness) async throws in
             let request = harness.chargeRequest()
             let results = await withTaskGroup(of: Result<Payments_V1_Payment, RPCError>.self) { group in
                 for _ in 0..<5 {
@@ -33,8 +35,10 @@ struct IdempotencyTests {
                             return .success(
                                 try await harness.client.charge(request, options: PaymentsHarness.options(key: "same"))
                             )
-                        } catch {
+                        } catch let error as RPCError {
                             return .failure(error)
+                        } catch {
+                            return .failure(RPCError(code: .unknown, message: "\(error)"))
                         }
                     }
                 }

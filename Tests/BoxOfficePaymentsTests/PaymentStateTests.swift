@@ -1,4 +1,5 @@
 import BoxOfficePayments
+import Contracts
 import Testing
 
 @Suite("PaymentState")

@@ -10,6 +10,7 @@ import Contracts
 import Foundation
 import Logging
 import NIOCore
+import NIOHTTP1
 import TestSupport
 import Testing
 
@@ -210,10 +211,10 @@ struct PaymentsHarness: Sendable {
 
     /// The sandbox operations on `paymentID` (its InvoiceId) or on the refunds of its transaction.
     func operations(_ payment: Payments_V1_Payment) async -> [SandboxOperation] {
-        await self.sandbox.operations().filter {
-            $0.invoiceID == payment.paymentID
-                || (payment.providerTransactionID != 0 && $0.kind == .refund
-                    && payment.refunds.contains { refund in refund.providerTransactionID == $0.transactionID })
+        await self.sandbox.operations().filter { operation in
+            operation.invoiceID == payment.paymentID
+                || (operation.kind == .refund
+                    && payment.refunds.contains { $0.providerTransactionID == operation.transactionID })
         }
     }
 

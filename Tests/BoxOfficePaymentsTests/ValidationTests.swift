@@ -1,4 +1,7 @@
+import BoxOfficeCloudPayments
+import BoxOfficeCloudPaymentsSandbox
 import BoxOfficePayments
+import BoxOfficePostgres
 import BoxOfficeRPC
 import Contracts
 import Foundation
@@ -27,7 +30,7 @@ struct ValidationTests {
     @Test("INVALID_ARGUMENT names the field and nothing is written", arguments: 0..<Self.broken.count)
     func charge(index: Int) async throws {
         let (field, breakIt) = Self.broken[index]
-        try await PaymentsHarness.with { harness in
+        try await PaymentsHarness.with { (harness) async throws in
             var request = harness.chargeRequest()
             breakIt(&request)
             let error = await rpcError { _ = try await harness.client.charge(request, options: PaymentsHarness.options()) }
@@ -41,7 +44,7 @@ struct ValidationTests {
 
     @Test("a mutating call without an idempotency key is refused")
     func missingKey() async throws {
-        try await PaymentsHarness.with { harness in
+        try await PaymentsHarness.with { (harness) async throws in
             let error = await rpcError {
                 _ = try await harness.client.charge(harness.chargeRequest(), options: PaymentsHarness.options(key: nil))
             }

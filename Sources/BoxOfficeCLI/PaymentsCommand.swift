@@ -109,8 +109,8 @@ struct PaymentsCommand: AsyncParsableCommand {
                 try await withThrowingTaskGroup(of: Void.self) { tasks in
                     tasks.addTask { try await group.run() }
                     let port = try await rpcServer.boundPort()
-                    print("payments: listening on \(paymentsSettings.rpcHost):\(port)")
-                    fflush(stdout)
+                    // Unbuffered: a supervisor (or a test) waits for this line.
+                    FileHandle.standardOutput.write(Data("payments: listening on \(paymentsSettings.rpcHost):\(port)\n".utf8))
                     try await tasks.waitForAll()
                 }
             } catch {

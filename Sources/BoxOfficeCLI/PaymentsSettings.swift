@@ -2,6 +2,7 @@ import BoxOfficeCloudPayments
 import BoxOfficePayments
 import BoxOfficeRuntime
 import Configuration
+import Foundation
 import SystemPackage
 
 /// The `payments.*` settings of `boxoffice payments serve` and `boxoffice ledger check`

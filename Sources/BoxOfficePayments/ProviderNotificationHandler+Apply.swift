@@ -309,9 +309,12 @@ extension ProviderNotificationHandler {
                 return applied
             }
             let refunds = try await PaymentStore.refunds(payment: payment.paymentID, in: connection)
+            let byID = refunds.first(where: { $0.providerTransactionID == transactionID })
             let known =
-                refunds.first { $0.providerTransactionID == transactionID }
-                ?? refunds.first { $0.status == .pending && $0.providerTransactionID == nil && $0.amountMinor == amountMinor }
+                byID
+                ?? refunds.first(where: {
+                    $0.status == .pending && $0.providerTransactionID == nil && $0.amountMinor == amountMinor
+                })
             var refundAttempt: AttemptRecord?
             if let known {
                 if known.status == .succeeded {

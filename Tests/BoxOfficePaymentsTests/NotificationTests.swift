@@ -31,7 +31,10 @@ struct NotificationTests {
     func lostAnswerSettledByNotification() async throws {
         try await ProviderWorld.with(
             configure: { $0.cloudPayments.requestTimeoutMilliseconds = 1_000 },
-            sandbox: { $0.faults = SandboxFaults(scripted: [.responseLost], hangMilliseconds: 1_500) }
+            // The Pay comes after the synchronous answer was recorded (else it would win the race).
+            sandbox: {
+                $0.faults = SandboxFaults(scripted: [.responseLost], hangMilliseconds: 1_500, notificationDelayMilliseconds: 2_500)
+            }
         ) { world in
             let payment = try await world.charge()
             #expect(payment.status == .unknown)

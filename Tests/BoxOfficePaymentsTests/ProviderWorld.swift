@@ -302,11 +302,11 @@ struct ProviderWorld: Sendable {
 
     /// Waits until `condition` holds, checking every 50 ms, for up to `seconds`.
     func eventually(
-        _ seconds: Double = 10,
         _ what: String,
+        timeoutSeconds: Double = 10,
         _ condition: () async throws -> Bool
     ) async throws {
-        let deadline = Date().addingTimeInterval(seconds)
+        let deadline = Date().addingTimeInterval(timeoutSeconds)
         while Date() < deadline {
             if try await condition() { return }
             try await Task.sleep(for: .milliseconds(50))

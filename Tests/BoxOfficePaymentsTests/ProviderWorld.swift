@@ -99,7 +99,9 @@ struct ProviderWorld: Sendable {
                             transport in
                             let gateway = try Gateway(
                                 configuration: GatewayConfiguration(port: gatewayPort),
-                                bindings: Payments_V1_PaymentServiceMethods.httpBindings,
+                                bindings: ProviderNotificationHandler.providerAnswerBindings(
+                                    Payments_V1_PaymentServiceMethods.httpBindings
+                                ),
                                 upstreams: [Payments_V1_PaymentServiceMethods.all[0].service: transport],
                                 metricsRegistry: PrometheusCollectorRegistry(),
                                 logger: logger

@@ -17,7 +17,8 @@ struct LedgerCommand: AsyncParsableCommand {
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "check",
-            abstract: "Verify that debits equal credits per currency and journal, and that every payment's entries match it.",
+            abstract:
+                "Verify that debits equal credits per currency and journal, and that every payment's entries match it.",
             discussion: """
                 Reads the payments database (PAYMENTS_DATABASE on the server of POSTGRES_URL) in one snapshot. \
                 Prints one line per finding and exits 1, or prints "ledger balanced: N entries, M payments" and exits 0.

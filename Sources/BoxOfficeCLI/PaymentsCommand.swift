@@ -110,7 +110,9 @@ struct PaymentsCommand: AsyncParsableCommand {
                     tasks.addTask { try await group.run() }
                     let port = try await rpcServer.boundPort()
                     // Unbuffered: a supervisor (or a test) waits for this line.
-                    FileHandle.standardOutput.write(Data("payments: listening on \(paymentsSettings.rpcHost):\(port)\n".utf8))
+                    FileHandle.standardOutput.write(
+                        Data("payments: listening on \(paymentsSettings.rpcHost):\(port)\n".utf8)
+                    )
                     try await tasks.waitForAll()
                 }
             } catch {

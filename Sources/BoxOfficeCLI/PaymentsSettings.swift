@@ -37,9 +37,16 @@ struct PaymentsSettings: Sendable {
                 forKey: "payments.cloudpayments.base_url",
                 default: defaults.cloudPayments.baseURL
             ),
-            publicID: reader.string(forKey: "payments.cloudpayments.public_id", default: defaults.cloudPayments.publicID),
+            publicID: reader.string(
+                forKey: "payments.cloudpayments.public_id",
+                default: defaults.cloudPayments.publicID
+            ),
             apiSecret: CloudPaymentsSecret(
-                reader.string(forKey: "payments.cloudpayments.api_secret", isSecret: true, default: "sandbox_api_secret")
+                reader.string(
+                    forKey: "payments.cloudpayments.api_secret",
+                    isSecret: true,
+                    default: "sandbox_api_secret"
+                )
             ),
             requestTimeoutMilliseconds: Int64(
                 reader.int(
@@ -57,9 +64,13 @@ struct PaymentsSettings: Sendable {
             default: PaymentsConfiguration.reconcileScheduleSecondsDefault.map(String.init).joined(separator: ",")
         )
         let schedule = scheduleText.split(separator: ",").compactMap { Int64($0.trimmingCharacters(in: .whitespaces)) }
-        guard !schedule.isEmpty, schedule.count == scheduleText.split(separator: ",").count, schedule.allSatisfy({ $0 > 0 })
+        guard !schedule.isEmpty, schedule.count == scheduleText.split(separator: ",").count,
+            schedule.allSatisfy({ $0 > 0 })
         else {
-            throw SettingsError(key: "payments.reconcile_schedule_seconds", reason: "must be positive seconds, comma separated")
+            throw SettingsError(
+                key: "payments.reconcile_schedule_seconds",
+                reason: "must be positive seconds, comma separated"
+            )
         }
         func seconds(_ key: String, _ fallback: Int64) throws -> Int64 {
             let value = Int64(reader.int(forKey: ConfigKey(key), default: Int(fallback)))

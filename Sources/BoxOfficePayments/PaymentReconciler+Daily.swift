@@ -106,7 +106,8 @@ extension PaymentReconciler {
                         kind: .missingAtProvider,
                         paymentID: id,
                         providerTransactionID: payment.providerTransactionID,
-                        detail: "ours \(payment.status) \(payment.amountMinor) \(payment.currency), provider none that day"
+                        detail:
+                            "ours \(payment.status) \(payment.amountMinor) \(payment.currency), provider none that day"
                     )
                 )
             }
@@ -118,10 +119,16 @@ extension PaymentReconciler {
             mismatches: mismatches
         )
         for mismatch in mismatches {
-            self.logger.error("reconciliation mismatch", metadata: ["day": "\(Self.dayText(start))", "mismatch": "\(mismatch)"])
+            self.logger.error(
+                "reconciliation mismatch",
+                metadata: ["day": "\(Self.dayText(start))", "mismatch": "\(mismatch)"]
+            )
         }
         if !mismatches.isEmpty { self.mismatchCounter.increment(by: mismatches.count) }
-        self.logger.info("daily reconciliation done", metadata: ["day": "\(Self.dayText(start))", "report": "\(report)"])
+        self.logger.info(
+            "daily reconciliation done",
+            metadata: ["day": "\(Self.dayText(start))", "report": "\(report)"]
+        )
         return report
     }
 

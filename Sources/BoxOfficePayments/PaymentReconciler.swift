@@ -214,7 +214,9 @@ public struct PaymentReconciler: Service {
                     // Leave it open and visible: a person has to look (it is logged every check).
                     self.logger.error(
                         "provider's report cannot settle the attempt",
-                        metadata: ["attempt": "\(attempt.attemptID)", "outcome": "\(outcome)", "error": "\(error.message)"]
+                        metadata: [
+                            "attempt": "\(attempt.attemptID)", "outcome": "\(outcome)", "error": "\(error.message)",
+                        ]
                     )
                 }
             }
@@ -228,7 +230,8 @@ public struct PaymentReconciler: Service {
             self.logger.info(
                 "reconciled attempt",
                 metadata: [
-                    "attempt": "\(attempt.attemptID)", "payment": "\(attempt.paymentID)", "kind": "\(attempt.kind.rawValue)",
+                    "attempt": "\(attempt.attemptID)", "payment": "\(attempt.paymentID)",
+                    "kind": "\(attempt.kind.rawValue)",
                     "outcome": "\(outcome.map { "\($0)" } ?? "no answer")", "state": "\(current.state.rawValue)",
                     "payment_status": "\(result.map { "\($0.payment.status)" } ?? "-")",
                 ]
@@ -267,7 +270,10 @@ public struct PaymentReconciler: Service {
                 }
                 do {
                     return .transaction(
-                        try await self.provider.getTransaction(transactionId: transactionID, timeoutMilliseconds: timeout)
+                        try await self.provider.getTransaction(
+                            transactionId: transactionID,
+                            timeoutMilliseconds: timeout
+                        )
                     )
                 } catch let error as CloudPaymentsError where error.code == .notFound {
                     return self.notFound(attempt, beyondWindow: beyondWindow)
@@ -302,7 +308,11 @@ public struct PaymentReconciler: Service {
         guard let paymentTransactionID = payment.providerTransactionID else { return nil }
         let timeout = self.configuration.providerTimeoutMilliseconds
         let known = try await self.postgres.withConnection { connection in
-            Set(try await PaymentStore.refunds(payment: payment.paymentID, in: connection).compactMap(\.providerTransactionID))
+            Set(
+                try await PaymentStore.refunds(payment: payment.paymentID, in: connection).compactMap(
+                    \.providerTransactionID
+                )
+            )
         }
         func matches(_ transaction: Transaction) -> Bool {
             transaction.originalTransactionId == paymentTransactionID && !known.contains(transaction.transactionId)

@@ -1,9 +1,10 @@
+import Foundation
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import Foundation
 
 /// Test-only fault hooks, each armed by an environment variable read once, at the first use
 /// (``arm()`` at process start). Unset in production, where each hook costs one load of a

@@ -120,7 +120,10 @@ extension ProviderNotificationHandler {
             self.logger.warning("provider notification for a payment we do not have; recorded", metadata: metadata)
         case .rejected:
             metadata["payment"] = "\(applied.paymentID.map { $0.uuidString.lowercased() } ?? "-")"
-            self.logger.error("provider notification contradicts our records; recorded, not applied", metadata: metadata)
+            self.logger.error(
+                "provider notification contradicts our records; recorded, not applied",
+                metadata: metadata
+            )
         default:
             self.logger.info("provider notification recorded", metadata: metadata)
         }
@@ -130,12 +133,16 @@ extension ProviderNotificationHandler {
     /// Re-applies the deferred notifications of payments that have settled since they came, up to
     /// `limit` payments; returns how many notifications were applied. The reconciler calls it.
     public func applyDeferredNotifications(limit: Int = 100) async throws -> Int {
-        let invoices = try await self.postgres.withConnection { try await NotificationInbox.deferredReady(limit: limit, in: $0) }
+        let invoices = try await self.postgres.withConnection {
+            try await NotificationInbox.deferredReady(limit: limit, in: $0)
+        }
         var applied = 0
         for invoice in invoices {
             guard let paymentID = UUID(uuidString: invoice) else { continue }
             applied += try await self.postgres.withTransaction { connection in
-                guard try await PaymentStore.payment(paymentID, forUpdate: true, in: connection) != nil else { return 0 }
+                guard try await PaymentStore.payment(paymentID, forUpdate: true, in: connection) != nil else {
+                    return 0
+                }
                 return try await self.applyDeferred(paymentID: paymentID, in: connection)
             }
         }
@@ -163,11 +170,19 @@ extension ProviderNotificationHandler {
             )
             let result = try await self.applySafely(inbound, to: payment, in: connection)
             guard result.outcome != .deferred else { continue }
-            try await NotificationInbox.finish(row.id, outcome: result.outcome, invoiceID: nil, amountMinor: nil, in: connection)
+            try await NotificationInbox.finish(
+                row.id,
+                outcome: result.outcome,
+                invoiceID: nil,
+                amountMinor: nil,
+                in: connection
+            )
             if result.outcome == .applied { applied += 1 }
             self.logger.info(
                 "deferred provider notification re-applied",
-                metadata: ["kind": "\(row.kind)", "transaction": "\(transactionID)", "outcome": "\(result.outcome.rawValue)"]
+                metadata: [
+                    "kind": "\(row.kind)", "transaction": "\(transactionID)", "outcome": "\(result.outcome.rawValue)",
+                ]
             )
         }
         return applied
@@ -193,7 +208,11 @@ extension ProviderNotificationHandler {
 
     /// Applies under a savepoint: an outcome the state machine refuses rolls back to it and is
     /// recorded as deferred, stale or rejected instead of failing the whole notification.
-    func applySafely(_ inbound: Inbound, to payment: PaymentRecord, in connection: PostgresConnection) async throws
+    func applySafely(
+        _ inbound: Inbound,
+        to payment: PaymentRecord,
+        in connection: PostgresConnection
+    ) async throws
         -> Applied
     {
         try await connection.execute("SAVEPOINT provider_notification")
@@ -212,7 +231,8 @@ extension ProviderNotificationHandler {
             self.logger.notice(
                 "provider notification not applicable to the payment's state",
                 metadata: [
-                    "kind": "\(inbound.kind.rawValue)", "payment": "\(payment.paymentID)", "status": "\(payment.status)",
+                    "kind": "\(inbound.kind.rawValue)", "payment": "\(payment.paymentID)",
+                    "status": "\(payment.status)",
                     "outcome": "\(outcome.rawValue)", "reason": "\(error.message)",
                 ]
             )
@@ -225,7 +245,8 @@ extension ProviderNotificationHandler {
         }
     }
 
-    func apply(_ inbound: Inbound, to payment: PaymentRecord, in connection: PostgresConnection) async throws -> Applied {
+    func apply(_ inbound: Inbound, to payment: PaymentRecord, in connection: PostgresConnection) async throws -> Applied
+    {
         var applied = Applied(outcome: .noChange, paymentID: payment.paymentID, amountMinor: inbound.amountMinor)
         let options = PaymentSettlement.Options(
             now: Date(),
@@ -252,7 +273,9 @@ extension ProviderNotificationHandler {
                 return applied
             }
             var target = attempt(chargeKinds)
-            if case .confirm = inbound.action, let capture = attempts.last(where: { $0.kind == .capture && $0.state.isOpen }) {
+            if case .confirm = inbound.action,
+                let capture = attempts.last(where: { $0.kind == .capture && $0.state.isOpen })
+            {
                 target = capture
             }
             guard let target else {

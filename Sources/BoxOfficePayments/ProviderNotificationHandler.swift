@@ -72,7 +72,10 @@ public struct ProviderNotificationHandler: Sendable {
             )
             throw PaymentsError(code: .permissionDenied, message: "notification signature is missing or invalid")
         }
-        guard let notificationKind = NotificationKind.allCases.first(where: { $0.rawValue.lowercased() == kind.lowercased() })
+        guard
+            let notificationKind = NotificationKind.allCases.first(where: {
+                $0.rawValue.lowercased() == kind.lowercased()
+            })
         else {
             throw PaymentsError.invalid("kind", "must be one of check, pay, fail, confirm, refund, recurrent, cancel")
         }

@@ -57,19 +57,17 @@ struct FaultRunTests {
             notificationReorderPerMille: 100
         )
         let started = Date()
-        try await ProviderWorld.with(
-            configure: {
-                $0.cloudPayments.requestTimeoutMilliseconds = 1_500
-                $0.cloudPayments.rateLimitRetriesMax = 50
-                $0.providerTimeoutMilliseconds = 1_500
-                $0.reconcileScheduleSeconds = [1]
-                $0.pendingGraceSeconds = 3
-                // Nothing the sandbox holds unprocessed is processed later, so "not found" after
-                // a few seconds means it never happened.
-                $0.providerRequestIDWindowSeconds = 5
-            },
-            sandbox: { $0.faults = faults }
-        ) { world in
+        let tune = ProviderWorld.Tune(
+            timeoutMilliseconds: 1_500,
+            reconcileScheduleSeconds: [1],
+            pendingGraceSeconds: 3,
+            // Nothing the sandbox holds unprocessed is processed later, so "not found" after a few
+            // seconds means it never happened.
+            providerRequestIDWindowSeconds: 5,
+            rateLimitRetriesMax: 50,
+            faults: faults
+        )
+        try await ProviderWorld.with(tune) { world in
             var random = Random(state: seed)
             let cards = ["4000000000003055", "4111111111111111", "5200828282828210", "4000056655665556"]
             var plans: [Plan] = []
@@ -149,9 +147,13 @@ struct FaultRunTests {
                     let refundedAtProvider = operations.filter {
                         $0.kind == .refund && $0.success && $0.invoiceID == invoice
                     }.compactMap(\.amountMinor).reduce(0, +)
-                    let expected = refundedAtProvider == 0 ? "succeeded" : (refundedAtProvider == amount ? "refunded" : "partially_refunded")
+                    let expected =
+                        refundedAtProvider == 0
+                        ? "succeeded" : (refundedAtProvider == amount ? "refunded" : "partially_refunded")
                     if status != expected || refunded != refundedAtProvider {
-                        lost.append("\(invoice): provider Completed refunded \(refundedAtProvider), ours \(status) refunded \(refunded)")
+                        lost.append(
+                            "\(invoice): provider Completed refunded \(refundedAtProvider), ours \(status) refunded \(refunded)"
+                        )
                     }
                 } else if operation.status == "Declined" {
                     declined += 1
@@ -172,7 +174,9 @@ struct FaultRunTests {
             let unknownSettled = try await world.count("SELECT count(*) FROM attempts WHERE checks > 0")
             let notSent = try await world.count("SELECT count(*) FROM attempts WHERE error = 'provider unreachable'")
             let notifications = try await world.count("SELECT count(*) FROM provider_notifications")
-            let deferred = try await world.count("SELECT count(*) FROM provider_notifications WHERE outcome = 'applied' AND kind = 'Refund'")
+            let deferred = try await world.count(
+                "SELECT count(*) FROM provider_notifications WHERE outcome = 'applied' AND kind = 'Refund'"
+            )
             let refundOps = operations.filter { $0.kind == .refund && $0.success }.count
             let callErrors = outcomes.compactMap { $0 }
             #expect(callErrors.count <= Self.chargeCount / 10, "calls that ended in an error: \(callErrors.prefix(5))")

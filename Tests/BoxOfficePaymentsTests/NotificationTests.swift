@@ -10,6 +10,13 @@ import Testing
 /// route `/webhooks/cloudpayments/{kind}` → RPC → PaymentService → Postgres.
 @Suite("Provider notifications")
 struct NotificationTests {
+    /// The charge's answer is lost and no notification is delivered: the payment stays unknown
+    /// until the test itself notifies.
+    static let lostAnswerNoNotifications = ProviderWorld.Tune(
+        timeoutMilliseconds: 1_000,
+        faults: SandboxFaults(scripted: [.responseLost], hangMilliseconds: 1_500, notificationDropPerMille: 1000)
+    )
+
     @Test("a charge's Check and Pay come through the gateway; the Pay after the synchronous answer changes nothing")
     func payAfterAnswer() async throws {
         try await ProviderWorld.with { world in
@@ -29,19 +36,23 @@ struct NotificationTests {
 
     @Test("a lost synchronous answer leaves the payment unknown; the Pay notification settles it, one charge")
     func lostAnswerSettledByNotification() async throws {
-        try await ProviderWorld.with(
-            configure: { $0.cloudPayments.requestTimeoutMilliseconds = 1_000 },
-            // The Pay comes after the synchronous answer was recorded (else it would win the race).
-            sandbox: {
-                $0.faults = SandboxFaults(scripted: [.responseLost], hangMilliseconds: 1_500, notificationDelayMilliseconds: 2_500)
-            }
-        ) { world in
+        let tune = ProviderWorld.Tune(
+            timeoutMilliseconds: 1_000,
+            faults: SandboxFaults(
+                scripted: [.responseLost],
+                hangMilliseconds: 1_500,
+                notificationDelayMilliseconds: 2_500
+            )
+        )
+        try await ProviderWorld.with(tune) { world in
             let payment = try await world.charge()
             #expect(payment.status == .unknown)
             try await world.eventually("the Pay to settle the payment") {
                 try await world.payment(payment.paymentID).status == .succeeded
             }
-            #expect(try await world.text("SELECT outcome FROM provider_notifications WHERE kind = 'Pay'") == ["applied"])
+            #expect(
+                try await world.text("SELECT outcome FROM provider_notifications WHERE kind = 'Pay'") == ["applied"]
+            )
             #expect(try await world.count("SELECT count(*) FROM attempts WHERE state IN ('pending', 'unknown')") == 0)
             #expect(try await world.count("SELECT count(*) FROM outbox WHERE routing_key = 'payment.succeeded'") == 1)
             #expect(await world.charges(payment.paymentID).count == 1, "exactly one charge")
@@ -50,15 +61,12 @@ struct NotificationTests {
 
     @Test("a lost answer with every notification dropped is settled by the reconciler, one charge")
     func lostAnswerSettledByReconciler() async throws {
-        try await ProviderWorld.with(
-            configure: {
-                $0.cloudPayments.requestTimeoutMilliseconds = 1_000
-                $0.reconcileScheduleSeconds = [1]
-            },
-            sandbox: {
-                $0.faults = SandboxFaults(scripted: [.responseLost], hangMilliseconds: 1_500, notificationDropPerMille: 1000)
-            }
-        ) { world in
+        let tune = ProviderWorld.Tune(
+            timeoutMilliseconds: 1_000,
+            reconcileScheduleSeconds: [1],
+            faults: SandboxFaults(scripted: [.responseLost], hangMilliseconds: 1_500, notificationDropPerMille: 1000)
+        )
+        try await ProviderWorld.with(tune) { world in
             let payment = try await world.charge()
             #expect(payment.status == .unknown)
             let reconciler = world.reconciler()
@@ -67,7 +75,10 @@ struct NotificationTests {
             #expect(try await reconciler.runUntilSettled(timeoutSeconds: 10) == 0)
             let settled = try await world.payment(payment.paymentID)
             #expect(settled.status == .succeeded)
-            #expect(try await world.count("SELECT count(*) FROM provider_notifications") == 0, "every notification dropped")
+            #expect(
+                try await world.count("SELECT count(*) FROM provider_notifications") == 0,
+                "every notification dropped"
+            )
             #expect(await world.charges(payment.paymentID).count == 1, "exactly one charge")
             #expect(try await world.count("SELECT count(*) FROM outbox WHERE routing_key = 'payment.succeeded'") == 1)
         }
@@ -75,12 +86,7 @@ struct NotificationTests {
 
     @Test("duplicated and reordered notifications: Refund before Pay is deferred, then applied; repeats change nothing")
     func duplicatedAndReordered() async throws {
-        try await ProviderWorld.with(
-            configure: { $0.cloudPayments.requestTimeoutMilliseconds = 1_000 },
-            sandbox: {
-                $0.faults = SandboxFaults(scripted: [.responseLost], hangMilliseconds: 1_500, notificationDropPerMille: 1000)
-            }
-        ) { world in
+        try await ProviderWorld.with(Self.lostAnswerNoNotifications) { world in
             let payment = try await world.charge()
             #expect(payment.status == .unknown)
             let charge = try #require(await world.charges(payment.paymentID).first)
@@ -139,12 +145,7 @@ struct NotificationTests {
 
     @Test("a bad or missing HMAC is refused (403) and records and changes nothing")
     func badSignature() async throws {
-        try await ProviderWorld.with(
-            configure: { $0.cloudPayments.requestTimeoutMilliseconds = 1_000 },
-            sandbox: {
-                $0.faults = SandboxFaults(scripted: [.responseLost], hangMilliseconds: 1_500, notificationDropPerMille: 1000)
-            }
-        ) { world in
+        try await ProviderWorld.with(Self.lostAnswerNoNotifications) { world in
             let payment = try await world.charge()
             #expect(payment.status == .unknown)
             let transactionID = try #require(await world.charges(payment.paymentID).first?.transactionID)
@@ -211,7 +212,10 @@ struct NotificationTests {
                         accountID: UUID().uuidString.lowercased()
                     ), 11
                 ),
-                ("another amount", world.paymentFields(transactionID: 1, invoiceID: pending.paymentID, amount: "250.01"), 12),
+                (
+                    "another amount",
+                    world.paymentFields(transactionID: 1, invoiceID: pending.paymentID, amount: "250.01"), 12
+                ),
                 ("already paid", world.paymentFields(transactionID: 1, invoiceID: paid.paymentID), 13),
                 ("payable", world.paymentFields(transactionID: 1, invoiceID: pending.paymentID, amount: "250.00"), 0),
             ]

@@ -196,7 +196,10 @@ struct PaymentsProcessTests {
                 }
                 let unbalanced = try Self.ledgerCheck(database: database)
                 #expect(unbalanced.hasSuffix("exit=1"), "\(unbalanced)")
-                #expect(unbalanced.contains("currency_unbalanced") && unbalanced.contains("payment_mismatch"), "\(unbalanced)")
+                #expect(
+                    unbalanced.contains("currency_unbalanced") && unbalanced.contains("payment_mismatch"),
+                    "\(unbalanced)"
+                )
                 try await postgres.withConnection { connection in
                     try await connection.execute("DELETE FROM ledger_entries WHERE amount_minor = 5")
                 }

@@ -36,10 +36,20 @@ struct ProviderWorld: Sendable {
     let logger: Logger
     let userID = UUID()
 
+    /// What a test changes from the defaults.
+    struct Tune: Sendable {
+        /// The provider client's timeout (and the service's per call).
+        var timeoutMilliseconds: Int64 = 5_000
+        var reconcileScheduleSeconds: [Int64]?
+        var pendingGraceSeconds: Int64?
+        var providerRequestIDWindowSeconds: Int64?
+        var rateLimitRetriesMax: Int?
+        var faults = SandboxFaults()
+    }
+
     static func with(
+        _ tune: Tune = Tune(),
         notifications: Bool = true,
-        configure: @Sendable (inout PaymentsConfiguration) -> Void = { _ in },
-        sandbox sandboxConfigure: @Sendable (inout SandboxConfiguration) -> Void = { _ in },
         _ body: (ProviderWorld) async throws -> Void
     ) async throws {
         var logger = Logger(label: "test.world")
@@ -67,7 +77,7 @@ struct ProviderWorld: Sendable {
                 notificationMinuteMilliseconds: 20,
                 notificationAnswerTimeoutMilliseconds: 5_000
             )
-            sandboxConfigure(&sandboxConfiguration)
+            sandboxConfiguration.faults = tune.faults
             try await CloudPaymentsSandbox.withRunning(sandboxConfiguration, logger: logger) { sandbox in
                 let sandboxURL = await sandbox.baseURL()
                 var configuration = PaymentsConfiguration(
@@ -75,11 +85,17 @@ struct ProviderWorld: Sendable {
                         baseURL: sandboxURL,
                         publicID: Self.publicID,
                         apiSecret: CloudPaymentsSecret(Self.apiSecret),
-                        requestTimeoutMilliseconds: 5_000
+                        requestTimeoutMilliseconds: tune.timeoutMilliseconds,
+                        rateLimitRetriesMax: tune.rateLimitRetriesMax
+                            ?? CloudPaymentsConfiguration.rateLimitRetriesMaxDefault
                     ),
-                    providerTimeoutMilliseconds: 5_000
+                    providerTimeoutMilliseconds: tune.timeoutMilliseconds
                 )
-                configure(&configuration)
+                if let schedule = tune.reconcileScheduleSeconds { configuration.reconcileScheduleSeconds = schedule }
+                if let grace = tune.pendingGraceSeconds { configuration.pendingGraceSeconds = grace }
+                if let window = tune.providerRequestIDWindowSeconds {
+                    configuration.providerRequestIDWindowSeconds = window
+                }
                 let provider = CloudPaymentsClient(configuration: configuration.cloudPayments, logger: logger)
                 let service = PaymentService(
                     postgres: postgres,
@@ -95,7 +111,8 @@ struct ProviderWorld: Sendable {
                     let outcome: Result<Void, any Error>
                     do {
                         let rpcPort = try await rpcServer.boundPort()
-                        try await NIORPCClientTransport.withTransport(host: "127.0.0.1", port: rpcPort, logger: logger) {
+                        try await NIORPCClientTransport.withTransport(host: "127.0.0.1", port: rpcPort, logger: logger)
+                        {
                             transport in
                             let gateway = try Gateway(
                                 configuration: GatewayConfiguration(port: gatewayPort),
@@ -121,7 +138,9 @@ struct ProviderWorld: Sendable {
                                 let result: Result<Void, any Error>
                                 do {
                                     try await body(world)
-                                    let findings = try await postgres.withConnection { try await LedgerCheck.run(in: $0) }
+                                    let findings = try await postgres.withConnection {
+                                        try await LedgerCheck.run(in: $0)
+                                    }
                                     #expect(findings.isEmpty, "ledger check: \(findings)")
                                     result = .success(())
                                 } catch {
@@ -175,7 +194,11 @@ struct ProviderWorld: Sendable {
         CallOptions(timeout: .seconds(30), metadata: Metadata(caller: "users", idempotencyKey: key))
     }
 
-    func chargeRequest(card: String = "4000000000003055", amountMinor: Int64 = 10_000, authorizeOnly: Bool = false)
+    func chargeRequest(
+        card: String = "4000000000003055",
+        amountMinor: Int64 = 10_000,
+        authorizeOnly: Bool = false
+    )
         -> Payments_V1_ChargeRequest
     {
         var request = Payments_V1_ChargeRequest()
@@ -195,7 +218,11 @@ struct ProviderWorld: Sendable {
         return request
     }
 
-    func charge(card: String = "4000000000003055", amountMinor: Int64 = 10_000, authorizeOnly: Bool = false)
+    func charge(
+        card: String = "4000000000003055",
+        amountMinor: Int64 = 10_000,
+        authorizeOnly: Bool = false
+    )
         async throws -> Payments_V1_Payment
     {
         try await self.client.charge(
@@ -276,7 +303,8 @@ struct ProviderWorld: Sendable {
             ("PaymentAmount", amount), ("PaymentCurrency", "RUB"), ("DateTime", Self.dateTime()),
             ("CardFirstSix", "400000"), ("CardLastFour", "3055"), ("CardType", "Visa"), ("CardExpDate", "12/35"),
             ("TestMode", "1"), ("OperationType", "Payment"), ("InvoiceId", invoiceID),
-            ("AccountId", accountID ?? self.userID.uuidString.lowercased()), ("SubscriptionId", ""), ("Name", "CARD HOLDER"),
+            ("AccountId", accountID ?? self.userID.uuidString.lowercased()), ("SubscriptionId", ""),
+            ("Name", "CARD HOLDER"),
             ("Email", ""), ("IpAddress", "127.0.0.1"), ("Issuer", ""), ("Description", "Subscription"), ("Data", ""),
         ] + extra
     }

@@ -1,8 +1,8 @@
 public import BoxOfficeCloudPayments
 public import BoxOfficePostgres
-public import Foundation
+import Foundation
 public import Logging
-import Metrics
+import CoreMetrics
 public import ServiceLifecycle
 
 /// Settles what the synchronous path could not, by ASKING the provider — never by charging again:
@@ -245,51 +245,67 @@ public struct PaymentReconciler: Service {
         let timeout = self.configuration.providerTimeoutMilliseconds
         let beyondWindow =
             Date().timeIntervalSince(attempt.createdAt) > Double(self.configuration.providerRequestIDWindowSeconds)
-        do {
-            switch attempt.kind {
-            case .charge, .hostedOrder:
-                do {
-                    var transaction = try await self.provider.findPayment(
-                        invoiceId: payment.paymentID.uuidString.lowercased(),
-                        timeoutMilliseconds: timeout
-                    )
-                    if let original = transaction.originalTransactionId {
-                        // The last operation was a refund: the charge itself is its original.
-                        transaction = try await self.provider.getTransaction(
-                            transactionId: original,
-                            timeoutMilliseconds: timeout
-                        )
-                    }
-                    return .transaction(transaction)
-                } catch let error as CloudPaymentsError where error.code == .notFound {
-                    return self.notFound(attempt, beyondWindow: beyondWindow)
-                }
-            case .post3ds, .capture, .void:
-                guard let transactionID = payment.providerTransactionID ?? attempt.providerTransactionID else {
-                    return self.notFound(attempt, beyondWindow: beyondWindow)
-                }
-                do {
-                    return .transaction(
-                        try await self.provider.getTransaction(
-                            transactionId: transactionID,
-                            timeoutMilliseconds: timeout
-                        )
-                    )
-                } catch let error as CloudPaymentsError where error.code == .notFound {
-                    return self.notFound(attempt, beyondWindow: beyondWindow)
-                }
-            case .refund:
-                if let refundID = try await self.findRefund(attempt, payment: payment) {
-                    return .done(transactionID: refundID)
-                }
+        let lookup: Lookup
+        switch attempt.kind {
+        case .charge, .hostedOrder:
+            lookup = await self.ask(attempt) { () async throws(CloudPaymentsError) -> Transaction in
+                let last = try await self.provider.findPayment(
+                    invoiceId: payment.paymentID.uuidString.lowercased(),
+                    timeoutMilliseconds: timeout
+                )
+                guard let original = last.originalTransactionId else { return last }
+                // The last operation was a refund: the charge itself is its original.
+                return try await self.provider.getTransaction(transactionId: original, timeoutMilliseconds: timeout)
+            }
+        case .post3ds, .capture, .void:
+            guard let transactionID = payment.providerTransactionID ?? attempt.providerTransactionID else {
                 return self.notFound(attempt, beyondWindow: beyondWindow)
             }
+            lookup = await self.ask(attempt) { () async throws(CloudPaymentsError) -> Transaction in
+                try await self.provider.getTransaction(transactionId: transactionID, timeoutMilliseconds: timeout)
+            }
+        case .refund:
+            do {
+                guard let refundID = try await self.findRefund(attempt, payment: payment) else {
+                    return self.notFound(attempt, beyondWindow: beyondWindow)
+                }
+                return .done(transactionID: refundID)
+            } catch {
+                self.logger.warning(
+                    "could not ask the provider; will try again",
+                    metadata: ["attempt": "\(attempt.attemptID)", "error": "\(error)"]
+                )
+                return nil
+            }
+        }
+        switch lookup {
+        case .found(let transaction): return .transaction(transaction)
+        case .notFound: return self.notFound(attempt, beyondWindow: beyondWindow)
+        case .failed: return nil
+        }
+    }
+
+    /// What one lookup at the provider found.
+    enum Lookup {
+        case found(Transaction)
+        case notFound
+        case failed(String)
+    }
+
+    /// Runs one lookup; a provider that cannot be asked is logged and reported as `.failed`.
+    func ask(
+        _ attempt: AttemptRecord,
+        _ call: () async throws(CloudPaymentsError) -> Transaction
+    ) async -> Lookup {
+        do throws(CloudPaymentsError) {
+            return .found(try await call())
         } catch {
+            if error.code == .notFound { return .notFound }
             self.logger.warning(
                 "could not ask the provider; will try again",
                 metadata: ["attempt": "\(attempt.attemptID)", "error": "\(error)"]
             )
-            return nil
+            return .failed(error.message)
         }
     }
 
@@ -318,14 +334,16 @@ public struct PaymentReconciler: Service {
             transaction.originalTransactionId == paymentTransactionID && !known.contains(transaction.transactionId)
                 && transaction.amount.minorUnits == attempt.amountMinor
         }
-        do {
-            let last = try await self.provider.findPayment(
+        let lookup = await self.ask(attempt) { () async throws(CloudPaymentsError) -> Transaction in
+            try await self.provider.findPayment(
                 invoiceId: payment.paymentID.uuidString.lowercased(),
                 timeoutMilliseconds: timeout
             )
-            if matches(last) { return last.transactionId }
-        } catch let error as CloudPaymentsError where error.code == .notFound {
-            return nil
+        }
+        switch lookup {
+        case .found(let last): if matches(last) { return last.transactionId }
+        case .notFound: return nil
+        case .failed(let message): throw PaymentsError(code: .providerUnavailable, message: message)
         }
         for dayStart in Set([Self.dayStart(of: attempt.createdAt), Self.dayStart(of: Date())]).sorted() {
             let day = Self.dayText(dayStart)

@@ -2,7 +2,7 @@ public import BoxOfficeCloudPayments
 public import BoxOfficePostgres
 import BoxOfficeRPC
 public import Contracts
-public import Foundation
+import Foundation
 public import Logging
 
 /// Handles CloudPayments notifications (HandleProviderNotification): verifies the HMAC over the
@@ -82,7 +82,7 @@ public struct ProviderNotificationHandler: Sendable {
         let notification: CloudPaymentsNotification
         do {
             notification = try CloudPaymentsNotification(kind: notificationKind, body: rawBody)
-        } catch let error as CloudPaymentsError {
+        } catch {
             throw PaymentsError.invalid("rawBody", error.message)
         }
         switch notification {

@@ -1,6 +1,7 @@
 import BoxOfficeCloudPayments
 import BoxOfficeCloudPaymentsSandbox
 import BoxOfficePayments
+import BoxOfficePostgres
 import BoxOfficeRPC
 import Contracts
 import Foundation
@@ -206,12 +207,11 @@ struct FaultRunTests {
                 payment = try await world.client.charge(request, options: ProviderWorld.options(key: key))
                 lastError = nil
                 break
-            } catch let error as RPCError where error.code == .unavailable || error.code == .aborted {
-                // Never sent (the key was released), or the first try still holds the key.
+            } catch {
+                // Never sent (the key was released), or the first try still holds the key: again.
+                guard error.code == .unavailable || error.code == .aborted else { return "charge: \(error)" }
                 lastError = "\(error)"
                 try await Task.sleep(for: .milliseconds(100))
-            } catch {
-                return "charge: \(error)"
             }
         }
         if let lastError { return "charge: \(lastError)" }
@@ -227,13 +227,12 @@ struct FaultRunTests {
                 do {
                     _ = try await world.client.refundPayment(refund, options: ProviderWorld.options(key: refundKey))
                     break
-                } catch let error as RPCError where error.code == .unavailable || error.code == .aborted {
-                    try await Task.sleep(for: .milliseconds(100))
-                } catch let error as RPCError where error.code == .failedPrecondition {
-                    // Refused (the earlier refund's outcome is still unknown, or all is refunded): nothing happened.
-                    break
                 } catch {
-                    return "refund: \(error)"
+                    // Refused (the earlier refund's outcome is still unknown, or all is refunded):
+                    // nothing happened.
+                    if error.code == .failedPrecondition { break }
+                    guard error.code == .unavailable || error.code == .aborted else { return "refund: \(error)" }
+                    try await Task.sleep(for: .milliseconds(100))
                 }
             }
         }

@@ -34,8 +34,8 @@ struct PaymentsProcessTests {
         let stderrPath = NSTemporaryDirectory() + TestEnvironment.uniqueName("payments_err") + ".log"
 
         init(_ arguments: [String], environment: [String: String]) throws {
-            FileManager.default.createFile(atPath: self.stdoutPath, contents: nil)
-            FileManager.default.createFile(atPath: self.stderrPath, contents: nil)
+            _ = FileManager.default.createFile(atPath: self.stdoutPath, contents: nil)
+            _ = FileManager.default.createFile(atPath: self.stderrPath, contents: nil)
             self.process.executableURL = URL(fileURLWithPath: PaymentsProcessTests.executable)
             self.process.arguments = arguments
             self.process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }

@@ -11,6 +11,7 @@ import Contracts
 import Foundation
 import Logging
 import NIOCore
+import NIOHTTP1
 import Prometheus
 import TestSupport
 import Testing

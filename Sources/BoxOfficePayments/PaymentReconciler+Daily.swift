@@ -1,8 +1,8 @@
 import BoxOfficeCloudPayments
 import BoxOfficePostgres
+import CoreMetrics
 public import Foundation
 import Logging
-import CoreMetrics
 
 extension PaymentReconciler {
     /// Our statuses that agree with each provider status of a payment's transaction.

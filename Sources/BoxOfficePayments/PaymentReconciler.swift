@@ -1,8 +1,8 @@
 public import BoxOfficeCloudPayments
 public import BoxOfficePostgres
+import CoreMetrics
 import Foundation
 public import Logging
-import CoreMetrics
 public import ServiceLifecycle
 
 /// Settles what the synchronous path could not, by ASKING the provider — never by charging again:

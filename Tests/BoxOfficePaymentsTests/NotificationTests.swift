@@ -14,8 +14,8 @@ struct NotificationTests {
     /// The charge's answer is lost and no notification is delivered: the payment stays unknown
     /// until the test itself notifies.
     static let lostAnswerNoNotifications = ProviderWorld.Tune(
-        timeoutMilliseconds: 1_000,
-        faults: SandboxFaults(scripted: [.responseLost], hangMilliseconds: 1_500, notificationDropPerMille: 1000)
+        timeoutMilliseconds: 2_000,
+        faults: SandboxFaults(scripted: [.responseLost], hangMilliseconds: 3_000, notificationDropPerMille: 1000)
     )
 
     @Test("a charge's Check and Pay come through the gateway; the Pay after the synchronous answer changes nothing")
@@ -38,10 +38,10 @@ struct NotificationTests {
     @Test("a lost synchronous answer leaves the payment unknown; the Pay notification settles it, one charge")
     func lostAnswerSettledByNotification() async throws {
         let tune = ProviderWorld.Tune(
-            timeoutMilliseconds: 1_000,
+            timeoutMilliseconds: 2_000,
             faults: SandboxFaults(
                 scripted: [.responseLost],
-                hangMilliseconds: 1_500,
+                hangMilliseconds: 3_000,
                 notificationDelayMilliseconds: 2_500
             )
         )
@@ -63,9 +63,9 @@ struct NotificationTests {
     @Test("a lost answer with every notification dropped is settled by the reconciler, one charge")
     func lostAnswerSettledByReconciler() async throws {
         let tune = ProviderWorld.Tune(
-            timeoutMilliseconds: 1_000,
+            timeoutMilliseconds: 2_000,
             reconcileScheduleSeconds: [1],
-            faults: SandboxFaults(scripted: [.responseLost], hangMilliseconds: 1_500, notificationDropPerMille: 1000)
+            faults: SandboxFaults(scripted: [.responseLost], hangMilliseconds: 3_000, notificationDropPerMille: 1000)
         )
         try await ProviderWorld.with(tune) { world in
             let payment = try await world.charge()
@@ -90,7 +90,7 @@ struct NotificationTests {
         try await ProviderWorld.with(Self.lostAnswerNoNotifications) { world in
             let payment = try await world.charge()
             #expect(payment.status == .unknown)
-            let charge = try #require(await world.charges(payment.paymentID).first)
+            let charge = try await world.chargeOperation(payment.paymentID)
             let transactionID = try #require(charge.transactionID)
             // A partial refund made in the provider's back office while our payment is still unknown.
             let refundID = try await world.provider.refund(
@@ -149,7 +149,7 @@ struct NotificationTests {
         try await ProviderWorld.with(Self.lostAnswerNoNotifications) { world in
             let payment = try await world.charge()
             #expect(payment.status == .unknown)
-            let transactionID = try #require(await world.charges(payment.paymentID).first?.transactionID)
+            let transactionID = try #require(try await world.chargeOperation(payment.paymentID).transactionID)
             let fields = world.paymentFields(
                 transactionID: transactionID,
                 invoiceID: payment.paymentID,

@@ -331,6 +331,15 @@ struct ProviderWorld: Sendable {
         }
     }
 
+    /// The sandbox's one charge operation on `invoiceID`, once it is there: under load the
+    /// sandbox may still be asking Check when our client has given up on the answer.
+    func chargeOperation(_ invoiceID: String) async throws -> SandboxOperation {
+        try await self.eventually("the charge at the sandbox") { await !self.charges(invoiceID).isEmpty }
+        let charges = await self.charges(invoiceID)
+        #expect(charges.count == 1, "exactly one charge: \(charges)")
+        return try #require(charges.first)
+    }
+
     /// Waits until `condition` holds, checking every 50 ms, for up to `seconds`.
     func eventually(
         _ what: String,

@@ -324,9 +324,10 @@ let package = Package(
             dependencies: [
                 "BoxOfficePayments", "BoxOfficePostgres", "BoxOfficeMessaging", "BoxOfficeCloudPayments",
                 "BoxOfficeCloudPaymentsSandbox", "BoxOfficeRPC", "BoxOfficeRPCNIO", "Contracts", "BoxOfficeProtobuf",
-                "TestSupport",
+                "TestSupport", "BoxOfficeGateway", "BoxOfficeRabbitMQ",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 log, serviceLifecycle,
             ],

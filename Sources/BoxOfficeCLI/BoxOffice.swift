@@ -11,7 +11,9 @@ struct BoxOffice: AsyncParsableCommand {
             LOG_FORMAT, …), then from the JSON file given with --config, then from defaults that \
             point at the local stack of ./dev.
             """,
-        subcommands: [Migrate.self, Token.self, GatewayCommand.self, Sandbox.self]
+        subcommands: [
+            Migrate.self, Token.self, GatewayCommand.self, Sandbox.self, PaymentsCommand.self, LedgerCommand.self,
+        ]
     )
 }
 

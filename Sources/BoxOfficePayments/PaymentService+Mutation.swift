@@ -114,6 +114,7 @@ extension PaymentService {
             requestID: attempt.requestID,
             timeoutMilliseconds: self.configuration.providerTimeoutMilliseconds
         )
+        PaymentsTestHooks.afterProviderCall()
         if case .unknown(let message) = outcome {
             self.logger.warning(
                 "provider outcome unknown; left to the reconciler",

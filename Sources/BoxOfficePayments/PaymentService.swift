@@ -140,16 +140,12 @@ public struct PaymentService: Payments_V1_PaymentServiceProtocol {
         try await self.deletePaymentMethodCall(request, context: context)
     }
 
-    /// Not served by this type yet: the notification handler is built separately and replaces
-    /// this method. Answers UNIMPLEMENTED, so the provider retries until it exists.
+    /// Verifies, records and applies a CloudPayments notification; see ``ProviderNotificationHandler``.
     public func handleProviderNotification(
         _ request: Payments_V1_ProviderNotificationRequest,
         context: ServerContext
     ) async throws -> Payments_V1_ProviderNotificationResponse {
-        throw RPCError(
-            code: .unimplemented,
-            message: "provider notifications are not handled by this build of PaymentService yet"
-        )
+        try await ProviderNotificationHandler(postgres: self.postgres, configuration: self.configuration, logger: self.logger).handle(request)
     }
 
     /// Completes 3-D Secure from the TermUrl post (`MD`, `PaRes`) and says where to send the browser.

@@ -145,7 +145,11 @@ public struct PaymentService: Payments_V1_PaymentServiceProtocol {
         _ request: Payments_V1_ProviderNotificationRequest,
         context: ServerContext
     ) async throws -> Payments_V1_ProviderNotificationResponse {
-        try await ProviderNotificationHandler(postgres: self.postgres, configuration: self.configuration, logger: self.logger).handle(request)
+        try await ProviderNotificationHandler(
+            postgres: self.postgres,
+            configuration: self.configuration,
+            logger: self.logger
+        ).handle(request)
     }
 
     /// Completes 3-D Secure from the TermUrl post (`MD`, `PaRes`) and says where to send the browser.

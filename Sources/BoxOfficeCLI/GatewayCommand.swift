@@ -1,6 +1,5 @@
 import ArgumentParser
 import BoxOfficeGateway
-import BoxOfficePayments
 import BoxOfficeRPC
 import BoxOfficeRPCNIO
 import BoxOfficeRuntime
@@ -34,12 +33,10 @@ struct GatewayCommand: AsyncParsableCommand {
         ),
     ]
 
-    /// Every bound route of the contracts (the CloudPayments webhook answers `{"code":N}` with the
-    /// code always present; see `ProviderNotificationHandler.answerJSON`).
+    /// Every bound route of the contracts.
     static var bindings: [HTTPBinding] {
         Catalog_V1_CatalogServiceMethods.httpBindings + Users_V1_UserServiceMethods.httpBindings
-            + ProviderNotificationHandler.providerAnswerBindings(Payments_V1_PaymentServiceMethods.httpBindings)
-            + Entitlements_V1_EntitlementServiceMethods.httpBindings
+            + Payments_V1_PaymentServiceMethods.httpBindings + Entitlements_V1_EntitlementServiceMethods.httpBindings
     }
 
     func run() async throws {

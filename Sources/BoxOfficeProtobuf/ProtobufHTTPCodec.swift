@@ -47,12 +47,18 @@ public enum ProtobufHTTPCodec {
         return try Request(json: root, path: ProtobufJSONPath()).serializedBytes()
     }
 
-    /// Decodes a response and renders it as proto3 JSON.
+    /// Decodes a response and renders it as proto3 JSON; with `emittingDefaults`, fields without
+    /// presence are written at their default values too (see ``ProtobufJSONWriter/emitsDefaults``).
     public static func encodeResponse<Response: ProtobufMessage>(
         _ type: Response.Type,
-        _ bytes: UnsafeRawBufferPointer
+        _ bytes: UnsafeRawBufferPointer,
+        emittingDefaults: Bool = false
     ) throws(RPCError) -> [UInt8] {
-        try Response(rpcBytes: bytes).jsonBytes()
+        let response = try Response(rpcBytes: bytes)
+        var writer = ProtobufJSONWriter()
+        writer.emitsDefaults = emittingDefaults
+        response.writeJSON(into: &writer)
+        return writer.bytes
     }
 
     /// protoc's JSON name of a proto field name (`customer_id` → `customerId`): a body member

@@ -3,6 +3,10 @@ public struct ProtobufJSONWriter {
     /// The JSON written so far (UTF-8).
     public private(set) var bytes: [UInt8]
     @usableFromInline var needsComma = false
+    /// Whether generated code writes fields without presence (scalars, enums, repeated fields,
+    /// maps) at their default values too, as json_format's `always_print_fields_with_no_presence`;
+    /// unset messages, wrappers and oneof members are still left out. Off by default (proto3 JSON).
+    public var emitsDefaults = false
 
     /// A writer whose buffer starts with room for `capacity` bytes.
     public init(capacity: Int = 256) {

@@ -665,27 +665,27 @@ extension Catalog_V1_Film {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.filmID.isEmpty) {
+        if writer.emitsDefaults || !(self.filmID.isEmpty) {
             writer.key("filmId")
             writer.string(self.filmID)
         }
-        if !(self.title.isEmpty) {
+        if writer.emitsDefaults || !(self.title.isEmpty) {
             writer.key("title")
             writer.string(self.title)
         }
-        if !(self.description.isEmpty) {
+        if writer.emitsDefaults || !(self.description.isEmpty) {
             writer.key("description")
             writer.string(self.description)
         }
-        if !(self.year == 0) {
+        if writer.emitsDefaults || !(self.year == 0) {
             writer.key("year")
             writer.int32(self.year)
         }
-        if !(self.durationMinutes == 0) {
+        if writer.emitsDefaults || !(self.durationMinutes == 0) {
             writer.key("durationMinutes")
             writer.int32(self.durationMinutes)
         }
-        if !(self.rating.isEmpty) {
+        if writer.emitsDefaults || !(self.rating.isEmpty) {
             writer.key("rating")
             writer.string(self.rating)
         }
@@ -827,15 +827,15 @@ extension Catalog_V1_Product {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.productID.isEmpty) {
+        if writer.emitsDefaults || !(self.productID.isEmpty) {
             writer.key("productId")
             writer.string(self.productID)
         }
-        if !(self.name.isEmpty) {
+        if writer.emitsDefaults || !(self.name.isEmpty) {
             writer.key("name")
             writer.string(self.name)
         }
-        if !(self.description.isEmpty) {
+        if writer.emitsDefaults || !(self.description.isEmpty) {
             writer.key("description")
             writer.string(self.description)
         }
@@ -847,17 +847,17 @@ extension Catalog_V1_Product {
             writer.key("period")
             value.writeJSON(into: &writer)
         }
-        if !(self.filmCount == 0) {
+        if writer.emitsDefaults || !(self.filmCount == 0) {
             writer.key("filmCount")
             writer.int32(self.filmCount)
         }
-        if !self.films.isEmpty {
+        if writer.emitsDefaults || !self.films.isEmpty {
             writer.key("films")
             writer.beginArray()
             for value in self.films { value.writeJSON(into: &writer) }
             writer.endArray()
         }
-        if !(!self.active) {
+        if writer.emitsDefaults || !(!self.active) {
             writer.key("active")
             writer.bool(self.active)
         }
@@ -1017,7 +1017,7 @@ extension Catalog_V1_Discount {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.discountID.isEmpty) {
+        if writer.emitsDefaults || !(self.discountID.isEmpty) {
             writer.key("discountId")
             writer.string(self.discountID)
         }
@@ -1049,7 +1049,7 @@ extension Catalog_V1_Discount {
             writer.key("durationPeriods")
             writer.int32(value)
         }
-        if !(self.redemptionCount == 0) {
+        if writer.emitsDefaults || !(self.redemptionCount == 0) {
             writer.key("redemptionCount")
             writer.int32(self.redemptionCount)
         }
@@ -1168,11 +1168,11 @@ extension Catalog_V1_ListProductsRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.pageSize == 0) {
+        if writer.emitsDefaults || !(self.pageSize == 0) {
             writer.key("pageSize")
             writer.int32(self.pageSize)
         }
-        if !(self.pageToken.isEmpty) {
+        if writer.emitsDefaults || !(self.pageToken.isEmpty) {
             writer.key("pageToken")
             writer.string(self.pageToken)
         }
@@ -1250,13 +1250,13 @@ extension Catalog_V1_ListProductsResponse {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !self.products.isEmpty {
+        if writer.emitsDefaults || !self.products.isEmpty {
             writer.key("products")
             writer.beginArray()
             for value in self.products { value.writeJSON(into: &writer) }
             writer.endArray()
         }
-        if !(self.nextPageToken.isEmpty) {
+        if writer.emitsDefaults || !(self.nextPageToken.isEmpty) {
             writer.key("nextPageToken")
             writer.string(self.nextPageToken)
         }
@@ -1325,7 +1325,7 @@ extension Catalog_V1_GetProductRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.productID.isEmpty) {
+        if writer.emitsDefaults || !(self.productID.isEmpty) {
             writer.key("productId")
             writer.string(self.productID)
         }
@@ -1394,11 +1394,11 @@ extension Catalog_V1_ListFilmsRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.pageSize == 0) {
+        if writer.emitsDefaults || !(self.pageSize == 0) {
             writer.key("pageSize")
             writer.int32(self.pageSize)
         }
-        if !(self.pageToken.isEmpty) {
+        if writer.emitsDefaults || !(self.pageToken.isEmpty) {
             writer.key("pageToken")
             writer.string(self.pageToken)
         }
@@ -1476,13 +1476,13 @@ extension Catalog_V1_ListFilmsResponse {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !self.films.isEmpty {
+        if writer.emitsDefaults || !self.films.isEmpty {
             writer.key("films")
             writer.beginArray()
             for value in self.films { value.writeJSON(into: &writer) }
             writer.endArray()
         }
-        if !(self.nextPageToken.isEmpty) {
+        if writer.emitsDefaults || !(self.nextPageToken.isEmpty) {
             writer.key("nextPageToken")
             writer.string(self.nextPageToken)
         }
@@ -1567,23 +1567,23 @@ extension Catalog_V1_CreateFilmRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.title.isEmpty) {
+        if writer.emitsDefaults || !(self.title.isEmpty) {
             writer.key("title")
             writer.string(self.title)
         }
-        if !(self.description.isEmpty) {
+        if writer.emitsDefaults || !(self.description.isEmpty) {
             writer.key("description")
             writer.string(self.description)
         }
-        if !(self.year == 0) {
+        if writer.emitsDefaults || !(self.year == 0) {
             writer.key("year")
             writer.int32(self.year)
         }
-        if !(self.durationMinutes == 0) {
+        if writer.emitsDefaults || !(self.durationMinutes == 0) {
             writer.key("durationMinutes")
             writer.int32(self.durationMinutes)
         }
-        if !(self.rating.isEmpty) {
+        if writer.emitsDefaults || !(self.rating.isEmpty) {
             writer.key("rating")
             writer.string(self.rating)
         }
@@ -1661,7 +1661,7 @@ extension Catalog_V1_GetFilmRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.filmID.isEmpty) {
+        if writer.emitsDefaults || !(self.filmID.isEmpty) {
             writer.key("filmId")
             writer.string(self.filmID)
         }
@@ -1752,7 +1752,7 @@ extension Catalog_V1_UpdateFilmRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.filmID.isEmpty) {
+        if writer.emitsDefaults || !(self.filmID.isEmpty) {
             writer.key("filmId")
             writer.string(self.filmID)
         }
@@ -1853,7 +1853,7 @@ extension Catalog_V1_DeleteFilmRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.filmID.isEmpty) {
+        if writer.emitsDefaults || !(self.filmID.isEmpty) {
             writer.key("filmId")
             writer.string(self.filmID)
         }
@@ -1925,15 +1925,15 @@ extension Catalog_V1_AdminListProductsRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.pageSize == 0) {
+        if writer.emitsDefaults || !(self.pageSize == 0) {
             writer.key("pageSize")
             writer.int32(self.pageSize)
         }
-        if !(self.pageToken.isEmpty) {
+        if writer.emitsDefaults || !(self.pageToken.isEmpty) {
             writer.key("pageToken")
             writer.string(self.pageToken)
         }
-        if !(!self.includeArchived) {
+        if writer.emitsDefaults || !(!self.includeArchived) {
             writer.key("includeArchived")
             writer.bool(self.includeArchived)
         }
@@ -2030,11 +2030,11 @@ extension Catalog_V1_CreateProductRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.name.isEmpty) {
+        if writer.emitsDefaults || !(self.name.isEmpty) {
             writer.key("name")
             writer.string(self.name)
         }
-        if !(self.description.isEmpty) {
+        if writer.emitsDefaults || !(self.description.isEmpty) {
             writer.key("description")
             writer.string(self.description)
         }
@@ -2046,13 +2046,13 @@ extension Catalog_V1_CreateProductRequest {
             writer.key("period")
             value.writeJSON(into: &writer)
         }
-        if !self.filmIds.isEmpty {
+        if writer.emitsDefaults || !self.filmIds.isEmpty {
             writer.key("filmIds")
             writer.beginArray()
             for value in self.filmIds { writer.string(value) }
             writer.endArray()
         }
-        if !(!self.active) {
+        if writer.emitsDefaults || !(!self.active) {
             writer.key("active")
             writer.bool(self.active)
         }
@@ -2133,7 +2133,7 @@ extension Catalog_V1_AdminGetProductRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.productID.isEmpty) {
+        if writer.emitsDefaults || !(self.productID.isEmpty) {
             writer.key("productId")
             writer.string(self.productID)
         }
@@ -2199,7 +2199,7 @@ extension Catalog_V1_FilmIds {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !self.filmIds.isEmpty {
+        if writer.emitsDefaults || !self.filmIds.isEmpty {
             writer.key("filmIds")
             writer.beginArray()
             for value in self.filmIds { writer.string(value) }
@@ -2300,7 +2300,7 @@ extension Catalog_V1_UpdateProductRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.productID.isEmpty) {
+        if writer.emitsDefaults || !(self.productID.isEmpty) {
             writer.key("productId")
             writer.string(self.productID)
         }
@@ -2421,19 +2421,19 @@ extension Catalog_V1_ListDiscountsRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.pageSize == 0) {
+        if writer.emitsDefaults || !(self.pageSize == 0) {
             writer.key("pageSize")
             writer.int32(self.pageSize)
         }
-        if !(self.pageToken.isEmpty) {
+        if writer.emitsDefaults || !(self.pageToken.isEmpty) {
             writer.key("pageToken")
             writer.string(self.pageToken)
         }
-        if !(self.productID.isEmpty) {
+        if writer.emitsDefaults || !(self.productID.isEmpty) {
             writer.key("productId")
             writer.string(self.productID)
         }
-        if !(self.userID.isEmpty) {
+        if writer.emitsDefaults || !(self.userID.isEmpty) {
             writer.key("userId")
             writer.string(self.userID)
         }
@@ -2517,13 +2517,13 @@ extension Catalog_V1_ListDiscountsResponse {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !self.discounts.isEmpty {
+        if writer.emitsDefaults || !self.discounts.isEmpty {
             writer.key("discounts")
             writer.beginArray()
             for value in self.discounts { value.writeJSON(into: &writer) }
             writer.endArray()
         }
-        if !(self.nextPageToken.isEmpty) {
+        if writer.emitsDefaults || !(self.nextPageToken.isEmpty) {
             writer.key("nextPageToken")
             writer.string(self.nextPageToken)
         }
@@ -2659,7 +2659,7 @@ extension Catalog_V1_GetDiscountRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.discountID.isEmpty) {
+        if writer.emitsDefaults || !(self.discountID.isEmpty) {
             writer.key("discountId")
             writer.string(self.discountID)
         }
@@ -2740,7 +2740,7 @@ extension Catalog_V1_UpdateDiscountRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.discountID.isEmpty) {
+        if writer.emitsDefaults || !(self.discountID.isEmpty) {
             writer.key("discountId")
             writer.string(self.discountID)
         }
@@ -2827,7 +2827,7 @@ extension Catalog_V1_DeleteDiscountRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.discountID.isEmpty) {
+        if writer.emitsDefaults || !(self.discountID.isEmpty) {
             writer.key("discountId")
             writer.string(self.discountID)
         }
@@ -2908,15 +2908,15 @@ extension Catalog_V1_QuoteRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.userID.isEmpty) {
+        if writer.emitsDefaults || !(self.userID.isEmpty) {
             writer.key("userId")
             writer.string(self.userID)
         }
-        if !(self.productID.isEmpty) {
+        if writer.emitsDefaults || !(self.productID.isEmpty) {
             writer.key("productId")
             writer.string(self.productID)
         }
-        if !(self.promoCode.isEmpty) {
+        if writer.emitsDefaults || !(self.promoCode.isEmpty) {
             writer.key("promoCode")
             writer.string(self.promoCode)
         }
@@ -3135,15 +3135,15 @@ extension Catalog_V1_RedeemDiscountRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.discountID.isEmpty) {
+        if writer.emitsDefaults || !(self.discountID.isEmpty) {
             writer.key("discountId")
             writer.string(self.discountID)
         }
-        if !(self.userID.isEmpty) {
+        if writer.emitsDefaults || !(self.userID.isEmpty) {
             writer.key("userId")
             writer.string(self.userID)
         }
-        if !(self.invoiceID.isEmpty) {
+        if writer.emitsDefaults || !(self.invoiceID.isEmpty) {
             writer.key("invoiceId")
             writer.string(self.invoiceID)
         }
@@ -3216,11 +3216,11 @@ extension Catalog_V1_ListProductChangesRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.afterSequence == 0) {
+        if writer.emitsDefaults || !(self.afterSequence == 0) {
             writer.key("afterSequence")
             writer.int64(self.afterSequence)
         }
-        if !(self.pageSize == 0) {
+        if writer.emitsDefaults || !(self.pageSize == 0) {
             writer.key("pageSize")
             writer.int32(self.pageSize)
         }
@@ -3293,7 +3293,7 @@ extension Catalog_V1_ProductChange {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.sequence == 0) {
+        if writer.emitsDefaults || !(self.sequence == 0) {
             writer.key("sequence")
             writer.int64(self.sequence)
         }
@@ -3373,13 +3373,13 @@ extension Catalog_V1_ListProductChangesResponse {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !self.changes.isEmpty {
+        if writer.emitsDefaults || !self.changes.isEmpty {
             writer.key("changes")
             writer.beginArray()
             for value in self.changes { value.writeJSON(into: &writer) }
             writer.endArray()
         }
-        if !(self.lastSequence == 0) {
+        if writer.emitsDefaults || !(self.lastSequence == 0) {
             writer.key("lastSequence")
             writer.int64(self.lastSequence)
         }

@@ -228,11 +228,11 @@ extension Common_V1_Money {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.amountMinor == 0) {
+        if writer.emitsDefaults || !(self.amountMinor == 0) {
             writer.key("amountMinor")
             writer.int64(self.amountMinor)
         }
-        if !(self.currency.isEmpty) {
+        if writer.emitsDefaults || !(self.currency.isEmpty) {
             writer.key("currency")
             writer.string(self.currency)
         }
@@ -304,11 +304,11 @@ extension Common_V1_PageRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.pageSize == 0) {
+        if writer.emitsDefaults || !(self.pageSize == 0) {
             writer.key("pageSize")
             writer.int32(self.pageSize)
         }
-        if !(self.pageToken.isEmpty) {
+        if writer.emitsDefaults || !(self.pageToken.isEmpty) {
             writer.key("pageToken")
             writer.string(self.pageToken)
         }
@@ -377,7 +377,7 @@ extension Common_V1_PageInfo {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.nextPageToken.isEmpty) {
+        if writer.emitsDefaults || !(self.nextPageToken.isEmpty) {
             writer.key("nextPageToken")
             writer.string(self.nextPageToken)
         }
@@ -448,11 +448,11 @@ extension Common_V1_FieldViolation {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.field.isEmpty) {
+        if writer.emitsDefaults || !(self.field.isEmpty) {
             writer.key("field")
             writer.string(self.field)
         }
-        if !(self.reason.isEmpty) {
+        if writer.emitsDefaults || !(self.reason.isEmpty) {
             writer.key("reason")
             writer.string(self.reason)
         }
@@ -525,7 +525,7 @@ extension Common_V1_ErrorDetails {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !self.violations.isEmpty {
+        if writer.emitsDefaults || !self.violations.isEmpty {
             writer.key("violations")
             writer.beginArray()
             for value in self.violations { value.writeJSON(into: &writer) }
@@ -648,11 +648,11 @@ extension Common_V1_Period {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if self.unit.rawValue != 0 {
+        if writer.emitsDefaults || self.unit.rawValue != 0 {
             writer.key("unit")
             writer.enumValue(self.unit)
         }
-        if !(self.count == 0) {
+        if writer.emitsDefaults || !(self.count == 0) {
             writer.key("count")
             writer.int32(self.count)
         }

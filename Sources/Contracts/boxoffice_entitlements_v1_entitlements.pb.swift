@@ -255,11 +255,11 @@ extension Entitlements_V1_Entitlement {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.productID.isEmpty) {
+        if writer.emitsDefaults || !(self.productID.isEmpty) {
             writer.key("productId")
             writer.string(self.productID)
         }
-        if !(self.productName.isEmpty) {
+        if writer.emitsDefaults || !(self.productName.isEmpty) {
             writer.key("productName")
             writer.string(self.productName)
         }
@@ -412,7 +412,7 @@ extension Entitlements_V1_ListEntitlementsResponse {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !self.entitlements.isEmpty {
+        if writer.emitsDefaults || !self.entitlements.isEmpty {
             writer.key("entitlements")
             writer.beginArray()
             for value in self.entitlements { value.writeJSON(into: &writer) }
@@ -480,7 +480,7 @@ extension Entitlements_V1_IssueTokenRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.audience.isEmpty) {
+        if writer.emitsDefaults || !(self.audience.isEmpty) {
             writer.key("audience")
             writer.string(self.audience)
         }
@@ -551,7 +551,7 @@ extension Entitlements_V1_EntitlementToken {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.token.isEmpty) {
+        if writer.emitsDefaults || !(self.token.isEmpty) {
             writer.key("token")
             writer.string(self.token)
         }
@@ -624,7 +624,7 @@ extension Entitlements_V1_CheckFilmAccessRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.filmID.isEmpty) {
+        if writer.emitsDefaults || !(self.filmID.isEmpty) {
             writer.key("filmId")
             writer.string(self.filmID)
         }
@@ -698,7 +698,7 @@ extension Entitlements_V1_FilmAccess {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(!self.allowed) {
+        if writer.emitsDefaults || !(!self.allowed) {
             writer.key("allowed")
             writer.bool(self.allowed)
         }
@@ -706,7 +706,7 @@ extension Entitlements_V1_FilmAccess {
             writer.key("validUntil")
             writer.timestamp(value)
         }
-        if !self.productIds.isEmpty {
+        if writer.emitsDefaults || !self.productIds.isEmpty {
             writer.key("productIds")
             writer.beginArray()
             for value in self.productIds { writer.string(value) }
@@ -790,11 +790,11 @@ extension Entitlements_V1_CheckProductAccessRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.userID.isEmpty) {
+        if writer.emitsDefaults || !(self.userID.isEmpty) {
             writer.key("userId")
             writer.string(self.userID)
         }
-        if !(self.productID.isEmpty) {
+        if writer.emitsDefaults || !(self.productID.isEmpty) {
             writer.key("productId")
             writer.string(self.productID)
         }
@@ -873,7 +873,7 @@ extension Entitlements_V1_ProductAccess {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(!self.allowed) {
+        if writer.emitsDefaults || !(!self.allowed) {
             writer.key("allowed")
             writer.bool(self.allowed)
         }
@@ -971,27 +971,27 @@ extension Entitlements_V1_Jwk {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.kty.isEmpty) {
+        if writer.emitsDefaults || !(self.kty.isEmpty) {
             writer.key("kty")
             writer.string(self.kty)
         }
-        if !(self.crv.isEmpty) {
+        if writer.emitsDefaults || !(self.crv.isEmpty) {
             writer.key("crv")
             writer.string(self.crv)
         }
-        if !(self.x.isEmpty) {
+        if writer.emitsDefaults || !(self.x.isEmpty) {
             writer.key("x")
             writer.string(self.x)
         }
-        if !(self.kid.isEmpty) {
+        if writer.emitsDefaults || !(self.kid.isEmpty) {
             writer.key("kid")
             writer.string(self.kid)
         }
-        if !(self.alg.isEmpty) {
+        if writer.emitsDefaults || !(self.alg.isEmpty) {
             writer.key("alg")
             writer.string(self.alg)
         }
-        if !(self.use.isEmpty) {
+        if writer.emitsDefaults || !(self.use.isEmpty) {
             writer.key("use")
             writer.string(self.use)
         }
@@ -1076,7 +1076,7 @@ extension Entitlements_V1_Jwks {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !self.keys.isEmpty {
+        if writer.emitsDefaults || !self.keys.isEmpty {
             writer.key("keys")
             writer.beginArray()
             for value in self.keys { value.writeJSON(into: &writer) }

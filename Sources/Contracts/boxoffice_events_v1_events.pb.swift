@@ -421,7 +421,7 @@ extension Events_V1_PaymentSucceeded {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.eventID.isEmpty) {
+        if writer.emitsDefaults || !(self.eventID.isEmpty) {
             writer.key("eventId")
             writer.string(self.eventID)
         }
@@ -429,15 +429,15 @@ extension Events_V1_PaymentSucceeded {
             writer.key("occurredAt")
             writer.timestamp(value)
         }
-        if !(self.paymentID.isEmpty) {
+        if writer.emitsDefaults || !(self.paymentID.isEmpty) {
             writer.key("paymentId")
             writer.string(self.paymentID)
         }
-        if !(self.userID.isEmpty) {
+        if writer.emitsDefaults || !(self.userID.isEmpty) {
             writer.key("userId")
             writer.string(self.userID)
         }
-        if !(self.invoiceID.isEmpty) {
+        if writer.emitsDefaults || !(self.invoiceID.isEmpty) {
             writer.key("invoiceId")
             writer.string(self.invoiceID)
         }
@@ -445,15 +445,15 @@ extension Events_V1_PaymentSucceeded {
             writer.key("amount")
             value.writeJSON(into: &writer)
         }
-        if !(self.paymentMethodID.isEmpty) {
+        if writer.emitsDefaults || !(self.paymentMethodID.isEmpty) {
             writer.key("paymentMethodId")
             writer.string(self.paymentMethodID)
         }
-        if !(self.providerTransactionID == 0) {
+        if writer.emitsDefaults || !(self.providerTransactionID == 0) {
             writer.key("providerTransactionId")
             writer.int64(self.providerTransactionID)
         }
-        if !(!self.recurring) {
+        if writer.emitsDefaults || !(!self.recurring) {
             writer.key("recurring")
             writer.bool(self.recurring)
         }
@@ -583,7 +583,7 @@ extension Events_V1_PaymentFailed {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.eventID.isEmpty) {
+        if writer.emitsDefaults || !(self.eventID.isEmpty) {
             writer.key("eventId")
             writer.string(self.eventID)
         }
@@ -591,15 +591,15 @@ extension Events_V1_PaymentFailed {
             writer.key("occurredAt")
             writer.timestamp(value)
         }
-        if !(self.paymentID.isEmpty) {
+        if writer.emitsDefaults || !(self.paymentID.isEmpty) {
             writer.key("paymentId")
             writer.string(self.paymentID)
         }
-        if !(self.userID.isEmpty) {
+        if writer.emitsDefaults || !(self.userID.isEmpty) {
             writer.key("userId")
             writer.string(self.userID)
         }
-        if !(self.invoiceID.isEmpty) {
+        if writer.emitsDefaults || !(self.invoiceID.isEmpty) {
             writer.key("invoiceId")
             writer.string(self.invoiceID)
         }
@@ -607,19 +607,19 @@ extension Events_V1_PaymentFailed {
             writer.key("amount")
             value.writeJSON(into: &writer)
         }
-        if !(self.failureCode == 0) {
+        if writer.emitsDefaults || !(self.failureCode == 0) {
             writer.key("failureCode")
             writer.int32(self.failureCode)
         }
-        if !(self.failureMessage.isEmpty) {
+        if writer.emitsDefaults || !(self.failureMessage.isEmpty) {
             writer.key("failureMessage")
             writer.string(self.failureMessage)
         }
-        if !(!self.failureFinal) {
+        if writer.emitsDefaults || !(!self.failureFinal) {
             writer.key("failureFinal")
             writer.bool(self.failureFinal)
         }
-        if !(!self.recurring) {
+        if writer.emitsDefaults || !(!self.recurring) {
             writer.key("recurring")
             writer.bool(self.recurring)
         }
@@ -757,7 +757,7 @@ extension Events_V1_PaymentRefunded {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.eventID.isEmpty) {
+        if writer.emitsDefaults || !(self.eventID.isEmpty) {
             writer.key("eventId")
             writer.string(self.eventID)
         }
@@ -765,19 +765,19 @@ extension Events_V1_PaymentRefunded {
             writer.key("occurredAt")
             writer.timestamp(value)
         }
-        if !(self.paymentID.isEmpty) {
+        if writer.emitsDefaults || !(self.paymentID.isEmpty) {
             writer.key("paymentId")
             writer.string(self.paymentID)
         }
-        if !(self.refundID.isEmpty) {
+        if writer.emitsDefaults || !(self.refundID.isEmpty) {
             writer.key("refundId")
             writer.string(self.refundID)
         }
-        if !(self.userID.isEmpty) {
+        if writer.emitsDefaults || !(self.userID.isEmpty) {
             writer.key("userId")
             writer.string(self.userID)
         }
-        if !(self.invoiceID.isEmpty) {
+        if writer.emitsDefaults || !(self.invoiceID.isEmpty) {
             writer.key("invoiceId")
             writer.string(self.invoiceID)
         }
@@ -789,11 +789,11 @@ extension Events_V1_PaymentRefunded {
             writer.key("refundedTotal")
             value.writeJSON(into: &writer)
         }
-        if !(!self.fullyRefunded) {
+        if writer.emitsDefaults || !(!self.fullyRefunded) {
             writer.key("fullyRefunded")
             writer.bool(self.fullyRefunded)
         }
-        if !(self.reason.isEmpty) {
+        if writer.emitsDefaults || !(self.reason.isEmpty) {
             writer.key("reason")
             writer.string(self.reason)
         }
@@ -912,7 +912,7 @@ extension Events_V1_PaymentVoided {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.eventID.isEmpty) {
+        if writer.emitsDefaults || !(self.eventID.isEmpty) {
             writer.key("eventId")
             writer.string(self.eventID)
         }
@@ -920,15 +920,15 @@ extension Events_V1_PaymentVoided {
             writer.key("occurredAt")
             writer.timestamp(value)
         }
-        if !(self.paymentID.isEmpty) {
+        if writer.emitsDefaults || !(self.paymentID.isEmpty) {
             writer.key("paymentId")
             writer.string(self.paymentID)
         }
-        if !(self.userID.isEmpty) {
+        if writer.emitsDefaults || !(self.userID.isEmpty) {
             writer.key("userId")
             writer.string(self.userID)
         }
-        if !(self.invoiceID.isEmpty) {
+        if writer.emitsDefaults || !(self.invoiceID.isEmpty) {
             writer.key("invoiceId")
             writer.string(self.invoiceID)
         }
@@ -1043,7 +1043,7 @@ extension Events_V1_PaymentMethodSaved {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.eventID.isEmpty) {
+        if writer.emitsDefaults || !(self.eventID.isEmpty) {
             writer.key("eventId")
             writer.string(self.eventID)
         }
@@ -1051,23 +1051,23 @@ extension Events_V1_PaymentMethodSaved {
             writer.key("occurredAt")
             writer.timestamp(value)
         }
-        if !(self.paymentMethodID.isEmpty) {
+        if writer.emitsDefaults || !(self.paymentMethodID.isEmpty) {
             writer.key("paymentMethodId")
             writer.string(self.paymentMethodID)
         }
-        if !(self.userID.isEmpty) {
+        if writer.emitsDefaults || !(self.userID.isEmpty) {
             writer.key("userId")
             writer.string(self.userID)
         }
-        if !(self.paymentID.isEmpty) {
+        if writer.emitsDefaults || !(self.paymentID.isEmpty) {
             writer.key("paymentId")
             writer.string(self.paymentID)
         }
-        if !(self.invoiceID.isEmpty) {
+        if writer.emitsDefaults || !(self.invoiceID.isEmpty) {
             writer.key("invoiceId")
             writer.string(self.invoiceID)
         }
-        if !(self.lastFour.isEmpty) {
+        if writer.emitsDefaults || !(self.lastFour.isEmpty) {
             writer.key("lastFour")
             writer.string(self.lastFour)
         }
@@ -1197,7 +1197,7 @@ extension Events_V1_InvoicePaid {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.eventID.isEmpty) {
+        if writer.emitsDefaults || !(self.eventID.isEmpty) {
             writer.key("eventId")
             writer.string(self.eventID)
         }
@@ -1205,19 +1205,19 @@ extension Events_V1_InvoicePaid {
             writer.key("occurredAt")
             writer.timestamp(value)
         }
-        if !(self.invoiceID.isEmpty) {
+        if writer.emitsDefaults || !(self.invoiceID.isEmpty) {
             writer.key("invoiceId")
             writer.string(self.invoiceID)
         }
-        if !(self.userID.isEmpty) {
+        if writer.emitsDefaults || !(self.userID.isEmpty) {
             writer.key("userId")
             writer.string(self.userID)
         }
-        if !(self.subscriptionID.isEmpty) {
+        if writer.emitsDefaults || !(self.subscriptionID.isEmpty) {
             writer.key("subscriptionId")
             writer.string(self.subscriptionID)
         }
-        if !(self.productID.isEmpty) {
+        if writer.emitsDefaults || !(self.productID.isEmpty) {
             writer.key("productId")
             writer.string(self.productID)
         }
@@ -1225,7 +1225,7 @@ extension Events_V1_InvoicePaid {
             writer.key("total")
             value.writeJSON(into: &writer)
         }
-        if !(self.paymentID.isEmpty) {
+        if writer.emitsDefaults || !(self.paymentID.isEmpty) {
             writer.key("paymentId")
             writer.string(self.paymentID)
         }
@@ -1359,7 +1359,7 @@ extension Events_V1_SubscriptionCanceled {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.eventID.isEmpty) {
+        if writer.emitsDefaults || !(self.eventID.isEmpty) {
             writer.key("eventId")
             writer.string(self.eventID)
         }
@@ -1367,19 +1367,19 @@ extension Events_V1_SubscriptionCanceled {
             writer.key("occurredAt")
             writer.timestamp(value)
         }
-        if !(self.subscriptionID.isEmpty) {
+        if writer.emitsDefaults || !(self.subscriptionID.isEmpty) {
             writer.key("subscriptionId")
             writer.string(self.subscriptionID)
         }
-        if !(self.userID.isEmpty) {
+        if writer.emitsDefaults || !(self.userID.isEmpty) {
             writer.key("userId")
             writer.string(self.userID)
         }
-        if !(self.productID.isEmpty) {
+        if writer.emitsDefaults || !(self.productID.isEmpty) {
             writer.key("productId")
             writer.string(self.productID)
         }
-        if !(!self.atPeriodEnd) {
+        if writer.emitsDefaults || !(!self.atPeriodEnd) {
             writer.key("atPeriodEnd")
             writer.bool(self.atPeriodEnd)
         }
@@ -1387,7 +1387,7 @@ extension Events_V1_SubscriptionCanceled {
             writer.key("endsAt")
             writer.timestamp(value)
         }
-        if !(self.canceledBy.isEmpty) {
+        if writer.emitsDefaults || !(self.canceledBy.isEmpty) {
             writer.key("canceledBy")
             writer.string(self.canceledBy)
         }
@@ -1500,7 +1500,7 @@ extension Events_V1_EntitlementChanged {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.eventID.isEmpty) {
+        if writer.emitsDefaults || !(self.eventID.isEmpty) {
             writer.key("eventId")
             writer.string(self.eventID)
         }
@@ -1508,15 +1508,15 @@ extension Events_V1_EntitlementChanged {
             writer.key("occurredAt")
             writer.timestamp(value)
         }
-        if !(self.userID.isEmpty) {
+        if writer.emitsDefaults || !(self.userID.isEmpty) {
             writer.key("userId")
             writer.string(self.userID)
         }
-        if !(self.productID.isEmpty) {
+        if writer.emitsDefaults || !(self.productID.isEmpty) {
             writer.key("productId")
             writer.string(self.productID)
         }
-        if !(!self.active) {
+        if writer.emitsDefaults || !(!self.active) {
             writer.key("active")
             writer.bool(self.active)
         }
@@ -1524,7 +1524,7 @@ extension Events_V1_EntitlementChanged {
             writer.key("validUntil")
             writer.timestamp(value)
         }
-        if self.reason.rawValue != 0 {
+        if writer.emitsDefaults || self.reason.rawValue != 0 {
             writer.key("reason")
             writer.enumValue(self.reason)
         }
@@ -1646,7 +1646,7 @@ extension Events_V1_ProductChanged {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.eventID.isEmpty) {
+        if writer.emitsDefaults || !(self.eventID.isEmpty) {
             writer.key("eventId")
             writer.string(self.eventID)
         }
@@ -1654,15 +1654,15 @@ extension Events_V1_ProductChanged {
             writer.key("occurredAt")
             writer.timestamp(value)
         }
-        if !(self.productID.isEmpty) {
+        if writer.emitsDefaults || !(self.productID.isEmpty) {
             writer.key("productId")
             writer.string(self.productID)
         }
-        if !(self.sequence == 0) {
+        if writer.emitsDefaults || !(self.sequence == 0) {
             writer.key("sequence")
             writer.int64(self.sequence)
         }
-        if !(self.name.isEmpty) {
+        if writer.emitsDefaults || !(self.name.isEmpty) {
             writer.key("name")
             writer.string(self.name)
         }
@@ -1674,13 +1674,13 @@ extension Events_V1_ProductChanged {
             writer.key("period")
             value.writeJSON(into: &writer)
         }
-        if !self.filmIds.isEmpty {
+        if writer.emitsDefaults || !self.filmIds.isEmpty {
             writer.key("filmIds")
             writer.beginArray()
             for value in self.filmIds { writer.string(value) }
             writer.endArray()
         }
-        if !(!self.active) {
+        if writer.emitsDefaults || !(!self.active) {
             writer.key("active")
             writer.bool(self.active)
         }

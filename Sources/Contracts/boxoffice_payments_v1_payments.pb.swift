@@ -812,11 +812,11 @@ extension Payments_V1_HostedPage {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.successURL.isEmpty) {
+        if writer.emitsDefaults || !(self.successURL.isEmpty) {
             writer.key("successUrl")
             writer.string(self.successURL)
         }
-        if !(self.failURL.isEmpty) {
+        if writer.emitsDefaults || !(self.failURL.isEmpty) {
             writer.key("failUrl")
             writer.string(self.failURL)
         }
@@ -1015,19 +1015,19 @@ extension Payments_V1_ThreeDsAction {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.acsURL.isEmpty) {
+        if writer.emitsDefaults || !(self.acsURL.isEmpty) {
             writer.key("acsUrl")
             writer.string(self.acsURL)
         }
-        if !(self.paReq.isEmpty) {
+        if writer.emitsDefaults || !(self.paReq.isEmpty) {
             writer.key("paReq")
             writer.string(self.paReq)
         }
-        if !(self.md.isEmpty) {
+        if writer.emitsDefaults || !(self.md.isEmpty) {
             writer.key("md")
             writer.string(self.md)
         }
-        if !(self.termURL.isEmpty) {
+        if writer.emitsDefaults || !(self.termURL.isEmpty) {
             writer.key("termUrl")
             writer.string(self.termURL)
         }
@@ -1102,7 +1102,7 @@ extension Payments_V1_RedirectAction {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.url.isEmpty) {
+        if writer.emitsDefaults || !(self.url.isEmpty) {
             writer.key("url")
             writer.string(self.url)
         }
@@ -1291,11 +1291,11 @@ extension Payments_V1_Refund {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.refundID.isEmpty) {
+        if writer.emitsDefaults || !(self.refundID.isEmpty) {
             writer.key("refundId")
             writer.string(self.refundID)
         }
-        if !(self.paymentID.isEmpty) {
+        if writer.emitsDefaults || !(self.paymentID.isEmpty) {
             writer.key("paymentId")
             writer.string(self.paymentID)
         }
@@ -1303,19 +1303,19 @@ extension Payments_V1_Refund {
             writer.key("amount")
             value.writeJSON(into: &writer)
         }
-        if self.status.rawValue != 0 {
+        if writer.emitsDefaults || self.status.rawValue != 0 {
             writer.key("status")
             writer.enumValue(self.status)
         }
-        if !(self.reason.isEmpty) {
+        if writer.emitsDefaults || !(self.reason.isEmpty) {
             writer.key("reason")
             writer.string(self.reason)
         }
-        if !(self.requestedBy.isEmpty) {
+        if writer.emitsDefaults || !(self.requestedBy.isEmpty) {
             writer.key("requestedBy")
             writer.string(self.requestedBy)
         }
-        if !(self.providerTransactionID == 0) {
+        if writer.emitsDefaults || !(self.providerTransactionID == 0) {
             writer.key("providerTransactionId")
             writer.int64(self.providerTransactionID)
         }
@@ -1478,19 +1478,19 @@ extension Payments_V1_Payment {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.paymentID.isEmpty) {
+        if writer.emitsDefaults || !(self.paymentID.isEmpty) {
             writer.key("paymentId")
             writer.string(self.paymentID)
         }
-        if !(self.userID.isEmpty) {
+        if writer.emitsDefaults || !(self.userID.isEmpty) {
             writer.key("userId")
             writer.string(self.userID)
         }
-        if !(self.invoiceID.isEmpty) {
+        if writer.emitsDefaults || !(self.invoiceID.isEmpty) {
             writer.key("invoiceId")
             writer.string(self.invoiceID)
         }
-        if self.status.rawValue != 0 {
+        if writer.emitsDefaults || self.status.rawValue != 0 {
             writer.key("status")
             writer.enumValue(self.status)
         }
@@ -1502,11 +1502,11 @@ extension Payments_V1_Payment {
             writer.key("refundedAmount")
             value.writeJSON(into: &writer)
         }
-        if !(self.paymentMethodID.isEmpty) {
+        if writer.emitsDefaults || !(self.paymentMethodID.isEmpty) {
             writer.key("paymentMethodId")
             writer.string(self.paymentMethodID)
         }
-        if !(self.providerTransactionID == 0) {
+        if writer.emitsDefaults || !(self.providerTransactionID == 0) {
             writer.key("providerTransactionId")
             writer.int64(self.providerTransactionID)
         }
@@ -1514,23 +1514,23 @@ extension Payments_V1_Payment {
             writer.key("action")
             value.writeJSON(into: &writer)
         }
-        if !(self.failureCode == 0) {
+        if writer.emitsDefaults || !(self.failureCode == 0) {
             writer.key("failureCode")
             writer.int32(self.failureCode)
         }
-        if !(self.failureMessage.isEmpty) {
+        if writer.emitsDefaults || !(self.failureMessage.isEmpty) {
             writer.key("failureMessage")
             writer.string(self.failureMessage)
         }
-        if !(!self.failureFinal) {
+        if writer.emitsDefaults || !(!self.failureFinal) {
             writer.key("failureFinal")
             writer.bool(self.failureFinal)
         }
-        if !(!self.recurring) {
+        if writer.emitsDefaults || !(!self.recurring) {
             writer.key("recurring")
             writer.bool(self.recurring)
         }
-        if !self.refunds.isEmpty {
+        if writer.emitsDefaults || !self.refunds.isEmpty {
             writer.key("refunds")
             writer.beginArray()
             for value in self.refunds { value.writeJSON(into: &writer) }
@@ -1680,31 +1680,31 @@ extension Payments_V1_PaymentMethod {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.paymentMethodID.isEmpty) {
+        if writer.emitsDefaults || !(self.paymentMethodID.isEmpty) {
             writer.key("paymentMethodId")
             writer.string(self.paymentMethodID)
         }
-        if !(self.userID.isEmpty) {
+        if writer.emitsDefaults || !(self.userID.isEmpty) {
             writer.key("userId")
             writer.string(self.userID)
         }
-        if self.brand.rawValue != 0 {
+        if writer.emitsDefaults || self.brand.rawValue != 0 {
             writer.key("brand")
             writer.enumValue(self.brand)
         }
-        if !(self.firstSix.isEmpty) {
+        if writer.emitsDefaults || !(self.firstSix.isEmpty) {
             writer.key("firstSix")
             writer.string(self.firstSix)
         }
-        if !(self.lastFour.isEmpty) {
+        if writer.emitsDefaults || !(self.lastFour.isEmpty) {
             writer.key("lastFour")
             writer.string(self.lastFour)
         }
-        if !(self.expMonth == 0) {
+        if writer.emitsDefaults || !(self.expMonth == 0) {
             writer.key("expMonth")
             writer.int32(self.expMonth)
         }
-        if !(self.expYear == 0) {
+        if writer.emitsDefaults || !(self.expYear == 0) {
             writer.key("expYear")
             writer.int32(self.expYear)
         }
@@ -1833,11 +1833,11 @@ extension Payments_V1_ChargeRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.userID.isEmpty) {
+        if writer.emitsDefaults || !(self.userID.isEmpty) {
             writer.key("userId")
             writer.string(self.userID)
         }
-        if !(self.invoiceID.isEmpty) {
+        if writer.emitsDefaults || !(self.invoiceID.isEmpty) {
             writer.key("invoiceId")
             writer.string(self.invoiceID)
         }
@@ -1849,23 +1849,23 @@ extension Payments_V1_ChargeRequest {
             writer.key("source")
             value.writeJSON(into: &writer)
         }
-        if !(!self.saveMethod) {
+        if writer.emitsDefaults || !(!self.saveMethod) {
             writer.key("saveMethod")
             writer.bool(self.saveMethod)
         }
-        if !(self.description.isEmpty) {
+        if writer.emitsDefaults || !(self.description.isEmpty) {
             writer.key("description")
             writer.string(self.description)
         }
-        if !(self.clientIp.isEmpty) {
+        if writer.emitsDefaults || !(self.clientIp.isEmpty) {
             writer.key("clientIp")
             writer.string(self.clientIp)
         }
-        if !(self.email.isEmpty) {
+        if writer.emitsDefaults || !(self.email.isEmpty) {
             writer.key("email")
             writer.string(self.email)
         }
-        if !(!self.authorizeOnly) {
+        if writer.emitsDefaults || !(!self.authorizeOnly) {
             writer.key("authorizeOnly")
             writer.bool(self.authorizeOnly)
         }
@@ -1976,11 +1976,11 @@ extension Payments_V1_ChargeSavedMethodRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.userID.isEmpty) {
+        if writer.emitsDefaults || !(self.userID.isEmpty) {
             writer.key("userId")
             writer.string(self.userID)
         }
-        if !(self.invoiceID.isEmpty) {
+        if writer.emitsDefaults || !(self.invoiceID.isEmpty) {
             writer.key("invoiceId")
             writer.string(self.invoiceID)
         }
@@ -1988,11 +1988,11 @@ extension Payments_V1_ChargeSavedMethodRequest {
             writer.key("amount")
             value.writeJSON(into: &writer)
         }
-        if !(self.paymentMethodID.isEmpty) {
+        if writer.emitsDefaults || !(self.paymentMethodID.isEmpty) {
             writer.key("paymentMethodId")
             writer.string(self.paymentMethodID)
         }
-        if !(self.description.isEmpty) {
+        if writer.emitsDefaults || !(self.description.isEmpty) {
             writer.key("description")
             writer.string(self.description)
         }
@@ -2075,11 +2075,11 @@ extension Payments_V1_GetPaymentRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.paymentID.isEmpty) {
+        if writer.emitsDefaults || !(self.paymentID.isEmpty) {
             writer.key("paymentId")
             writer.string(self.paymentID)
         }
-        if !(self.userID.isEmpty) {
+        if writer.emitsDefaults || !(self.userID.isEmpty) {
             writer.key("userId")
             writer.string(self.userID)
         }
@@ -2168,11 +2168,11 @@ extension Payments_V1_CancelPaymentRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.paymentID.isEmpty) {
+        if writer.emitsDefaults || !(self.paymentID.isEmpty) {
             writer.key("paymentId")
             writer.string(self.paymentID)
         }
-        if !(self.userID.isEmpty) {
+        if writer.emitsDefaults || !(self.userID.isEmpty) {
             writer.key("userId")
             writer.string(self.userID)
         }
@@ -2180,11 +2180,11 @@ extension Payments_V1_CancelPaymentRequest {
             writer.key("amountMinor")
             writer.int64(value)
         }
-        if !(self.reason.isEmpty) {
+        if writer.emitsDefaults || !(self.reason.isEmpty) {
             writer.key("reason")
             writer.string(self.reason)
         }
-        if !(self.requestedBy.isEmpty) {
+        if writer.emitsDefaults || !(self.requestedBy.isEmpty) {
             writer.key("requestedBy")
             writer.string(self.requestedBy)
         }
@@ -2272,11 +2272,11 @@ extension Payments_V1_CapturePaymentRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.paymentID.isEmpty) {
+        if writer.emitsDefaults || !(self.paymentID.isEmpty) {
             writer.key("paymentId")
             writer.string(self.paymentID)
         }
-        if !(self.userID.isEmpty) {
+        if writer.emitsDefaults || !(self.userID.isEmpty) {
             writer.key("userId")
             writer.string(self.userID)
         }
@@ -2367,7 +2367,7 @@ extension Payments_V1_RefundPaymentRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.paymentID.isEmpty) {
+        if writer.emitsDefaults || !(self.paymentID.isEmpty) {
             writer.key("paymentId")
             writer.string(self.paymentID)
         }
@@ -2375,11 +2375,11 @@ extension Payments_V1_RefundPaymentRequest {
             writer.key("amountMinor")
             writer.int64(value)
         }
-        if !(self.reason.isEmpty) {
+        if writer.emitsDefaults || !(self.reason.isEmpty) {
             writer.key("reason")
             writer.string(self.reason)
         }
-        if !(self.requestedBy.isEmpty) {
+        if writer.emitsDefaults || !(self.requestedBy.isEmpty) {
             writer.key("requestedBy")
             writer.string(self.requestedBy)
         }
@@ -2480,23 +2480,23 @@ extension Payments_V1_ListPaymentsRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.pageSize == 0) {
+        if writer.emitsDefaults || !(self.pageSize == 0) {
             writer.key("pageSize")
             writer.int32(self.pageSize)
         }
-        if !(self.pageToken.isEmpty) {
+        if writer.emitsDefaults || !(self.pageToken.isEmpty) {
             writer.key("pageToken")
             writer.string(self.pageToken)
         }
-        if !(self.userID.isEmpty) {
+        if writer.emitsDefaults || !(self.userID.isEmpty) {
             writer.key("userId")
             writer.string(self.userID)
         }
-        if !(self.invoiceID.isEmpty) {
+        if writer.emitsDefaults || !(self.invoiceID.isEmpty) {
             writer.key("invoiceId")
             writer.string(self.invoiceID)
         }
-        if self.status.rawValue != 0 {
+        if writer.emitsDefaults || self.status.rawValue != 0 {
             writer.key("status")
             writer.enumValue(self.status)
         }
@@ -2597,13 +2597,13 @@ extension Payments_V1_ListPaymentsResponse {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !self.payments.isEmpty {
+        if writer.emitsDefaults || !self.payments.isEmpty {
             writer.key("payments")
             writer.beginArray()
             for value in self.payments { value.writeJSON(into: &writer) }
             writer.endArray()
         }
-        if !(self.nextPageToken.isEmpty) {
+        if writer.emitsDefaults || !(self.nextPageToken.isEmpty) {
             writer.key("nextPageToken")
             writer.string(self.nextPageToken)
         }
@@ -2675,11 +2675,11 @@ extension Payments_V1_ListPaymentMethodsRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.pageSize == 0) {
+        if writer.emitsDefaults || !(self.pageSize == 0) {
             writer.key("pageSize")
             writer.int32(self.pageSize)
         }
-        if !(self.pageToken.isEmpty) {
+        if writer.emitsDefaults || !(self.pageToken.isEmpty) {
             writer.key("pageToken")
             writer.string(self.pageToken)
         }
@@ -2757,13 +2757,13 @@ extension Payments_V1_ListPaymentMethodsResponse {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !self.paymentMethods.isEmpty {
+        if writer.emitsDefaults || !self.paymentMethods.isEmpty {
             writer.key("paymentMethods")
             writer.beginArray()
             for value in self.paymentMethods { value.writeJSON(into: &writer) }
             writer.endArray()
         }
-        if !(self.nextPageToken.isEmpty) {
+        if writer.emitsDefaults || !(self.nextPageToken.isEmpty) {
             writer.key("nextPageToken")
             writer.string(self.nextPageToken)
         }
@@ -2837,11 +2837,11 @@ extension Payments_V1_GetPaymentMethodRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.paymentMethodID.isEmpty) {
+        if writer.emitsDefaults || !(self.paymentMethodID.isEmpty) {
             writer.key("paymentMethodId")
             writer.string(self.paymentMethodID)
         }
-        if !(self.userID.isEmpty) {
+        if writer.emitsDefaults || !(self.userID.isEmpty) {
             writer.key("userId")
             writer.string(self.userID)
         }
@@ -2910,7 +2910,7 @@ extension Payments_V1_DeletePaymentMethodRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.paymentMethodID.isEmpty) {
+        if writer.emitsDefaults || !(self.paymentMethodID.isEmpty) {
             writer.key("paymentMethodId")
             writer.string(self.paymentMethodID)
         }
@@ -3001,15 +3001,15 @@ extension Payments_V1_ProviderNotificationRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.kind.isEmpty) {
+        if writer.emitsDefaults || !(self.kind.isEmpty) {
             writer.key("kind")
             writer.string(self.kind)
         }
-        if !(self.rawBody.isEmpty) {
+        if writer.emitsDefaults || !(self.rawBody.isEmpty) {
             writer.key("rawBody")
             writer.bytes(self.rawBody)
         }
-        if !self.headers.isEmpty {
+        if writer.emitsDefaults || !self.headers.isEmpty {
             writer.key("headers")
             writer.beginObject()
             for key in ProtobufEncoding.sortedKeys(self.headers) {
@@ -3086,7 +3086,7 @@ extension Payments_V1_ProviderNotificationResponse {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.code == 0) {
+        if writer.emitsDefaults || !(self.code == 0) {
             writer.key("code")
             writer.int32(self.code)
         }
@@ -3172,11 +3172,11 @@ extension Payments_V1_ThreeDsReturnRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.rawBody.isEmpty) {
+        if writer.emitsDefaults || !(self.rawBody.isEmpty) {
             writer.key("rawBody")
             writer.bytes(self.rawBody)
         }
-        if !self.headers.isEmpty {
+        if writer.emitsDefaults || !self.headers.isEmpty {
             writer.key("headers")
             writer.beginObject()
             for key in ProtobufEncoding.sortedKeys(self.headers) {
@@ -3260,15 +3260,15 @@ extension Payments_V1_ThreeDsReturnResponse {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.redirectURL.isEmpty) {
+        if writer.emitsDefaults || !(self.redirectURL.isEmpty) {
             writer.key("redirectUrl")
             writer.string(self.redirectURL)
         }
-        if !(self.paymentID.isEmpty) {
+        if writer.emitsDefaults || !(self.paymentID.isEmpty) {
             writer.key("paymentId")
             writer.string(self.paymentID)
         }
-        if self.status.rawValue != 0 {
+        if writer.emitsDefaults || self.status.rawValue != 0 {
             writer.key("status")
             writer.enumValue(self.status)
         }
@@ -3620,7 +3620,7 @@ public enum Payments_V1_PaymentServiceMethods {
                 )
             },
             encodeJSONResponse: { (bytes) throws(RPCError) in
-                try ProtobufHTTPCodec.encodeResponse(Payments_V1_ProviderNotificationResponse.self, bytes)
+                try ProtobufHTTPCodec.encodeResponse(Payments_V1_ProviderNotificationResponse.self, bytes, emittingDefaults: true)
             }
         ),
         HTTPBinding(

@@ -971,23 +971,23 @@ extension Users_V1_Subscription {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.subscriptionID.isEmpty) {
+        if writer.emitsDefaults || !(self.subscriptionID.isEmpty) {
             writer.key("subscriptionId")
             writer.string(self.subscriptionID)
         }
-        if !(self.userID.isEmpty) {
+        if writer.emitsDefaults || !(self.userID.isEmpty) {
             writer.key("userId")
             writer.string(self.userID)
         }
-        if !(self.productID.isEmpty) {
+        if writer.emitsDefaults || !(self.productID.isEmpty) {
             writer.key("productId")
             writer.string(self.productID)
         }
-        if !(self.productName.isEmpty) {
+        if writer.emitsDefaults || !(self.productName.isEmpty) {
             writer.key("productName")
             writer.string(self.productName)
         }
-        if self.status.rawValue != 0 {
+        if writer.emitsDefaults || self.status.rawValue != 0 {
             writer.key("status")
             writer.enumValue(self.status)
         }
@@ -999,11 +999,11 @@ extension Users_V1_Subscription {
             writer.key("currentPeriodEnd")
             writer.timestamp(value)
         }
-        if !(!self.autoRenew) {
+        if writer.emitsDefaults || !(!self.autoRenew) {
             writer.key("autoRenew")
             writer.bool(self.autoRenew)
         }
-        if !(self.paymentMethodID.isEmpty) {
+        if writer.emitsDefaults || !(self.paymentMethodID.isEmpty) {
             writer.key("paymentMethodId")
             writer.string(self.paymentMethodID)
         }
@@ -1164,15 +1164,15 @@ extension Users_V1_InvoiceLine {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.lineID.isEmpty) {
+        if writer.emitsDefaults || !(self.lineID.isEmpty) {
             writer.key("lineId")
             writer.string(self.lineID)
         }
-        if !(self.description.isEmpty) {
+        if writer.emitsDefaults || !(self.description.isEmpty) {
             writer.key("description")
             writer.string(self.description)
         }
-        if !(self.productID.isEmpty) {
+        if writer.emitsDefaults || !(self.productID.isEmpty) {
             writer.key("productId")
             writer.string(self.productID)
         }
@@ -1192,7 +1192,7 @@ extension Users_V1_InvoiceLine {
             writer.key("discount")
             value.writeJSON(into: &writer)
         }
-        if !(self.discountID.isEmpty) {
+        if writer.emitsDefaults || !(self.discountID.isEmpty) {
             writer.key("discountId")
             writer.string(self.discountID)
         }
@@ -1372,23 +1372,23 @@ extension Users_V1_Invoice {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.invoiceID.isEmpty) {
+        if writer.emitsDefaults || !(self.invoiceID.isEmpty) {
             writer.key("invoiceId")
             writer.string(self.invoiceID)
         }
-        if !(self.userID.isEmpty) {
+        if writer.emitsDefaults || !(self.userID.isEmpty) {
             writer.key("userId")
             writer.string(self.userID)
         }
-        if !(self.subscriptionID.isEmpty) {
+        if writer.emitsDefaults || !(self.subscriptionID.isEmpty) {
             writer.key("subscriptionId")
             writer.string(self.subscriptionID)
         }
-        if self.status.rawValue != 0 {
+        if writer.emitsDefaults || self.status.rawValue != 0 {
             writer.key("status")
             writer.enumValue(self.status)
         }
-        if !self.lines.isEmpty {
+        if writer.emitsDefaults || !self.lines.isEmpty {
             writer.key("lines")
             writer.beginArray()
             for value in self.lines { value.writeJSON(into: &writer) }
@@ -1414,7 +1414,7 @@ extension Users_V1_Invoice {
             writer.key("amountRefunded")
             value.writeJSON(into: &writer)
         }
-        if !self.payments.isEmpty {
+        if writer.emitsDefaults || !self.payments.isEmpty {
             writer.key("payments")
             writer.beginArray()
             for value in self.payments { value.writeJSON(into: &writer) }
@@ -1556,11 +1556,11 @@ extension Users_V1_PaymentOutcome {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.paymentID.isEmpty) {
+        if writer.emitsDefaults || !(self.paymentID.isEmpty) {
             writer.key("paymentId")
             writer.string(self.paymentID)
         }
-        if self.status.rawValue != 0 {
+        if writer.emitsDefaults || self.status.rawValue != 0 {
             writer.key("status")
             writer.enumValue(self.status)
         }
@@ -1650,7 +1650,7 @@ extension Users_V1_CreateSubscriptionRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.productID.isEmpty) {
+        if writer.emitsDefaults || !(self.productID.isEmpty) {
             writer.key("productId")
             writer.string(self.productID)
         }
@@ -1658,7 +1658,7 @@ extension Users_V1_CreateSubscriptionRequest {
             writer.key("promoCode")
             writer.string(value)
         }
-        if !(!self.autoRenew) {
+        if writer.emitsDefaults || !(!self.autoRenew) {
             writer.key("autoRenew")
             writer.bool(self.autoRenew)
         }
@@ -1836,15 +1836,15 @@ extension Users_V1_ListSubscriptionsRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.pageSize == 0) {
+        if writer.emitsDefaults || !(self.pageSize == 0) {
             writer.key("pageSize")
             writer.int32(self.pageSize)
         }
-        if !(self.pageToken.isEmpty) {
+        if writer.emitsDefaults || !(self.pageToken.isEmpty) {
             writer.key("pageToken")
             writer.string(self.pageToken)
         }
-        if self.status.rawValue != 0 {
+        if writer.emitsDefaults || self.status.rawValue != 0 {
             writer.key("status")
             writer.enumValue(self.status)
         }
@@ -1925,13 +1925,13 @@ extension Users_V1_ListSubscriptionsResponse {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !self.subscriptions.isEmpty {
+        if writer.emitsDefaults || !self.subscriptions.isEmpty {
             writer.key("subscriptions")
             writer.beginArray()
             for value in self.subscriptions { value.writeJSON(into: &writer) }
             writer.endArray()
         }
-        if !(self.nextPageToken.isEmpty) {
+        if writer.emitsDefaults || !(self.nextPageToken.isEmpty) {
             writer.key("nextPageToken")
             writer.string(self.nextPageToken)
         }
@@ -2000,7 +2000,7 @@ extension Users_V1_GetSubscriptionRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.subscriptionID.isEmpty) {
+        if writer.emitsDefaults || !(self.subscriptionID.isEmpty) {
             writer.key("subscriptionId")
             writer.string(self.subscriptionID)
         }
@@ -2069,11 +2069,11 @@ extension Users_V1_CancelSubscriptionRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.subscriptionID.isEmpty) {
+        if writer.emitsDefaults || !(self.subscriptionID.isEmpty) {
             writer.key("subscriptionId")
             writer.string(self.subscriptionID)
         }
-        if !(!self.atPeriodEnd) {
+        if writer.emitsDefaults || !(!self.atPeriodEnd) {
             writer.key("atPeriodEnd")
             writer.bool(self.atPeriodEnd)
         }
@@ -2150,11 +2150,11 @@ extension Users_V1_SetAutoRenewRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.subscriptionID.isEmpty) {
+        if writer.emitsDefaults || !(self.subscriptionID.isEmpty) {
             writer.key("subscriptionId")
             writer.string(self.subscriptionID)
         }
-        if !(!self.enabled) {
+        if writer.emitsDefaults || !(!self.enabled) {
             writer.key("enabled")
             writer.bool(self.enabled)
         }
@@ -2241,19 +2241,19 @@ extension Users_V1_ListInvoicesRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.pageSize == 0) {
+        if writer.emitsDefaults || !(self.pageSize == 0) {
             writer.key("pageSize")
             writer.int32(self.pageSize)
         }
-        if !(self.pageToken.isEmpty) {
+        if writer.emitsDefaults || !(self.pageToken.isEmpty) {
             writer.key("pageToken")
             writer.string(self.pageToken)
         }
-        if self.status.rawValue != 0 {
+        if writer.emitsDefaults || self.status.rawValue != 0 {
             writer.key("status")
             writer.enumValue(self.status)
         }
-        if !(self.subscriptionID.isEmpty) {
+        if writer.emitsDefaults || !(self.subscriptionID.isEmpty) {
             writer.key("subscriptionId")
             writer.string(self.subscriptionID)
         }
@@ -2354,19 +2354,19 @@ extension Users_V1_AdminListInvoicesRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.pageSize == 0) {
+        if writer.emitsDefaults || !(self.pageSize == 0) {
             writer.key("pageSize")
             writer.int32(self.pageSize)
         }
-        if !(self.pageToken.isEmpty) {
+        if writer.emitsDefaults || !(self.pageToken.isEmpty) {
             writer.key("pageToken")
             writer.string(self.pageToken)
         }
-        if self.status.rawValue != 0 {
+        if writer.emitsDefaults || self.status.rawValue != 0 {
             writer.key("status")
             writer.enumValue(self.status)
         }
-        if !(self.userID.isEmpty) {
+        if writer.emitsDefaults || !(self.userID.isEmpty) {
             writer.key("userId")
             writer.string(self.userID)
         }
@@ -2378,7 +2378,7 @@ extension Users_V1_AdminListInvoicesRequest {
             writer.key("to")
             writer.timestamp(value)
         }
-        if !(self.subscriptionID.isEmpty) {
+        if writer.emitsDefaults || !(self.subscriptionID.isEmpty) {
             writer.key("subscriptionId")
             writer.string(self.subscriptionID)
         }
@@ -2471,13 +2471,13 @@ extension Users_V1_ListInvoicesResponse {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !self.invoices.isEmpty {
+        if writer.emitsDefaults || !self.invoices.isEmpty {
             writer.key("invoices")
             writer.beginArray()
             for value in self.invoices { value.writeJSON(into: &writer) }
             writer.endArray()
         }
-        if !(self.nextPageToken.isEmpty) {
+        if writer.emitsDefaults || !(self.nextPageToken.isEmpty) {
             writer.key("nextPageToken")
             writer.string(self.nextPageToken)
         }
@@ -2546,7 +2546,7 @@ extension Users_V1_GetInvoiceRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.invoiceID.isEmpty) {
+        if writer.emitsDefaults || !(self.invoiceID.isEmpty) {
             writer.key("invoiceId")
             writer.string(self.invoiceID)
         }
@@ -2618,7 +2618,7 @@ extension Users_V1_PayInvoiceRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.invoiceID.isEmpty) {
+        if writer.emitsDefaults || !(self.invoiceID.isEmpty) {
             writer.key("invoiceId")
             writer.string(self.invoiceID)
         }
@@ -2776,7 +2776,7 @@ extension Users_V1_CancelPaymentRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.paymentID.isEmpty) {
+        if writer.emitsDefaults || !(self.paymentID.isEmpty) {
             writer.key("paymentId")
             writer.string(self.paymentID)
         }
@@ -2939,7 +2939,7 @@ extension Users_V1_AdminRefundPaymentRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.paymentID.isEmpty) {
+        if writer.emitsDefaults || !(self.paymentID.isEmpty) {
             writer.key("paymentId")
             writer.string(self.paymentID)
         }
@@ -2947,7 +2947,7 @@ extension Users_V1_AdminRefundPaymentRequest {
             writer.key("amountMinor")
             writer.int64(value)
         }
-        if !(self.reason.isEmpty) {
+        if writer.emitsDefaults || !(self.reason.isEmpty) {
             writer.key("reason")
             writer.string(self.reason)
         }
@@ -3029,15 +3029,15 @@ extension Users_V1_GetStatementRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.from.isEmpty) {
+        if writer.emitsDefaults || !(self.from.isEmpty) {
             writer.key("from")
             writer.string(self.from)
         }
-        if !(self.to.isEmpty) {
+        if writer.emitsDefaults || !(self.to.isEmpty) {
             writer.key("to")
             writer.string(self.to)
         }
-        if !(self.format.isEmpty) {
+        if writer.emitsDefaults || !(self.format.isEmpty) {
             writer.key("format")
             writer.string(self.format)
         }
@@ -3143,19 +3143,19 @@ extension Users_V1_StatementEntry {
             writer.key("occurredAt")
             writer.timestamp(value)
         }
-        if self.kind.rawValue != 0 {
+        if writer.emitsDefaults || self.kind.rawValue != 0 {
             writer.key("kind")
             writer.enumValue(self.kind)
         }
-        if !(self.invoiceID.isEmpty) {
+        if writer.emitsDefaults || !(self.invoiceID.isEmpty) {
             writer.key("invoiceId")
             writer.string(self.invoiceID)
         }
-        if !(self.referenceID.isEmpty) {
+        if writer.emitsDefaults || !(self.referenceID.isEmpty) {
             writer.key("referenceId")
             writer.string(self.referenceID)
         }
-        if !(self.description.isEmpty) {
+        if writer.emitsDefaults || !(self.description.isEmpty) {
             writer.key("description")
             writer.string(self.description)
         }
@@ -3302,11 +3302,11 @@ extension Users_V1_Statement {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.from.isEmpty) {
+        if writer.emitsDefaults || !(self.from.isEmpty) {
             writer.key("from")
             writer.string(self.from)
         }
-        if !(self.to.isEmpty) {
+        if writer.emitsDefaults || !(self.to.isEmpty) {
             writer.key("to")
             writer.string(self.to)
         }
@@ -3318,7 +3318,7 @@ extension Users_V1_Statement {
             writer.key("closingBalance")
             value.writeJSON(into: &writer)
         }
-        if !self.entries.isEmpty {
+        if writer.emitsDefaults || !self.entries.isEmpty {
             writer.key("entries")
             writer.beginArray()
             for value in self.entries { value.writeJSON(into: &writer) }
@@ -3340,7 +3340,7 @@ extension Users_V1_Statement {
             writer.key("totalRefunded")
             value.writeJSON(into: &writer)
         }
-        if !(self.csv.isEmpty) {
+        if writer.emitsDefaults || !(self.csv.isEmpty) {
             writer.key("csv")
             writer.string(self.csv)
         }
@@ -3443,15 +3443,15 @@ extension Users_V1_GetRevenueReportRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.from.isEmpty) {
+        if writer.emitsDefaults || !(self.from.isEmpty) {
             writer.key("from")
             writer.string(self.from)
         }
-        if !(self.to.isEmpty) {
+        if writer.emitsDefaults || !(self.to.isEmpty) {
             writer.key("to")
             writer.string(self.to)
         }
-        if !(self.interval.isEmpty) {
+        if writer.emitsDefaults || !(self.interval.isEmpty) {
             writer.key("interval")
             writer.string(self.interval)
         }
@@ -3584,15 +3584,15 @@ extension Users_V1_RevenueBucket {
             writer.key("net")
             value.writeJSON(into: &writer)
         }
-        if !(self.activeSubscriptions == 0) {
+        if writer.emitsDefaults || !(self.activeSubscriptions == 0) {
             writer.key("activeSubscriptions")
             writer.int64(self.activeSubscriptions)
         }
-        if !(self.newSubscriptions == 0) {
+        if writer.emitsDefaults || !(self.newSubscriptions == 0) {
             writer.key("newSubscriptions")
             writer.int64(self.newSubscriptions)
         }
-        if !(self.churnedSubscriptions == 0) {
+        if writer.emitsDefaults || !(self.churnedSubscriptions == 0) {
             writer.key("churnedSubscriptions")
             writer.int64(self.churnedSubscriptions)
         }
@@ -3600,7 +3600,7 @@ extension Users_V1_RevenueBucket {
             writer.key("mrr")
             value.writeJSON(into: &writer)
         }
-        if !(self.churnRateBps == 0) {
+        if writer.emitsDefaults || !(self.churnRateBps == 0) {
             writer.key("churnRateBps")
             writer.int32(self.churnRateBps)
         }
@@ -3697,7 +3697,7 @@ extension Users_V1_RevenueReport {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !self.buckets.isEmpty {
+        if writer.emitsDefaults || !self.buckets.isEmpty {
             writer.key("buckets")
             writer.beginArray()
             for value in self.buckets { value.writeJSON(into: &writer) }
@@ -3766,11 +3766,11 @@ extension Users_V1_ListPaidPeriodsRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.afterSequence == 0) {
+        if writer.emitsDefaults || !(self.afterSequence == 0) {
             writer.key("afterSequence")
             writer.int64(self.afterSequence)
         }
-        if !(self.pageSize == 0) {
+        if writer.emitsDefaults || !(self.pageSize == 0) {
             writer.key("pageSize")
             writer.int32(self.pageSize)
         }
@@ -3870,23 +3870,23 @@ extension Users_V1_PaidPeriod {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.sequence == 0) {
+        if writer.emitsDefaults || !(self.sequence == 0) {
             writer.key("sequence")
             writer.int64(self.sequence)
         }
-        if !(self.invoiceID.isEmpty) {
+        if writer.emitsDefaults || !(self.invoiceID.isEmpty) {
             writer.key("invoiceId")
             writer.string(self.invoiceID)
         }
-        if !(self.userID.isEmpty) {
+        if writer.emitsDefaults || !(self.userID.isEmpty) {
             writer.key("userId")
             writer.string(self.userID)
         }
-        if !(self.productID.isEmpty) {
+        if writer.emitsDefaults || !(self.productID.isEmpty) {
             writer.key("productId")
             writer.string(self.productID)
         }
-        if !(self.subscriptionID.isEmpty) {
+        if writer.emitsDefaults || !(self.subscriptionID.isEmpty) {
             writer.key("subscriptionId")
             writer.string(self.subscriptionID)
         }
@@ -3898,7 +3898,7 @@ extension Users_V1_PaidPeriod {
             writer.key("validUntil")
             writer.timestamp(value)
         }
-        if !(!self.active) {
+        if writer.emitsDefaults || !(!self.active) {
             writer.key("active")
             writer.bool(self.active)
         }
@@ -3992,13 +3992,13 @@ extension Users_V1_ListPaidPeriodsResponse {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !self.periods.isEmpty {
+        if writer.emitsDefaults || !self.periods.isEmpty {
             writer.key("periods")
             writer.beginArray()
             for value in self.periods { value.writeJSON(into: &writer) }
             writer.endArray()
         }
-        if !(self.lastSequence == 0) {
+        if writer.emitsDefaults || !(self.lastSequence == 0) {
             writer.key("lastSequence")
             writer.int64(self.lastSequence)
         }

@@ -978,161 +978,161 @@ extension Codegentest_V1_Scalars {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.doubleValue == 0) {
+        if writer.emitsDefaults || !(self.doubleValue == 0) {
             writer.key("doubleValue")
             writer.double(self.doubleValue)
         }
-        if !(self.floatValue == 0) {
+        if writer.emitsDefaults || !(self.floatValue == 0) {
             writer.key("floatValue")
             writer.float(self.floatValue)
         }
-        if !(self.int32Value == 0) {
+        if writer.emitsDefaults || !(self.int32Value == 0) {
             writer.key("int32Value")
             writer.int32(self.int32Value)
         }
-        if !(self.int64Value == 0) {
+        if writer.emitsDefaults || !(self.int64Value == 0) {
             writer.key("int64Value")
             writer.int64(self.int64Value)
         }
-        if !(self.uint32Value == 0) {
+        if writer.emitsDefaults || !(self.uint32Value == 0) {
             writer.key("uint32Value")
             writer.uint32(self.uint32Value)
         }
-        if !(self.uint64Value == 0) {
+        if writer.emitsDefaults || !(self.uint64Value == 0) {
             writer.key("uint64Value")
             writer.uint64(self.uint64Value)
         }
-        if !(self.sint32Value == 0) {
+        if writer.emitsDefaults || !(self.sint32Value == 0) {
             writer.key("sint32Value")
             writer.int32(self.sint32Value)
         }
-        if !(self.sint64Value == 0) {
+        if writer.emitsDefaults || !(self.sint64Value == 0) {
             writer.key("sint64Value")
             writer.int64(self.sint64Value)
         }
-        if !(self.fixed32Value == 0) {
+        if writer.emitsDefaults || !(self.fixed32Value == 0) {
             writer.key("fixed32Value")
             writer.uint32(self.fixed32Value)
         }
-        if !(self.fixed64Value == 0) {
+        if writer.emitsDefaults || !(self.fixed64Value == 0) {
             writer.key("fixed64Value")
             writer.uint64(self.fixed64Value)
         }
-        if !(self.sfixed32Value == 0) {
+        if writer.emitsDefaults || !(self.sfixed32Value == 0) {
             writer.key("sfixed32Value")
             writer.int32(self.sfixed32Value)
         }
-        if !(self.sfixed64Value == 0) {
+        if writer.emitsDefaults || !(self.sfixed64Value == 0) {
             writer.key("sfixed64Value")
             writer.int64(self.sfixed64Value)
         }
-        if !(!self.boolValue) {
+        if writer.emitsDefaults || !(!self.boolValue) {
             writer.key("boolValue")
             writer.bool(self.boolValue)
         }
-        if !(self.stringValue.isEmpty) {
+        if writer.emitsDefaults || !(self.stringValue.isEmpty) {
             writer.key("stringValue")
             writer.string(self.stringValue)
         }
-        if !(self.bytesValue.isEmpty) {
+        if writer.emitsDefaults || !(self.bytesValue.isEmpty) {
             writer.key("bytesValue")
             writer.bytes(self.bytesValue)
         }
-        if self.color.rawValue != 0 {
+        if writer.emitsDefaults || self.color.rawValue != 0 {
             writer.key("color")
             writer.enumValue(self.color)
         }
-        if !self.doubles.isEmpty {
+        if writer.emitsDefaults || !self.doubles.isEmpty {
             writer.key("doubles")
             writer.beginArray()
             for value in self.doubles { writer.double(value) }
             writer.endArray()
         }
-        if !self.floats.isEmpty {
+        if writer.emitsDefaults || !self.floats.isEmpty {
             writer.key("floats")
             writer.beginArray()
             for value in self.floats { writer.float(value) }
             writer.endArray()
         }
-        if !self.int32s.isEmpty {
+        if writer.emitsDefaults || !self.int32s.isEmpty {
             writer.key("int32s")
             writer.beginArray()
             for value in self.int32s { writer.int32(value) }
             writer.endArray()
         }
-        if !self.int64s.isEmpty {
+        if writer.emitsDefaults || !self.int64s.isEmpty {
             writer.key("int64s")
             writer.beginArray()
             for value in self.int64s { writer.int64(value) }
             writer.endArray()
         }
-        if !self.uint32s.isEmpty {
+        if writer.emitsDefaults || !self.uint32s.isEmpty {
             writer.key("uint32s")
             writer.beginArray()
             for value in self.uint32s { writer.uint32(value) }
             writer.endArray()
         }
-        if !self.uint64s.isEmpty {
+        if writer.emitsDefaults || !self.uint64s.isEmpty {
             writer.key("uint64s")
             writer.beginArray()
             for value in self.uint64s { writer.uint64(value) }
             writer.endArray()
         }
-        if !self.sint32s.isEmpty {
+        if writer.emitsDefaults || !self.sint32s.isEmpty {
             writer.key("sint32s")
             writer.beginArray()
             for value in self.sint32s { writer.int32(value) }
             writer.endArray()
         }
-        if !self.sint64s.isEmpty {
+        if writer.emitsDefaults || !self.sint64s.isEmpty {
             writer.key("sint64s")
             writer.beginArray()
             for value in self.sint64s { writer.int64(value) }
             writer.endArray()
         }
-        if !self.fixed32s.isEmpty {
+        if writer.emitsDefaults || !self.fixed32s.isEmpty {
             writer.key("fixed32s")
             writer.beginArray()
             for value in self.fixed32s { writer.uint32(value) }
             writer.endArray()
         }
-        if !self.fixed64s.isEmpty {
+        if writer.emitsDefaults || !self.fixed64s.isEmpty {
             writer.key("fixed64s")
             writer.beginArray()
             for value in self.fixed64s { writer.uint64(value) }
             writer.endArray()
         }
-        if !self.sfixed32s.isEmpty {
+        if writer.emitsDefaults || !self.sfixed32s.isEmpty {
             writer.key("sfixed32s")
             writer.beginArray()
             for value in self.sfixed32s { writer.int32(value) }
             writer.endArray()
         }
-        if !self.sfixed64s.isEmpty {
+        if writer.emitsDefaults || !self.sfixed64s.isEmpty {
             writer.key("sfixed64s")
             writer.beginArray()
             for value in self.sfixed64s { writer.int64(value) }
             writer.endArray()
         }
-        if !self.bools.isEmpty {
+        if writer.emitsDefaults || !self.bools.isEmpty {
             writer.key("bools")
             writer.beginArray()
             for value in self.bools { writer.bool(value) }
             writer.endArray()
         }
-        if !self.strings.isEmpty {
+        if writer.emitsDefaults || !self.strings.isEmpty {
             writer.key("strings")
             writer.beginArray()
             for value in self.strings { writer.string(value) }
             writer.endArray()
         }
-        if !self.bytesList.isEmpty {
+        if writer.emitsDefaults || !self.bytesList.isEmpty {
             writer.key("bytesList")
             writer.beginArray()
             for value in self.bytesList { writer.bytes(value) }
             writer.endArray()
         }
-        if !self.colors.isEmpty {
+        if writer.emitsDefaults || !self.colors.isEmpty {
             writer.key("colors")
             writer.beginArray()
             for value in self.colors { writer.enumValue(value) }
@@ -1527,7 +1527,7 @@ extension Codegentest_V1_Composite {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.id.isEmpty) {
+        if writer.emitsDefaults || !(self.id.isEmpty) {
             writer.key("id")
             writer.string(self.id)
         }
@@ -1535,13 +1535,13 @@ extension Codegentest_V1_Composite {
             writer.key("mainItem")
             value.writeJSON(into: &writer)
         }
-        if !self.items.isEmpty {
+        if writer.emitsDefaults || !self.items.isEmpty {
             writer.key("items")
             writer.beginArray()
             for value in self.items { value.writeJSON(into: &writer) }
             writer.endArray()
         }
-        if !self.itemsByName.isEmpty {
+        if writer.emitsDefaults || !self.itemsByName.isEmpty {
             writer.key("itemsByName")
             writer.beginObject()
             for key in ProtobufEncoding.sortedKeys(self.itemsByName) {
@@ -1550,7 +1550,7 @@ extension Codegentest_V1_Composite {
             }
             writer.endObject()
         }
-        if !self.labels.isEmpty {
+        if writer.emitsDefaults || !self.labels.isEmpty {
             writer.key("labels")
             writer.beginObject()
             for key in ProtobufEncoding.sortedKeys(self.labels) {
@@ -1559,7 +1559,7 @@ extension Codegentest_V1_Composite {
             }
             writer.endObject()
         }
-        if !self.counters.isEmpty {
+        if writer.emitsDefaults || !self.counters.isEmpty {
             writer.key("counters")
             writer.beginObject()
             for key in ProtobufEncoding.sortedKeys(self.counters) {
@@ -1568,7 +1568,7 @@ extension Codegentest_V1_Composite {
             }
             writer.endObject()
         }
-        if !self.flags.isEmpty {
+        if writer.emitsDefaults || !self.flags.isEmpty {
             writer.key("flags")
             writer.beginObject()
             for key in ProtobufEncoding.sortedKeys(self.flags) {
@@ -1577,7 +1577,7 @@ extension Codegentest_V1_Composite {
             }
             writer.endObject()
         }
-        if !self.colorsByID.isEmpty {
+        if writer.emitsDefaults || !self.colorsByID.isEmpty {
             writer.key("colorsById")
             writer.beginObject()
             for key in ProtobufEncoding.sortedKeys(self.colorsByID) {
@@ -1586,7 +1586,7 @@ extension Codegentest_V1_Composite {
             }
             writer.endObject()
         }
-        if !self.attributes.isEmpty {
+        if writer.emitsDefaults || !self.attributes.isEmpty {
             writer.key("attributes")
             writer.beginObject()
             for key in ProtobufEncoding.sortedKeys(self.attributes) {
@@ -1599,7 +1599,7 @@ extension Codegentest_V1_Composite {
             writer.key("createdAt")
             writer.timestamp(value)
         }
-        if !self.history.isEmpty {
+        if writer.emitsDefaults || !self.history.isEmpty {
             writer.key("history")
             writer.beginArray()
             for value in self.history { writer.timestamp(value) }
@@ -1645,7 +1645,7 @@ extension Codegentest_V1_Composite {
             writer.key("scalars")
             value.writeJSON(into: &writer)
         }
-        if self.defaultKind.rawValue != 0 {
+        if writer.emitsDefaults || self.defaultKind.rawValue != 0 {
             writer.key("defaultKind")
             writer.enumValue(self.defaultKind)
         }
@@ -1827,15 +1827,15 @@ extension Codegentest_V1_Composite.Item {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.name.isEmpty) {
+        if writer.emitsDefaults || !(self.name.isEmpty) {
             writer.key("name")
             writer.string(self.name)
         }
-        if !(self.quantity == 0) {
+        if writer.emitsDefaults || !(self.quantity == 0) {
             writer.key("quantity")
             writer.int32(self.quantity)
         }
-        if self.kind.rawValue != 0 {
+        if writer.emitsDefaults || self.kind.rawValue != 0 {
             writer.key("kind")
             writer.enumValue(self.kind)
         }
@@ -1916,11 +1916,11 @@ extension Codegentest_V1_Node {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.label.isEmpty) {
+        if writer.emitsDefaults || !(self.label.isEmpty) {
             writer.key("label")
             writer.string(self.label)
         }
-        if !self.children.isEmpty {
+        if writer.emitsDefaults || !self.children.isEmpty {
             writer.key("children")
             writer.beginArray()
             for value in self.children { value.writeJSON(into: &writer) }
@@ -1994,11 +1994,11 @@ extension Codegentest_V1_Money {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.amountMinor == 0) {
+        if writer.emitsDefaults || !(self.amountMinor == 0) {
             writer.key("amountMinor")
             writer.int64(self.amountMinor)
         }
-        if !(self.currency.isEmpty) {
+        if writer.emitsDefaults || !(self.currency.isEmpty) {
             writer.key("currency")
             writer.string(self.currency)
         }
@@ -2124,15 +2124,15 @@ extension Codegentest_V1_Invoice {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.invoiceID.isEmpty) {
+        if writer.emitsDefaults || !(self.invoiceID.isEmpty) {
             writer.key("invoiceId")
             writer.string(self.invoiceID)
         }
-        if !(self.customerID.isEmpty) {
+        if writer.emitsDefaults || !(self.customerID.isEmpty) {
             writer.key("customerId")
             writer.string(self.customerID)
         }
-        if !(self.customerEmail.isEmpty) {
+        if writer.emitsDefaults || !(self.customerEmail.isEmpty) {
             writer.key("customerEmail")
             writer.string(self.customerEmail)
         }
@@ -2140,7 +2140,7 @@ extension Codegentest_V1_Invoice {
             writer.key("billingAddress")
             value.writeJSON(into: &writer)
         }
-        if !self.lines.isEmpty {
+        if writer.emitsDefaults || !self.lines.isEmpty {
             writer.key("lines")
             writer.beginArray()
             for value in self.lines { value.writeJSON(into: &writer) }
@@ -2158,19 +2158,19 @@ extension Codegentest_V1_Invoice {
             writer.key("total")
             value.writeJSON(into: &writer)
         }
-        if self.status.rawValue != 0 {
+        if writer.emitsDefaults || self.status.rawValue != 0 {
             writer.key("status")
             writer.enumValue(self.status)
         }
-        if !(self.issuedAtUnixSeconds == 0) {
+        if writer.emitsDefaults || !(self.issuedAtUnixSeconds == 0) {
             writer.key("issuedAtUnixSeconds")
             writer.int64(self.issuedAtUnixSeconds)
         }
-        if !(self.dueAtUnixSeconds == 0) {
+        if writer.emitsDefaults || !(self.dueAtUnixSeconds == 0) {
             writer.key("dueAtUnixSeconds")
             writer.int64(self.dueAtUnixSeconds)
         }
-        if !(self.memo.isEmpty) {
+        if writer.emitsDefaults || !(self.memo.isEmpty) {
             writer.key("memo")
             writer.string(self.memo)
         }
@@ -2294,15 +2294,15 @@ extension Codegentest_V1_Invoice.Line {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.sku.isEmpty) {
+        if writer.emitsDefaults || !(self.sku.isEmpty) {
             writer.key("sku")
             writer.string(self.sku)
         }
-        if !(self.description.isEmpty) {
+        if writer.emitsDefaults || !(self.description.isEmpty) {
             writer.key("description")
             writer.string(self.description)
         }
-        if !(self.quantity == 0) {
+        if writer.emitsDefaults || !(self.quantity == 0) {
             writer.key("quantity")
             writer.int32(self.quantity)
         }
@@ -2314,7 +2314,7 @@ extension Codegentest_V1_Invoice.Line {
             writer.key("total")
             value.writeJSON(into: &writer)
         }
-        if !(self.taxCode.isEmpty) {
+        if writer.emitsDefaults || !(self.taxCode.isEmpty) {
             writer.key("taxCode")
             writer.string(self.taxCode)
         }
@@ -2420,27 +2420,27 @@ extension Codegentest_V1_Invoice.Address {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.name.isEmpty) {
+        if writer.emitsDefaults || !(self.name.isEmpty) {
             writer.key("name")
             writer.string(self.name)
         }
-        if !(self.line1.isEmpty) {
+        if writer.emitsDefaults || !(self.line1.isEmpty) {
             writer.key("line1")
             writer.string(self.line1)
         }
-        if !(self.line2.isEmpty) {
+        if writer.emitsDefaults || !(self.line2.isEmpty) {
             writer.key("line2")
             writer.string(self.line2)
         }
-        if !(self.city.isEmpty) {
+        if writer.emitsDefaults || !(self.city.isEmpty) {
             writer.key("city")
             writer.string(self.city)
         }
-        if !(self.postalCode.isEmpty) {
+        if writer.emitsDefaults || !(self.postalCode.isEmpty) {
             writer.key("postalCode")
             writer.string(self.postalCode)
         }
-        if !(self.country.isEmpty) {
+        if writer.emitsDefaults || !(self.country.isEmpty) {
             writer.key("country")
             writer.string(self.country)
         }
@@ -2524,11 +2524,11 @@ extension Codegentest_V1_GetInvoiceRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.invoiceID.isEmpty) {
+        if writer.emitsDefaults || !(self.invoiceID.isEmpty) {
             writer.key("invoiceId")
             writer.string(self.invoiceID)
         }
-        if !(!self.includeLines) {
+        if writer.emitsDefaults || !(!self.includeLines) {
             writer.key("includeLines")
             writer.bool(self.includeLines)
         }
@@ -2607,7 +2607,7 @@ extension Codegentest_V1_CreateInvoiceRequest {
             writer.key("invoice")
             value.writeJSON(into: &writer)
         }
-        if !(self.requestNote.isEmpty) {
+        if writer.emitsDefaults || !(self.requestNote.isEmpty) {
             writer.key("requestNote")
             writer.string(self.requestNote)
         }
@@ -2684,15 +2684,15 @@ extension Codegentest_V1_ListInvoicesRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.customerID.isEmpty) {
+        if writer.emitsDefaults || !(self.customerID.isEmpty) {
             writer.key("customerId")
             writer.string(self.customerID)
         }
-        if !(self.pageSize == 0) {
+        if writer.emitsDefaults || !(self.pageSize == 0) {
             writer.key("pageSize")
             writer.int32(self.pageSize)
         }
-        if !(self.pageToken.isEmpty) {
+        if writer.emitsDefaults || !(self.pageToken.isEmpty) {
             writer.key("pageToken")
             writer.string(self.pageToken)
         }
@@ -2773,13 +2773,13 @@ extension Codegentest_V1_ListInvoicesResponse {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !self.invoices.isEmpty {
+        if writer.emitsDefaults || !self.invoices.isEmpty {
             writer.key("invoices")
             writer.beginArray()
             for value in self.invoices { value.writeJSON(into: &writer) }
             writer.endArray()
         }
-        if !(self.nextPageToken.isEmpty) {
+        if writer.emitsDefaults || !(self.nextPageToken.isEmpty) {
             writer.key("nextPageToken")
             writer.string(self.nextPageToken)
         }
@@ -2848,7 +2848,7 @@ extension Codegentest_V1_PingRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.text.isEmpty) {
+        if writer.emitsDefaults || !(self.text.isEmpty) {
             writer.key("text")
             writer.string(self.text)
         }
@@ -2914,7 +2914,7 @@ extension Codegentest_V1_PingResponse {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.text.isEmpty) {
+        if writer.emitsDefaults || !(self.text.isEmpty) {
             writer.key("text")
             writer.string(self.text)
         }
@@ -3005,29 +3005,29 @@ extension Codegentest_V1_SearchInvoicesRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !self.customerIds.isEmpty {
+        if writer.emitsDefaults || !self.customerIds.isEmpty {
             writer.key("customerIds")
             writer.beginArray()
             for value in self.customerIds { writer.string(value) }
             writer.endArray()
         }
-        if self.status.rawValue != 0 {
+        if writer.emitsDefaults || self.status.rawValue != 0 {
             writer.key("status")
             writer.enumValue(self.status)
         }
-        if !(self.minTotalMinor == 0) {
+        if writer.emitsDefaults || !(self.minTotalMinor == 0) {
             writer.key("minTotalMinor")
             writer.int64(self.minTotalMinor)
         }
-        if !(!self.includeLines) {
+        if writer.emitsDefaults || !(!self.includeLines) {
             writer.key("includeLines")
             writer.bool(self.includeLines)
         }
-        if !(self.pageSize == 0) {
+        if writer.emitsDefaults || !(self.pageSize == 0) {
             writer.key("pageSize")
             writer.int32(self.pageSize)
         }
-        if self.order.rawValue != 0 {
+        if writer.emitsDefaults || self.order.rawValue != 0 {
             writer.key("order")
             writer.enumValue(self.order)
         }
@@ -3128,7 +3128,7 @@ extension Codegentest_V1_PayInvoiceRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.invoiceID.isEmpty) {
+        if writer.emitsDefaults || !(self.invoiceID.isEmpty) {
             writer.key("invoiceId")
             writer.string(self.invoiceID)
         }
@@ -3201,7 +3201,7 @@ extension Codegentest_V1_DeleteInvoiceRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.invoiceID.isEmpty) {
+        if writer.emitsDefaults || !(self.invoiceID.isEmpty) {
             writer.key("invoiceId")
             writer.string(self.invoiceID)
         }
@@ -3346,15 +3346,15 @@ extension Codegentest_V1_WebhookRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.source.isEmpty) {
+        if writer.emitsDefaults || !(self.source.isEmpty) {
             writer.key("source")
             writer.string(self.source)
         }
-        if !(self.rawBody.isEmpty) {
+        if writer.emitsDefaults || !(self.rawBody.isEmpty) {
             writer.key("rawBody")
             writer.bytes(self.rawBody)
         }
-        if !self.headers.isEmpty {
+        if writer.emitsDefaults || !self.headers.isEmpty {
             writer.key("headers")
             writer.beginObject()
             for key in ProtobufEncoding.sortedKeys(self.headers) {
@@ -3441,15 +3441,15 @@ extension Codegentest_V1_WebhookResponse {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.source.isEmpty) {
+        if writer.emitsDefaults || !(self.source.isEmpty) {
             writer.key("source")
             writer.string(self.source)
         }
-        if !(self.bodyBytes == 0) {
+        if writer.emitsDefaults || !(self.bodyBytes == 0) {
             writer.key("bodyBytes")
             writer.int64(self.bodyBytes)
         }
-        if !(self.contentType.isEmpty) {
+        if writer.emitsDefaults || !(self.contentType.isEmpty) {
             writer.key("contentType")
             writer.string(self.contentType)
         }
@@ -3541,11 +3541,11 @@ extension Codegentest_V1_ReturnRequest {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.rawBody.isEmpty) {
+        if writer.emitsDefaults || !(self.rawBody.isEmpty) {
             writer.key("rawBody")
             writer.bytes(self.rawBody)
         }
-        if !self.headers.isEmpty {
+        if writer.emitsDefaults || !self.headers.isEmpty {
             writer.key("headers")
             writer.beginObject()
             for key in ProtobufEncoding.sortedKeys(self.headers) {
@@ -3621,7 +3621,7 @@ extension Codegentest_V1_ReturnResponse {
     /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
     public func writeJSON(into writer: inout ProtobufJSONWriter) {
         writer.beginObject()
-        if !(self.redirectURL.isEmpty) {
+        if writer.emitsDefaults || !(self.redirectURL.isEmpty) {
             writer.key("redirectUrl")
             writer.string(self.redirectURL)
         }

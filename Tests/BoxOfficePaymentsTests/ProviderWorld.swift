@@ -117,9 +117,7 @@ struct ProviderWorld: Sendable {
                             transport in
                             let gateway = try Gateway(
                                 configuration: GatewayConfiguration(port: gatewayPort),
-                                bindings: ProviderNotificationHandler.providerAnswerBindings(
-                                    Payments_V1_PaymentServiceMethods.httpBindings
-                                ),
+                                bindings: Payments_V1_PaymentServiceMethods.httpBindings,
                                 upstreams: [Payments_V1_PaymentServiceMethods.all[0].service: transport],
                                 metricsRegistry: PrometheusCollectorRegistry(),
                                 logger: logger

@@ -55,4 +55,33 @@ struct JSONInteropTests {
         #expect(decoded.jsonString() == message.jsonString())
         #expect(try decoded.serializedBytes() == (try message.serializedBytes()))
     }
+
+    @Test(
+        "with emitsDefaults we write what json_format writes with always_print_fields_with_no_presence",
+        arguments: 0..<(cases.count + 1)
+    )
+    func emitsDefaultsMatchesReference(index: Int) throws {
+        try Self.ensurePythonProtobuf()
+        // Every case, plus an empty message: all of its fields at their defaults.
+        let (typeName, message) = index < Self.cases.count ? Self.cases[index] : ("Scalars", Codegentest_V1_Scalars())
+        var writer = ProtobufJSONWriter()
+        writer.emitsDefaults = true
+        message.writeJSON(into: &writer)
+        let ours = String(decoding: writer.bytes, as: UTF8.self)
+        let request = try JSONSerialization.data(withJSONObject: [
+            "binary": Data(try message.serializedBytes()).base64EncodedString(), "json": ours,
+        ])
+        let output = try Tools.run(
+            [
+                TestEnvironment.python, "\(Tools.root)/Tests/CodegenTests/Interop/json_interop.py", Self.descriptorSet,
+                "boxoffice.codegentest.v1.\(typeName)", "--emit-defaults",
+            ],
+            input: [UInt8](request)
+        )
+        let result = try #require(try JSONSerialization.jsonObject(with: Data(output)) as? [String: Any])
+        #expect(result["same_json"] as? Bool == true, "ours: \(ours)\npython: \(result["python_json"] ?? "")")
+        #expect(result["parsed_equal"] as? Bool == true)
+        // Reading it back gives the same message: defaults written out mean the same as absent.
+        #expect(try type(of: message).init(jsonString: ours).serializedBytes() == (try message.serializedBytes()))
+    }
 }

@@ -52,7 +52,7 @@ void   boxoffice__http_binding__free_unpacked
   assert(message->base.descriptor == &boxoffice__http_binding__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor boxoffice__http_binding__field_descriptors[7] =
+static const ProtobufCFieldDescriptor boxoffice__http_binding__field_descriptors[8] =
 {
   {
     "verb",
@@ -138,10 +138,23 @@ static const ProtobufCFieldDescriptor boxoffice__http_binding__field_descriptors
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "emit_defaults",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Boxoffice__HttpBinding, emit_defaults),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned boxoffice__http_binding__field_indices_by_name[] = {
   3,   /* field[3] = access */
   2,   /* field[2] = body */
+  7,   /* field[7] = emit_defaults */
   4,   /* field[4] = idempotency_key_required */
   1,   /* field[1] = path */
   5,   /* field[5] = redirect */
@@ -151,7 +164,7 @@ static const unsigned boxoffice__http_binding__field_indices_by_name[] = {
 static const ProtobufCIntRange boxoffice__http_binding__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 7 }
+  { 0, 8 }
 };
 const ProtobufCMessageDescriptor boxoffice__http_binding__descriptor =
 {
@@ -161,7 +174,7 @@ const ProtobufCMessageDescriptor boxoffice__http_binding__descriptor =
   "Boxoffice__HttpBinding",
   "boxoffice",
   sizeof(Boxoffice__HttpBinding),
-  7,
+  8,
   boxoffice__http_binding__field_descriptors,
   boxoffice__http_binding__field_indices_by_name,
   1,  boxoffice__http_binding__number_ranges,

@@ -32,10 +32,12 @@ def message_class(descriptor_set_path, type_name):
 
 def main():
     cls = message_class(sys.argv[1], sys.argv[2])
+    # `--emit-defaults`: fields without presence at their defaults too (our `emitsDefaults`).
+    emit_defaults = len(sys.argv) > 3 and sys.argv[3] == "--emit-defaults"
     request = json.load(sys.stdin)
     from_binary = cls()
     from_binary.ParseFromString(base64.b64decode(request["binary"]))
-    python_json = json_format.MessageToJson(from_binary)
+    python_json = json_format.MessageToJson(from_binary, always_print_fields_with_no_presence=emit_defaults)
     from_our_json = json_format.Parse(request["json"], cls())
     json.dump(
         {

@@ -210,6 +210,8 @@ struct MethodDescriptor {
         var redirect = ""
         /// 0 when the option leaves it out (then 200).
         var successStatus: Int32 = 0
+        /// Whether the JSON answer keeps default values.
+        var emitDefaults = false
     }
 
     /// The extension number of `(boxoffice.http)` in proto/boxoffice/options.proto.
@@ -250,6 +252,7 @@ struct MethodDescriptor {
                         case 5: rule.idempotencyKeyRequired = try fields.bool()
                         case 6: rule.redirect = try fields.string()
                         case 7: rule.successStatus = try fields.int32()
+                        case 8: rule.emitDefaults = try fields.bool()
                         default: try fields.skip(wireType: fieldType)
                         }
                     }

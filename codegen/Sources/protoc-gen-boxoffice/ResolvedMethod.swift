@@ -46,6 +46,8 @@ struct ResolvedBinding {
     /// The JSON name of the response field to redirect to; empty for a JSON answer.
     var redirectField: String
     var successStatus: Int
+    /// Whether the JSON answer keeps fields at their default values.
+    var emitDefaults: Bool
     /// The path parameters in template order: JSON path and the field it ends at.
     var pathParameters: [(name: String, field: Field)]
     /// The top-level request fields read from the query string (JSON names), in field order.
@@ -117,6 +119,10 @@ struct ResolvedBinding {
             throw GeneratorError("\(method): success_status must be 200, 201 or 202")
         }
         self.successStatus = rule.successStatus == 0 ? 200 : Int(rule.successStatus)
+        self.emitDefaults = rule.emitDefaults
+        if rule.emitDefaults, !rule.redirect.isEmpty {
+            throw GeneratorError("\(method): a redirect has no JSON answer; emit_defaults does not apply")
+        }
 
         self.queryParameters = []
         if rule.body != "*" {

@@ -76,7 +76,7 @@ extension SwiftEmitter {
         let value = "self.\(field.swiftName)"
         let key = "writer.key(\(field.jsonName.literal))"
         if let map = field.map {
-            out.block("if !\(value).isEmpty {") { out in
+            out.block("if writer.emitsDefaults || !\(value).isEmpty {") { out in
                 out.line(key)
                 out.line("writer.beginObject()")
                 out.block("for key in ProtobufEncoding.sortedKeys(\(value)) {") { out in
@@ -86,7 +86,7 @@ extension SwiftEmitter {
                 out.line("writer.endObject()")
             }
         } else if field.isRepeated {
-            out.block("if !\(value).isEmpty {") { out in
+            out.block("if writer.emitsDefaults || !\(value).isEmpty {") { out in
                 out.line(key)
                 out.line("writer.beginArray()")
                 out.line("for value in \(value) { \(self.jsonWrite(field.kind, "value")) }")
@@ -95,9 +95,9 @@ extension SwiftEmitter {
         } else {
             switch field.kind {
             case .scalar(let scalar):
-                out.line("if !(\(scalar.isDefault(value))) {")
+                out.line("if writer.emitsDefaults || !(\(scalar.isDefault(value))) {")
             case .enumeration:
-                out.line("if \(value).rawValue != 0 {")
+                out.line("if writer.emitsDefaults || \(value).rawValue != 0 {")
             case .message, .timestamp, .wrapper:
                 out.line("if let value = \(value) {")
             }

@@ -129,7 +129,11 @@ extension SwiftEmitter {
             out.line("    )")
             out.line("},")
             out.line("encodeJSONResponse: { (bytes) throws(RPCError) in")
-            out.line("    try ProtobufHTTPCodec.encodeResponse(\(method.output.swiftName).self, bytes)")
+            out.line(
+                binding.emitDefaults
+                    ? "    try ProtobufHTTPCodec.encodeResponse(\(method.output.swiftName).self, bytes, emittingDefaults: true)"
+                    : "    try ProtobufHTTPCodec.encodeResponse(\(method.output.swiftName).self, bytes)"
+            )
             out.line("}")
         }
     }

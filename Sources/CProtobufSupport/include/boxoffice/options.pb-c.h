@@ -67,10 +67,17 @@ struct  Boxoffice__HttpBinding
    * create a resource, as API.md lists them.
    */
   int32_t success_status;
+  /*
+   * True when the JSON answer must carry every field without presence even at its default value
+   * (`0`, `""`, `false`, `[]`): for callers that read a missing field as something else, such as
+   * the payment provider reading `{}` instead of `{"code":0}` as a refusal. As json_format's
+   * `always_print_fields_with_no_presence`.
+   */
+  protobuf_c_boolean emit_defaults;
 };
 #define BOXOFFICE__HTTP_BINDING__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&boxoffice__http_binding__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0 }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0, 0 }
 
 
 /* Boxoffice__HttpBinding methods */

@@ -71,6 +71,14 @@ struct GeneratorErrorTests {
             (
                 #"""
                 import "boxoffice/options.proto";
+                message A { string id = 1; string url = 2; }
+                service S { rpc M(A) returns (A) { option (boxoffice.http) = { verb: "POST" path: "/a" body: "*" access: "user" redirect: "url" emit_defaults: true }; } }
+                """#,
+                "emit_defaults does not apply"
+            ),
+            (
+                #"""
+                import "boxoffice/options.proto";
                 message A { string id = 1; }
                 service S { rpc M(A) returns (A) { option (boxoffice.http) = { verb: "GET" path: "/a" access: "user" idempotency_key_required: true }; } }
                 """#,

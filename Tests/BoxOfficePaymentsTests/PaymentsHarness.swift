@@ -52,17 +52,13 @@ struct PaymentsHarness: Sendable {
     ) async throws {
         var logger = Logger(label: "test.payments")
         logger.logLevel = .critical
-        var server = try PostgresConfiguration(url: TestEnvironment.postgresURL)
         // The machine is shared with other test runs: a slow backend start is not a failure.
-        server.connectTimeoutSeconds = Self.connectTimeoutSeconds
-        let database = TestEnvironment.uniqueName("payments")
-        let admin = PostgresClient(configuration: server, poolSizeMax: 1, logger: logger)
-        try await admin.withConnection { try await $0.execute("CREATE DATABASE \(unescaped: database)") }
-        let postgres = PostgresClient(configuration: server.with(database: database), poolSizeMax: 4, logger: logger)
-        var failure: (any Error)?
-        do {
-            _ = try await PostgresMigrator(client: postgres, logger: logger)
-                .migrate([try MessagingMigrations.load(), try PaymentsMigrations.load()])
+        try await PaymentsDatabase.with(
+            prefix: "payments",
+            poolSizeMax: 4,
+            connectTimeoutSeconds: Self.connectTimeoutSeconds,
+            logger: logger
+        ) { postgres in
             var sandboxConfiguration = SandboxConfiguration(
                 port: 0,
                 terminals: [.init(publicID: Self.publicID, apiSecret: Self.apiSecret)]
@@ -115,13 +111,7 @@ struct PaymentsHarness: Sendable {
                     try outcome.get()
                 }
             }
-        } catch {
-            failure = error
         }
-        await postgres.shutdown()
-        try await admin.withConnection { try await $0.execute("DROP DATABASE \(unescaped: database) WITH (FORCE)") }
-        await admin.shutdown()
-        if let failure { throw failure }
     }
 
     // MARK: - Calls

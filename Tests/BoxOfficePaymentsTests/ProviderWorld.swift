@@ -55,15 +55,7 @@ struct ProviderWorld: Sendable {
     ) async throws {
         var logger = Logger(label: "test.world")
         logger.logLevel = ProcessInfo.processInfo.environment["BOXOFFICE_TEST_LOG"] == "1" ? .info : .critical
-        let server = try PostgresConfiguration(url: TestEnvironment.postgresURL)
-        let database = TestEnvironment.uniqueName("payworld")
-        let admin = PostgresClient(configuration: server, poolSizeMax: 1, logger: logger)
-        try await admin.withConnection { try await $0.execute("CREATE DATABASE \(unescaped: database)") }
-        let postgres = PostgresClient(configuration: server.with(database: database), poolSizeMax: 12, logger: logger)
-        var failure: (any Error)?
-        do {
-            _ = try await PostgresMigrator(client: postgres, logger: logger)
-                .migrate([try MessagingMigrations.load(), try PaymentsMigrations.load()])
+        try await PaymentsDatabase.with(prefix: "payworld", poolSizeMax: 12, logger: logger) { postgres in
             let gatewayPort = try Self.freePort()
             var urls: [SandboxNotificationType: String] = [:]
             if notifications {
@@ -157,13 +149,7 @@ struct ProviderWorld: Sendable {
                     try outcome.get()
                 }
             }
-        } catch {
-            failure = error
         }
-        await postgres.shutdown()
-        try await admin.withConnection { try await $0.execute("DROP DATABASE \(unescaped: database) WITH (FORCE)") }
-        await admin.shutdown()
-        if let failure { throw failure }
     }
 
     /// A port nothing listens on right now (bound, read, closed): the gateway must be known to

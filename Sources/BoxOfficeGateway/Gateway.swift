@@ -129,6 +129,7 @@ public final class Gateway: Service, Sendable {
                 ? RateLimiter(limit: configuration.clientRateLimit, keysMax: configuration.rateLimitKeysMax) : nil,
             callerLimiter: configuration.callerRateLimit.isOn
                 ? RateLimiter(limit: configuration.callerRateLimit, keysMax: configuration.rateLimitKeysMax) : nil,
+            clientAddresses: ClientAddressResolver(trustedProxies: configuration.trustedProxies),
             registry: metricsRegistry,
             openAPIDocument: self.openAPIDocument,
             logger: logger

@@ -12,7 +12,8 @@ import SystemPackage
 /// preceded by a line `kid: <id>`),
 /// `gateway.rate.client.per.second` / `gateway.rate.client.burst` (per client address),
 /// `gateway.rate.caller.per.second` / `gateway.rate.caller.burst` (per authenticated caller),
-/// `gateway.rate.keys.max`, `gateway.upstream.<name>` (`host:port`); as environment variables `GATEWAY_HOST`,
+/// `gateway.rate.keys.max`, `gateway.trusted.proxies` (addresses or CIDR ranges, separated by
+/// commas or spaces), `gateway.upstream.<name>` (`host:port`); as environment variables `GATEWAY_HOST`,
 /// `GATEWAY_UPSTREAM_CATALOG`, …
 public struct GatewayConfiguration: Sendable {
     /// The address to listen on.
@@ -35,12 +36,17 @@ public struct GatewayConfiguration: Sendable {
     /// Where each service runs, by fully qualified service name
     /// (`boxoffice.catalog.v1.CatalogService`).
     public var upstreams: [String: UpstreamAddress]
-    /// The limit per client address (the TCP peer), on every bound route.
+    /// The limit per client address (the TCP peer, or the address read through ``trustedProxies``),
+    /// on every bound route.
     public var clientRateLimit: RateLimit
     /// The limit per authenticated caller (`user:<id>`, `admin:<id>`), on user and admin routes.
     public var callerRateLimit: RateLimit
     /// How many clients and callers each limiter tracks at most (bounds its memory).
     public var rateLimitKeysMax: Int
+    /// The load balancers and proxies whose `X-Forwarded-For` the gateway believes; the client
+    /// address (rate limit key, `client-address` metadata) is read through them. None (the
+    /// default) means the TCP peer is the client and the header is ignored.
+    public var trustedProxies: [IPNetwork]
 
     /// A PEM `PUBLIC KEY` block and the `kid` tokens signed with its private key name, if any.
     public struct PublicKeyPEM: Sendable, Hashable {
@@ -102,7 +108,8 @@ public struct GatewayConfiguration: Sendable {
         upstreams: [String: UpstreamAddress] = [:],
         clientRateLimit: RateLimit = GatewayConfiguration.clientRateLimitDefault,
         callerRateLimit: RateLimit = GatewayConfiguration.callerRateLimitDefault,
-        rateLimitKeysMax: Int = GatewayConfiguration.rateLimitKeysMaxDefault
+        rateLimitKeysMax: Int = GatewayConfiguration.rateLimitKeysMaxDefault,
+        trustedProxies: [IPNetwork] = []
     ) {
         self.host = host
         self.port = port
@@ -116,6 +123,7 @@ public struct GatewayConfiguration: Sendable {
         self.clientRateLimit = clientRateLimit
         self.callerRateLimit = callerRateLimit
         self.rateLimitKeysMax = rateLimitKeysMax
+        self.trustedProxies = trustedProxies
     }
 
     /// Reads the configuration from `reader`.
@@ -154,6 +162,16 @@ public struct GatewayConfiguration: Sendable {
         self.rateLimitKeysMax = reader.int(forKey: "gateway.rate.keys.max", default: self.rateLimitKeysMax)
         guard self.rateLimitKeysMax > 0 else {
             throw SettingsError(key: "gateway.rate.keys.max", reason: "must be positive")
+        }
+        let proxies = reader.string(forKey: "gateway.trusted.proxies", default: "")
+        for entry in proxies.split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\n" }) {
+            guard let network = IPNetwork(String(entry)) else {
+                throw SettingsError(
+                    key: "gateway.trusted.proxies",
+                    reason: "\(entry.prefix(64)) is not an IP address or CIDR range (like 10.0.0.0/8)"
+                )
+            }
+            self.trustedProxies.append(network)
         }
         for (service, entry) in upstreams {
             let key = "gateway.upstream.\(entry.key)"

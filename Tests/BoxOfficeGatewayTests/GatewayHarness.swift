@@ -92,6 +92,7 @@ struct GatewayHarness {
     ///   - upstreamReachable: false points the gateway at a port where no server listens.
     ///   - specialIDs: false makes the test service answer every id normally (for fuzzing).
     ///   - clientRateLimit, callerRateLimit: the gateway's limits; off by default.
+    ///   - trustedProxies: the proxies whose `X-Forwarded-For` the gateway believes; none by default.
     static func run(
         upstreamReachable: Bool = true,
         specialIDs: Bool = true,
@@ -99,6 +100,7 @@ struct GatewayHarness {
         requestBodyBytesMax: Int? = nil,
         clientRateLimit: RateLimit = .off,
         callerRateLimit: RateLimit = .off,
+        trustedProxies: [IPNetwork] = [],
         _ body: (GatewayHarness) async throws -> Void
     ) async throws {
         let logs = LogCapture()
@@ -127,7 +129,8 @@ struct GatewayHarness {
                     jwtPublicKeys: Tokens.publicKeys,
                     // Off unless a test is about them: the other tests send bursts from one address.
                     clientRateLimit: clientRateLimit,
-                    callerRateLimit: callerRateLimit
+                    callerRateLimit: callerRateLimit,
+                    trustedProxies: trustedProxies
                 )
                 if let callTimeout { configuration.callTimeout = callTimeout }
                 if let requestBodyBytesMax { configuration.requestBodyBytesMax = requestBodyBytesMax }

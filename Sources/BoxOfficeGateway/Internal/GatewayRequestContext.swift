@@ -1,14 +1,14 @@
 import Hummingbird
 import NIOCore
 
-/// Hummingbird's basic context plus the client's address, which the per-client rate limit keys on.
+/// Hummingbird's basic context plus the TCP peer's address, from which the client's is read.
 struct GatewayRequestContext: RequestContext {
     var coreContext: CoreRequestContextStorage
     /// The TCP peer's IP address; nil for a Unix socket or an address NIO could not read.
-    let clientAddress: String?
+    let peerAddress: String?
 
     init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
-        self.clientAddress = source.channel.remoteAddress?.ipAddress
+        self.peerAddress = source.channel.remoteAddress?.ipAddress
     }
 }

@@ -21,6 +21,8 @@ struct GatewayResponder: HTTPResponder {
     let clientLimiter: RateLimiter?
     /// Per authenticated caller; nil when that limit is off.
     let callerLimiter: RateLimiter?
+    /// Reads the client's address through the trusted proxies.
+    let clientAddresses: ClientAddressResolver
     let registry: PrometheusCollectorRegistry
     let openAPIDocument: [UInt8]
     let logger: Logger
@@ -36,7 +38,11 @@ struct GatewayResponder: HTTPResponder {
         let start = ContinuousClock.now
         let requestID =
             RequestHeaders.validRequestID(request.headers[RequestHeaders.requestID]) ?? RequestHeaders.newRequestID()
-        var outcome = await self.answer(request, clientAddress: context.clientAddress, requestID: requestID)
+        let clientAddress = self.clientAddresses.clientAddress(
+            peer: context.peerAddress,
+            forwardedFor: request.headers[values: RequestHeaders.forwardedFor]
+        )
+        var outcome = await self.answer(request, clientAddress: clientAddress, requestID: requestID)
         outcome.response.headers[RequestHeaders.requestID] = requestID
         let duration = ContinuousClock.now - start
         let status = outcome.response.status.code

@@ -4,6 +4,8 @@ import HTTPTypes
 enum RequestHeaders {
     static let requestID = HTTPField.Name("X-Request-ID")!
     static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
+    /// Set by load balancers and proxies: the addresses a request passed through, client first.
+    static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
 
     /// The longest client `X-Request-ID` kept; longer ones are replaced by a fresh id.
     static let requestIDLengthMax = 128

@@ -108,23 +108,53 @@ struct BenchInvoiceService: Codegentest_V1_InvoiceServiceProtocol {
     ) async throws -> Codegentest_V1_ReturnResponse { Codegentest_V1_ReturnResponse() }
 }
 
-/// Requests per second that wrk measured against `url`.
-func wrkRequestsPerSecond(_ url: String) throws -> Double {
+/// What one wrk run against a server measured.
+struct LoadRun {
+    /// Requests per second that wrk measured.
+    var requestsPerSecond: Double
+    /// This process's CPU time (user + system) per request, in microseconds: both servers and the
+    /// test service live in it, and only one side is loaded at a time.
+    var cpuMicrosecondsPerRequest: Double
+}
+
+/// This process's user + system CPU time so far, in microseconds.
+func processCPUMicroseconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e6
+        + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec)
+}
+
+/// Loads `url` with wrk for one run.
+func wrkRun(_ url: String) throws -> LoadRun {
+    let cpuBefore = processCPUMicroseconds()
     let output = try Bench.run([
         wrk, "-t1", "-c\(connections)", "-d\(secondsPerRun)s", url,
     ])
-    guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("Requests/sec:") }),
-        let value = Double(line.split(separator: " ").last.map(String.init) ?? "")
+    let cpu = processCPUMicroseconds() - cpuBefore
+    let lines = output.split(separator: "\n")
+    guard let line = lines.first(where: { $0.hasPrefix("Requests/sec:") }),
+        let value = Double(line.split(separator: " ").last.map(String.init) ?? ""),
+        // "  123456 requests in 4.00s, 98.21MB read"
+        let totalLine = lines.first(where: { $0.contains(" requests in ") }),
+        let total = Double(totalLine.split(separator: " ").first.map(String.init) ?? ""), total > 0
     else { throw BenchError("wrk printed no Requests/sec: \(output)") }
-    let non2xx = output.split(separator: "\n").first { $0.contains("Non-2xx") }
+    let non2xx = lines.first { $0.contains("Non-2xx") }
     if let non2xx { throw BenchError("wrk saw errors: \(non2xx)") }
-    return value
+    return LoadRun(requestsPerSecond: value, cpuMicrosecondsPerRequest: cpu / total)
 }
 
 let quiet = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
 var router = RPCRouter()
 router.register(BenchInvoiceService())
-let rpcServer = RPCServer(host: "127.0.0.1", port: 0, router: router, logger: quiet)
+// BENCH_RPC_HANDLERS=pool runs the test service's handlers on the global executor instead of the loop.
+let rpcServer = RPCServer(
+    host: "127.0.0.1",
+    port: 0,
+    router: router,
+    configuration: RPCServerConfiguration(handlersRunOnEventLoop: Bench.env("BENCH_RPC_HANDLERS", "loop") == "loop"),
+    logger: quiet
+)
 
 try await withThrowingTaskGroup(of: Void.self) { group in
     group.addTask { try await rpcServer.run() }
@@ -179,22 +209,37 @@ try await withThrowingTaskGroup(of: Void.self) { group in
     let gatewayURL = "http://127.0.0.1:\(gatewayPort)\(path)"
 
     // Warm both up (connections, caches, lazily created metrics).
-    _ = try wrkRequestsPerSecond(gatewayURL)
-    _ = try wrkRequestsPerSecond(plainURL)
-    var gatewayRates: [Double] = []
-    var plainRates: [Double] = []
+    _ = try wrkRun(gatewayURL)
+    _ = try wrkRun(plainURL)
+    var gatewayRuns: [LoadRun] = []
+    var plainRuns: [LoadRun] = []
     for run in 0..<runs {
-        let ours = try wrkRequestsPerSecond(gatewayURL)
-        let anchor = try wrkRequestsPerSecond(plainURL)
-        gatewayRates.append(ours)
-        plainRates.append(anchor)
+        let ours = try wrkRun(gatewayURL)
+        let anchor = try wrkRun(plainURL)
+        gatewayRuns.append(ours)
+        plainRuns.append(anchor)
         Bench.progress(
-            "run \(run + 1)/\(runs): gateway \(String(format: "%.0f", ours)) req/s, plain \(String(format: "%.0f", anchor)) req/s"
+            "run \(run + 1)/\(runs): gateway \(String(format: "%.0f", ours.requestsPerSecond)) req/s "
+                + "\(String(format: "%.1f", ours.cpuMicrosecondsPerRequest)) µs CPU/req, "
+                + "plain \(String(format: "%.0f", anchor.requestsPerSecond)) req/s "
+                + "\(String(format: "%.1f", anchor.cpuMicrosecondsPerRequest)) µs CPU/req"
         )
     }
+    // CPU per request is steadier than throughput on a shared machine; printed before RESULT.
+    let gatewayCPU = Bench.median(gatewayRuns.map(\.cpuMicrosecondsPerRequest))
+    let plainCPU = Bench.median(plainRuns.map(\.cpuMicrosecondsPerRequest))
+    print(
+        "gateway CPU per request \(String(format: "%.1f", gatewayCPU)) µs, plain "
+            + "\(String(format: "%.1f", plainCPU)) µs: ratio plain/gateway \(String(format: "%.2f", plainCPU / gatewayCPU))"
+    )
     group.cancelAll()
     await transport.shutdown()
-    Bench.result("gateway", ours: Bench.median(gatewayRates), anchor: Bench.median(plainRates), unit: "req/s")
+    Bench.result(
+        "gateway",
+        ours: Bench.median(gatewayRuns.map(\.requestsPerSecond)),
+        anchor: Bench.median(plainRuns.map(\.requestsPerSecond)),
+        unit: "req/s"
+    )
 }
 
 /// The plain server's port, once it listens.

@@ -38,7 +38,16 @@ enum OursSide: RPCBenchmark.Side {
         let response = RawBytes(Array(repeating: UInt8(ascii: "r"), count: RPCBenchmark.messageBytes))
         var router = RPCRouter()
         router.register(Self.echo) { (_: RawBytes, _) in response }
-        let server = RPCServer(host: "127.0.0.1", port: 0, router: router, logger: Self.logger)
+        // BENCH_RPC_HANDLERS=pool runs the handlers on the global executor instead of the loop.
+        let server = RPCServer(
+            host: "127.0.0.1",
+            port: 0,
+            router: router,
+            configuration: RPCServerConfiguration(
+                handlersRunOnEventLoop: ProcessInfo.processInfo.environment["BENCH_RPC_HANDLERS"] != "pool"
+            ),
+            logger: Self.logger
+        )
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.run() }
             let port = try await server.boundPort()

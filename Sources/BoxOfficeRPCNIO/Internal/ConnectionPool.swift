@@ -17,7 +17,8 @@ final class ConnectionPool: Sendable {
     private let host: String
     private let port: Int
     private let configuration: NIORPCClientConfiguration
-    private let eventLoopGroup: any EventLoopGroup
+    /// The group's loops; slot `i` connects on loop `i % loops.count`.
+    private let loops: [any EventLoop]
     private let logger: Logger
     private let machine: Mutex<Machine>
     private let slotCount: Int
@@ -33,7 +34,7 @@ final class ConnectionPool: Sendable {
         self.host = host
         self.port = port
         self.configuration = configuration
-        self.eventLoopGroup = eventLoopGroup
+        self.loops = Array(eventLoopGroup.makeIterator())
         self.logger = logger
         self.slotCount = configuration.connectionsPerTarget
         self.machine = Mutex(
@@ -45,10 +46,21 @@ final class ConnectionPool: Sendable {
         )
     }
 
-    /// The slot the next call uses.
+    /// The slot the next call uses: one whose connection lives on the calling thread's event
+    /// loop when there is one, so that a caller running on a loop (the gateway's requests do)
+    /// writes and is answered without waking another thread; otherwise round-robin.
     func pickSlot() -> Int {
         if self.slotCount == 1 { return 0 }
-        return (self.nextSlot.wrappingAdd(1, ordering: .relaxed).oldValue & Int.max) % self.slotCount
+        let turn = self.nextSlot.wrappingAdd(1, ordering: .relaxed).oldValue & Int.max
+        if let current = MultiThreadedEventLoopGroup.currentEventLoop,
+            let loop = self.loops.firstIndex(where: { $0 === current }),
+            loop < self.slotCount
+        {
+            // The slots on this loop are loop, loop + loops.count, …
+            let slotsOnLoop = (self.slotCount - loop + self.loops.count - 1) / self.loops.count
+            return loop + self.loops.count * (turn % slotsOnLoop)
+        }
+        return turn % self.slotCount
     }
 
     /// A ready connection, a connection attempt to wait on, or when the next attempt may start.
@@ -65,7 +77,7 @@ final class ConnectionPool: Sendable {
             }
             guard case .connect = step else { return step }
             // Started under the lock so that the other callers of this slot wait on this attempt.
-            let future = self.connect()
+            let future = self.connect(on: self.loops[index % self.loops.count])
             machine.connectStarted(index, attempt: future)
             started = future
             return .wait(future)
@@ -98,14 +110,14 @@ final class ConnectionPool: Sendable {
         }
     }
 
-    private func connect() -> EventLoopFuture<ClientConnection> {
+    private func connect(on eventLoop: any EventLoop) -> EventLoopFuture<ClientConnection> {
         let calls = ClientCallTable()
         let payloadBytesMax = self.configuration.payloadBytesMax
         let timeout = TimeAmount.nanoseconds(
             Int64(self.configuration.connectTimeout.components.seconds) * 1_000_000_000
                 + self.configuration.connectTimeout.components.attoseconds / 1_000_000_000
         )
-        return ClientBootstrap(group: self.eventLoopGroup)
+        return ClientBootstrap(group: eventLoop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelOption(.maxMessagesPerRead, value: 16)
             .connectTimeout(timeout)

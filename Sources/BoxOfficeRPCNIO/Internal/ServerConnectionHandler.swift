@@ -6,9 +6,10 @@ import Synchronization
 /// One server connection: cuts frames, feeds them to a ``ServerConnectionStateMachine``, and
 /// carries out its actions — start a handler task, answer, cancel, close.
 ///
-/// All state lives on the channel's event loop. Handlers run as Swift tasks on the global
-/// executor, so a slow handler never stalls the loop; their answers come back with one
-/// `execute`, and flushes are coalesced by a ``FlushStateMachine``.
+/// All state lives on the channel's event loop. Handlers run as Swift tasks, preferring that
+/// loop as their executor by default (see ``RPCServerConfiguration/handlersRunOnEventLoop``) or
+/// on the global executor; their answers come back with one `execute` (no wake-up when already
+/// on the loop), and flushes are coalesced by a ``FlushStateMachine``.
 final class ServerConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -29,6 +30,9 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     private var state: ServerConnectionStateMachine<Call>
     private var flush = FlushStateMachine()
     private var context: ChannelHandlerContext?
+    /// The connection's event loop as the handlers' preferred executor; nil runs them on the
+    /// global executor (``RPCServerConfiguration/handlersRunOnEventLoop``).
+    private var handlerExecutor: EventLoopExecutor?
 
     init(shared: ServerShared) {
         self.shared = shared
@@ -44,6 +48,9 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        if self.shared.configuration.handlersRunOnEventLoop {
+            self.handlerExecutor = EventLoopExecutor(context.eventLoop)
+        }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -156,7 +163,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         let message = request.message
         let allocator = context.channel.allocator
         let shared = self.shared
-        let task = Task {
+        let task = Task(executorPreference: self.handlerExecutor) {
             let outcome: Result<[UInt8], RPCError>
             // The router's handlers take a pointer that must outlive the await: one copy of the
             // request bytes, freed when the handler returns.

@@ -54,14 +54,16 @@ public struct ProtobufJSONWriter {
         self.raw(value ? "true" : "false")
     }
 
-    public mutating func int32(_ value: Int32) { self.raw(String(value)) }
+    public mutating func int32(_ value: Int32) {
+        self.integer(UInt64(value.magnitude), negative: value < 0, quoted: false)
+    }
 
-    public mutating func uint32(_ value: UInt32) { self.raw(String(value)) }
+    public mutating func uint32(_ value: UInt32) { self.integer(UInt64(value), negative: false, quoted: false) }
 
     /// 64-bit integers are strings in proto3 JSON (JavaScript numbers lose digits past 2^53).
-    public mutating func int64(_ value: Int64) { self.raw("\"\(value)\"") }
+    public mutating func int64(_ value: Int64) { self.integer(value.magnitude, negative: value < 0, quoted: true) }
 
-    public mutating func uint64(_ value: UInt64) { self.raw("\"\(value)\"") }
+    public mutating func uint64(_ value: UInt64) { self.integer(value, negative: false, quoted: true) }
 
     /// Finite values as shortest round-trip decimals; NaN and infinities as the strings proto3
     /// JSON names them.
@@ -120,23 +122,60 @@ public struct ProtobufJSONWriter {
 
     private mutating func quoted(_ text: String) {
         self.bytes.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): self.bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): self.bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case UInt8(ascii: "\n"): self.bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case UInt8(ascii: "\r"): self.bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case UInt8(ascii: "\t"): self.bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0..<0x20:
-                let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                self.bytes.append(contentsOf: [
-                    UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                ])
-                self.bytes.append(hex[Int(byte >> 4)])
-                self.bytes.append(hex[Int(byte & 0xf)])
-            default: self.bytes.append(byte)
+        var text = text
+        text.withUTF8 { utf8 in
+            // Runs that need no escaping (nearly all text) are copied whole.
+            var runStart = 0
+            for index in utf8.indices where Self.needsEscape(utf8[index]) {
+                self.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+                self.escape(utf8[index])
+                runStart = index + 1
             }
+            self.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
         }
         self.bytes.append(UInt8(ascii: "\""))
+    }
+
+    private static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+    }
+
+    private mutating func escape(_ byte: UInt8) {
+        switch byte {
+        case UInt8(ascii: "\""): self.bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+        case UInt8(ascii: "\\"): self.bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+        case UInt8(ascii: "\n"): self.bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+        case UInt8(ascii: "\r"): self.bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+        case UInt8(ascii: "\t"): self.bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+        default:
+            let hex: [UInt8] = Array("0123456789abcdef".utf8)
+            self.bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
+            self.bytes.append(hex[Int(byte >> 4)])
+            self.bytes.append(hex[Int(byte & 0xf)])
+        }
+    }
+
+    /// Writes the decimal digits of `magnitude`, after a `-` when `negative`.
+    private mutating func decimal(_ magnitude: UInt64, negative: Bool) {
+        if negative { self.bytes.append(UInt8(ascii: "-")) }
+        // UInt64.max has 20 digits; they are produced last first.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var rest = magnitude
+            var start = digits.count
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            } while rest > 0
+            self.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
+        }
+    }
+
+    private mutating func integer(_ magnitude: UInt64, negative: Bool, quoted: Bool) {
+        self.separate()
+        if quoted { self.bytes.append(UInt8(ascii: "\"")) }
+        self.decimal(magnitude, negative: negative)
+        if quoted { self.bytes.append(UInt8(ascii: "\"")) }
+        self.needsComma = true
     }
 }

@@ -17,18 +17,20 @@ extension PaymentReconciler {
     /// Our statuses in which the provider must hold a transaction that took or holds the money.
     static let holdingStatuses: Set<PaymentStatus> = [.succeeded, .partiallyRefunded, .refunded, .authorized]
 
-    /// Compares the provider's payments created on the UTC day starting at `dayStart` (every page
-    /// of `/v2/payments/list`, refunds left out) with our payments of that day, logs each mismatch
-    /// and adds them to the `boxoffice_payments_reconciliation_mismatches_total` counter.
+    /// Compares the provider's payments and refunds created on the UTC day starting at `dayStart`
+    /// (every page of `/v2/payments/list`) with our payments and refunds of that day, logs each
+    /// mismatch and adds them to the `boxoffice_payments_reconciliation_mismatches_total` counter.
     ///
     /// Per InvoiceId the provider's most advanced transaction counts (a Completed one over an
-    /// earlier Declined one of a retried hosted page).
+    /// earlier Declined one of a retried hosted page). Refunds are matched by the refund's own
+    /// TransactionId.
     ///
     /// - Throws: ``CloudPaymentsError`` when the provider cannot be asked, `PostgresError`.
     public func reconcileDay(_ dayStart: Date) async throws -> ReconciliationReport {
         let start = Self.dayStart(of: dayStart)
         let end = start.addingTimeInterval(Self.daySeconds)
         var transactions: [Transaction] = []
+        var providerRefunds: [Transaction] = []
         var page = 1
         while true {
             let items = try await self.provider.listPayments(
@@ -38,6 +40,7 @@ extension PaymentReconciler {
                 timeoutMilliseconds: self.configuration.providerTimeoutMilliseconds
             )
             transactions += items.filter { $0.originalTransactionId == nil }
+            providerRefunds += items.filter { $0.originalTransactionId != nil }
             if items.count < CloudPaymentsClient.listPageSize { break }
             page += 1
         }
@@ -114,10 +117,13 @@ extension PaymentReconciler {
                 )
             }
         }
+        let ourRefunds = try await self.reconcileRefunds(providerRefunds, from: start, to: end, into: &mismatches)
         let report = ReconciliationReport(
             dayStart: start,
             providerTransactions: transactions.count,
             payments: ours.count,
+            providerRefunds: providerRefunds.count,
+            refunds: ourRefunds,
             mismatches: mismatches
         )
         for mismatch in mismatches {
@@ -132,6 +138,85 @@ extension PaymentReconciler {
             metadata: ["day": "\(Self.dayText(start))", "report": "\(report)"]
         )
         return report
+    }
+
+    /// Compares the provider's refund transactions of a day with our refunds: each Completed one
+    /// must be a succeeded refund of ours of the same amount, and each succeeded refund of ours
+    /// created that day must be among them. Returns how many refunds we created that day.
+    private func reconcileRefunds(
+        _ providerRefunds: [Transaction],
+        from start: Date,
+        to end: Date,
+        into mismatches: inout [ReconciliationReport.Mismatch]
+    ) async throws -> Int {
+        let completed = providerRefunds.filter { $0.status == .completed }
+        let ids = completed.map(\.transactionId)
+        // Ours by the provider's refund id, whatever day we wrote them (a refund made just before
+        // midnight may be the provider's next day), and ours of this day.
+        let idList = ids.map(String.init).joined(separator: ",")
+        let (matched, ofDay) = try await self.postgres.withConnection {
+            connection -> ([RefundRecord], [RefundRecord]) in
+            let matched = try await connection.query(
+                """
+                SELECT \(unescaped: PaymentStore.refundColumns) FROM refunds
+                WHERE provider_transaction_id = ANY(string_to_array(\(idList), ',')::bigint[])
+                """
+            ).map(PaymentStore.decodeRefund)
+            let ofDay = try await connection.query(
+                """
+                SELECT \(unescaped: PaymentStore.refundColumns) FROM refunds
+                WHERE created_at >= \(start) AND created_at < \(end)
+                """
+            ).map(PaymentStore.decodeRefund)
+            return (matched, ofDay)
+        }
+        var oursByTransaction: [Int64: RefundRecord] = [:]
+        for refund in matched {
+            if let id = refund.providerTransactionID { oursByTransaction[id] = refund }
+        }
+        for transaction in completed.sorted(by: { $0.transactionId < $1.transactionId }) {
+            let original = transaction.originalTransactionId.map(String.init) ?? "-"
+            guard let refund = oursByTransaction[transaction.transactionId] else {
+                mismatches.append(
+                    .init(
+                        kind: .refundUnknownToUs,
+                        paymentID: transaction.invoiceId ?? "",
+                        providerTransactionID: transaction.transactionId,
+                        detail: "provider refund \(transaction.amount.minorUnits) of transaction \(original)"
+                    )
+                )
+                continue
+            }
+            if refund.status != .succeeded || refund.amountMinor != transaction.amount.minorUnits
+                || refund.currency != transaction.amount.currency.code
+            {
+                mismatches.append(
+                    .init(
+                        kind: .refundMismatch,
+                        paymentID: refund.paymentID.uuidString.lowercased(),
+                        providerTransactionID: transaction.transactionId,
+                        detail: "provider Completed \(transaction.amount), ours \(refund.status.rawValue) "
+                            + "\(refund.amountMinor) \(refund.currency) (refund \(refund.refundID.uuidString.lowercased()))"
+                    )
+                )
+            }
+        }
+        let providerIDs = Set(ids)
+        for refund in ofDay where refund.status == .succeeded {
+            guard let id = refund.providerTransactionID, providerIDs.contains(id) else {
+                mismatches.append(
+                    .init(
+                        kind: .refundMissingAtProvider,
+                        paymentID: refund.paymentID.uuidString.lowercased(),
+                        providerTransactionID: refund.providerTransactionID,
+                        detail: "ours succeeded \(refund.amountMinor) \(refund.currency) "
+                            + "(refund \(refund.refundID.uuidString.lowercased())), provider none that day"
+                    )
+                )
+                continue
+            }
+        }
+        return ofDay.count
     }
 
     /// How far a transaction got: a later stage wins when one InvoiceId has several.

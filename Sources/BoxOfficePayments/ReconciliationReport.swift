@@ -14,6 +14,12 @@ public struct ReconciliationReport: Sendable, CustomStringConvertible {
             case statusMismatch = "status_mismatch"
             /// The amounts disagree.
             case amountMismatch = "amount_mismatch"
+            /// The provider made a refund that none of our refunds records.
+            case refundUnknownToUs = "refund_unknown_to_us"
+            /// We record a succeeded refund that the provider has no refund transaction for.
+            case refundMissingAtProvider = "refund_missing_at_provider"
+            /// A refund's amount, or its status (provider Completed, ours not succeeded), disagrees.
+            case refundMismatch = "refund_mismatch"
         }
 
         /// What kind.
@@ -45,19 +51,32 @@ public struct ReconciliationReport: Sendable, CustomStringConvertible {
     public var providerTransactions: Int
     /// Our payments created that day.
     public var payments: Int
+    /// Provider refund transactions created that day.
+    public var providerRefunds: Int
+    /// Our refunds created that day.
+    public var refunds: Int
     /// Every disagreement; empty when the books agree.
     public var mismatches: [Mismatch]
 
     /// A report.
-    public init(dayStart: Date, providerTransactions: Int, payments: Int, mismatches: [Mismatch]) {
+    public init(
+        dayStart: Date,
+        providerTransactions: Int,
+        payments: Int,
+        providerRefunds: Int = 0,
+        refunds: Int = 0,
+        mismatches: [Mismatch]
+    ) {
         self.dayStart = dayStart
         self.providerTransactions = providerTransactions
         self.payments = payments
+        self.providerRefunds = providerRefunds
+        self.refunds = refunds
         self.mismatches = mismatches
     }
 
     public var description: String {
         "ReconciliationReport(\(self.dayStart), provider \(self.providerTransactions), ours \(self.payments), "
-            + "mismatches \(self.mismatches.count))"
+            + "refunds provider \(self.providerRefunds), ours \(self.refunds), mismatches \(self.mismatches.count))"
     }
 }

@@ -56,4 +56,58 @@ struct ReconcilerTests {
             #expect(await world.charges(payment.paymentID).count == 1, "the reconciler never charges")
         }
     }
+
+    @Test("refunds: each provider refund is one of ours of the same amount, each of ours is at the provider")
+    func dailyRefunds() async throws {
+        // Without notifications: a Refund notification would record the stray refund below as ours.
+        try await ProviderWorld.with(notifications: false) { world in
+            let payment = try await world.charge(amountMinor: 1_000)
+            #expect(payment.status == .succeeded)
+            let refunded = try await world.client.refundPayment(
+                RefundTests.refund(payment.paymentID, 300),
+                options: ProviderWorld.options()
+            )
+            #expect(refunded.status == .partiallyRefunded)
+            let reconciler = world.reconciler()
+            let clean = try await reconciler.reconcileDay(Date())
+            #expect(clean.mismatches.isEmpty, "\(clean.mismatches)")
+            #expect(clean.providerRefunds == 1)
+            #expect(clean.refunds == 1)
+
+            // A refund made at the provider behind our back ...
+            let stray = try await world.provider.refund(
+                transactionId: payment.providerTransactionID,
+                amount: try Money(minorUnits: 100, currency: .rub),
+                requestID: try RequestID("stray-\(UUID().uuidString.prefix(8))")
+            )
+            // ... one of ours whose amount no longer matches the provider's ...
+            let ours = try #require(refunded.refunds.first)
+            try await world.postgres.withConnection { connection in
+                try await connection.execute(
+                    "UPDATE refunds SET amount_minor = 299 WHERE refund_id = \(UUID(uuidString: ours.refundID)!)"
+                )
+                // ... and a succeeded one the provider never made.
+                try await connection.execute(
+                    """
+                    INSERT INTO refunds (refund_id, payment_id, amount_minor, currency, status, provider_transaction_id)
+                    VALUES (\(UUID()), \(UUID(uuidString: payment.paymentID)!), 50, 'RUB', 'succeeded', 987654321)
+                    """
+                )
+            }
+            let report = try await reconciler.reconcileDay(Date())
+            let kinds = Dictionary(grouping: report.mismatches, by: \.kind)
+            #expect(kinds[.refundUnknownToUs]?.map(\.providerTransactionID) == [stray], "\(report.mismatches)")
+            #expect(kinds[.refundMismatch]?.map(\.providerTransactionID) == [ours.providerTransactionID])
+            #expect(kinds[.refundMissingAtProvider]?.map(\.providerTransactionID) == [987_654_321])
+            #expect(report.mismatches.count == 3)
+
+            // Put the books back, so that the ledger check at the end sees what really happened.
+            try await world.postgres.withConnection { connection in
+                try await connection.execute(
+                    "UPDATE refunds SET amount_minor = 300 WHERE refund_id = \(UUID(uuidString: ours.refundID)!)"
+                )
+                try await connection.execute("DELETE FROM refunds WHERE provider_transaction_id = 987654321")
+            }
+        }
+    }
 }

@@ -216,8 +216,9 @@ let package = Package(
             dependencies: [
                 "BoxOfficeRuntime", "BoxOfficePostgres", "BoxOfficeMessaging", "BoxOfficeCrypto", "BoxOfficeJWT",
                 "BoxOfficeGateway", "BoxOfficeRPC", "BoxOfficeRPCNIO", "Contracts", "BoxOfficeCloudPaymentsSandbox",
-                "BoxOfficePayments",
+                "BoxOfficePayments", "BoxOfficeCloudPayments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 log, serviceLifecycle,
             ],
             swiftSettings: swiftSettings

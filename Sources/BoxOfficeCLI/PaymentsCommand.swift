@@ -1,4 +1,5 @@
 import ArgumentParser
+import AsyncHTTPClient
 import BoxOfficeCloudPayments
 import BoxOfficeMessaging
 import BoxOfficePayments
@@ -54,7 +55,12 @@ struct PaymentsCommand: AsyncParsableCommand {
                 poolSizeMax: settings.postgresPoolSizeMax,
                 logger: logger
             )
-            let provider = CloudPaymentsClient(configuration: configuration.cloudPayments, logger: logger)
+            let httpClient = CloudPaymentsClient.makeHTTPClient(configuration.cloudPayments)
+            let provider = CloudPaymentsClient(
+                configuration: configuration.cloudPayments,
+                httpClient: httpClient,
+                logger: logger
+            )
             let service = PaymentService(
                 postgres: postgres,
                 provider: provider,
@@ -117,9 +123,11 @@ struct PaymentsCommand: AsyncParsableCommand {
                 }
             } catch {
                 await postgres.shutdown()
+                try? await httpClient.shutdown()
                 throw error
             }
             await postgres.shutdown()
+            try await httpClient.shutdown()
         }
     }
 }

@@ -32,6 +32,12 @@ struct PaymentsSettings: Sendable {
             throw SettingsError(key: "payments.database", reason: "must be letters, digits and _")
         }
         self.rpcHost = reader.string(forKey: "payments.rpc_host", default: "127.0.0.1")
+        // A positive count of what the key names (seconds or milliseconds).
+        func seconds(_ key: String, _ fallback: Int64) throws -> Int64 {
+            let value = Int64(reader.int(forKey: ConfigKey(key), default: Int(fallback)))
+            guard value > 0 else { throw SettingsError(key: key, reason: "must be positive") }
+            return value
+        }
         let cloudPayments = CloudPaymentsConfiguration(
             baseURL: reader.string(
                 forKey: "payments.cloudpayments.base_url",
@@ -48,11 +54,13 @@ struct PaymentsSettings: Sendable {
                     default: "sandbox_api_secret"
                 )
             ),
-            requestTimeoutMilliseconds: Int64(
-                reader.int(
-                    forKey: "payments.cloudpayments.timeout_milliseconds",
-                    default: Int(CloudPaymentsConfiguration.requestTimeoutMillisecondsDefault)
-                )
+            requestTimeoutMilliseconds: try seconds(
+                "payments.cloudpayments.timeout_milliseconds",
+                CloudPaymentsConfiguration.requestTimeoutMillisecondsDefault
+            ),
+            connectTimeoutMilliseconds: try seconds(
+                "payments.cloudpayments.connect_timeout_milliseconds",
+                CloudPaymentsConfiguration.connectTimeoutMillisecondsDefault
             )
         )
         let port = reader.int(forKey: "payments.rpc_port", default: PaymentsConfiguration.rpcPortDefault)
@@ -71,11 +79,6 @@ struct PaymentsSettings: Sendable {
                 key: "payments.reconcile_schedule_seconds",
                 reason: "must be positive seconds, comma separated"
             )
-        }
-        func seconds(_ key: String, _ fallback: Int64) throws -> Int64 {
-            let value = Int64(reader.int(forKey: ConfigKey(key), default: Int(fallback)))
-            guard value > 0 else { throw SettingsError(key: key, reason: "must be positive") }
-            return value
         }
         self.payments = PaymentsConfiguration(
             cloudPayments: cloudPayments,

@@ -1,5 +1,6 @@
 public import AsyncHTTPClient
 public import Logging
+import NIOCore
 
 #if canImport(FoundationEssentials)
     public import FoundationEssentials
@@ -26,7 +27,8 @@ public struct CloudPaymentsClient: Sendable {
     let authorization: String
 
     /// A client over `httpClient` (the process-wide shared one by default; the caller owns its
-    /// lifetime when passing another).
+    /// lifetime when passing another). A service should pass ``makeHTTPClient(_:)``'s: the
+    /// shared client waits up to 90 s for a connection and follows redirects.
     public init(
         configuration: CloudPaymentsConfiguration,
         httpClient: HTTPClient = .shared,
@@ -38,6 +40,24 @@ public struct CloudPaymentsClient: Sendable {
         self.limiter = ConcurrencyLimiter(permits: configuration.concurrentRequestsMax)
         self.authorization =
             "Basic " + Base64.encode(Array("\(configuration.publicID):\(configuration.apiSecret.value)".utf8))
+    }
+
+    /// An HTTP client made for the provider's API: connecting gives up after
+    /// ``CloudPaymentsConfiguration/connectTimeoutMilliseconds`` (so an unreachable provider
+    /// fails calls `notSent` then, not at their timeout), redirects are refused (the API never
+    /// sends one; following it would send the Basic credentials elsewhere), and answers are not
+    /// decompressed. The caller shuts it down (`shutdown()`) after its last call.
+    public static func makeHTTPClient(_ configuration: CloudPaymentsConfiguration) -> HTTPClient {
+        HTTPClient(
+            eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+            configuration: HTTPClient.Configuration(
+                redirectConfiguration: .disallow,
+                timeout: HTTPClient.Configuration.Timeout(
+                    connect: .milliseconds(configuration.connectTimeoutMilliseconds)
+                ),
+                decompression: .disabled
+            )
+        )
     }
 
     // MARK: - Cards

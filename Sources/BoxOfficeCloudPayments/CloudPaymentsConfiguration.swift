@@ -9,6 +9,11 @@ public struct CloudPaymentsConfiguration: Sendable, CustomStringConvertible {
     /// times out is UNKNOWN and settled by `/v2/payments/find`, never charged again, so a
     /// shorter wait costs nothing but a reconciliation.
     public static let requestTimeoutMillisecondsDefault: Int64 = 60_000
+    /// How long connecting to the provider may take, retries included, before a call fails
+    /// ``CloudPaymentsError/Code/notSent``: an unreachable provider is known after this, not
+    /// after the whole request timeout. Applies to the HTTP client ``CloudPaymentsClient/makeHTTPClient(_:)``
+    /// makes.
+    public static let connectTimeoutMillisecondsDefault: Int64 = 5_000
     /// How often a 429 is retried before ``CloudPaymentsError/Code/rateLimited`` is thrown.
     public static let rateLimitRetriesMaxDefault = 5
     /// The first wait after a 429; doubled for every further 429 of the same call.
@@ -32,6 +37,8 @@ public struct CloudPaymentsConfiguration: Sendable, CustomStringConvertible {
     public var rateLimitDelayMilliseconds: Int64
     /// See ``responseBytesMaxDefault``.
     public var responseBytesMax: Int
+    /// See ``connectTimeoutMillisecondsDefault``.
+    public var connectTimeoutMilliseconds: Int64
 
     /// A configuration with the defaults above.
     public init(
@@ -42,10 +49,12 @@ public struct CloudPaymentsConfiguration: Sendable, CustomStringConvertible {
         concurrentRequestsMax: Int = Self.concurrentRequestsMaxDefault,
         rateLimitRetriesMax: Int = Self.rateLimitRetriesMaxDefault,
         rateLimitDelayMilliseconds: Int64 = Self.rateLimitDelayMillisecondsDefault,
-        responseBytesMax: Int = Self.responseBytesMaxDefault
+        responseBytesMax: Int = Self.responseBytesMaxDefault,
+        connectTimeoutMilliseconds: Int64 = Self.connectTimeoutMillisecondsDefault
     ) {
         precondition(concurrentRequestsMax > 0, "concurrentRequestsMax must be positive")
         precondition(requestTimeoutMilliseconds > 0, "requestTimeoutMilliseconds must be positive")
+        precondition(connectTimeoutMilliseconds > 0, "connectTimeoutMilliseconds must be positive")
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.publicID = publicID
         self.apiSecret = apiSecret
@@ -54,11 +63,13 @@ public struct CloudPaymentsConfiguration: Sendable, CustomStringConvertible {
         self.rateLimitRetriesMax = rateLimitRetriesMax
         self.rateLimitDelayMilliseconds = rateLimitDelayMilliseconds
         self.responseBytesMax = responseBytesMax
+        self.connectTimeoutMilliseconds = connectTimeoutMilliseconds
     }
 
     public var description: String {
         "CloudPaymentsConfiguration(baseURL: \(self.baseURL), publicID: \(self.publicID), apiSecret: <redacted>, "
             + "requestTimeoutMilliseconds: \(self.requestTimeoutMilliseconds), "
+            + "connectTimeoutMilliseconds: \(self.connectTimeoutMilliseconds), "
             + "concurrentRequestsMax: \(self.concurrentRequestsMax))"
     }
 }

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -225,6 +226,31 @@ struct ClientHTTPTests {
             _ = try await client.chargeCard(Self.card, requestID: try RequestID("a-6"))
         }
         #expect(error?.isSafeToRetry == true)
+    }
+
+    @Test("with the provider's own HTTP client, an unreachable provider fails at the connect timeout")
+    func connectTimeout() async throws {
+        let probe = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .bind(host: "127.0.0.1", port: 0).get()
+        let port = probe.localAddress!.port!
+        try await probe.close()
+        let configuration = CloudPaymentsConfiguration(
+            baseURL: "http://127.0.0.1:\(port)",
+            publicID: Self.publicID,
+            apiSecret: CloudPaymentsSecret(Self.secret),
+            requestTimeoutMilliseconds: 30_000,
+            connectTimeoutMilliseconds: 300
+        )
+        let httpClient = CloudPaymentsClient.makeHTTPClient(configuration)
+        let client = CloudPaymentsClient(configuration: configuration, httpClient: httpClient)
+        let start = ContinuousClock.now
+        let error = await self.expectError(.notSent) { () async throws(CloudPaymentsError) in
+            _ = try await client.chargeCard(Self.card, requestID: try RequestID("a-7"))
+        }
+        // Far below the 30 s request timeout: the connection attempts stopped at 300 ms.
+        #expect(ContinuousClock.now - start < .seconds(10))
+        #expect(error?.isSafeToRetry == true)
+        try await httpClient.shutdown()
     }
 
     @Test("no more than concurrentRequestsMax requests are in flight")

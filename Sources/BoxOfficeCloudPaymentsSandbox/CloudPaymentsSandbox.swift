@@ -89,6 +89,11 @@ public final class CloudPaymentsSandbox: Service {
         await api.state.operations
     }
 
+    /// The faults injected since the sandbox started, by kind.
+    public func injectedFaults() async -> SandboxFaultCounts {
+        await api.state.injected
+    }
+
     /// Replaces the faults injected from now on (and reseeds the random draws).
     public func setFaults(_ faults: SandboxFaults) async {
         await api.state.setFaults(faults)

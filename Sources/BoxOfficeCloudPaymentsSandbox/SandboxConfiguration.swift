@@ -41,6 +41,10 @@ public struct SandboxConfiguration: Sendable {
     public var notificationAttemptsMax: Int
     /// How long the sandbox waits for a notification answer, the provider's 30 s.
     public var notificationAnswerTimeoutMilliseconds: Int64
+    /// Notifications being delivered (first attempt or retries) at most; a new one past it is
+    /// not sent and counted as ``SandboxFaultCounts/notificationsDiscarded``. Bounds memory when
+    /// a receiver is down for long under a retry schedule in real time.
+    public var notificationsPendingMax: Int
     /// Transactions (payments and refunds) kept in memory; past it the oldest finished ones
     /// (Completed, Cancelled, Declined, refunds) are forgotten, then, if none is finished, the
     /// oldest of all. A forgotten transaction is `Not found` to every method.
@@ -73,6 +77,7 @@ public struct SandboxConfiguration: Sendable {
         notificationMinuteMilliseconds: Int64 = 60_000,
         notificationAttemptsMax: Int = 100,
         notificationAnswerTimeoutMilliseconds: Int64 = 30_000,
+        notificationsPendingMax: Int = Self.notificationsPendingMaxDefault,
         transactionsKeptMax: Int = Self.transactionsKeptMaxDefault,
         requestIDsKeptMax: Int = Self.requestIDsKeptMaxDefault,
         tokensKeptMax: Int = Self.tokensKeptMaxDefault,
@@ -92,8 +97,12 @@ public struct SandboxConfiguration: Sendable {
         self.notificationMinuteMilliseconds = notificationMinuteMilliseconds
         self.notificationAttemptsMax = notificationAttemptsMax
         self.notificationAnswerTimeoutMilliseconds = notificationAnswerTimeoutMilliseconds
+        self.notificationsPendingMax = notificationsPendingMax
         precondition(
-            [transactionsKeptMax, requestIDsKeptMax, tokensKeptMax, ordersKeptMax, operationsKeptMax].allSatisfy {
+            [
+                transactionsKeptMax, requestIDsKeptMax, tokensKeptMax, ordersKeptMax, operationsKeptMax,
+                notificationsPendingMax,
+            ].allSatisfy {
                 $0 > 0
             },
             "the sandbox's limits must be positive"
@@ -110,6 +119,8 @@ public struct SandboxConfiguration: Sendable {
     // The defaults keep memory in the tens of megabytes (a transaction is well under 1 KiB)
     // while holding far more than any test or a day of local development makes.
 
+    /// Default of ``notificationsPendingMax``.
+    public static let notificationsPendingMaxDefault = 10_000
     /// Default of ``transactionsKeptMax``.
     public static let transactionsKeptMaxDefault = 100_000
     /// Default of ``requestIDsKeptMax``.

@@ -156,7 +156,53 @@ struct FaultTests {
                 let later = try await client.charge("4000000000003055").field("TransactionId")
                 let all = try await listener.wait(for: "/pay", count: 5)
                 #expect(all.suffix(2).map { $0.field("TransactionId") } == [later, earlier])
+
+                // One of each, counted (the second reorder draw found the first still held).
+                var expected = SandboxFaultCounts()
+                expected.notificationsDropped = 1
+                expected.notificationsDuplicated = 1
+                expected.notificationsDelayed = 1
+                expected.notificationsReordered = 1
+                #expect(await sandbox.injectedFaults() == expected)
             }
+        }
+    }
+
+    @Test("API faults are counted by kind, and GET /sandbox/faults shows the counts")
+    func injectedCounts() async throws {
+        var configuration = SandboxClient.configuration()
+        configuration.faults = SandboxFaults(
+            latencyMilliseconds: 1,
+            scripted: [.serverError, .timeout, .responseLost, .serverError],
+            hangMilliseconds: 100
+        )
+        try await withSandbox(configuration) { client, sandbox in
+            for _ in 0..<5 { _ = try? await client.post("/test", json: "{}") }
+            var expected = SandboxFaultCounts()
+            expected.latencyAdded = 5
+            expected.serverErrors = 2
+            expected.timeouts = 1
+            expected.responsesLost = 1
+            #expect(await sandbox.injectedFaults() == expected)
+            let shown = try await client.get("/sandbox/faults")
+            #expect(
+                shown.text.contains(#""Injected":{"LatencyAdded":5,"ServerErrors":2,"Timeouts":1"#),
+                "\(shown.text)"
+            )
+        }
+    }
+
+    @Test("past notificationsPendingMax, a notification is discarded and counted")
+    func pendingCap() async throws {
+        // Nobody listens: the first notification stays pending between retries a "minute" apart.
+        var configuration = NotificationTests.configuration("http://127.0.0.1:9")
+        configuration.terminals[0].notificationURLs[.check] = nil
+        configuration.notificationMinuteMilliseconds = 60_000
+        configuration.notificationsPendingMax = 1
+        try await withSandbox(configuration) { client, sandbox in
+            _ = try await client.charge("4000000000003055")
+            _ = try await client.charge("4000000000003055")
+            #expect(await sandbox.injectedFaults().notificationsDiscarded == 1)
         }
     }
 }

@@ -104,6 +104,15 @@ struct FaultRunTests {
             let callsSeconds = Date().timeIntervalSince(started)
             // Faults off: what is left to do is the reconciler's and the notifications' retries.
             await world.sandbox.setFaults(SandboxFaults())
+            // Every fault kind the run asked for was met at least once.
+            let injected = await world.sandbox.injectedFaults()
+            let kinds: [(String, Int)] = [
+                ("latency", injected.latencyAdded), ("5xx", injected.serverErrors), ("timeout", injected.timeouts),
+                ("response lost", injected.responsesLost), ("notification dropped", injected.notificationsDropped),
+                ("duplicated", injected.notificationsDuplicated), ("delayed", injected.notificationsDelayed),
+                ("reordered", injected.notificationsReordered),
+            ]
+            #expect(kinds.allSatisfy { $0.1 > 0 }, "fault kinds never injected: \(kinds.filter { $0.1 == 0 })")
             let unknownBefore = try await world.count(
                 "SELECT count(*) FROM attempts WHERE state IN ('pending', 'unknown') AND kind <> 'hosted_order'"
             )
@@ -187,7 +196,8 @@ struct FaultRunTests {
                 provider, \(chargeOps.count) charge operations), \(refundOps) refunds done; \
                 \(unknownBefore) attempts unknown/pending after the calls, \(unknownSettled) looked up by the reconciler, \
                 \(notSent) not sent (retried), \(callErrors.count) calls that ended in an error; \(notifications) notifications \
-                recorded (\(deferred) refunds applied from notifications); calls \(String(format: "%.1f", callsSeconds)) s, \
+                recorded (\(deferred) refunds applied from notifications); faults injected: \
+                \(kinds.map { "\($0.1) \($0.0)" }.joined(separator: ", ")); calls \(String(format: "%.1f", callsSeconds)) s, \
                 total \(String(format: "%.1f", Date().timeIntervalSince(started))) s
                 """
             )

@@ -18,6 +18,8 @@ final class Notifier: Sendable {
         var role: Role = .plain
         /// Order of queueing: a held notification is released only by one queued after it.
         var sequence = 0
+        /// The injected wait before the first attempt.
+        var delayMilliseconds: Int64 = 0
 
         enum Role: Sendable {
             case plain
@@ -42,6 +44,9 @@ final class Notifier: Sendable {
     private let queueInput: AsyncStream<Delivery>.Continuation
     private let held = Mutex<Delivery?>(nil)
     private let queued = Mutex<Int>(0)
+    /// Notifications queued or being delivered (hold timers not counted); at most
+    /// ``SandboxConfiguration/notificationsPendingMax``.
+    private let pending = Atomic<Int>(0)
 
     init(configuration: SandboxConfiguration, state: SandboxState, client: HTTPClient) {
         self.configuration = configuration
@@ -82,8 +87,13 @@ final class Notifier: Sendable {
             count += 1
             return count
         }
-        let (drop, duplicate, reorder) = await state.drawNotificationFaults()
+        let (drop, duplicate, reorder, delay) = await state.drawNotificationFaults()
         if drop { return }
+        delivery.delayMilliseconds = delay
+        guard self.reserve(duplicate ? 2 : 1) else {
+            await state.countInjected(\.notificationsDiscarded)
+            return
+        }
         if reorder,
             self.held.withLock({ value -> Bool in
                 guard value == nil else { return false }
@@ -95,6 +105,8 @@ final class Notifier: Sendable {
             var timer = Delivery(type: type, url: url, body: [], secret: "", role: .holdTimer)
             timer.sequence = delivery.sequence
             queueInput.yield(timer)
+            await state.countInjected(\.notificationsReordered)
+            if duplicate { queueInput.yield(delivery) }
             return
         }
         var first = delivery
@@ -107,6 +119,14 @@ final class Notifier: Sendable {
         configuration.terminals.first { $0.publicID == publicID }
     }
 
+    /// Counts `count` more pending notifications; false (and nothing counted) past the cap.
+    private func reserve(_ count: Int) -> Bool {
+        let now = self.pending.wrappingAdd(count, ordering: .relaxed).newValue
+        guard now > configuration.notificationsPendingMax else { return true }
+        self.pending.wrappingSubtract(count, ordering: .relaxed)
+        return false
+    }
+
     private func deliver(_ delivery: Delivery) async {
         if delivery.role == .holdTimer {
             try? await Task.sleep(for: .milliseconds(Self.reorderHoldMilliseconds))
@@ -114,7 +134,8 @@ final class Notifier: Sendable {
             self.releaseHeld(if: { $0.sequence == delivery.sequence })
             return
         }
-        let delay = await state.faults.notificationDelayMilliseconds
+        defer { self.pending.wrappingSubtract(1, ordering: .relaxed) }
+        let delay = delivery.delayMilliseconds
         if delay > 0 { try? await Task.sleep(for: .milliseconds(delay)) }
         for attempt in 0..<configuration.notificationAttemptsMax {
             if Task.isCancelled { return }

@@ -19,7 +19,14 @@ extension SandboxAPI {
             let operations = await self.state.operations
             return Self.jsonResponse(.array(operations.map(Self.json(_:))))
         }
-        router.get("/sandbox/faults") { _, _ in Self.jsonResponse(Self.json(await self.state.faults)) }
+        router.get("/sandbox/faults") { _, _ in
+            var answer = Self.json(await self.state.faults)
+            if case .object(var members) = answer {
+                members.append(("Injected", Self.json(await self.state.injected)))
+                answer = .object(members)
+            }
+            return Self.jsonResponse(answer)
+        }
         router.post("/sandbox/faults") { request, _ in
             var request = request
             let body = try await request.collectBody(upTo: Self.pageBytesMax)
@@ -105,6 +112,20 @@ extension SandboxAPI {
             ("Success", .bool(operation.success)),
             ("Status", text(operation.status)),
             ("ReasonCode", number(operation.reasonCode.map(Int64.init))),
+        ])
+    }
+
+    static func json(_ counts: SandboxFaultCounts) -> JSONValue {
+        .object([
+            ("LatencyAdded", .number(String(counts.latencyAdded))),
+            ("ServerErrors", .number(String(counts.serverErrors))),
+            ("Timeouts", .number(String(counts.timeouts))),
+            ("ResponsesLost", .number(String(counts.responsesLost))),
+            ("NotificationsDropped", .number(String(counts.notificationsDropped))),
+            ("NotificationsDuplicated", .number(String(counts.notificationsDuplicated))),
+            ("NotificationsReordered", .number(String(counts.notificationsReordered))),
+            ("NotificationsDelayed", .number(String(counts.notificationsDelayed))),
+            ("NotificationsDiscarded", .number(String(counts.notificationsDiscarded))),
         ])
     }
 

@@ -70,7 +70,7 @@ final class SandboxAPI: Sendable {
         }
         let faults = await state.faults
         if faults.latencyMilliseconds > 0 { try await Task.sleep(for: .milliseconds(faults.latencyMilliseconds)) }
-        let fault = await state.drawAPIFault()
+        let fault = await state.drawAPIFault(latencyAdded: faults.latencyMilliseconds > 0)
         switch fault {
         case .serverError:
             return Response(status: .internalServerError)

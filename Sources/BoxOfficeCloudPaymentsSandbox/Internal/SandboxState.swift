@@ -57,6 +57,8 @@ actor SandboxState {
     private var operationsRecorded = 0
     private(set) var faults: SandboxFaults
     private var random: SeededRandom
+    /// Every fault injected so far; ``setFaults(_:)`` does not reset it.
+    private(set) var injected = SandboxFaultCounts()
 
     /// The caps of ``SandboxConfiguration`` on what is kept in memory.
     struct Limits: Sendable {
@@ -89,24 +91,50 @@ actor SandboxState {
         self.random = SeededRandom(seed: faults.seed)
     }
 
-    /// The fault for the next API call: a scripted one first, else a seeded draw.
-    func drawAPIFault() -> SandboxFaults.APIFault? {
+    /// The fault for the next API call: a scripted one first, else a seeded draw. Counts it, and
+    /// the added latency when `latencyAdded` (the caller waited it out just before).
+    func drawAPIFault(latencyAdded: Bool) -> SandboxFaults.APIFault? {
+        if latencyAdded { injected.latencyAdded += 1 }
+        let fault: SandboxFaults.APIFault?
         if !faults.scripted.isEmpty {
-            return faults.scripted.removeFirst()
+            fault = faults.scripted.removeFirst()
+        } else if random.chance(perMille: faults.serverErrorPerMille) {
+            fault = .serverError
+        } else if random.chance(perMille: faults.timeoutPerMille) {
+            fault = .timeout
+        } else if random.chance(perMille: faults.responseLostPerMille) {
+            fault = .responseLost
+        } else {
+            fault = nil
         }
-        if random.chance(perMille: faults.serverErrorPerMille) { return .serverError }
-        if random.chance(perMille: faults.timeoutPerMille) { return .timeout }
-        if random.chance(perMille: faults.responseLostPerMille) { return .responseLost }
-        return nil
+        switch fault {
+        case .serverError: injected.serverErrors += 1
+        case .timeout: injected.timeouts += 1
+        case .responseLost: injected.responsesLost += 1
+        case nil: break
+        }
+        return fault
     }
 
-    /// Seeded draws for one notification: (drop, duplicate, reorder).
-    func drawNotificationFaults() -> (drop: Bool, duplicate: Bool, reorder: Bool) {
-        (
-            random.chance(perMille: faults.notificationDropPerMille),
-            random.chance(perMille: faults.notificationDuplicatePerMille),
-            random.chance(perMille: faults.notificationReorderPerMille)
-        )
+    /// Seeded draws for one notification: (drop, duplicate, reorder, delay in ms). A dropped one
+    /// is neither duplicated, reordered nor delayed. Counted, except the reorder: the notifier
+    /// holds one notification at a time and counts it when it does (``countInjected(_:)``).
+    func drawNotificationFaults() -> (drop: Bool, duplicate: Bool, reorder: Bool, delayMilliseconds: Int64) {
+        let drop = random.chance(perMille: faults.notificationDropPerMille)
+        let duplicate = random.chance(perMille: faults.notificationDuplicatePerMille)
+        let reorder = random.chance(perMille: faults.notificationReorderPerMille)
+        if drop {
+            injected.notificationsDropped += 1
+            return (true, false, false, 0)
+        }
+        if duplicate { injected.notificationsDuplicated += 1 }
+        if faults.notificationDelayMilliseconds > 0 { injected.notificationsDelayed += 1 }
+        return (false, duplicate, reorder, faults.notificationDelayMilliseconds)
+    }
+
+    /// Counts one fault the notifier injected itself (a reorder it held, a notification it discarded).
+    func countInjected(_ kind: WritableKeyPath<SandboxFaultCounts, Int>) {
+        injected[keyPath: kind] += 1
     }
 
     // MARK: - X-Request-ID

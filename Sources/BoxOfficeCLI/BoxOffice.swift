@@ -13,6 +13,7 @@ struct BoxOffice: AsyncParsableCommand {
             """,
         subcommands: [
             Migrate.self, Token.self, GatewayCommand.self, Sandbox.self, PaymentsCommand.self, LedgerCommand.self,
+            Demo.self,
         ]
     )
 }

@@ -28,6 +28,8 @@ struct PaymentsHarness: Sendable {
     let client: Payments_V1_PaymentServiceClient
     let sandbox: CloudPaymentsSandbox
     let sandboxURL: String
+    /// The port PaymentService's RPC server listens on (127.0.0.1).
+    let rpcPort: Int
     let userID = UUID()
 
     static func with(
@@ -97,7 +99,8 @@ struct PaymentsHarness: Sendable {
                                 service: service,
                                 client: Payments_V1_PaymentServiceClient(RPCClient(transport: transport)),
                                 sandbox: sandbox,
-                                sandboxURL: sandboxURL
+                                sandboxURL: sandboxURL,
+                                rpcPort: port
                             )
                             try await body(harness)
                             let findings = try await postgres.withConnection { try await LedgerCheck.run(in: $0) }

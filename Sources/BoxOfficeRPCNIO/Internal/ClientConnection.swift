@@ -63,8 +63,14 @@ final class ClientConnection: Sendable {
                 case .resume(let waiter, let outcome):
                     waiter.resume(returning: outcome)
                 case .write:
-                    eventLoop.execute {
+                    // A caller already on the connection's loop (the gateway's requests) sends at
+                    // once; the flush is still coalesced with the other sends of this turn.
+                    if eventLoop.inEventLoop {
                         handler.value.send(requestID, frame: request, timeoutMicroseconds: micros)
+                    } else {
+                        eventLoop.execute {
+                            handler.value.send(requestID, frame: request, timeoutMicroseconds: micros)
+                        }
                     }
                     // A cancellation that came before the registration found nothing to cancel.
                     if Task.isCancelled { self.cancel(requestID) }

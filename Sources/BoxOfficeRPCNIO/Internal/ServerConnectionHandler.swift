@@ -192,8 +192,13 @@ final class ServerConnectionHandler: ChannelInboundHandler {
                 RPCFrameEncoder.writeResponse(into: &frame, requestID: requestID, status: error, message: [])
             }
             let answer = frame
-            eventLoop.execute {
+            // A handler on its connection's loop (the default) answers at once.
+            if eventLoop.inEventLoop {
                 bound.value.finished(requestID, frame: answer)
+            } else {
+                eventLoop.execute {
+                    bound.value.finished(requestID, frame: answer)
+                }
             }
         }
         self.state.callStarted(requestID, call: Call(task: task, timer: timer))

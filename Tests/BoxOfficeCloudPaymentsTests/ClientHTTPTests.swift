@@ -207,13 +207,18 @@ struct ClientHTTPTests {
         }
     }
 
-    @Test("no server listening: the request was not sent, safe to retry")
-    func notSent() async throws {
-        // A port that was just free: bind, read it, close.
+    /// A port that was just free, where nobody listens: bound, read, closed.
+    static func closedPort() async throws -> Int {
         let probe = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .bind(host: "127.0.0.1", port: 0).get()
         let port = probe.localAddress!.port!
         try await probe.close()
+        return port
+    }
+
+    @Test("no server listening: the request was not sent, safe to retry")
+    func notSent() async throws {
+        let port = try await Self.closedPort()
         let client = CloudPaymentsClient(
             configuration: CloudPaymentsConfiguration(
                 baseURL: "http://127.0.0.1:\(port)",
@@ -230,10 +235,7 @@ struct ClientHTTPTests {
 
     @Test("with the provider's own HTTP client, an unreachable provider fails at the connect timeout")
     func connectTimeout() async throws {
-        let probe = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .bind(host: "127.0.0.1", port: 0).get()
-        let port = probe.localAddress!.port!
-        try await probe.close()
+        let port = try await Self.closedPort()
         let configuration = CloudPaymentsConfiguration(
             baseURL: "http://127.0.0.1:\(port)",
             publicID: Self.publicID,

@@ -61,8 +61,19 @@ struct JSONObject: Hashable, Sendable {
 
     /// The value for `key`, compared case-insensitively; nil when absent.
     subscript(key: String) -> JSONValue? {
-        let wanted = key.lowercased()
-        return self.members.first { $0.key.lowercased() == wanted }?.value
+        self.members.first { Self.keysMatch($0.key, key) }?.value
+    }
+
+    /// Whether two keys are equal ignoring case. An answer is read key by key (a transaction
+    /// has some fifty), so ASCII keys, which all of the provider's are, are compared byte by
+    /// byte without allocating; any other text goes through `lowercased()`.
+    static func keysMatch(_ lhs: String, _ rhs: String) -> Bool {
+        func isASCII(_ text: String) -> Bool { text.utf8.allSatisfy { $0 < 0x80 } }
+        guard isASCII(lhs), isASCII(rhs) else { return lhs.lowercased() == rhs.lowercased() }
+        func folded(_ byte: UInt8) -> UInt8 {
+            (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
+        }
+        return lhs.utf8.count == rhs.utf8.count && zip(lhs.utf8, rhs.utf8).allSatisfy { folded($0) == folded($1) }
     }
 
     static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {

@@ -65,15 +65,28 @@ struct JSONObject: Hashable, Sendable {
     }
 
     /// Whether two keys are equal ignoring case. An answer is read key by key (a transaction
-    /// has some fifty), so ASCII keys, which all of the provider's are, are compared byte by
-    /// byte without allocating; any other text goes through `lowercased()`.
+    /// has some fifty) and each lookup scans the members, so ASCII keys, which all of the
+    /// provider's are, are compared byte by byte without allocating and mostly rejected at the
+    /// first byte; anything else (non-ASCII text, one key a prefix of the other, where
+    /// lowercasing may change lengths) is compared through `lowercased()`.
     static func keysMatch(_ lhs: String, _ rhs: String) -> Bool {
-        func isASCII(_ text: String) -> Bool { text.utf8.allSatisfy { $0 < 0x80 } }
-        guard isASCII(lhs), isASCII(rhs) else { return lhs.lowercased() == rhs.lowercased() }
         func folded(_ byte: UInt8) -> UInt8 {
             (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
         }
-        return lhs.utf8.count == rhs.utf8.count && zip(lhs.utf8, rhs.utf8).allSatisfy { folded($0) == folded($1) }
+        var left = lhs.utf8.makeIterator()
+        var right = rhs.utf8.makeIterator()
+        while true {
+            switch (left.next(), right.next()) {
+            case (nil, nil):
+                return true
+            case (let leftByte?, let rightByte?) where leftByte < 0x80 && rightByte < 0x80:
+                // Equal ASCII prefixes lowercase to equal prefixes, so the first ASCII difference
+                // decides.
+                guard folded(leftByte) == folded(rightByte) else { return false }
+            default:
+                return lhs.lowercased() == rhs.lowercased()
+            }
+        }
     }
 
     static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {

@@ -8,7 +8,8 @@
 //                                            // / .refused(msg) / .notSent(msg) / .unknown(msg)
 //             options: PaymentSettlement.Options(now:unknownRecheckAfterSeconds:threeDsTermURL:),
 //             in: connection                 // must be inside a transaction
-//         ) -> PaymentSettlement.Result       // payment and attempt as written, changed, releaseIdempotencyKey
+//         ) -> PaymentSettlement.Result       // payment and attempt as written, changed, releaseIdempotencyKey,
+//                                            // hadTakenMoney
 //     }
 //
 // It locks the payment row (FOR UPDATE) first, then the attempt (and the refund), so whoever
@@ -74,6 +75,10 @@ public enum PaymentSettlement {
         /// The call never reached the provider: the idempotency key should be released so the
         /// caller may retry.
         public var releaseIdempotencyKey: Bool
+        /// Whether the payment had taken money before this settlement. Only such a payment can
+        /// have refunds (a refund needs a succeeded payment, and a payment that took money stays
+        /// succeeded, partially refunded or refunded), so without it there are none to read.
+        public var hadTakenMoney: Bool
     }
 
     /// Applies `outcome` to the attempt `attemptID` and its payment; see the type's documentation.
@@ -111,7 +116,8 @@ public enum PaymentSettlement {
             payment: payment,
             attempt: attempt,
             changed: work.changed,
-            releaseIdempotencyKey: work.releaseIdempotencyKey
+            releaseIdempotencyKey: work.releaseIdempotencyKey,
+            hadTakenMoney: locked.payment.status.hasTakenMoney
         )
     }
 }

@@ -11,8 +11,11 @@ public enum Outbox {
     ///
     /// - Parameter connection: a connection inside `withTransaction`; outside a transaction the
     ///   event would be committed on its own, which defeats the outbox.
-    /// - Throws: ``MessagingError`` for an empty routing key or an oversized payload;
-    ///   `PostgresError` from the insert (a duplicate `eventID` is a unique violation).
+    /// The insert is queued (`PostgresConnection.enqueue`): it is sent in the same round trip as
+    /// the transaction's next statement or its COMMIT, and a `PostgresError` from it (a duplicate
+    /// `eventID` is a unique violation) is thrown by that call.
+    ///
+    /// - Throws: ``MessagingError`` for an empty routing key or an oversized payload.
     public static func enqueue(_ event: OutboxEvent, in connection: PostgresConnection) async throws {
         guard !event.routingKey.isEmpty else {
             throw MessagingError(code: .invalidEvent, message: "routing key is empty")
@@ -23,7 +26,7 @@ public enum Outbox {
                 message: "payload is \(event.payload.count) bytes, over the \(Self.payloadBytesMax)-byte limit"
             )
         }
-        try await connection.execute(
+        try connection.enqueue(
             """
             INSERT INTO outbox (event_id, routing_key, payload, content_type)
             VALUES (\(event.eventID), \(event.routingKey), \(event.payload), \(event.contentType))

@@ -41,10 +41,6 @@ public enum IdempotencyStore {
         retentionSeconds: Int64,
         in connection: PostgresConnection
     ) async throws -> Claim {
-        // An expired key is gone as far as callers can tell, whether or not the reaper ran yet.
-        try await connection.execute(
-            "DELETE FROM idempotency_keys WHERE caller = \(caller) AND key = \(key) AND expires_at < now()"
-        )
         let inserted = try await connection.execute(
             """
             INSERT INTO idempotency_keys (caller, key, method, fingerprint, state, locked_until, expires_at)
@@ -58,7 +54,7 @@ public enum IdempotencyStore {
         let rows = try await connection.query(
             """
             SELECT method, fingerprint, state, payment_id, response, response_status, response_message,
-                   locked_until < now()
+                   locked_until < now(), expires_at < now()
             FROM idempotency_keys WHERE caller = \(caller) AND key = \(key) FOR UPDATE
             """
         )
@@ -73,6 +69,21 @@ public enum IdempotencyStore {
                 retentionSeconds: retentionSeconds,
                 in: connection
             )
+        }
+        // An expired key is gone as far as callers can tell, whether or not the reaper ran yet:
+        // the row, now locked, starts over for this request. Checked here rather than by a DELETE
+        // before the insert, so that a fresh key (nearly every call) costs one statement.
+        if try row.decode(8, as: Bool.self) {
+            try await connection.execute(
+                """
+                UPDATE idempotency_keys SET method = \(method), fingerprint = \(fingerprint), state = 'running',
+                    payment_id = NULL, response = NULL, response_status = NULL, response_message = NULL,
+                    locked_until = now() + make_interval(secs => \(Double(lockSeconds))), created_at = now(),
+                    expires_at = now() + make_interval(secs => \(Double(retentionSeconds)))
+                WHERE caller = \(caller) AND key = \(key)
+                """
+            )
+            return .fresh
         }
         let storedMethod: String = try row.decode(0)
         let storedFingerprint: [UInt8] = try row.decode(1)
@@ -104,19 +115,20 @@ public enum IdempotencyStore {
         return .takeOver(paymentID: try row.decode(3))
     }
 
-    /// Records the payment a running request works on, so a take-over resumes it.
+    /// Records the payment a running request works on, so a take-over resumes it. The update is
+    /// queued (`PostgresConnection.enqueue`): it goes with the transaction's next statement.
     public static func attach(
         paymentID: UUID,
         caller: String,
         key: String,
         in connection: PostgresConnection
     ) async throws {
-        try await connection.execute(
+        try connection.enqueue(
             "UPDATE idempotency_keys SET payment_id = \(paymentID) WHERE caller = \(caller) AND key = \(key)"
         )
     }
 
-    /// Stores the answer and marks the key done.
+    /// Stores the answer and marks the key done; queued like ``attach(paymentID:caller:key:in:)``.
     public static func complete(
         caller: String,
         key: String,
@@ -130,7 +142,7 @@ public enum IdempotencyStore {
         case .success(let bytes): (response, status, message) = (bytes, nil, nil)
         case .failure(let code, let text): (response, status, message) = (nil, code, text)
         }
-        try await connection.execute(
+        try connection.enqueue(
             """
             UPDATE idempotency_keys SET state = 'done', response = \(response), response_status = \(status),
                 response_message = \(message)
@@ -139,9 +151,10 @@ public enum IdempotencyStore {
         )
     }
 
-    /// Deletes the key: the request did nothing, and the caller may send it again.
+    /// Deletes the key: the request did nothing, and the caller may send it again. Queued like
+    /// ``attach(paymentID:caller:key:in:)``.
     public static func release(caller: String, key: String, in connection: PostgresConnection) async throws {
-        try await connection.execute("DELETE FROM idempotency_keys WHERE caller = \(caller) AND key = \(key)")
+        try connection.enqueue("DELETE FROM idempotency_keys WHERE caller = \(caller) AND key = \(key)")
     }
 
     /// Deletes up to `limit` expired keys; returns how many. The reconciler's loop calls it.

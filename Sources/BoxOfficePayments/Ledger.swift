@@ -73,7 +73,8 @@ public enum Ledger {
         precondition(amountMinor > 0, "ledger amounts are positive")
         precondition(debit != credit, "a journal moves money between two accounts")
         let journalID = UUID()
-        try await connection.execute(
+        // Queued: the entries go with the transaction's next statement or its COMMIT.
+        try connection.enqueue(
             """
             INSERT INTO ledger_entries (journal_id, payment_id, refund_id, account, side, amount_minor, currency)
             VALUES (\(journalID), \(paymentID), \(refundID), \(debit.rawValue), 'debit', \(amountMinor), \(currency)),

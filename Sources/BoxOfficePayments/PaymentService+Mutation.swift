@@ -186,7 +186,12 @@ extension PaymentService {
         case .charge, .post3ds, .hostedOrder:
             break
         }
-        return .success(try await PaymentMapping.payment(result.payment, in: connection))
+        // A charge's first settlement (nearly every call) has no refunds to read, which saves the
+        // transaction a round trip: its queued writes then go with the COMMIT.
+        let refunds =
+            result.hadTakenMoney
+            ? try await PaymentStore.refunds(payment: result.payment.paymentID, in: connection) : []
+        return .success(try PaymentMapping.payment(result.payment, refunds: refunds))
     }
 
     func settlementOptions() -> PaymentSettlement.Options {

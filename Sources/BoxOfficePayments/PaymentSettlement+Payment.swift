@@ -72,7 +72,7 @@ extension PaymentSettlement {
         refund.providerTransactionID = transactionID
         try await PaymentStore.insert(refund, in: connection)
         payment.state = transition.state
-        payment = try await PaymentStore.update(payment, in: connection)
+        payment = try await PaymentStore.update(payment, now: options.now, in: connection)
         try await Ledger.postRefund(
             paymentID: paymentID,
             refundID: refund.refundID,

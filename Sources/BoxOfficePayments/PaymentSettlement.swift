@@ -8,7 +8,8 @@
 //                                            // / .refused(msg) / .notSent(msg) / .unknown(msg)
 //             options: PaymentSettlement.Options(now:unknownRecheckAfterSeconds:threeDsTermURL:),
 //             in: connection                 // must be inside a transaction
-//         ) -> PaymentSettlement.Result       // payment and attempt as written, changed, releaseIdempotencyKey
+//         ) -> PaymentSettlement.Result       // payment and attempt as written, changed, releaseIdempotencyKey,
+//                                            // hadTakenMoney
 //     }
 //
 // It locks the payment row (FOR UPDATE) first, then the attempt (and the refund), so whoever
@@ -43,7 +44,8 @@ public import Foundation
 public enum PaymentSettlement {
     /// Settings of a settlement.
     public struct Options: Sendable {
-        /// The time recorded as `settled_at` and the base of `next_check_at`.
+        /// The time recorded as `settled_at` and the payment's `updated_at`, and the base of
+        /// `next_check_at`.
         public var now: Date
         /// When an unknown attempt is looked at next: `now` + this.
         public var unknownRecheckAfterSeconds: Int64
@@ -73,6 +75,10 @@ public enum PaymentSettlement {
         /// The call never reached the provider: the idempotency key should be released so the
         /// caller may retry.
         public var releaseIdempotencyKey: Bool
+        /// Whether the payment had taken money before this settlement. Only such a payment can
+        /// have refunds (a refund needs a succeeded payment, and a payment that took money stays
+        /// succeeded, partially refunded or refunded), so without it there are none to read.
+        public var hadTakenMoney: Bool
     }
 
     /// Applies `outcome` to the attempt `attemptID` and its payment; see the type's documentation.
@@ -86,15 +92,11 @@ public enum PaymentSettlement {
         options: Options = Options(),
         in connection: PostgresConnection
     ) async throws -> Result {
-        guard let probe = try await PaymentStore.attempt(attemptID, in: connection) else {
+        // Payment first, then attempt: every path takes the locks in this order.
+        guard let locked = try await PaymentStore.lockedPaymentAndAttempt(attemptID, in: connection) else {
             throw PaymentsError(code: .notFound, message: "attempt \(attemptID) does not exist")
         }
-        // Payment first, then attempt: every path takes the locks in this order.
-        guard var payment = try await PaymentStore.payment(probe.paymentID, forUpdate: true, in: connection),
-            var attempt = try await PaymentStore.attempt(attemptID, forUpdate: true, in: connection)
-        else {
-            throw PaymentsError(code: .notFound, message: "payment of attempt \(attemptID) does not exist")
-        }
+        var (payment, attempt) = locked
         var work = Work(payment: payment, attempt: attempt, options: options)
         switch attempt.kind {
         case .charge, .post3ds, .hostedOrder: try await work.charge(outcome, in: connection)
@@ -104,7 +106,7 @@ public enum PaymentSettlement {
         }
         // Written when anything changed, a transition or only a field (the provider's id).
         if work.payment != payment {
-            payment = try await PaymentStore.update(work.payment, in: connection)
+            payment = try await PaymentStore.update(work.payment, now: options.now, in: connection)
         }
         attempt = work.attempt
         if work.attemptTouched {
@@ -114,7 +116,8 @@ public enum PaymentSettlement {
             payment: payment,
             attempt: attempt,
             changed: work.changed,
-            releaseIdempotencyKey: work.releaseIdempotencyKey
+            releaseIdempotencyKey: work.releaseIdempotencyKey,
+            hadTakenMoney: locked.payment.status.hasTakenMoney
         )
     }
 }
@@ -300,7 +303,7 @@ private struct Work {
     /// Closes the other open charge-kind attempts of the payment (a 3-D Secure charge attempt
     /// awaiting the payer when its post3ds settles).
     func closeSiblings(_ state: AttemptRecord.State, in connection: PostgresConnection) async throws {
-        try await connection.execute(
+        try connection.enqueue(
             """
             UPDATE attempts SET state = \(state.rawValue), settled_at = \(self.options.now), next_check_at = NULL
             WHERE payment_id = \(self.payment.paymentID) AND attempt_id <> \(self.attempt.attemptID)

@@ -13,11 +13,12 @@ public enum PaymentStore {
 
     // MARK: - Payments
 
-    /// Inserts a new payment.
+    /// Inserts a new payment. Queued (`PostgresConnection.enqueue`): it is sent with the
+    /// transaction's next statement or its COMMIT, which throw its error.
     ///
     /// - Throws: `PostgresError` (a duplicate id is a unique violation).
     public static func insert(_ payment: PaymentRecord, in connection: PostgresConnection) async throws {
-        try await connection.execute(
+        try connection.enqueue(
             """
             INSERT INTO payments (payment_id, user_id, invoice_id, status, amount_minor, requested_minor, currency,
                 refunded_minor, source, payment_method_id, save_method, recurring, two_stage, provider_transaction_id,
@@ -63,32 +64,35 @@ public enum PaymentStore {
         return try rows.first.map(Self.decodePayment)
     }
 
-    /// Writes every mutable field of `payment`, sets `updated_at` to now and bumps `version`;
+    /// Writes every mutable field of `payment`, sets `updated_at` to `now` and bumps `version`;
     /// returns the row as written.
     ///
-    /// - Throws: `PostgresError` (a refunded amount outside `0...amount` violates a check).
+    /// The caller holds the payment's row lock (``payment(_:forUpdate:in:)``), so `payment` is
+    /// the row being replaced and the result is known without reading it back: the update is
+    /// queued like the inserts, and goes with the transaction's next statement.
+    ///
+    /// - Throws: `PostgresError`, from the call that sends it (a refunded amount outside
+    ///   `0...amount` violates a check).
     @discardableResult
     public static func update(
         _ payment: PaymentRecord,
+        now: Date,
         in connection: PostgresConnection
-    ) async throws
-        -> PaymentRecord
-    {
-        let rows = try await connection.query(
+    ) async throws -> PaymentRecord {
+        try connection.enqueue(
             """
             UPDATE payments SET status = \(payment.status.rawValue), amount_minor = \(payment.amountMinor),
                 refunded_minor = \(payment.refundedMinor), payment_method_id = \(payment.paymentMethodID),
                 provider_transaction_id = \(payment.providerTransactionID), action = \(payment.action),
                 failure_code = \(payment.failureCode), failure_message = \(payment.failureMessage),
-                failure_final = \(payment.failureFinal), updated_at = now(), version = version + 1
+                failure_final = \(payment.failureFinal), updated_at = \(now), version = \(payment.version + 1)
             WHERE payment_id = \(payment.paymentID)
-            RETURNING \(unescaped: Self.paymentColumns)
             """
         )
-        guard let row = rows.first else {
-            throw PaymentsError(code: .notFound, message: "payment \(payment.paymentID) does not exist")
-        }
-        return try Self.decodePayment(row)
+        var written = payment
+        written.updatedAt = now
+        written.version = payment.version + 1
+        return written
     }
 
     /// Filters of ``list(_:pageSize:after:in:)``; nil fields do not filter.
@@ -167,9 +171,9 @@ public enum PaymentStore {
         reason_code, error, created_at, sent_at, settled_at, next_check_at, checks
         """
 
-    /// Inserts a new attempt.
+    /// Inserts a new attempt; queued like the payment's insert.
     public static func insert(_ attempt: AttemptRecord, in connection: PostgresConnection) async throws {
-        try await connection.execute(
+        try connection.enqueue(
             """
             INSERT INTO attempts (attempt_id, payment_id, refund_id, kind, request_id, state, amount_minor,
                 provider_transaction_id, reason_code, error, created_at, sent_at, settled_at, next_check_at, checks)
@@ -196,6 +200,27 @@ public enum PaymentStore {
         return try rows.first.map(Self.decodeAttempt)
     }
 
+    /// The attempt `id` and its payment, both locked for update, payment first (the order every
+    /// path takes the locks in); nil when the attempt does not exist.
+    ///
+    /// Both statements go in one round trip: the payment is found through the attempt by a
+    /// sub-select, which locks nothing, so the payment's lock is still the first one taken.
+    public static func lockedPaymentAndAttempt(
+        _ attemptID: UUID,
+        in connection: PostgresConnection
+    ) async throws -> (payment: PaymentRecord, attempt: AttemptRecord)? {
+        let results = try await connection.pipeline([
+            """
+            SELECT \(unescaped: Self.paymentColumns) FROM payments
+            WHERE payment_id = (SELECT payment_id FROM attempts WHERE attempt_id = \(attemptID))
+            FOR UPDATE
+            """,
+            "SELECT \(unescaped: Self.attemptColumns) FROM attempts WHERE attempt_id = \(attemptID) FOR UPDATE",
+        ])
+        guard let paymentRow = results[0].first, let attemptRow = results[1].first else { return nil }
+        return (try Self.decodePayment(paymentRow), try Self.decodeAttempt(attemptRow))
+    }
+
     /// The attempts of a payment, oldest first.
     public static func attempts(payment id: UUID, in connection: PostgresConnection) async throws -> [AttemptRecord] {
         let rows = try await connection.query(
@@ -207,9 +232,10 @@ public enum PaymentStore {
         return try rows.map(Self.decodeAttempt)
     }
 
-    /// Writes the mutable fields of `attempt` (state, ids, error, times, checks).
+    /// Writes the mutable fields of `attempt` (state, ids, error, times, checks); queued like the
+    /// inserts.
     public static func update(_ attempt: AttemptRecord, in connection: PostgresConnection) async throws {
-        try await connection.execute(
+        try connection.enqueue(
             """
             UPDATE attempts SET state = \(attempt.state.rawValue), provider_transaction_id = \(attempt.providerTransactionID),
                 reason_code = \(attempt.reasonCode), error = \(attempt.error), sent_at = \(attempt.sentAt),
@@ -226,9 +252,9 @@ public enum PaymentStore {
         created_at, updated_at
         """
 
-    /// Inserts a new refund.
+    /// Inserts a new refund; queued like the other inserts.
     public static func insert(_ refund: RefundRecord, in connection: PostgresConnection) async throws {
-        try await connection.execute(
+        try connection.enqueue(
             """
             INSERT INTO refunds (refund_id, payment_id, amount_minor, currency, status, reason, requested_by,
                 provider_transaction_id, created_at, updated_at)
@@ -294,9 +320,10 @@ public enum PaymentStore {
         return try Dictionary(grouping: rows.map(Self.decodeRefund), by: \.paymentID)
     }
 
-    /// Writes the status and provider id of `refund` and sets `updated_at` to now.
+    /// Writes the status and provider id of `refund` and sets `updated_at` to now; queued like
+    /// the inserts.
     public static func update(_ refund: RefundRecord, in connection: PostgresConnection) async throws {
-        try await connection.execute(
+        try connection.enqueue(
             """
             UPDATE refunds SET status = \(refund.status.rawValue), provider_transaction_id = \(refund.providerTransactionID),
                 updated_at = now()

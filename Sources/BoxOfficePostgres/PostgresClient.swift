@@ -71,8 +71,13 @@ public final class PostgresClient: Sendable {
         let (result, reusable) = await base.thread.withPreference { () async -> (Result<R, any Error>, Bool) in
             let result: Result<R, any Error>
             do {
-                result = .success(try await body(lease))
+                let value = try await body(lease)
+                // What the body queued and no later call sent still runs before the connection
+                // goes back (outside a transaction nothing else would send it).
+                try await lease.flushQueued()
+                result = .success(value)
             } catch {
+                lease.discardQueued()
                 result = .failure(error)
             }
             lease.endLoan()
@@ -95,13 +100,15 @@ public final class PostgresClient: Sendable {
         _ body: (PostgresConnection) async throws -> R
     ) async throws -> R {
         try await self.withConnection { connection in
-            try await connection.executeScript("BEGIN ISOLATION LEVEL \(isolation.sql)")
+            // BEGIN travels with the transaction's first statement: one round trip fewer.
+            try connection.enqueue(.control("BEGIN ISOLATION LEVEL \(isolation.sql)"))
             let value: R
             do {
                 value = try await body(connection)
             } catch {
                 // Best effort: if ROLLBACK fails the connection is broken and gets discarded, and
                 // the caller should see the body's error, not that one.
+                connection.discardQueued()
                 try? await connection.executeScript("ROLLBACK")
                 throw error
             }

@@ -15,6 +15,11 @@ public struct PostgresQuery: Sendable, ExpressibleByStringInterpolation, CustomS
     public var sql: String
     /// The bound parameters, in placeholder order.
     public var bindings: PostgresBindings
+    /// Whether the connection prepares the statement and keeps it prepared. False for the
+    /// transaction control statements the client sends itself (`BEGIN`, `COMMIT`): they cost
+    /// nothing to parse, and a `COMMIT` must go through even in a failed transaction, where
+    /// preparing it would be refused.
+    var isPrepared = true
 
     /// A statement and its bindings.
     public init(unsafeSQL sql: String, bindings: PostgresBindings = PostgresBindings()) {
@@ -28,6 +33,13 @@ public struct PostgresQuery: Sendable, ExpressibleByStringInterpolation, CustomS
 
     public init(stringInterpolation: StringInterpolation) {
         self.init(unsafeSQL: stringInterpolation.sql, bindings: stringInterpolation.bindings)
+    }
+
+    /// A transaction control statement, sent as it is and never prepared.
+    static func control(_ sql: String) -> PostgresQuery {
+        var query = PostgresQuery(unsafeSQL: sql)
+        query.isPrepared = false
+        return query
     }
 
     /// The SQL text only: the parameters are left out so that logging a query never logs data.

@@ -61,8 +61,32 @@ struct JSONObject: Hashable, Sendable {
 
     /// The value for `key`, compared case-insensitively; nil when absent.
     subscript(key: String) -> JSONValue? {
-        let wanted = key.lowercased()
-        return self.members.first { $0.key.lowercased() == wanted }?.value
+        self.members.first { Self.keysMatch($0.key, key) }?.value
+    }
+
+    /// Whether two keys are equal ignoring case. An answer is read key by key (a transaction
+    /// has some fifty) and each lookup scans the members, so ASCII keys, which all of the
+    /// provider's are, are compared byte by byte without allocating and mostly rejected at the
+    /// first byte; anything else (non-ASCII text, one key a prefix of the other, where
+    /// lowercasing may change lengths) is compared through `lowercased()`.
+    static func keysMatch(_ lhs: String, _ rhs: String) -> Bool {
+        func folded(_ byte: UInt8) -> UInt8 {
+            (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
+        }
+        var left = lhs.utf8.makeIterator()
+        var right = rhs.utf8.makeIterator()
+        while true {
+            switch (left.next(), right.next()) {
+            case (nil, nil):
+                return true
+            case (let leftByte?, let rightByte?) where leftByte < 0x80 && rightByte < 0x80:
+                // Equal ASCII prefixes lowercase to equal prefixes, so the first ASCII difference
+                // decides.
+                guard folded(leftByte) == folded(rightByte) else { return false }
+            default:
+                return lhs.lowercased() == rhs.lowercased()
+            }
+        }
     }
 
     static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {

@@ -120,6 +120,38 @@ final class LibPQConnection: @unchecked Sendable {
         return name
     }
 
+    /// Runs `queued`, then `query`, in one round trip (pipeline mode), and returns `query`'s
+    /// result; with nothing queued it is ``execute(_:)``. An error carries no query index.
+    func execute(_ query: PostgresQuery, after queued: [PostgresQuery]) throws(PostgresError) -> PostgresResult {
+        if queued.isEmpty { return try self.execute(query) }
+        do {
+            return try self.pipeline(queued + [query])[queued.count]
+        } catch {
+            var error = error
+            error.queryIndex = nil
+            throw error
+        }
+    }
+
+    /// Runs `queued`, then `queries`, in one round trip; returns the results of `queries`. An
+    /// error's query index counts from the first of `queries` (nil for a queued statement).
+    func pipeline(_ queries: [PostgresQuery], after queued: [PostgresQuery]) throws(PostgresError) -> [PostgresResult] {
+        if queued.isEmpty { return try self.pipeline(queries) }
+        do {
+            return Array(try self.pipeline(queued + queries).dropFirst(queued.count))
+        } catch {
+            var error = error
+            error.queryIndex = error.queryIndex.flatMap { $0 >= queued.count ? $0 - queued.count : nil }
+            throw error
+        }
+    }
+
+    /// Runs `queued`, then `COMMIT`, in one round trip; returns the command tag of `COMMIT`
+    /// (`ROLLBACK` when the transaction had failed).
+    func commit(after queued: [PostgresQuery]) throws(PostgresError) -> String {
+        try self.pipeline([.control("COMMIT")], after: queued)[0].commandTag
+    }
+
     /// Runs SQL text without parameters over the simple protocol; it may hold several statements
     /// (migrations) and returns the last one's result.
     @discardableResult
@@ -139,7 +171,7 @@ final class LibPQConnection: @unchecked Sendable {
         names.reserveCapacity(queries.count)
         for (index, query) in queries.enumerated() {
             do {
-                names.append(prepares ? try self.preparedStatement(for: query) : nil)
+                names.append(prepares && query.isPrepared ? try self.preparedStatement(for: query) : nil)
             } catch {
                 var error = error
                 error.queryIndex = index

@@ -174,7 +174,6 @@ let package = Package(
             dependencies: [
                 "BoxOfficeRPC", "BoxOfficeRPCNIO", "BoxOfficeRuntime", "BoxOfficeJWT", "BoxOfficeThreads",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

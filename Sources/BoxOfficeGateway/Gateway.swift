@@ -1,7 +1,6 @@
 public import BoxOfficeRPC
 import BoxOfficeThreads
 import Hummingbird
-import HummingbirdCore
 public import Logging
 public import NIOCore
 public import NIOPosix
@@ -148,9 +147,6 @@ public final class Gateway: Service, Sendable {
         let address = self.address
         let application = Application(
             responder: self.responder,
-            server: HTTPServerBuilder { responder in
-                EventLoopHTTP1Channel(base: HTTP1Channel(responder: responder))
-            },
             configuration: ApplicationConfiguration(
                 address: .hostname(self.configuration.host, port: self.configuration.port),
                 serverName: nil

@@ -42,14 +42,17 @@ struct EventLoopExecutionTests {
         try await group.shutdownGracefully()
     }
 
-    @Test("handlers run on their connection's loop by default, on the pool when configured")
+    @Test("handlers run on the pool by default, on their connection's loop when configured")
     func handlerPlacement() async throws {
-        for (onLoop, expected) in [(true, "loop"), (false, "pool")] {
+        let cases = [
+            (RPCServerConfiguration(handlersRunOnEventLoop: true), "loop"), (RPCServerConfiguration(), "pool"),
+        ]
+        for (configuration, expected) in cases {
             let server = RPCServer(
                 host: "127.0.0.1",
                 port: 0,
                 router: Self.router(),
-                configuration: RPCServerConfiguration(handlersRunOnEventLoop: onLoop),
+                configuration: configuration,
                 logger: TestServers.logger
             )
             try await withThrowingTaskGroup(of: Void.self) { group in

@@ -192,7 +192,7 @@ struct RPCServerTests {
 
     @Test("graceful shutdown finishes in-flight calls and refuses new ones")
     func gracefulDrain() async throws {
-        let probe = HandlerProbe(slowDuration: .milliseconds(600))
+        let probe = HandlerProbe(slowDuration: .seconds(3))
         try await TestServers.withServer(probe: probe) { _, group, port in
             let transport = TestServers.client(
                 port: port,
@@ -202,8 +202,15 @@ struct RPCServerTests {
             let inFlight = Task { await client.call(TestMethods.slow, "") }
             #expect(await HandlerProbe.next(probe.started))
             await group.triggerGracefulShutdown()
-            try await Task.sleep(for: .milliseconds(100))
-            #expect(await client.call(TestMethods.echo, "new").code == .unavailable)
+            // The drain starts when the server's task sees the shutdown, a moment later on a
+            // loaded machine: new calls are refused from then on, while the slow one still runs.
+            var refused = false
+            let deadline = ContinuousClock.now + .seconds(2)
+            while !refused, ContinuousClock.now < deadline {
+                refused = await client.call(TestMethods.echo, "new").code == .unavailable
+                if !refused { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            #expect(refused)
             #expect(await inFlight.value == .success("slow done"))
             await transport.shutdown()
         }

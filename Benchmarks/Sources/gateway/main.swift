@@ -147,12 +147,12 @@ func wrkRun(_ url: String) throws -> LoadRun {
 let quiet = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
 var router = RPCRouter()
 router.register(BenchInvoiceService())
-// BENCH_RPC_HANDLERS=pool runs the test service's handlers on the global executor instead of the loop.
+// BENCH_RPC_HANDLERS=loop runs the test service's handlers on the connection's event loop (off by default).
 let rpcServer = RPCServer(
     host: "127.0.0.1",
     port: 0,
     router: router,
-    configuration: RPCServerConfiguration(handlersRunOnEventLoop: Bench.env("BENCH_RPC_HANDLERS", "loop") == "loop"),
+    configuration: RPCServerConfiguration(handlersRunOnEventLoop: Bench.env("BENCH_RPC_HANDLERS", "pool") == "loop"),
     logger: quiet
 )
 

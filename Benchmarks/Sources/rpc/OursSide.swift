@@ -38,13 +38,13 @@ enum OursSide: RPCBenchmark.Side {
         let response = RawBytes(Array(repeating: UInt8(ascii: "r"), count: RPCBenchmark.messageBytes))
         var router = RPCRouter()
         router.register(Self.echo) { (_: RawBytes, _) in response }
-        // BENCH_RPC_HANDLERS=pool runs the handlers on the global executor instead of the loop.
+        // BENCH_RPC_HANDLERS=loop runs the handlers on the connection's event loop (off by default).
         let server = RPCServer(
             host: "127.0.0.1",
             port: 0,
             router: router,
             configuration: RPCServerConfiguration(
-                handlersRunOnEventLoop: ProcessInfo.processInfo.environment["BENCH_RPC_HANDLERS"] != "pool"
+                handlersRunOnEventLoop: ProcessInfo.processInfo.environment["BENCH_RPC_HANDLERS"] == "loop"
             ),
             logger: Self.logger
         )

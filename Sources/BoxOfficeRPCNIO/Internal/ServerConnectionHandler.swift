@@ -6,10 +6,10 @@ import Synchronization
 /// One server connection: cuts frames, feeds them to a ``ServerConnectionStateMachine``, and
 /// carries out its actions — start a handler task, answer, cancel, close.
 ///
-/// All state lives on the channel's event loop. Handlers run as Swift tasks, preferring that
-/// loop as their executor by default (see ``RPCServerConfiguration/handlersRunOnEventLoop``) or
-/// on the global executor; their answers come back with one `execute` (no wake-up when already
-/// on the loop), and flushes are coalesced by a ``FlushStateMachine``.
+/// All state lives on the channel's event loop. Handlers run as Swift tasks on the global
+/// executor by default, so a slow handler never stalls the loop, or preferring the loop (see
+/// ``RPCServerConfiguration/handlersRunOnEventLoop``); their answers come back with one
+/// `execute` (none when already on the loop), and flushes are coalesced by a ``FlushStateMachine``.
 final class ServerConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -192,7 +192,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
                 RPCFrameEncoder.writeResponse(into: &frame, requestID: requestID, status: error, message: [])
             }
             let answer = frame
-            // A handler on its connection's loop (the default) answers at once.
+            // A handler on its connection's loop (handlersRunOnEventLoop) answers at once.
             if eventLoop.inEventLoop {
                 bound.value.finished(requestID, frame: answer)
             } else {

@@ -194,9 +194,10 @@ struct PostgresClientTests {
         let connections = 6
         try await TestDatabase.withClient(poolSizeMax: connections) { client in
             // More sleeping queries than the pool has threads: if libpq blocked pool threads, the
-            // ticker below could not finish before the queries do, two seconds after the start.
+            // ticker below could not finish before the queries do, four seconds after the start
+            // (it is given half of that, room for a loaded machine).
             let start = ContinuousClock.now
-            let sleepSeconds = 2
+            let sleepSeconds = 4
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<connections {
                     group.addTask {

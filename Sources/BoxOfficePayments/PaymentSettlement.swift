@@ -355,15 +355,8 @@ private struct Work {
             self.close(.succeeded)
         case .transaction(let transaction):
             try await self.notDone(transaction, in: connection)
-        case .refused(let message):
-            self.close(.failed, error: message)
-        case .notSent(let message):
-            self.close(.failed, error: message)
-            self.releaseIdempotencyKey = true
-        case .unknown(let message):
-            self.keepOpen(message)
-        case .challenge, .order:
-            throw PaymentsError(code: .illegalTransition, message: "a capture cannot require the payer's action")
+        case .refused, .notSent, .unknown, .challenge, .order:
+            _ = try self.settleWithoutSuccess(outcome, operation: "a capture")
         }
     }
 
@@ -376,15 +369,31 @@ private struct Work {
             self.close(.succeeded)
         case .transaction(let transaction):
             try await self.notDone(transaction, in: connection)
+        case .refused, .notSent, .unknown, .challenge, .order:
+            _ = try self.settleWithoutSuccess(outcome, operation: "a void")
+        }
+    }
+
+    /// The outcomes a capture, a void and a refund settle alike: refused or never sent closes the
+    /// attempt failed (never sent also frees the idempotency key, so the call may be made again),
+    /// unknown keeps it open for the reconciler, and a payer's action cannot be asked for
+    /// `operation`. Returns whether the attempt closed failed. Other outcomes are the caller's.
+    mutating func settleWithoutSuccess(_ outcome: ProviderOutcome, operation: String) throws(PaymentsError) -> Bool {
+        switch outcome {
         case .refused(let message):
             self.close(.failed, error: message)
+            return true
         case .notSent(let message):
             self.close(.failed, error: message)
             self.releaseIdempotencyKey = true
+            return true
         case .unknown(let message):
             self.keepOpen(message)
+            return false
         case .challenge, .order:
-            throw PaymentsError(code: .illegalTransition, message: "a void cannot require the payer's action")
+            throw PaymentsError(code: .illegalTransition, message: "\(operation) cannot require the payer's action")
+        case .done, .transaction:
+            return false
         }
     }
 
@@ -434,17 +443,10 @@ private struct Work {
             refund.status = .failed
         case .transaction(let transaction):
             self.keepOpen("provider reports \(transaction.status)")
-        case .refused(let message):
-            self.close(.failed, error: message)
-            refund.status = refund.status == .pending ? .failed : refund.status
-        case .notSent(let message):
-            self.close(.failed, error: message)
-            refund.status = refund.status == .pending ? .failed : refund.status
-            self.releaseIdempotencyKey = true
-        case .unknown(let message):
-            self.keepOpen(message)
-        case .challenge, .order:
-            throw PaymentsError(code: .illegalTransition, message: "a refund cannot require the payer's action")
+        case .refused, .notSent, .unknown, .challenge, .order:
+            if try self.settleWithoutSuccess(outcome, operation: "a refund"), refund.status == .pending {
+                refund.status = .failed
+            }
         }
         if let transactionID = refundSucceeded {
             if refund.status != .succeeded {

@@ -117,21 +117,13 @@ struct LoadRun {
     var cpuMicrosecondsPerRequest: Double
 }
 
-/// This process's user + system CPU time so far, in microseconds.
-func processCPUMicroseconds() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e6
-        + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec)
-}
-
 /// Loads `url` with wrk for one run.
 func wrkRun(_ url: String) throws -> LoadRun {
-    let cpuBefore = processCPUMicroseconds()
+    let cpuBefore = CPUTime.selfMicroseconds()
     let output = try Bench.run([
         wrk, "-t1", "-c\(connections)", "-d\(secondsPerRun)s", url,
     ])
-    let cpu = processCPUMicroseconds() - cpuBefore
+    let cpu = CPUTime.selfMicroseconds() - cpuBefore
     let lines = output.split(separator: "\n")
     guard let line = lines.first(where: { $0.hasPrefix("Requests/sec:") }),
         let value = Double(line.split(separator: " ").last.map(String.init) ?? ""),

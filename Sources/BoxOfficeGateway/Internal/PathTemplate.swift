@@ -11,6 +11,8 @@ struct PathTemplate: Sendable, Hashable {
     let segments: [Segment]
     /// The `cancel` of `…/{id}:cancel`, or nil.
     let customVerb: String?
+    /// More literal segments and a custom verb make a template more specific: it is tried first.
+    let specificity: Int
 
     /// Parses `text`; nil when it is not a template the gateway can serve (no leading `/`, empty
     /// segments, braces that do not span a whole segment, an empty verb).
@@ -45,6 +47,11 @@ struct PathTemplate: Sendable, Hashable {
         }
         self.segments = segments
         self.customVerb = verb
+        let literals = segments.reduce(0) { count, segment in
+            if case .literal = segment { return count + 1 }
+            return count
+        }
+        self.specificity = literals * 2 + (verb == nil ? 0 : 1)
     }
 
     /// The names of the variables, in order.
@@ -64,15 +71,16 @@ struct PathTemplate: Sendable, Hashable {
             var part = pathSegments[index]
             if index == self.segments.count - 1 {
                 if let verb = self.customVerb {
-                    guard part.hasSuffix(":" + verb) else { return nil }
-                    part = part.dropLast(verb.utf8.count + 1)
-                } else if part.contains(":"), case .literal = segment {
+                    guard let stripped = Self.removingCustomVerb(verb, from: part) else { return nil }
+                    part = stripped
+                } else if part.utf8.contains(UInt8(ascii: ":")), case .literal = segment {
                     return nil
                 }
             }
             switch segment {
             case .literal(let literal):
-                guard part == literal else { return nil }
+                // Byte equality: the path is percent-encoded ASCII, and a literal is too.
+                guard part.utf8.elementsEqual(literal.utf8) else { return nil }
             case .variable(let name):
                 guard !part.isEmpty, let decoded = PercentDecoding.decode(part, plusIsSpace: false) else {
                     return nil
@@ -83,13 +91,15 @@ struct PathTemplate: Sendable, Hashable {
         return values
     }
 
-    /// More literal segments and a custom verb make a template more specific: it is tried first.
-    var specificity: Int {
-        let literals = self.segments.reduce(0) { count, segment in
-            if case .literal = segment { return count + 1 }
-            return count
-        }
-        return literals * 2 + (self.customVerb == nil ? 0 : 1)
+    /// `part` without its `:verb` suffix, or nil when it does not end with one.
+    private static func removingCustomVerb(_ verb: String, from part: Substring) -> Substring? {
+        let verbBytes = verb.utf8.count
+        guard part.utf8.count > verbBytes else { return nil }
+        let colon = part.utf8.index(part.utf8.endIndex, offsetBy: -(verbBytes + 1))
+        guard part.utf8[colon] == UInt8(ascii: ":"),
+            part.utf8[part.utf8.index(after: colon)...].elementsEqual(verb.utf8)
+        else { return nil }
+        return part[..<colon]
     }
 
     /// The OpenAPI path key: the template without its custom verb's colon escaped (OpenAPI

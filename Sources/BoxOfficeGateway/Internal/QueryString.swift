@@ -26,19 +26,22 @@ enum QueryString {
     /// `name` or `outer.inner`: what a field path looks like (so a query name cannot smuggle
     /// JSON structure into the request).
     private static func isFieldPath(_ name: String) -> Bool {
-        name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { part in
-            guard let first = part.utf8.first, !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) else {
+        // Parts separated by single dots; each starts with a letter or `_` and goes on with
+        // letters, digits and `_`.
+        var atPartStart = true
+        for byte in name.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "_"):
+                atPartStart = false
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                guard !atPartStart else { return false }
+            case UInt8(ascii: "."):
+                guard !atPartStart else { return false }
+                atPartStart = true
+            default:
                 return false
             }
-            return part.utf8.allSatisfy { byte in
-                switch byte {
-                case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                    UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"):
-                    return true
-                default:
-                    return false
-                }
-            }
         }
+        return !atPartStart
     }
 }

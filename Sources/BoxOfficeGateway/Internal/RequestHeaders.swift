@@ -1,4 +1,5 @@
 import HTTPTypes
+import Synchronization
 
 /// Validation of the request headers the gateway reads itself.
 enum RequestHeaders {
@@ -27,17 +28,35 @@ enum RequestHeaders {
         return value
     }
 
-    /// A new random id: 32 lowercase hex digits (128 bits).
+    /// A new id: 32 lowercase hex digits (128 bits), unique within this process and, through its
+    /// random half, across processes. The first 64 bits are drawn once per process and the second
+    /// are a counter: a request id is a correlation key, not a secret (a client may send its own),
+    /// so it needs uniqueness, not two `getrandom` calls per request.
     static func newRequestID() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let high = generator.next() as UInt64
-        let low = generator.next() as UInt64
-        return Self.hex(high) + Self.hex(low)
+        let sequence = Self.requestSequence.wrappingAdd(1, ordering: .relaxed).newValue
+        return String(unsafeUninitializedCapacity: 32) { digits in
+            Self.writeHex(Self.processRandom, into: digits, at: 0)
+            Self.writeHex(sequence, into: digits, at: 16)
+            return 32
+        }
     }
 
-    private static func hex(_ value: UInt64) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
+    /// The random half of every id this process makes.
+    private static let processRandom: UInt64 = {
+        var generator = SystemRandomNumberGenerator()
+        return generator.next()
+    }()
+
+    /// The counting half.
+    private static let requestSequence = Atomic<UInt64>(0)
+
+    /// Writes `value` as 16 lowercase hex digits at `offset`.
+    private static func writeHex(_ value: UInt64, into digits: UnsafeMutableBufferPointer<UInt8>, at offset: Int) {
+        let alphabet: StaticString = "0123456789abcdef"
+        for index in 0..<16 {
+            let nibble = Int((value >> UInt64(60 - 4 * index)) & 0xF)
+            digits[offset + index] = alphabet.utf8Start[nibble]
+        }
     }
 
     /// True when `key` is 1–255 visible ASCII characters (`!` through `~`), the OpenAPI

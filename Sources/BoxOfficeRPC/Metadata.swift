@@ -25,6 +25,7 @@ public struct Metadata: Hashable, Sendable {
 /// Per-call settings on the client side.
 public struct CallOptions: Sendable {
     /// The call fails with `DEADLINE_EXCEEDED` after this long; nil means the transport's default.
+    /// Inside a handler, the served call's deadline (``RPCDeadline/current``) shortens it.
     public var timeout: Duration?
     public var metadata: Metadata
 
@@ -38,7 +39,8 @@ public struct CallOptions: Sendable {
 public struct ServerContext: Sendable {
     public var method: MethodDescriptor
     public var metadata: Metadata
-    /// When the caller stops waiting; downstream calls should pass the remaining time on.
+    /// When the caller stops waiting. Downstream calls made while the handler runs inherit it
+    /// through ``RPCDeadline/current``.
     public var deadline: ContinuousClock.Instant?
 
     public init(method: MethodDescriptor, metadata: Metadata, deadline: ContinuousClock.Instant?) {
@@ -47,7 +49,11 @@ public struct ServerContext: Sendable {
         self.deadline = deadline
     }
 
-    /// Call options for a downstream call that inherit this call's deadline and metadata.
+    /// Call options for a downstream call that forward this call's metadata (caller, trace id,
+    /// idempotency key, values) and time left. The deadline needs no forwarding inside the
+    /// handler (``RPCDeadline/current`` does it); this is for forwarding the metadata, or for a
+    /// call made outside the handler's task tree. A deadline already passed gives a negative
+    /// timeout, which fails the call `DEADLINE_EXCEEDED` without sending it.
     public var downstreamOptions: CallOptions {
         CallOptions(timeout: self.deadline.map { $0 - ContinuousClock.now }, metadata: self.metadata)
     }

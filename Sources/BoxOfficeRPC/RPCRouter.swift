@@ -9,6 +9,9 @@ public struct RPCRouter: Sendable {
     public init() {}
 
     /// Registers a typed handler. Registering two methods with one id is a programmer error.
+    ///
+    /// While `handler` runs, ``RPCDeadline/current`` is the call's deadline and
+    /// ``RPCTrace/current`` its trace id.
     public mutating func register<Request: RPCMessage, Response: RPCMessage>(
         _ method: MethodDescriptor,
         _ handler: @escaping @Sendable (Request, ServerContext) async throws -> Response
@@ -20,7 +23,13 @@ public struct RPCRouter: Sendable {
                 let request = try Request(rpcBytes: bytes)
                 let response: Response
                 do {
-                    response = try await handler(request, context)
+                    // The served call's deadline and trace id become the handler's task-locals, so
+                    // that the calls it makes inherit them (see RPCDeadline and RPCTrace).
+                    response = try await RPCDeadline.$current.withValue(context.deadline) {
+                        try await RPCTrace.$current.withValue(context.metadata.traceID) {
+                            try await handler(request, context)
+                        }
+                    }
                 } catch {
                     throw RPCError(unexpected: error)
                 }

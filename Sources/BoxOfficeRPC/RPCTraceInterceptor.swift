@@ -37,6 +37,7 @@ public struct RPCTraceInterceptor: ClientInterceptor, ServerInterceptor {
 
 /// The trace id of the call being served, if any.
 public enum RPCTrace {
-    /// Set by ``RPCTraceInterceptor`` for the duration of a handler.
+    /// Set for the duration of a handler, by the router (see ``RPCRouter/register(_:_:)``) and by
+    /// ``RPCTraceInterceptor`` around the server interceptors that follow it.
     @TaskLocal public static var current: String?
 }

@@ -5,7 +5,8 @@ import Synchronization
 /// framing, the same outcomes as the TCP transport.
 ///
 /// Like the TCP transport, the handler runs in its own task with a ``ServerContext`` carrying the
-/// call's deadline and metadata; at the deadline the call fails `DEADLINE_EXCEEDED` at once and
+/// call's deadline and metadata (the sooner of the call's timeout and ``RPCDeadline/current``,
+/// as over TCP); at the deadline the call fails `DEADLINE_EXCEEDED` at once and
 /// the handler's task is cancelled; cancelling the caller fails the call `CANCELLED` and cancels
 /// the handler; an unknown method fails `UNIMPLEMENTED`; handler errors arrive as the router
 /// maps them (unexpected ones as `INTERNAL` with a generic message).
@@ -30,9 +31,10 @@ public struct InProcessTransport: RPCClientTransport {
         guard let route = self.router.handlers[method.id] else {
             throw RPCError(code: .unimplemented, message: "unknown method id \(method.id)")
         }
-        let timeout = options.timeout ?? self.timeoutDefault
-        guard timeout > .zero else { throw RPCError(code: .deadlineExceeded, message: "deadline exceeded") }
-        let deadline = ContinuousClock.now + timeout
+        let now = ContinuousClock.now
+        // Never later than the deadline of the call being served, if any.
+        let deadline = RPCDeadline.forCall(timeout: options.timeout ?? self.timeoutDefault, now: now)
+        guard deadline > now else { throw RPCDeadline.exceeded }
         let context = ServerContext(method: route.method, metadata: options.metadata, deadline: deadline)
         let handler = route.handler
         let call = CallRace()

@@ -8,7 +8,8 @@ public import ServiceLifecycle
 /// many calls multiplexed on each.
 ///
 /// Guarantees: a call fails `DEADLINE_EXCEEDED` at its deadline even if the server never
-/// answers; cancelling the calling task fails it `CANCELLED` and tells the server; a call is
+/// answers; its deadline is the sooner of its timeout and the deadline of the call being served
+/// (``RPCDeadline/current``), and a call whose deadline has passed is not sent; cancelling the calling task fails it `CANCELLED` and tells the server; a call is
 /// retried automatically only when its request never left (the connection could not be made
 /// or was already closing), up to ``NIORPCClientConfiguration/connectAttemptsMax`` attempts
 /// with backoff, then fails `UNAVAILABLE`; a call whose connection dies after the request was
@@ -87,9 +88,10 @@ public final class NIORPCClientTransport: RPCClientTransport, Service {
         request: [UInt8],
         options: CallOptions
     ) async throws(RPCError) -> [UInt8] {
-        let timeout = options.timeout ?? self.configuration.timeoutDefault
-        guard timeout > .zero else { throw RPCError(code: .deadlineExceeded, message: "deadline exceeded") }
-        let deadline = ContinuousClock.now + timeout
+        let now = ContinuousClock.now
+        // Never later than the deadline of the call being served, if any.
+        let deadline = RPCDeadline.forCall(timeout: options.timeout ?? self.configuration.timeoutDefault, now: now)
+        guard deadline > now else { throw RPCDeadline.exceeded }
         let index = self.pool.pickSlot()
         var retry = CallRetryStateMachine(
             attemptsMax: self.configuration.connectAttemptsMax,

@@ -136,7 +136,7 @@ enum TestServers {
         return router
     }
 
-    /// Runs a server in a service group for `body`, then shuts it down gracefully.
+    /// Runs a server of the test methods in a service group for `body`, then shuts it down gracefully.
     static func withServer<Result: Sendable>(
         port: Int = 0,
         probe: HandlerProbe = HandlerProbe(),
@@ -144,10 +144,27 @@ enum TestServers {
         logger: Logger = Self.logger,
         _ body: @Sendable (RPCServer, ServiceGroup, Int) async throws -> Result
     ) async throws -> Result {
+        try await Self.withServer(
+            router: Self.router(probe: probe),
+            port: port,
+            configuration: configuration,
+            logger: logger,
+            body
+        )
+    }
+
+    /// Runs a server of `router` in a service group for `body`, then shuts it down gracefully.
+    static func withServer<Result: Sendable>(
+        router: RPCRouter,
+        port: Int = 0,
+        configuration: RPCServerConfiguration = RPCServerConfiguration(),
+        logger: Logger = Self.logger,
+        _ body: @Sendable (RPCServer, ServiceGroup, Int) async throws -> Result
+    ) async throws -> Result {
         let server = RPCServer(
             host: "127.0.0.1",
             port: port,
-            router: Self.router(probe: probe),
+            router: router,
             configuration: configuration,
             logger: logger
         )

@@ -273,7 +273,8 @@ let package = Package(
                 "BoxOfficeRPC", "BoxOfficeRPCNIO",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                log, serviceLifecycle,
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                log, metrics, serviceLifecycle,
             ],
             swiftSettings: swiftSettings
         ),

@@ -50,12 +50,15 @@ struct GatewayCommand: AsyncParsableCommand {
         // One transport per address: services that share a process share connections.
         var transports: [GatewayConfiguration.UpstreamAddress: NIORPCClientTransport] = [:]
         var upstreams: [String: any RPCClientTransport] = [:]
+        // Upstream calls get their own log lines and timers; the per-request access log is the
+        // gateway's and stays as it is.
+        let interceptors = RPCObservability.clientInterceptors(label: "boxoffice.gateway.rpc")
         for (service, address) in configuration.upstreams {
             let transport =
                 transports[address]
                 ?? NIORPCClientTransport(host: address.host, port: address.port, logger: logger)
             transports[address] = transport
-            upstreams[service] = transport
+            upstreams[service] = transport.intercepted(by: interceptors)
         }
         let gateway = try Gateway(
             configuration: configuration,

@@ -72,7 +72,7 @@ struct PaymentsCommand: AsyncParsableCommand {
             let rpcServer = RPCServer(
                 host: paymentsSettings.rpcHost,
                 port: configuration.rpcPort,
-                router: router,
+                router: router.intercepted(by: RPCObservability.serverInterceptors(label: "boxoffice.payments.rpc")),
                 logger: logger
             )
             var reconcilerOptions = PaymentReconciler.Options()

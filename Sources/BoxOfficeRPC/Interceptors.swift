@@ -52,6 +52,14 @@ extension RPCRouter {
     }
 }
 
+extension RPCClientTransport {
+    /// This transport with every call wrapped by `interceptors`, the first outermost, for code
+    /// that is handed a transport rather than an ``RPCClient`` (the gateway's upstreams).
+    public func intercepted(by interceptors: [any ClientInterceptor]) -> any RPCClientTransport {
+        interceptors.isEmpty ? self : InterceptedTransport(base: self, interceptors: interceptors)
+    }
+}
+
 /// A transport that runs client interceptors before another transport.
 struct InterceptedTransport: RPCClientTransport {
     let base: any RPCClientTransport

@@ -7,6 +7,7 @@ import Testing
 private final class ChainRecorder: Sendable {
     struct Downstream: Sendable {
         var outcome: Result<String, RPCError>
+        var startedAt: ContinuousClock.Instant
         var endedAt: ContinuousClock.Instant
     }
 
@@ -65,8 +66,9 @@ struct DeadlinePropagationTests {
             // An unstructured task inherits the task-locals but not A's cancellation at its
             // deadline: what ends the downstream call is then its own deadline alone.
             let ended = await Task {
+                let startedAt = ContinuousClock.now
                 let outcome = await downstream.call(method, "", options: CallOptions(timeout: Self.downstreamTimeout))
-                return ChainRecorder.Downstream(outcome: outcome, endedAt: ContinuousClock.now)
+                return ChainRecorder.Downstream(outcome: outcome, startedAt: startedAt, endedAt: ContinuousClock.now)
             }.value
             recorder.ended(ended)
             return RawMessage(try ended.outcome.get())
@@ -104,10 +106,11 @@ struct DeadlinePropagationTests {
         }
         let upstream = try #require(recorder.upstreamDeadline.withLock { $0 })
         let downstream = try #require(recorder.downstreamDeadline.withLock { $0 })
-        // Deadlines travel as time left, so B's is A's plus the request's time between A's
-        // client and B's server (microseconds on loopback); without propagation it would be
-        // about 27 s later.
-        #expect(downstream <= upstream + .milliseconds(50))
+        let call = try #require(await TestWait.next(recorder.downstreamEnded), "A's handler did not run")
+        // Deadlines travel as time left, measured when sent: B's is A's plus the request's time
+        // between A's client and B's server, so at most A's plus the downstream call's duration
+        // (without propagation it would be about 27 s later).
+        #expect(downstream <= upstream + (call.endedAt - call.startedAt))
         #expect(downstream > upstream - Self.slack)
         #expect(recorder.downstreamTraceID.withLock { $0 } == "trace-ab")
     }
@@ -115,14 +118,18 @@ struct DeadlinePropagationTests {
     @Test("a slow B makes A's downstream call fail DEADLINE_EXCEEDED at A's deadline")
     func slowDownstream() async throws {
         let recorder = ChainRecorder()
-        let timeout = Duration.milliseconds(500)
+        let timeout = Duration.seconds(1)
         try await Self.withChain(recorder) { clientA, _ in
+            // Connections to A and B first, so that a loaded machine's connect time does not eat
+            // into the deadline under test.
+            let warmUp = await clientA.call(Self.forward, "report", options: CallOptions(timeout: .seconds(10)))
+            try #require(warmUp == .success("reported"))
+            _ = try #require(await TestWait.next(recorder.downstreamEnded))
             let start = ContinuousClock.now
             let result = await clientA.call(Self.forward, "stall", options: CallOptions(timeout: timeout))
             #expect(result.code == .deadlineExceeded)
             #expect(ContinuousClock.now - start < timeout + Self.slack)
-            var ends = recorder.downstreamEnded.makeAsyncIterator()
-            let ended = try #require(await ends.next())
+            let ended = try #require(await TestWait.next(recorder.downstreamEnded), "A's handler did not run")
             #expect(ended.outcome.code == .deadlineExceeded)
             let upstream = try #require(recorder.upstreamDeadline.withLock { $0 })
             #expect(ended.endedAt < upstream + Self.slack)

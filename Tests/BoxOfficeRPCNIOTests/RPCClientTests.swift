@@ -104,8 +104,7 @@ struct RPCClientTests {
         let transport = TestServers.client(port: first.port, configuration: Self.patientConfiguration)
         let client = RPCClient(transport: transport)
         let call = Task { await client.call(CountedHandler.method, "hold") }
-        var started = handler.started.makeAsyncIterator()
-        try #require(await started.next() != nil)
+        try #require(await TestWait.next(handler.started) != nil, "the call did not reach the handler")
         await first.drop()
         // The same handlers are back on the same port at once: a client that retried the call
         // would reach them well within its 200 attempts and 10 s.

@@ -93,6 +93,32 @@ final class HandlerProbe: Sendable {
     }
 }
 
+/// Bounded waits: a test that waits for an event fails when it does not come, never hangs.
+enum TestWait {
+    /// How long a test waits for an event that should come at once.
+    static let eventWaitMax = Duration.seconds(15)
+
+    /// The next element of `stream`, or nil when none comes within `limit`.
+    static func next<Element: Sendable>(
+        _ stream: AsyncStream<Element>,
+        within limit: Duration = Self.eventWaitMax
+    ) async -> Element? {
+        await withTaskGroup(of: Element?.self) { group in
+            group.addTask {
+                var iterator = stream.makeAsyncIterator()
+                return await iterator.next()
+            }
+            group.addTask {
+                try? await Task.sleep(for: limit)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+    }
+}
+
 enum TestServers {
     static let logger: Logger = {
         var logger = Logger(label: "rpc-test")

@@ -129,6 +129,7 @@ struct InProcessDeadlinePropagationTests {
         } catch {
             #expect(error.code == .deadlineExceeded)
         }
+        // The late call fails at once without being sent; were the rule broken, it would reach its handler.
         var iterator = late.makeAsyncIterator()
         let code = try #require(await iterator.next())
         #expect(code == .deadlineExceeded)

@@ -928,6 +928,96 @@ void   boxoffice__codegentest__v1__return_response__free_unpacked
   assert(message->base.descriptor == &boxoffice__codegentest__v1__return_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   boxoffice__codegentest__v1__export_invoice_request__init
+                     (Boxoffice__Codegentest__V1__ExportInvoiceRequest         *message)
+{
+  static const Boxoffice__Codegentest__V1__ExportInvoiceRequest init_value = BOXOFFICE__CODEGENTEST__V1__EXPORT_INVOICE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t boxoffice__codegentest__v1__export_invoice_request__get_packed_size
+                     (const Boxoffice__Codegentest__V1__ExportInvoiceRequest *message)
+{
+  assert(message->base.descriptor == &boxoffice__codegentest__v1__export_invoice_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t boxoffice__codegentest__v1__export_invoice_request__pack
+                     (const Boxoffice__Codegentest__V1__ExportInvoiceRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &boxoffice__codegentest__v1__export_invoice_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t boxoffice__codegentest__v1__export_invoice_request__pack_to_buffer
+                     (const Boxoffice__Codegentest__V1__ExportInvoiceRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &boxoffice__codegentest__v1__export_invoice_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Boxoffice__Codegentest__V1__ExportInvoiceRequest *
+       boxoffice__codegentest__v1__export_invoice_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Boxoffice__Codegentest__V1__ExportInvoiceRequest *)
+     protobuf_c_message_unpack (&boxoffice__codegentest__v1__export_invoice_request__descriptor,
+                                allocator, len, data);
+}
+void   boxoffice__codegentest__v1__export_invoice_request__free_unpacked
+                     (Boxoffice__Codegentest__V1__ExportInvoiceRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &boxoffice__codegentest__v1__export_invoice_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   boxoffice__codegentest__v1__invoice_export__init
+                     (Boxoffice__Codegentest__V1__InvoiceExport         *message)
+{
+  static const Boxoffice__Codegentest__V1__InvoiceExport init_value = BOXOFFICE__CODEGENTEST__V1__INVOICE_EXPORT__INIT;
+  *message = init_value;
+}
+size_t boxoffice__codegentest__v1__invoice_export__get_packed_size
+                     (const Boxoffice__Codegentest__V1__InvoiceExport *message)
+{
+  assert(message->base.descriptor == &boxoffice__codegentest__v1__invoice_export__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t boxoffice__codegentest__v1__invoice_export__pack
+                     (const Boxoffice__Codegentest__V1__InvoiceExport *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &boxoffice__codegentest__v1__invoice_export__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t boxoffice__codegentest__v1__invoice_export__pack_to_buffer
+                     (const Boxoffice__Codegentest__V1__InvoiceExport *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &boxoffice__codegentest__v1__invoice_export__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Boxoffice__Codegentest__V1__InvoiceExport *
+       boxoffice__codegentest__v1__invoice_export__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Boxoffice__Codegentest__V1__InvoiceExport *)
+     protobuf_c_message_unpack (&boxoffice__codegentest__v1__invoice_export__descriptor,
+                                allocator, len, data);
+}
+void   boxoffice__codegentest__v1__invoice_export__free_unpacked
+                     (Boxoffice__Codegentest__V1__InvoiceExport *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &boxoffice__codegentest__v1__invoice_export__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor boxoffice__codegentest__v1__scalars__field_descriptors[32] =
 {
   {
@@ -3504,6 +3594,108 @@ const ProtobufCMessageDescriptor boxoffice__codegentest__v1__return_response__de
   (ProtobufCMessageInit) boxoffice__codegentest__v1__return_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor boxoffice__codegentest__v1__export_invoice_request__field_descriptors[2] =
+{
+  {
+    "invoice_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Boxoffice__Codegentest__V1__ExportInvoiceRequest, invoice_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "format",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Boxoffice__Codegentest__V1__ExportInvoiceRequest, format),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned boxoffice__codegentest__v1__export_invoice_request__field_indices_by_name[] = {
+  1,   /* field[1] = format */
+  0,   /* field[0] = invoice_id */
+};
+static const ProtobufCIntRange boxoffice__codegentest__v1__export_invoice_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor boxoffice__codegentest__v1__export_invoice_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "boxoffice.codegentest.v1.ExportInvoiceRequest",
+  "ExportInvoiceRequest",
+  "Boxoffice__Codegentest__V1__ExportInvoiceRequest",
+  "boxoffice.codegentest.v1",
+  sizeof(Boxoffice__Codegentest__V1__ExportInvoiceRequest),
+  2,
+  boxoffice__codegentest__v1__export_invoice_request__field_descriptors,
+  boxoffice__codegentest__v1__export_invoice_request__field_indices_by_name,
+  1,  boxoffice__codegentest__v1__export_invoice_request__number_ranges,
+  (ProtobufCMessageInit) boxoffice__codegentest__v1__export_invoice_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor boxoffice__codegentest__v1__invoice_export__field_descriptors[2] =
+{
+  {
+    "invoice",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Boxoffice__Codegentest__V1__InvoiceExport, invoice),
+    &boxoffice__codegentest__v1__invoice__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "csv",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Boxoffice__Codegentest__V1__InvoiceExport, csv),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned boxoffice__codegentest__v1__invoice_export__field_indices_by_name[] = {
+  1,   /* field[1] = csv */
+  0,   /* field[0] = invoice */
+};
+static const ProtobufCIntRange boxoffice__codegentest__v1__invoice_export__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor boxoffice__codegentest__v1__invoice_export__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "boxoffice.codegentest.v1.InvoiceExport",
+  "InvoiceExport",
+  "Boxoffice__Codegentest__V1__InvoiceExport",
+  "boxoffice.codegentest.v1",
+  sizeof(Boxoffice__Codegentest__V1__InvoiceExport),
+  2,
+  boxoffice__codegentest__v1__invoice_export__field_descriptors,
+  boxoffice__codegentest__v1__invoice_export__field_indices_by_name,
+  1,  boxoffice__codegentest__v1__invoice_export__number_ranges,
+  (ProtobufCMessageInit) boxoffice__codegentest__v1__invoice_export__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCEnumValue boxoffice__codegentest__v1__color__enum_values_by_number[5] =
 {
   { "COLOR_INFRARED", "BOXOFFICE__CODEGENTEST__V1__COLOR__COLOR_INFRARED", -1 },
@@ -3568,7 +3760,7 @@ const ProtobufCEnumDescriptor boxoffice__codegentest__v1__sort_order__descriptor
   boxoffice__codegentest__v1__sort_order__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor boxoffice__codegentest__v1__invoice_service__method_descriptors[9] =
+static const ProtobufCMethodDescriptor boxoffice__codegentest__v1__invoice_service__method_descriptors[10] =
 {
   { "GetInvoice", &boxoffice__codegentest__v1__get_invoice_request__descriptor, &boxoffice__codegentest__v1__invoice__descriptor },
   { "CreateInvoice", &boxoffice__codegentest__v1__create_invoice_request__descriptor, &boxoffice__codegentest__v1__invoice__descriptor },
@@ -3579,11 +3771,13 @@ static const ProtobufCMethodDescriptor boxoffice__codegentest__v1__invoice_servi
   { "DeleteInvoice", &boxoffice__codegentest__v1__delete_invoice_request__descriptor, &boxoffice__codegentest__v1__empty__descriptor },
   { "ReceiveWebhook", &boxoffice__codegentest__v1__webhook_request__descriptor, &boxoffice__codegentest__v1__webhook_response__descriptor },
   { "CompleteReturn", &boxoffice__codegentest__v1__return_request__descriptor, &boxoffice__codegentest__v1__return_response__descriptor },
+  { "ExportInvoice", &boxoffice__codegentest__v1__export_invoice_request__descriptor, &boxoffice__codegentest__v1__invoice_export__descriptor },
 };
 const unsigned boxoffice__codegentest__v1__invoice_service__method_indices_by_name[] = {
   8,        /* CompleteReturn */
   1,        /* CreateInvoice */
   6,        /* DeleteInvoice */
+  9,        /* ExportInvoice */
   0,        /* GetInvoice */
   2,        /* ListInvoices */
   5,        /* PayInvoice */
@@ -3598,7 +3792,7 @@ const ProtobufCServiceDescriptor boxoffice__codegentest__v1__invoice_service__de
   "InvoiceService",
   "Boxoffice__Codegentest__V1__InvoiceService",
   "boxoffice.codegentest.v1",
-  9,
+  10,
   boxoffice__codegentest__v1__invoice_service__method_descriptors,
   boxoffice__codegentest__v1__invoice_service__method_indices_by_name
 };
@@ -3673,6 +3867,14 @@ void boxoffice__codegentest__v1__invoice_service__complete_return(ProtobufCServi
 {
   assert(service->descriptor == &boxoffice__codegentest__v1__invoice_service__descriptor);
   service->invoke(service, 8, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void boxoffice__codegentest__v1__invoice_service__export_invoice(ProtobufCService *service,
+                                                                 const Boxoffice__Codegentest__V1__ExportInvoiceRequest *input,
+                                                                 Boxoffice__Codegentest__V1__InvoiceExport_Closure closure,
+                                                                 void *closure_data)
+{
+  assert(service->descriptor == &boxoffice__codegentest__v1__invoice_service__descriptor);
+  service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void boxoffice__codegentest__v1__invoice_service__init (Boxoffice__Codegentest__V1__InvoiceService_Service *service,
                                                         Boxoffice__Codegentest__V1__InvoiceService_ServiceDestroy destroy)

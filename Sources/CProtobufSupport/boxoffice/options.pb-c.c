@@ -52,7 +52,7 @@ void   boxoffice__http_binding__free_unpacked
   assert(message->base.descriptor == &boxoffice__http_binding__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor boxoffice__http_binding__field_descriptors[8] =
+static const ProtobufCFieldDescriptor boxoffice__http_binding__field_descriptors[10] =
 {
   {
     "verb",
@@ -150,6 +150,30 @@ static const ProtobufCFieldDescriptor boxoffice__http_binding__field_descriptors
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "raw_response_field",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Boxoffice__HttpBinding, raw_response_field),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "raw_response_content_type",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Boxoffice__HttpBinding, raw_response_content_type),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned boxoffice__http_binding__field_indices_by_name[] = {
   3,   /* field[3] = access */
@@ -157,6 +181,8 @@ static const unsigned boxoffice__http_binding__field_indices_by_name[] = {
   7,   /* field[7] = emit_defaults */
   4,   /* field[4] = idempotency_key_required */
   1,   /* field[1] = path */
+  9,   /* field[9] = raw_response_content_type */
+  8,   /* field[8] = raw_response_field */
   5,   /* field[5] = redirect */
   6,   /* field[6] = success_status */
   0,   /* field[0] = verb */
@@ -164,7 +190,7 @@ static const unsigned boxoffice__http_binding__field_indices_by_name[] = {
 static const ProtobufCIntRange boxoffice__http_binding__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 8 }
+  { 0, 10 }
 };
 const ProtobufCMessageDescriptor boxoffice__http_binding__descriptor =
 {
@@ -174,7 +200,7 @@ const ProtobufCMessageDescriptor boxoffice__http_binding__descriptor =
   "Boxoffice__HttpBinding",
   "boxoffice",
   sizeof(Boxoffice__HttpBinding),
-  8,
+  10,
   boxoffice__http_binding__field_descriptors,
   boxoffice__http_binding__field_indices_by_name,
   1,  boxoffice__http_binding__number_ranges,

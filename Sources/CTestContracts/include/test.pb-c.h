@@ -48,6 +48,8 @@ typedef struct Boxoffice__Codegentest__V1__WebhookResponse Boxoffice__Codegentes
 typedef struct Boxoffice__Codegentest__V1__ReturnRequest Boxoffice__Codegentest__V1__ReturnRequest;
 typedef struct Boxoffice__Codegentest__V1__ReturnRequest__HeadersEntry Boxoffice__Codegentest__V1__ReturnRequest__HeadersEntry;
 typedef struct Boxoffice__Codegentest__V1__ReturnResponse Boxoffice__Codegentest__V1__ReturnResponse;
+typedef struct Boxoffice__Codegentest__V1__ExportInvoiceRequest Boxoffice__Codegentest__V1__ExportInvoiceRequest;
+typedef struct Boxoffice__Codegentest__V1__InvoiceExport Boxoffice__Codegentest__V1__InvoiceExport;
 
 
 /* --- enums --- */
@@ -655,6 +657,47 @@ struct  Boxoffice__Codegentest__V1__ReturnResponse
     , (char *)protobuf_c_empty_string }
 
 
+/*
+ * Asks for an invoice as JSON or as CSV.
+ */
+struct  Boxoffice__Codegentest__V1__ExportInvoiceRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The invoice to export.
+   */
+  char *invoice_id;
+  /*
+   * `csv` for the CSV text; anything else for JSON.
+   */
+  char *format;
+};
+#define BOXOFFICE__CODEGENTEST__V1__EXPORT_INVOICE_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&boxoffice__codegentest__v1__export_invoice_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+/*
+ * An invoice export: the invoice, or its CSV text answered raw.
+ */
+struct  Boxoffice__Codegentest__V1__InvoiceExport
+{
+  ProtobufCMessage base;
+  /*
+   * The invoice, for a JSON answer.
+   */
+  Boxoffice__Codegentest__V1__Invoice *invoice;
+  /*
+   * The invoice as CSV (header row, one row per line) when `format=csv`; the gateway then answers
+   * it as `text/csv`. Empty for JSON.
+   */
+  char *csv;
+};
+#define BOXOFFICE__CODEGENTEST__V1__INVOICE_EXPORT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&boxoffice__codegentest__v1__invoice_export__descriptor) \
+    , NULL, (char *)protobuf_c_empty_string }
+
+
 /* Boxoffice__Codegentest__V1__Scalars methods */
 void   boxoffice__codegentest__v1__scalars__init
                      (Boxoffice__Codegentest__V1__Scalars         *message);
@@ -1049,6 +1092,44 @@ Boxoffice__Codegentest__V1__ReturnResponse *
 void   boxoffice__codegentest__v1__return_response__free_unpacked
                      (Boxoffice__Codegentest__V1__ReturnResponse *message,
                       ProtobufCAllocator *allocator);
+/* Boxoffice__Codegentest__V1__ExportInvoiceRequest methods */
+void   boxoffice__codegentest__v1__export_invoice_request__init
+                     (Boxoffice__Codegentest__V1__ExportInvoiceRequest         *message);
+size_t boxoffice__codegentest__v1__export_invoice_request__get_packed_size
+                     (const Boxoffice__Codegentest__V1__ExportInvoiceRequest   *message);
+size_t boxoffice__codegentest__v1__export_invoice_request__pack
+                     (const Boxoffice__Codegentest__V1__ExportInvoiceRequest   *message,
+                      uint8_t             *out);
+size_t boxoffice__codegentest__v1__export_invoice_request__pack_to_buffer
+                     (const Boxoffice__Codegentest__V1__ExportInvoiceRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Boxoffice__Codegentest__V1__ExportInvoiceRequest *
+       boxoffice__codegentest__v1__export_invoice_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   boxoffice__codegentest__v1__export_invoice_request__free_unpacked
+                     (Boxoffice__Codegentest__V1__ExportInvoiceRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Boxoffice__Codegentest__V1__InvoiceExport methods */
+void   boxoffice__codegentest__v1__invoice_export__init
+                     (Boxoffice__Codegentest__V1__InvoiceExport         *message);
+size_t boxoffice__codegentest__v1__invoice_export__get_packed_size
+                     (const Boxoffice__Codegentest__V1__InvoiceExport   *message);
+size_t boxoffice__codegentest__v1__invoice_export__pack
+                     (const Boxoffice__Codegentest__V1__InvoiceExport   *message,
+                      uint8_t             *out);
+size_t boxoffice__codegentest__v1__invoice_export__pack_to_buffer
+                     (const Boxoffice__Codegentest__V1__InvoiceExport   *message,
+                      ProtobufCBuffer     *buffer);
+Boxoffice__Codegentest__V1__InvoiceExport *
+       boxoffice__codegentest__v1__invoice_export__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   boxoffice__codegentest__v1__invoice_export__free_unpacked
+                     (Boxoffice__Codegentest__V1__InvoiceExport *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Boxoffice__Codegentest__V1__Scalars_Closure)
@@ -1141,6 +1222,12 @@ typedef void (*Boxoffice__Codegentest__V1__ReturnRequest_Closure)
 typedef void (*Boxoffice__Codegentest__V1__ReturnResponse_Closure)
                  (const Boxoffice__Codegentest__V1__ReturnResponse *message,
                   void *closure_data);
+typedef void (*Boxoffice__Codegentest__V1__ExportInvoiceRequest_Closure)
+                 (const Boxoffice__Codegentest__V1__ExportInvoiceRequest *message,
+                  void *closure_data);
+typedef void (*Boxoffice__Codegentest__V1__InvoiceExport_Closure)
+                 (const Boxoffice__Codegentest__V1__InvoiceExport *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -1184,6 +1271,10 @@ struct Boxoffice__Codegentest__V1__InvoiceService_Service
                           const Boxoffice__Codegentest__V1__ReturnRequest *input,
                           Boxoffice__Codegentest__V1__ReturnResponse_Closure closure,
                           void *closure_data);
+  void (*export_invoice)(Boxoffice__Codegentest__V1__InvoiceService_Service *service,
+                         const Boxoffice__Codegentest__V1__ExportInvoiceRequest *input,
+                         Boxoffice__Codegentest__V1__InvoiceExport_Closure closure,
+                         void *closure_data);
 };
 typedef void (*Boxoffice__Codegentest__V1__InvoiceService_ServiceDestroy)(Boxoffice__Codegentest__V1__InvoiceService_Service *);
 void boxoffice__codegentest__v1__invoice_service__init (Boxoffice__Codegentest__V1__InvoiceService_Service *service,
@@ -1200,7 +1291,8 @@ void boxoffice__codegentest__v1__invoice_service__init (Boxoffice__Codegentest__
       function_prefix__ ## pay_invoice,\
       function_prefix__ ## delete_invoice,\
       function_prefix__ ## receive_webhook,\
-      function_prefix__ ## complete_return  }
+      function_prefix__ ## complete_return,\
+      function_prefix__ ## export_invoice  }
 void boxoffice__codegentest__v1__invoice_service__get_invoice(ProtobufCService *service,
                                                               const Boxoffice__Codegentest__V1__GetInvoiceRequest *input,
                                                               Boxoffice__Codegentest__V1__Invoice_Closure closure,
@@ -1237,6 +1329,10 @@ void boxoffice__codegentest__v1__invoice_service__complete_return(ProtobufCServi
                                                                   const Boxoffice__Codegentest__V1__ReturnRequest *input,
                                                                   Boxoffice__Codegentest__V1__ReturnResponse_Closure closure,
                                                                   void *closure_data);
+void boxoffice__codegentest__v1__invoice_service__export_invoice(ProtobufCService *service,
+                                                                 const Boxoffice__Codegentest__V1__ExportInvoiceRequest *input,
+                                                                 Boxoffice__Codegentest__V1__InvoiceExport_Closure closure,
+                                                                 void *closure_data);
 
 /* --- descriptors --- */
 
@@ -1274,6 +1370,8 @@ extern const ProtobufCMessageDescriptor boxoffice__codegentest__v1__webhook_resp
 extern const ProtobufCMessageDescriptor boxoffice__codegentest__v1__return_request__descriptor;
 extern const ProtobufCMessageDescriptor boxoffice__codegentest__v1__return_request__headers_entry__descriptor;
 extern const ProtobufCMessageDescriptor boxoffice__codegentest__v1__return_response__descriptor;
+extern const ProtobufCMessageDescriptor boxoffice__codegentest__v1__export_invoice_request__descriptor;
+extern const ProtobufCMessageDescriptor boxoffice__codegentest__v1__invoice_export__descriptor;
 extern const ProtobufCServiceDescriptor boxoffice__codegentest__v1__invoice_service__descriptor;
 
 PROTOBUF_C__END_DECLS

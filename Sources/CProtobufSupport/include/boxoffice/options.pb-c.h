@@ -74,10 +74,22 @@ struct  Boxoffice__HttpBinding
    * `always_print_fields_with_no_presence`.
    */
   protobuf_c_boolean emit_defaults;
+  /*
+   * The proto name of a top-level `string` or `bytes` field of the response whose content, when
+   * the service sets it (not empty), is the whole answer: sent as is, with
+   * `raw_response_content_type`, instead of the JSON (a CSV export). When it is empty the answer
+   * is the JSON as usual (the field, empty, left out of it). Not with `redirect`.
+   */
+  char *raw_response_field;
+  /*
+   * The `Content-Type` of that raw answer, such as `text/csv; charset=utf-8`; required with
+   * `raw_response_field`.
+   */
+  char *raw_response_content_type;
 };
 #define BOXOFFICE__HTTP_BINDING__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&boxoffice__http_binding__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0, 0 }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 /* Boxoffice__HttpBinding methods */

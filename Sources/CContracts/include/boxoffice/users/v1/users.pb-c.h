@@ -838,7 +838,8 @@ struct  Boxoffice__Users__V1__Statement
   Boxoffice__Common__V1__Money *total_refunded;
   /*
    * The same statement as CSV (UTF-8, header row) when `format=csv`; the gateway then answers
-   * it as `text/csv`. Empty for JSON.
+   * it alone, raw, as `text/csv` (the binding's `raw_response_field`). Empty for JSON, where the
+   * answer is this message as JSON without it.
    */
   char *csv;
 };

@@ -68,12 +68,12 @@ struct DecodeSafetyTests {
         #expect(error?.code == .invalidArgument)
     }
 
-    @Test(
-        "invalid UTF-8 in a string field is INVALID_ARGUMENT naming the field",
-        arguments: [
-            [0xc3, 0x28], [0xed, 0xa0, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80], [0xc0, 0xaf], [0x61, 0xff],
-        ] as [[UInt8]]
-    )
+    /// Invalid UTF-8: a bad continuation, a surrogate, a 5-byte form, an overlong form, a stray byte.
+    static let invalidStrings: [[UInt8]] = [
+        [0xc3, 0x28], [0xed, 0xa0, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80], [0xc0, 0xaf], [0x61, 0xff],
+    ]
+
+    @Test("invalid UTF-8 in a string field is INVALID_ARGUMENT naming the field", arguments: Self.invalidStrings)
     func invalidUTF8(string: [UInt8]) {
         let bytes = Self.field(14, string)
         let error = Self.code { _ = try Codegentest_V1_Scalars(rpcBytes: bytes) }
@@ -81,6 +81,45 @@ struct DecodeSafetyTests {
         #expect(error?.details.first?.field == "boxoffice.codegentest.v1.Scalars.string_value")
         // The same bytes in a bytes field are fine.
         #expect(throws: Never.self) { try Codegentest_V1_Scalars(rpcBytes: Self.field(15, string)) }
+    }
+
+    /// Where a string can sit, as wire bytes around the string's bytes, and the field the error
+    /// names: a repeated string, a map key, a map value, a oneof member and a `StringValue`.
+    static let stringPlaces: [(name: String, type: String, wrap: @Sendable ([UInt8]) -> [UInt8], field: String)] = [
+        ("repeated", "Scalars", { Self.field(34, Array("ok".utf8)) + Self.field(34, $0) }, "Scalars.strings"),
+        (
+            "map key", "Composite", { Self.field(9, Self.field(1, $0) + Self.field(2, Array("v".utf8))) },
+            "Composite.attributes"
+        ),
+        (
+            "message map key", "Composite", { Self.field(4, Self.field(1, $0) + Self.field(2, [])) },
+            "Composite.items_by_name"
+        ),
+        ("map value", "Composite", { Self.field(5, [0x08, 0x01] + Self.field(2, $0)) }, "Composite.labels"),
+        ("oneof member", "Composite", { Self.field(10, $0) }, "Composite.choice_text"),
+        ("StringValue", "Composite", { Self.field(16, Self.field(1, $0)) }, "Composite.nickname"),
+    ]
+
+    @Test(
+        "invalid UTF-8 in a repeated string, a map key or value, a oneof and a wrapper is INVALID_ARGUMENT naming the field",
+        arguments: Self.stringPlaces.indices
+    )
+    func invalidUTF8Everywhere(place: Int) throws {
+        let (name, type, wrap, field) = Self.stringPlaces[place]
+        let decode: ([UInt8]) throws -> Void = { bytes in
+            if type == "Scalars" {
+                _ = try Codegentest_V1_Scalars(rpcBytes: bytes)
+            } else {
+                _ = try Codegentest_V1_Composite(rpcBytes: bytes)
+            }
+        }
+        for string in Self.invalidStrings {
+            let error = Self.code { try decode(wrap(string)) }
+            #expect(error?.code == .invalidArgument, "\(name): \(string)")
+            #expect(error?.details.first?.field == "boxoffice.codegentest.v1." + field, "\(name): \(string)")
+        }
+        // The same place with valid UTF-8 decodes: the refusal is the encoding's, not the shape's.
+        #expect(throws: Never.self, "\(name)") { try decode(wrap(Array("ä€😀".utf8))) }
     }
 
     @Test("a NUL in a string is refused rather than truncated (protobuf-c keeps C strings)")

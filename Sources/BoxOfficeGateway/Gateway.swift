@@ -96,6 +96,19 @@ public final class Gateway: Service, Sendable {
             guard (200...299).contains(binding.successStatus) else {
                 throw GatewayError(code: .invalidBinding, message: "\(name): success status outside 2xx")
             }
+            if binding.rawResponse != nil {
+                // The type goes into a header as is: visible ASCII and spaces, `type/subtype`.
+                let contentType = binding.rawResponseContentType
+                guard contentType.utf8.allSatisfy({ (0x20...0x7E).contains($0) }),
+                    contentType.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)[0]
+                        .split(separator: "/", omittingEmptySubsequences: false).count == 2
+                else {
+                    throw GatewayError(
+                        code: .invalidBinding,
+                        message: "\(name): the raw answer's content type is invalid"
+                    )
+                }
+            }
             guard upstreams[binding.method.service] != nil else {
                 throw GatewayError(code: .missingUpstream, message: "no upstream for \(binding.method.service)")
             }

@@ -124,10 +124,15 @@ public enum OpenAPIDocument {
         var responses = operation["responses"] as? [String: Any] ?? [:]
         if responses.keys.allSatisfy({ $0 == "default" }) {
             if binding.redirectField.isEmpty {
-                responses[String(binding.successStatus)] = [
-                    "description": "Success.",
-                    "content": ["application/json": ["schema": ["type": "object"]]],
-                ]
+                var content: [String: Any] = ["application/json": ["schema": ["type": "object"]]]
+                if binding.rawResponse != nil {
+                    // The raw field's content, when the service sets it, under its media type.
+                    let mediaType =
+                        binding.rawResponseContentType.split(separator: ";", maxSplits: 1)
+                        .first.map { String($0) } ?? binding.rawResponseContentType
+                    content[mediaType] = ["schema": ["type": "string"]]
+                }
+                responses[String(binding.successStatus)] = ["description": "Success.", "content": content]
             } else {
                 responses["303"] = [
                     "description": "Redirect.",

@@ -61,6 +61,17 @@ public enum ProtobufHTTPCodec {
         return writer.bytes
     }
 
+    /// Decodes a response and returns `content` of it (the bytes of its raw-answer field), or nil
+    /// when that is empty: the gateway then answers the JSON instead.
+    public static func rawResponse<Response: ProtobufMessage>(
+        _ type: Response.Type,
+        _ bytes: UnsafeRawBufferPointer,
+        content: (Response) -> [UInt8]
+    ) throws(RPCError) -> [UInt8]? {
+        let raw = content(try Response(rpcBytes: bytes))
+        return raw.isEmpty ? nil : raw
+    }
+
     /// protoc's JSON name of a proto field name (`customer_id` → `customerId`): a body member
     /// may name a path field by either.
     static func jsonName(ofProtoName name: String) -> String {

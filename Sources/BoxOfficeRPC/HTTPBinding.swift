@@ -22,6 +22,13 @@ public struct HTTPBinding: Sendable {
     public var redirectField: String
     /// The HTTP status of a successful answer: 200, or 201 for routes that create.
     public var successStatus: Int
+    /// The JSON name of a `string` or `bytes` field of the response whose content, when the
+    /// service sets it, is the whole answer, sent as is with `rawResponseContentType` (a CSV
+    /// export); empty when the answer is always JSON. `rawResponse` reads it.
+    public var rawResponseField: String
+    /// The `Content-Type` of a raw answer, such as `text/csv; charset=utf-8`; empty without
+    /// `rawResponseField`.
+    public var rawResponseContentType: String
     /// The OpenAPI 3.1 Operation object of this route, as JSON text (operationId, summary,
     /// parameters, requestBody, the success response and security); error responses are the
     /// gateway's to add.
@@ -36,6 +43,10 @@ public struct HTTPBinding: Sendable {
         @Sendable (_ json: [UInt8], _ parameters: [String: [String]]) throws(RPCError) -> [UInt8]
     /// Renders an encoded response as proto3 JSON.
     public var encodeJSONResponse: @Sendable (_ response: UnsafeRawBufferPointer) throws(RPCError) -> [UInt8]
+    /// For a route with `rawResponseField`: the content of that field of an encoded response, or
+    /// nil when the service left it empty (the answer is then `encodeJSONResponse`'s JSON). nil
+    /// for routes that always answer JSON.
+    public var rawResponse: (@Sendable (_ response: UnsafeRawBufferPointer) throws(RPCError) -> [UInt8]?)?
 
     public init(
         verb: String,
@@ -47,10 +58,13 @@ public struct HTTPBinding: Sendable {
         idempotencyKeyRequired: Bool = false,
         redirectField: String = "",
         successStatus: Int = 200,
+        rawResponseField: String = "",
+        rawResponseContentType: String = "",
         openAPIOperation: String = "{}",
         openAPISchemas: [String: String] = [:],
         decodeJSONRequest: @escaping @Sendable ([UInt8], [String: [String]]) throws(RPCError) -> [UInt8],
-        encodeJSONResponse: @escaping @Sendable (UnsafeRawBufferPointer) throws(RPCError) -> [UInt8]
+        encodeJSONResponse: @escaping @Sendable (UnsafeRawBufferPointer) throws(RPCError) -> [UInt8],
+        rawResponse: (@Sendable (UnsafeRawBufferPointer) throws(RPCError) -> [UInt8]?)? = nil
     ) {
         self.verb = verb
         self.pathTemplate = pathTemplate
@@ -61,9 +75,12 @@ public struct HTTPBinding: Sendable {
         self.idempotencyKeyRequired = idempotencyKeyRequired
         self.redirectField = redirectField
         self.successStatus = successStatus
+        self.rawResponseField = rawResponseField
+        self.rawResponseContentType = rawResponseContentType
         self.openAPIOperation = openAPIOperation
         self.openAPISchemas = openAPISchemas
         self.decodeJSONRequest = decodeJSONRequest
         self.encodeJSONResponse = encodeJSONResponse
+        self.rawResponse = rawResponse
     }
 }

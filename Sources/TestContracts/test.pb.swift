@@ -793,6 +793,41 @@ public struct Codegentest_V1_ReturnResponse: ProtobufMessage {
     public static let openAPISchema: String = #"{"type":"object","description":"Where to send the browser.","properties":{"redirectUrl":{"type":["string","null"],"pattern":"^[^\\x00]*$","description":"The address the gateway redirects to (303)."},"redirect_url":{"type":["string","null"],"pattern":"^[^\\x00]*$","description":"The proto name of `redirectUrl`; either name may be used."}},"additionalProperties":false}"#
 }
 
+/// Asks for an invoice as JSON or as CSV.
+public struct Codegentest_V1_ExportInvoiceRequest: ProtobufMessage {
+    /// The invoice to export.
+    public var invoiceID: String = ""
+    /// `csv` for the CSV text; anything else for JSON.
+    public var format: String = ""
+
+    /// A message with every field at its default.
+    public init() {}
+
+    /// The fully qualified protobuf name.
+    public static let protoMessageName = "boxoffice.codegentest.v1.ExportInvoiceRequest"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = #"{"type":"object","description":"Asks for an invoice as JSON or as CSV.","properties":{"invoiceId":{"type":["string","null"],"pattern":"^[^\\x00]*$","description":"The invoice to export."},"invoice_id":{"type":["string","null"],"pattern":"^[^\\x00]*$","description":"The proto name of `invoiceId`; either name may be used."},"format":{"type":["string","null"],"pattern":"^[^\\x00]*$","description":"`csv` for the CSV text; anything else for JSON."}},"additionalProperties":false}"#
+}
+
+/// An invoice export: the invoice, or its CSV text answered raw.
+public struct Codegentest_V1_InvoiceExport: ProtobufMessage {
+    /// The invoice, for a JSON answer.
+    public var invoice: Codegentest_V1_Invoice?
+    /// The invoice as CSV (header row, one row per line) when `format=csv`; the gateway then answers
+    /// it as `text/csv`. Empty for JSON.
+    public var csv: String = ""
+
+    /// A message with every field at its default.
+    public init() {}
+
+    /// The fully qualified protobuf name.
+    public static let protoMessageName = "boxoffice.codegentest.v1.InvoiceExport"
+
+    /// The JSON Schema (2020-12, as OpenAPI 3.1 components use it) of this message's proto3 JSON.
+    public static let openAPISchema: String = ##"{"type":"object","description":"An invoice export: the invoice, or its CSV text answered raw.","properties":{"invoice":{"anyOf":[{"$ref":"#/components/schemas/boxoffice.codegentest.v1.Invoice"},{"type":"null"}],"description":"The invoice, for a JSON answer."},"csv":{"type":["string","null"],"pattern":"^[^\\x00]*$","description":"The invoice as CSV (header row, one row per line) when `format=csv`; the gateway then answers\nit as `text/csv`. Empty for JSON."}},"additionalProperties":false}"##
+}
+
 extension Codegentest_V1_Scalars {
     /// Decodes untrusted protobuf bytes; throws `INVALID_ARGUMENT` for malformed input, invalid UTF-8
     /// or nesting past ``ProtobufLimits/nestingDepthMax``, `RESOURCE_EXHAUSTED` past the size limits.
@@ -3650,6 +3685,163 @@ extension Codegentest_V1_ReturnResponse {
     public static let jsonRepeatedFieldNames: Set<String> = []
 }
 
+extension Codegentest_V1_ExportInvoiceRequest {
+    /// Decodes untrusted protobuf bytes; throws `INVALID_ARGUMENT` for malformed input, invalid UTF-8
+    /// or nesting past ``ProtobufLimits/nestingDepthMax``, `RESOURCE_EXHAUSTED` past the size limits.
+    public init(rpcBytes bytes: UnsafeRawBufferPointer) throws(RPCError) {
+        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor, scanNesting: false) {
+            (message: UnsafePointer<Boxoffice__Codegentest__V1__ExportInvoiceRequest>) throws(RPCError) in try Self(cMessage: message)
+        }
+    }
+
+    /// Appends the protobuf encoding (map entries in key order, so equal messages encode equally).
+    public func serialize(into buffer: inout [UInt8]) throws(RPCError) {
+        ProtobufEncoding.encode(into: &buffer, initialize: boxoffice__codegentest__v1__export_invoice_request__init) { message, arena in
+            self.fill(message, arena: arena)
+        }
+    }
+
+    static let cDescriptor = ProtobufCDescriptor(Boxoffice__Codegentest__V1__ExportInvoiceRequest.self, initialize: boxoffice__codegentest__v1__export_invoice_request__init)
+
+    init(cMessage c: UnsafePointer<Boxoffice__Codegentest__V1__ExportInvoiceRequest>) throws(RPCError) {
+        self.invoiceID = try ProtobufDecoding.string(c.pointee.invoice_id, field: "boxoffice.codegentest.v1.ExportInvoiceRequest.invoice_id")
+        self.format = try ProtobufDecoding.string(c.pointee.format, field: "boxoffice.codegentest.v1.ExportInvoiceRequest.format")
+    }
+
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__ExportInvoiceRequest>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if !self.invoiceID.isEmpty {
+            c.pointee.invoice_id = arena.cString(self.invoiceID)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.invoiceID.utf8.count)
+        }
+        if !self.format.isEmpty {
+            c.pointee.format = arena.cString(self.format)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.format.utf8.count)
+        }
+        return size
+    }
+
+    /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
+    /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
+    public func writeJSON(into writer: inout ProtobufJSONWriter) {
+        writer.beginObject()
+        if writer.emitsDefaults || !(self.invoiceID.isEmpty) {
+            writer.key("invoiceId")
+            writer.string(self.invoiceID)
+        }
+        if writer.emitsDefaults || !(self.format.isEmpty) {
+            writer.key("format")
+            writer.string(self.format)
+        }
+        writer.endObject()
+    }
+
+    /// Reads proto3 JSON; throws `INVALID_ARGUMENT` naming the field for unknown fields, wrong types
+    /// and values out of range.
+    public init(json: ProtobufJSONValue, path: ProtobufJSONPath) throws(RPCError) {
+        self.init()
+        let members = try json.members(path)
+        guard !members.isEmpty else { return }
+        let base = path.string
+        for (key, value) in members {
+            switch key {
+            case "invoiceId", "invoice_id":
+                let at = ProtobufJSONPath(parent: base, name: "invoiceId")
+                self.invoiceID = try value.string(at)
+            case "format":
+                let at = ProtobufJSONPath(parent: base, name: "format")
+                self.format = try value.string(at)
+            default:
+                throw ProtobufJSONPath(parent: base, name: key).unknownField()
+            }
+        }
+    }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
+}
+
+extension Codegentest_V1_InvoiceExport {
+    /// Decodes untrusted protobuf bytes; throws `INVALID_ARGUMENT` for malformed input, invalid UTF-8
+    /// or nesting past ``ProtobufLimits/nestingDepthMax``, `RESOURCE_EXHAUSTED` past the size limits.
+    public init(rpcBytes bytes: UnsafeRawBufferPointer) throws(RPCError) {
+        self = try ProtobufDecoding.decode(bytes, descriptor: Self.cDescriptor, scanNesting: false) {
+            (message: UnsafePointer<Boxoffice__Codegentest__V1__InvoiceExport>) throws(RPCError) in try Self(cMessage: message)
+        }
+    }
+
+    /// Appends the protobuf encoding (map entries in key order, so equal messages encode equally).
+    public func serialize(into buffer: inout [UInt8]) throws(RPCError) {
+        ProtobufEncoding.encode(into: &buffer, initialize: boxoffice__codegentest__v1__invoice_export__init) { message, arena in
+            self.fill(message, arena: arena)
+        }
+    }
+
+    static let cDescriptor = ProtobufCDescriptor(Boxoffice__Codegentest__V1__InvoiceExport.self, initialize: boxoffice__codegentest__v1__invoice_export__init)
+
+    init(cMessage c: UnsafePointer<Boxoffice__Codegentest__V1__InvoiceExport>) throws(RPCError) {
+        self.invoice = try ProtobufDecoding.message(c.pointee.invoice) { (m: UnsafePointer<Boxoffice__Codegentest__V1__Invoice>) throws(RPCError) in try Codegentest_V1_Invoice(cMessage: m) }
+        self.csv = try ProtobufDecoding.string(c.pointee.csv, field: "boxoffice.codegentest.v1.InvoiceExport.csv")
+    }
+
+    /// Fills protoc-c's struct and returns an upper bound of the encoded size (tags, lengths and
+    /// payloads; varints at their exact size), so that packing needs no `get_packed_size` pass.
+    func fill(_ c: UnsafeMutablePointer<Boxoffice__Codegentest__V1__InvoiceExport>, arena: ProtobufArena) -> Int {
+        var size = 0
+        if let value = self.invoice {
+            let m: UnsafeMutablePointer<Boxoffice__Codegentest__V1__Invoice> = arena.message(boxoffice__codegentest__v1__invoice__init)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: value.fill(m, arena: arena))
+            c.pointee.invoice = m
+        }
+        if !self.csv.isEmpty {
+            c.pointee.csv = arena.cString(self.csv)
+            size &+= ProtobufEncoding.delimitedBytes(tagBytes: 1, count: self.csv.utf8.count)
+        }
+        return size
+    }
+
+    /// Writes the message as proto3 JSON: fields at their default are left out, 64-bit integers are
+    /// strings, enums are names, bytes are base64, timestamps are RFC 3339.
+    public func writeJSON(into writer: inout ProtobufJSONWriter) {
+        writer.beginObject()
+        if let value = self.invoice {
+            writer.key("invoice")
+            value.writeJSON(into: &writer)
+        }
+        if writer.emitsDefaults || !(self.csv.isEmpty) {
+            writer.key("csv")
+            writer.string(self.csv)
+        }
+        writer.endObject()
+    }
+
+    /// Reads proto3 JSON; throws `INVALID_ARGUMENT` naming the field for unknown fields, wrong types
+    /// and values out of range.
+    public init(json: ProtobufJSONValue, path: ProtobufJSONPath) throws(RPCError) {
+        self.init()
+        let members = try json.members(path)
+        guard !members.isEmpty else { return }
+        let base = path.string
+        for (key, value) in members {
+            switch key {
+            case "invoice":
+                let at = ProtobufJSONPath(parent: base, name: "invoice")
+                self.invoice = value.isNull ? nil : try Codegentest_V1_Invoice(json: value, path: at)
+            case "csv":
+                let at = ProtobufJSONPath(parent: base, name: "csv")
+                self.csv = try value.string(at)
+            default:
+                throw ProtobufJSONPath(parent: base, name: key).unknownField()
+            }
+        }
+    }
+
+    /// The JSON and proto names of the repeated fields (not maps), for query parameters.
+    public static let jsonRepeatedFieldNames: Set<String> = []
+}
+
 /// A service with HTTP bindings of every kind, for the generator's and the gateway's tests.
 ///
 /// Implement it and register it in an `RPCRouter`; each method may throw an `RPCError` or an
@@ -3674,6 +3866,8 @@ public protocol Codegentest_V1_InvoiceServiceProtocol: RPCService {
     func receiveWebhook(_ request: Codegentest_V1_WebhookRequest, context: ServerContext) async throws -> Codegentest_V1_WebhookResponse
     /// Raw body answered with a redirect to `redirectUrl`.
     func completeReturn(_ request: Codegentest_V1_ReturnRequest, context: ServerContext) async throws -> Codegentest_V1_ReturnResponse
+    /// JSON, or the `csv` field's text raw as `text/csv` when the service sets it.
+    func exportInvoice(_ request: Codegentest_V1_ExportInvoiceRequest, context: ServerContext) async throws -> Codegentest_V1_InvoiceExport
 }
 
 extension Codegentest_V1_InvoiceServiceProtocol {
@@ -3705,6 +3899,9 @@ extension Codegentest_V1_InvoiceServiceProtocol {
         }
         router.register(Codegentest_V1_InvoiceServiceMethods.completeReturn) { (request: Codegentest_V1_ReturnRequest, context) in
             try await self.completeReturn(request, context: context)
+        }
+        router.register(Codegentest_V1_InvoiceServiceMethods.exportInvoice) { (request: Codegentest_V1_ExportInvoiceRequest, context) in
+            try await self.exportInvoice(request, context: context)
         }
     }
 }
@@ -3766,9 +3963,15 @@ public enum Codegentest_V1_InvoiceServiceMethods {
         method: "CompleteReturn",
         id: 0x304ABA04
     )
+    /// `boxoffice.codegentest.v1.InvoiceService/ExportInvoice`.
+    public static let exportInvoice = MethodDescriptor(
+        service: "boxoffice.codegentest.v1.InvoiceService",
+        method: "ExportInvoice",
+        id: 0x27906FE2
+    )
 
     /// Every method, in declaration order.
-    public static let all: [MethodDescriptor] = [getInvoice, createInvoice, listInvoices, ping, searchInvoices, payInvoice, deleteInvoice, receiveWebhook, completeReturn]
+    public static let all: [MethodDescriptor] = [getInvoice, createInvoice, listInvoices, ping, searchInvoices, payInvoice, deleteInvoice, receiveWebhook, completeReturn, exportInvoice]
 
     /// The HTTP routes of the methods that declare `(boxoffice.http)`.
     public static let httpBindings: [HTTPBinding] = [
@@ -3995,6 +4198,41 @@ public enum Codegentest_V1_InvoiceServiceMethods {
                 try ProtobufHTTPCodec.encodeResponse(Codegentest_V1_ReturnResponse.self, bytes)
             }
         ),
+        HTTPBinding(
+            verb: "GET",
+            pathTemplate: "/v1/invoices/{invoiceId}/export",
+            bodyField: "",
+            access: "user",
+            method: exportInvoice,
+            rawBody: false,
+            idempotencyKeyRequired: false,
+            redirectField: "",
+            successStatus: 200,
+            rawResponseField: "csv",
+            rawResponseContentType: "text/csv; charset=utf-8",
+            openAPIOperation: ##"{"operationId":"InvoiceService_ExportInvoice","summary":"JSON, or the `csv` field's text raw as `text/csv` when the service sets it.","description":"JSON, or the `csv` field's text raw as `text/csv` when the service sets it.","tags":["InvoiceService"],"parameters":[{"name":"invoiceId","in":"path","description":"The invoice to export.","required":true,"schema":{"type":"string","pattern":"^[^\\x00]*$"}},{"name":"format","in":"query","description":"`csv` for the CSV text; anything else for JSON.","schema":{"type":"string","pattern":"^[^\\x00]*$"}}],"responses":{"200":{"description":"An invoice export: the invoice, or its CSV text answered raw.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/boxoffice.codegentest.v1.InvoiceExport"}},"text/csv":{"schema":{"type":"string","description":"The invoice as CSV (header row, one row per line) when `format=csv`; the gateway then answers\nit as `text/csv`. Empty for JSON."}}}},"default":{"$ref":"#/components/responses/Error"}},"security":[{"bearerAuth":[]}]}"##,
+            openAPISchemas: [
+                "boxoffice.codegentest.v1.Invoice": Codegentest_V1_Invoice.openAPISchema,
+                "boxoffice.codegentest.v1.Invoice.Address": Codegentest_V1_Invoice.Address.openAPISchema,
+                "boxoffice.codegentest.v1.Invoice.Line": Codegentest_V1_Invoice.Line.openAPISchema,
+                "boxoffice.codegentest.v1.InvoiceExport": Codegentest_V1_InvoiceExport.openAPISchema,
+                "boxoffice.codegentest.v1.Money": Codegentest_V1_Money.openAPISchema,
+            ],
+            decodeJSONRequest: { (body, parameters) throws(RPCError) in
+                try ProtobufHTTPCodec.decodeRequest(
+                    Codegentest_V1_ExportInvoiceRequest.self,
+                    body: body,
+                    bodyField: "",
+                    parameters: parameters
+                )
+            },
+            encodeJSONResponse: { (bytes) throws(RPCError) in
+                try ProtobufHTTPCodec.encodeResponse(Codegentest_V1_InvoiceExport.self, bytes)
+            },
+            rawResponse: { (bytes) throws(RPCError) in
+                try ProtobufHTTPCodec.rawResponse(Codegentest_V1_InvoiceExport.self, bytes) { Array($0.csv.utf8) }
+            }
+        ),
     ]
 }
 
@@ -4079,5 +4317,13 @@ public struct Codegentest_V1_InvoiceServiceClient: Sendable {
         options: CallOptions = CallOptions()
     ) async throws(RPCError) -> Codegentest_V1_ReturnResponse {
         try await self.client.unary(Codegentest_V1_InvoiceServiceMethods.completeReturn, request, options: options)
+    }
+
+    /// JSON, or the `csv` field's text raw as `text/csv` when the service sets it.
+    public func exportInvoice(
+        _ request: Codegentest_V1_ExportInvoiceRequest,
+        options: CallOptions = CallOptions()
+    ) async throws(RPCError) -> Codegentest_V1_InvoiceExport {
+        try await self.client.unary(Codegentest_V1_InvoiceServiceMethods.exportInvoice, request, options: options)
     }
 }

@@ -13,7 +13,9 @@ import TestContracts
 /// - `listInvoices`: `pageSize` invoices of the customer (at most 50), next page token =
 ///   customer id + page token.
 /// - `ping`: echoes the text.
-/// - `deleteInvoice`: remembers the id; `getInvoice` of a deleted id is NOT_FOUND from then on
+/// - `exportInvoice`: with `format=csv` the CSV text (see ``csvHeader``), otherwise the invoice;
+///   NOT_FOUND for a deleted id, as `getInvoice`.
+/// - `deleteInvoice`: remembers the id; `getInvoice` (and `exportInvoice`) of a deleted id is NOT_FOUND from then on
 ///   (schemathesis's use-after-free check reads what it deleted).
 ///
 /// Every call's context is recorded by trace id (the gateway's request id).
@@ -170,6 +172,45 @@ final class TestInvoiceService: Codegentest_V1_InvoiceServiceProtocol {
         var response = Codegentest_V1_ReturnResponse()
         response.redirectURL = "https://app.test/return?bytes=\(request.rawBody.count)"
         return response
+    }
+
+    /// `format=csv`: the invoice's id and one line as CSV text; otherwise the invoice for JSON.
+    func exportInvoice(
+        _ request: Codegentest_V1_ExportInvoiceRequest,
+        context: ServerContext
+    ) async throws
+        -> Codegentest_V1_InvoiceExport
+    {
+        self.record(context)
+        if self.deletedIDs.withLock({ $0.contains(request.invoiceID) }) {
+            throw RPCError(
+                code: .notFound,
+                message: "invoice not found",
+                details: [RPCErrorDetail(field: "invoiceId", reason: "deleted")]
+            )
+        }
+        var export = Codegentest_V1_InvoiceExport()
+        if request.format == "csv" {
+            export.csv = Self.csvHeader + "\n" + "\(Self.csvField(request.invoiceID)),SKU-1,2\n"
+        } else {
+            var invoice = Codegentest_V1_Invoice()
+            invoice.invoiceID = request.invoiceID
+            invoice.status = .open
+            export.invoice = invoice
+        }
+        return export
+    }
+
+    /// The header row of `exportInvoice`'s CSV.
+    static let csvHeader = "invoice_id,sku,quantity"
+
+    /// A CSV field: quoted, quotes doubled (RFC 4180).
+    static func csvField(_ text: String) -> String {
+        var field = "\""
+        for character in text {
+            field += character == "\"" ? "\"\"" : String(character)
+        }
+        return field + "\""
     }
 
     private struct CrashError: Error {}

@@ -103,6 +103,57 @@ struct TranscodingTests {
         }
     }
 
+    @Test("a raw-answer route sends the field's text as text/csv when set, and JSON otherwise")
+    func rawResponse() async throws {
+        try await GatewayHarness.run { harness in
+            let csv = try await harness.send(
+                .GET,
+                "/v1/invoices/inv-7/export?format=csv",
+                headers: [("Authorization", GatewayHarness.userBearer)]
+            )
+            #expect(csv.status == 200)
+            #expect(csv.headers["Content-Type"] == ["text/csv; charset=utf-8"])
+            #expect(csv.text == TestInvoiceService.csvHeader + "\n\"inv-7\",SKU-1,2\n")
+
+            // HEAD answers the same headers without the body.
+            let head = try await harness.send(
+                .HEAD,
+                "/v1/invoices/inv-7/export?format=csv",
+                headers: [("Authorization", GatewayHarness.userBearer)]
+            )
+            #expect(head.status == 200)
+            #expect(head.headers["Content-Type"] == ["text/csv; charset=utf-8"])
+            #expect(head.body.isEmpty)
+
+            for query in ["?format=json", ""] {
+                let json = try await harness.send(
+                    .GET,
+                    "/v1/invoices/inv-7/export" + query,
+                    headers: [("Authorization", GatewayHarness.userBearer)]
+                )
+                #expect(json.status == 200)
+                #expect(json.headers["Content-Type"] == ["application/json"])
+                let body = try json.json()
+                let invoice = try #require(body["invoice"] as? [String: Any])
+                #expect(invoice["invoiceId"] as? String == "inv-7")
+                // The raw field, empty, is left out of the JSON.
+                #expect(body["csv"] == nil)
+            }
+
+            // The OpenAPI document gives the route's 200 both content types.
+            let document = try await harness.send(.GET, "/openapi.json").json()
+            let paths = try #require(document["paths"] as? [String: Any])
+            let item = try #require(paths["/v1/invoices/{invoiceId}/export"] as? [String: Any])
+            let get = try #require(item["get"] as? [String: Any])
+            let responses = try #require(get["responses"] as? [String: Any])
+            let success = try #require(responses["200"] as? [String: Any])
+            let content = try #require(success["content"] as? [String: Any])
+            #expect(Set(content.keys) == ["application/json", "text/csv"])
+            let text = try #require(content["text/csv"] as? [String: Any])
+            #expect((text["schema"] as? [String: Any])?["type"] as? String == "string")
+        }
+    }
+
     @Test("a raw route gets the body untouched and the headers when its request has a headers map")
     func rawBody() async throws {
         try await GatewayHarness.run { harness in

@@ -100,6 +100,54 @@ struct GeneratorErrorTests {
                 """#,
                 "must be map<string, string>"
             ),
+            (
+                #"""
+                import "boxoffice/options.proto";
+                message A { string id = 1; int64 csv = 2; }
+                service S { rpc M(A) returns (A) { option (boxoffice.http) = { verb: "GET" path: "/a" access: "user" raw_response_field: "csv" raw_response_content_type: "text/csv" }; } }
+                """#,
+                "raw_response_field csv does not name a singular string or bytes field"
+            ),
+            (
+                #"""
+                import "boxoffice/options.proto";
+                message A { string id = 1; oneof pick { string csv = 2; string tsv = 3; } }
+                service S { rpc M(A) returns (A) { option (boxoffice.http) = { verb: "GET" path: "/a" access: "user" raw_response_field: "csv" raw_response_content_type: "text/csv" }; } }
+                """#,
+                "outside a oneof"
+            ),
+            (
+                #"""
+                import "boxoffice/options.proto";
+                message A { string id = 1; string csv = 2; }
+                service S { rpc M(A) returns (A) { option (boxoffice.http) = { verb: "GET" path: "/a" access: "user" raw_response_field: "csv" }; } }
+                """#,
+                "raw_response_content_type must be a media type"
+            ),
+            (
+                #"""
+                import "boxoffice/options.proto";
+                message A { string id = 1; string csv = 2; }
+                service S { rpc M(A) returns (A) { option (boxoffice.http) = { verb: "GET" path: "/a" access: "user" raw_response_field: "csv" raw_response_content_type: "text/csv\r\nX-Evil: 1" }; } }
+                """#,
+                "raw_response_content_type must be a media type"
+            ),
+            (
+                #"""
+                import "boxoffice/options.proto";
+                message A { string id = 1; string csv = 2; }
+                service S { rpc M(A) returns (A) { option (boxoffice.http) = { verb: "GET" path: "/a" access: "user" raw_response_content_type: "text/csv" }; } }
+                """#,
+                "raw_response_content_type needs raw_response_field"
+            ),
+            (
+                #"""
+                import "boxoffice/options.proto";
+                message A { string id = 1; string url = 2; }
+                service S { rpc M(A) returns (A) { option (boxoffice.http) = { verb: "POST" path: "/a" body: "*" access: "user" redirect: "url" raw_response_field: "id" raw_response_content_type: "text/plain" }; } }
+                """#,
+                "raw_response_field does not apply"
+            ),
         ]
     )
     func refused(body: String, message: String) throws {

@@ -97,6 +97,19 @@ struct InvoiceService: Codegentest_V1_InvoiceServiceProtocol {
         response.redirectURL = "https://app.example/return?bytes=\(request.rawBody.count)"
         return response
     }
+
+    func exportInvoice(
+        _ request: Codegentest_V1_ExportInvoiceRequest,
+        context: ServerContext
+    ) async throws -> Codegentest_V1_InvoiceExport {
+        var export = Codegentest_V1_InvoiceExport()
+        if request.format == "csv" {
+            export.csv = "invoice_id\n\(request.invoiceID)\n"
+        } else {
+            export.invoice = Fixtures.invoice
+        }
+        return export
+    }
 }
 
 /// Calls a router directly: the generated client and server protocol without a network.
@@ -127,7 +140,7 @@ struct ServiceTests {
         #expect(
             methods.map(\.method) == [
                 "GetInvoice", "CreateInvoice", "ListInvoices", "Ping", "SearchInvoices", "PayInvoice", "DeleteInvoice",
-                "ReceiveWebhook", "CompleteReturn",
+                "ReceiveWebhook", "CompleteReturn", "ExportInvoice",
             ]
         )
         for method in methods {
@@ -161,20 +174,30 @@ struct ServiceTests {
     @Test("the HTTP binding table holds the declared routes, with JSON names in paths and their options")
     func bindings() {
         let bindings = Codegentest_V1_InvoiceServiceMethods.httpBindings
-        #expect(bindings.map(\.verb) == ["GET", "POST", "POST", "GET", "POST", "DELETE", "POST", "POST"])
+        #expect(bindings.map(\.verb) == ["GET", "POST", "POST", "GET", "POST", "DELETE", "POST", "POST", "GET"])
         #expect(
             bindings.map(\.pathTemplate) == [
                 "/v1/invoices/{invoiceId}", "/v1/invoices", "/v1/customers/{customerId}/invoices:search",
                 "/v1/invoices",
                 "/v1/invoices/{invoiceId}:pay", "/v1/invoices/{invoiceId}", "/v1/webhooks/{source}", "/v1/return",
+                "/v1/invoices/{invoiceId}/export",
             ]
         )
-        #expect(bindings.map(\.bodyField) == ["", "invoice", "*", "", "*", "", "rawBody", "rawBody"])
-        #expect(bindings.map(\.access) == ["user", "admin", "user", "public", "user", "admin", "public", "public"])
-        #expect(bindings.map(\.rawBody) == [false, false, false, false, false, false, true, true])
-        #expect(bindings.map(\.idempotencyKeyRequired) == [false, false, false, false, true, false, false, false])
-        #expect(bindings.map(\.redirectField) == ["", "", "", "", "", "", "", "redirectUrl"])
-        #expect(bindings.map(\.successStatus) == [200, 201, 200, 200, 200, 200, 200, 200])
+        #expect(bindings.map(\.bodyField) == ["", "invoice", "*", "", "*", "", "rawBody", "rawBody", ""])
+        #expect(
+            bindings.map(\.access) == ["user", "admin", "user", "public", "user", "admin", "public", "public", "user"]
+        )
+        #expect(bindings.map(\.rawBody) == [false, false, false, false, false, false, true, true, false])
+        #expect(
+            bindings.map(\.idempotencyKeyRequired) == [false, false, false, false, true, false, false, false, false]
+        )
+        #expect(bindings.map(\.redirectField) == ["", "", "", "", "", "", "", "redirectUrl", ""])
+        #expect(bindings.map(\.successStatus) == [200, 201, 200, 200, 200, 200, 200, 200, 200])
+        #expect(bindings.map(\.rawResponseField) == ["", "", "", "", "", "", "", "", "csv"])
+        #expect(bindings.map(\.rawResponseContentType).last == "text/csv; charset=utf-8")
+        #expect(
+            bindings.map { $0.rawResponse != nil } == [false, false, false, false, false, false, false, false, true]
+        )
         let methods = Codegentest_V1_InvoiceServiceMethods.all
         #expect(bindings.map(\.method) == methods.filter { $0.method != "Ping" })
     }
@@ -224,5 +247,17 @@ struct ServiceTests {
         let rendered = try invoice.serializedBytes().withUnsafeBytes { try bindings[0].encodeJSONResponse($0) }
         #expect(String(decoding: rendered, as: UTF8.self) == #"{"total":{"amountMinor":"5","currency":"EUR"}}"#)
         #expect(!response.isEmpty)
+
+        // A raw-answer route: the field's content when it is set, nil (JSON) when it is empty.
+        let export = try #require(bindings.first { $0.method.method == "ExportInvoice" })
+        let rawResponse = try #require(export.rawResponse)
+        var csv = Codegentest_V1_InvoiceExport()
+        csv.csv = "invoice_id\nä\n"
+        let raw = try csv.serializedBytes().withUnsafeBytes { try rawResponse($0) }
+        #expect(raw == Array("invoice_id\nä\n".utf8))
+        var json = Codegentest_V1_InvoiceExport()
+        json.invoice = Fixtures.invoice
+        #expect(try json.serializedBytes().withUnsafeBytes { try rawResponse($0) } == nil)
+        #expect(try Codegentest_V1_InvoiceExport().serializedBytes().withUnsafeBytes { try rawResponse($0) } == nil)
     }
 }

@@ -215,6 +215,36 @@ struct FuzzInvoiceService: Codegentest_V1_InvoiceServiceProtocol {
         response.text = request.text
         return response
     }
+
+    func searchInvoices(
+        _ request: Codegentest_V1_SearchInvoicesRequest,
+        context: ServerContext
+    ) async throws -> Codegentest_V1_ListInvoicesResponse { Codegentest_V1_ListInvoicesResponse() }
+
+    func payInvoice(
+        _ request: Codegentest_V1_PayInvoiceRequest,
+        context: ServerContext
+    ) async throws -> Codegentest_V1_Invoice { Codegentest_V1_Invoice() }
+
+    func deleteInvoice(
+        _ request: Codegentest_V1_DeleteInvoiceRequest,
+        context: ServerContext
+    ) async throws -> Codegentest_V1_Empty { Codegentest_V1_Empty() }
+
+    func receiveWebhook(
+        _ request: Codegentest_V1_WebhookRequest,
+        context: ServerContext
+    ) async throws -> Codegentest_V1_WebhookResponse { Codegentest_V1_WebhookResponse() }
+
+    func completeReturn(
+        _ request: Codegentest_V1_ReturnRequest,
+        context: ServerContext
+    ) async throws -> Codegentest_V1_ReturnResponse { Codegentest_V1_ReturnResponse() }
+
+    func exportInvoice(
+        _ request: Codegentest_V1_ExportInvoiceRequest,
+        context: ServerContext
+    ) async throws -> Codegentest_V1_InvoiceExport { Codegentest_V1_InvoiceExport() }
 }
 
 extension Codegentest_V1_PingRequest {

@@ -106,6 +106,11 @@ struct BenchInvoiceService: Codegentest_V1_InvoiceServiceProtocol {
         _ request: Codegentest_V1_ReturnRequest,
         context: ServerContext
     ) async throws -> Codegentest_V1_ReturnResponse { Codegentest_V1_ReturnResponse() }
+
+    func exportInvoice(
+        _ request: Codegentest_V1_ExportInvoiceRequest,
+        context: ServerContext
+    ) async throws -> Codegentest_V1_InvoiceExport { Codegentest_V1_InvoiceExport() }
 }
 
 /// What one wrk run against a server measured.

@@ -199,6 +199,20 @@ struct GatewayResponder: HTTPResponder {
             request: requestBytes,
             options: CallOptions(timeout: self.callTimeout, metadata: metadata)
         )
+        if let rawResponse = binding.rawResponse,
+            let content = try responseBytes.withUnsafeBytes({ buffer in
+                Result { () throws(RPCError) -> [UInt8]? in try rawResponse(buffer) }
+            }).get()
+        {
+            // The field's content as the service wrote it (a CSV export), with the declared type.
+            var headers = HTTPFields()
+            headers[.contentType] = binding.rawResponseContentType
+            return Response(
+                status: HTTPResponse.Status(code: binding.successStatus),
+                headers: headers,
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: content))
+            )
+        }
         let json: [UInt8] = try responseBytes.withUnsafeBytes { buffer in
             Result { () throws(RPCError) -> [UInt8] in try binding.encodeJSONResponse(buffer) }
         }.get()

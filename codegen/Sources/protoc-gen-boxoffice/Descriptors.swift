@@ -212,6 +212,10 @@ struct MethodDescriptor {
         var successStatus: Int32 = 0
         /// Whether the JSON answer keeps default values.
         var emitDefaults = false
+        /// The proto name of the response field answered raw when set, as written in the option.
+        var rawResponseField = ""
+        /// The `Content-Type` of the raw answer.
+        var rawResponseContentType = ""
     }
 
     /// The extension number of `(boxoffice.http)` in proto/boxoffice/options.proto.
@@ -253,6 +257,8 @@ struct MethodDescriptor {
                         case 6: rule.redirect = try fields.string()
                         case 7: rule.successStatus = try fields.int32()
                         case 8: rule.emitDefaults = try fields.bool()
+                        case 9: rule.rawResponseField = try fields.string()
+                        case 10: rule.rawResponseContentType = try fields.string()
                         default: try fields.skip(wireType: fieldType)
                         }
                     }

@@ -159,15 +159,20 @@ struct OpenAPIOperation {
         } else {
             roots.append(output)
             let description = OpenAPISchema.description(output.comment).map(OpenAPISchema.summary) ?? output.fullName
+            var content: [(String, JSONText)] = [
+                ("application/json", .object([("schema", OpenAPISchema.reference(output))]))
+            ]
+            if let raw = binding.rawResponseField {
+                // The same status answers the raw field's content when the service sets it.
+                var schema: [(String, JSONText)] = [("type", .string("string"))]
+                if let text = OpenAPISchema.description(raw.comment) { schema.append(("description", .string(text))) }
+                content.append(
+                    (ResolvedBinding.mediaType(binding.rawResponseContentType), .object([("schema", .object(schema))]))
+                )
+            }
             success = (
                 String(binding.successStatus),
-                .object([
-                    ("description", .string(description)),
-                    (
-                        "content",
-                        .object([("application/json", .object([("schema", OpenAPISchema.reference(output))]))])
-                    ),
-                ])
+                .object([("description", .string(description)), ("content", .object(content))])
             )
         }
         return .object([success, ("default", .object([("$ref", .string(Self.errorResponseReference))]))])

@@ -48,6 +48,10 @@ struct ResolvedBinding {
     var successStatus: Int
     /// Whether the JSON answer keeps fields at their default values.
     var emitDefaults: Bool
+    /// The response field answered raw when set; nil when the answer is always JSON.
+    var rawResponseField: Field?
+    /// The `Content-Type` of the raw answer; empty without a raw field.
+    var rawResponseContentType: String
     /// The path parameters in template order: JSON path and the field it ends at.
     var pathParameters: [(name: String, field: Field)]
     /// The top-level request fields read from the query string (JSON names), in field order.
@@ -124,6 +128,12 @@ struct ResolvedBinding {
             throw GeneratorError("\(method): a redirect has no JSON answer; emit_defaults does not apply")
         }
 
+        (self.rawResponseField, self.rawResponseContentType) = try Self.rawResponse(
+            rule,
+            method: method,
+            output: output
+        )
+
         self.queryParameters = []
         if rule.body != "*" {
             let taken = Set(
@@ -138,6 +148,56 @@ struct ResolvedBinding {
                 }
             }
         }
+    }
+
+    /// The raw answer's field and content type, checked: a singular top-level `string` or `bytes`
+    /// field of the response outside any oneof (the generated accessor reads a plain property), a
+    /// content type naming a media type, and no redirect (a redirect has no body).
+    static func rawResponse(
+        _ rule: MethodDescriptor.HTTPRule,
+        method: String,
+        output: MessageInfo
+    ) throws -> (Field?, String) {
+        guard !rule.rawResponseField.isEmpty else {
+            guard rule.rawResponseContentType.isEmpty else {
+                throw GeneratorError("\(method): raw_response_content_type needs raw_response_field")
+            }
+            return (nil, "")
+        }
+        guard
+            let field = output.fields.first(where: {
+                $0.protoName == rule.rawResponseField || $0.jsonName == rule.rawResponseField
+            }),
+            !field.isRepeated, field.oneofIndex == nil, field.map == nil,
+            case .scalar(let scalar) = field.kind, scalar == .string || scalar == .bytes
+        else {
+            throw GeneratorError(
+                "\(method): raw_response_field \(rule.rawResponseField) does not name a singular string or bytes field of \(output.fullName) outside a oneof"
+            )
+        }
+        guard rule.redirect.isEmpty else {
+            throw GeneratorError("\(method): a redirect answers 303 without a body; raw_response_field does not apply")
+        }
+        guard Self.isMediaType(rule.rawResponseContentType) else {
+            throw GeneratorError(
+                "\(method): raw_response_content_type must be a media type such as `text/csv; charset=utf-8`, not `\(rule.rawResponseContentType)`"
+            )
+        }
+        return (field, rule.rawResponseContentType)
+    }
+
+    /// `type/subtype`, optionally followed by `; parameters`, in visible ASCII and spaces: what a
+    /// `Content-Type` header may carry (a newline would be a header injection).
+    static func isMediaType(_ text: String) -> Bool {
+        guard text.utf8.allSatisfy({ (0x20...0x7E).contains($0) }) else { return false }
+        let type = text.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)[0]
+        let parts = type.split(separator: "/", omittingEmptySubsequences: false)
+        return parts.count == 2 && parts.allSatisfy { !$0.isEmpty && !$0.contains(" ") }
+    }
+
+    /// The media type of a content type without its parameters: `text/csv; charset=utf-8` → `text/csv`.
+    static func mediaType(_ contentType: String) -> String {
+        String(contentType.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)[0])
     }
 
     /// Rewrites the names in braces to JSON names, checking each names a singular request field.

@@ -110,6 +110,10 @@ extension SwiftEmitter {
             out.line("idempotencyKeyRequired: \(binding.idempotencyKeyRequired),")
             out.line("redirectField: \(binding.redirectField.literal),")
             out.line("successStatus: \(binding.successStatus),")
+            if let raw = binding.rawResponseField {
+                out.line("rawResponseField: \(raw.jsonName.literal),")
+                out.line("rawResponseContentType: \(binding.rawResponseContentType.literal),")
+            }
             out.line("openAPIOperation: \(openAPI.operation.text.rawLiteral),")
             if openAPI.schemas.isEmpty {
                 out.line("openAPISchemas: [:],")
@@ -134,6 +138,20 @@ extension SwiftEmitter {
                     ? "    try ProtobufHTTPCodec.encodeResponse(\(method.output.swiftName).self, bytes, emittingDefaults: true)"
                     : "    try ProtobufHTTPCodec.encodeResponse(\(method.output.swiftName).self, bytes)"
             )
+            if let raw = binding.rawResponseField {
+                // A string's UTF-8 or a bytes field's bytes: the body as the service wrote it.
+                let content: String
+                if case .scalar(.string) = raw.kind {
+                    content = "Array($0.\(raw.swiftName).utf8)"
+                } else {
+                    content = "$0.\(raw.swiftName)"
+                }
+                out.line("},")
+                out.line("rawResponse: { (bytes) throws(RPCError) in")
+                out.line(
+                    "    try ProtobufHTTPCodec.rawResponse(\(method.output.swiftName).self, bytes) { \(content) }"
+                )
+            }
             out.line("}")
         }
     }

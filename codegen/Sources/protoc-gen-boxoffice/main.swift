@@ -1,6 +1,7 @@
 // protoc-gen-boxoffice: protoc runs it with a CodeGeneratorRequest on standard input and reads a
-// CodeGeneratorResponse from standard output. The parameter names the C module holding protoc-c's
-// output: `--boxoffice_opt=c_module=CContracts`.
+// CodeGeneratorResponse from standard output. The parameters name the C module holding protoc-c's
+// output and the Swift module being generated (the name of its registry, `<module>Registry`):
+// `--boxoffice_opt=c_module=CContracts,module=Contracts`.
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -20,16 +21,21 @@ func readStandardInput() -> [UInt8] {
 
 func generate(_ request: CodeGeneratorRequest) throws -> [(name: String, content: String)] {
     var cModule = "CContracts"
+    var module = "Contracts"
     for option in request.parameter.split(separator: ",") {
         let pair = option.split(separator: "=", maxSplits: 1).map(String.init)
-        guard pair.count == 2, pair[0] == "c_module" else { throw GeneratorError("unknown option \(option)") }
-        cModule = pair[1]
+        guard pair.count == 2, ["c_module", "module"].contains(pair[0]) else {
+            throw GeneratorError("unknown option \(option)")
+        }
+        if pair[0] == "c_module" { cModule = pair[1] } else { module = pair[1] }
     }
     let resolver = try Resolver(files: request.protoFiles)
     var ids: [UInt32: String] = [:]
     var outputs: [(String, String)] = []
+    var generated: [FileDescriptor] = []
     for name in request.filesToGenerate {
         guard let file = request.protoFiles.first(where: { $0.name == name }) else { continue }
+        generated.append(file)
         guard file.syntax == "proto3" else { throw GeneratorError("\(name): only proto3 files are supported") }
         for service in file.services {
             for method in service.methods {
@@ -42,6 +48,8 @@ func generate(_ request: CodeGeneratorRequest) throws -> [(name: String, content
         let emitter = SwiftEmitter(file: file, resolver: resolver, cModule: cModule)
         outputs.append((SwiftEmitter.outputName(for: name), try emitter.emit()))
     }
+    let registry = RegistryEmitter(module: module, files: generated, resolver: resolver)
+    outputs.append((registry.outputName, registry.emit()))
     return outputs
 }
 

@@ -273,10 +273,21 @@ extension ProviderNotificationHandler {
                 return applied
             }
             var target = attempt(chargeKinds)
-            if case .confirm = inbound.action,
-                let capture = attempts.last(where: { $0.kind == .capture && $0.state.isOpen })
-            {
-                target = capture
+            if case .confirm = inbound.action {
+                if let capture = attempts.last(where: { $0.kind == .capture && $0.state.isOpen }) {
+                    target = capture
+                } else if payment.status == .authorized {
+                    // A capture made at the provider (its back office), maybe of part of the held
+                    // money: recorded as a capture attempt of the amount it took, so that the
+                    // payment and the ledger take that amount, not the whole authorization.
+                    let capture = AttemptRecord(
+                        paymentID: payment.paymentID,
+                        kind: .capture,
+                        amountMinor: transaction.amount.minorUnits
+                    )
+                    try await PaymentStore.insert(capture, in: connection)
+                    target = capture
+                }
             }
             guard let target else {
                 applied.outcome = .rejected

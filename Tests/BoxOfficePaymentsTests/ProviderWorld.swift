@@ -27,6 +27,8 @@ import Testing
 struct ProviderWorld: Sendable {
     static let publicID = "pk_world_test"
     static let apiSecret = "world_test_secret"
+    /// The gateway's 3-D Secure return route (CompleteThreeDs), the TermUrl of this world.
+    static let threeDsReturnPath = "/v1/payments/3ds/return"
 
     let postgres: PostgresClient
     let configuration: PaymentsConfiguration
@@ -84,6 +86,8 @@ struct ProviderWorld: Sendable {
                     ),
                     providerTimeoutMilliseconds: tune.timeoutMilliseconds
                 )
+                // The payer's browser comes back through the gateway's route, as in production.
+                configuration.threeDsTermURL = "http://127.0.0.1:\(gatewayPort)\(Self.threeDsReturnPath)"
                 if let schedule = tune.reconcileScheduleSeconds { configuration.reconcileScheduleSeconds = schedule }
                 if let grace = tune.pendingGraceSeconds { configuration.pendingGraceSeconds = grace }
                 if let window = tune.providerRequestIDWindowSeconds {

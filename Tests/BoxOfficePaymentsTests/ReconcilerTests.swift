@@ -110,4 +110,43 @@ struct ReconcilerTests {
             }
         }
     }
+
+    @Test("a charge's idempotency key expires at least 24 hours after it was taken; a reaper pass keeps it")
+    func keyRetention() async throws {
+        try await ProviderWorld.with { world in
+            let key = "retained-\(UUID().uuidString.prefix(8))"
+            let request = world.chargeRequest()
+            let payment = try await world.client.charge(request, options: ProviderWorld.options(key: key))
+            #expect(payment.status == .succeeded)
+            let retention = PaymentsConfiguration.idempotencyRetentionSecondsDefault
+            #expect(retention >= 24 * 3600)
+            #expect(
+                try await world.count(
+                    "SELECT extract(epoch FROM expires_at - created_at)::bigint FROM idempotency_keys WHERE key = '\(key)'"
+                ) >= 24 * 3600
+            )
+            #expect(
+                try await world.count(
+                    "SELECT count(*) FROM idempotency_keys WHERE key = '\(key)' AND expires_at >= now() + interval '23 hours 59 minutes'"
+                ) == 1
+            )
+            // Next to it, a key past its expiry: the same pass reaps that one only.
+            try await world.postgres.withConnection { connection in
+                try await connection.execute(
+                    """
+                    INSERT INTO idempotency_keys (caller, key, method, fingerprint, state, locked_until, expires_at)
+                    VALUES ('users', 'expired-key', 'Charge', '\\x00'::bytea, 'done', now(), now() - interval '1 second')
+                    """
+                )
+            }
+            let summary = try await world.reconciler().runPass()
+            #expect(summary.keysReaped == 1)
+            #expect(try await world.count("SELECT count(*) FROM idempotency_keys WHERE key = '\(key)'") == 1)
+            #expect(try await world.count("SELECT count(*) FROM idempotency_keys WHERE key = 'expired-key'") == 0)
+            // The kept key still answers a retry with the first answer, charging nothing.
+            let again = try await world.client.charge(request, options: ProviderWorld.options(key: key))
+            #expect(again.paymentID == payment.paymentID)
+            #expect(await world.charges(payment.paymentID).count == 1)
+        }
+    }
 }

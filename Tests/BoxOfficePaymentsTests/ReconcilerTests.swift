@@ -149,4 +149,56 @@ struct ReconcilerTests {
             #expect(await world.charges(payment.paymentID).count == 1)
         }
     }
+
+    @Test("an unknown attempt the provider has no record of is looked at after 60 s, 300 s, 3600 s, then daily")
+    func schedule() async throws {
+        // The charge is never processed (held, then dropped): the provider will answer Not found.
+        let tune = ProviderWorld.Tune(
+            timeoutMilliseconds: 2_000,
+            faults: SandboxFaults(scripted: [.timeout], hangMilliseconds: 3_000)
+        )
+        try await ProviderWorld.with(tune) { world in
+            #expect(world.configuration.reconcileScheduleSeconds == [60, 300, 3600, 86_400])
+            let payment = try await world.charge()
+            #expect(payment.status == .unknown)
+            let paymentID = try #require(UUID(uuidString: payment.paymentID))
+            /// Seconds from now to the attempt's next check, and its checks so far.
+            func next() async throws -> (Int64, Int64) {
+                let gap = try await world.count(
+                    "SELECT extract(epoch FROM next_check_at - now())::bigint FROM attempts WHERE payment_id = '\(paymentID)'"
+                )
+                let checks = try await world.count(
+                    "SELECT checks::bigint FROM attempts WHERE payment_id = '\(paymentID)'"
+                )
+                return (gap, checks)
+            }
+            // Tolerance for the time between setting and reading next_check_at on a loaded machine.
+            let slackSeconds: Int64 = 10
+            let first = try await next()
+            #expect(abs(first.0 - 60) <= slackSeconds, "after the charge: \(first)")
+            #expect(first.1 == 0)
+            let reconciler = world.reconciler()
+            for (index, expected) in [300, 3600, 86_400, 86_400].enumerated() {
+                // Due now.
+                try await world.postgres.withConnection { connection in
+                    try await connection.execute(
+                        "UPDATE attempts SET next_check_at = now() - interval '1 second' WHERE payment_id = \(paymentID)"
+                    )
+                }
+                let summary = try await reconciler.runPass()
+                #expect(summary.checked == 1 && summary.settled == 0, "\(summary)")
+                let (gap, checks) = try await next()
+                #expect(abs(gap - Int64(expected)) <= slackSeconds, "check \(index + 1): \(gap) s ahead")
+                #expect(checks == Int64(index + 1))
+                // Not due again in the same breath.
+                #expect(try await reconciler.runPass().checked == 0)
+            }
+            #expect(try await world.payment(payment.paymentID).status == .unknown, "inside the request-id window")
+            #expect(await world.charges(payment.paymentID).isEmpty, "the provider never charged")
+            #expect(
+                await world.sandbox.operations().isEmpty,
+                "the reconciler only asked, it never charged"
+            )
+        }
+    }
 }

@@ -298,6 +298,17 @@ struct ProviderWorld: Sendable {
         ] + extra
     }
 
+    /// Moves the sandbox's clock by `seconds` (back, for a negative value) through its admin endpoint.
+    func advanceSandboxClock(seconds: Int64) async throws {
+        var request = HTTPClientRequest(url: await self.sandbox.baseURL() + "/sandbox/clock")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: "{\"AdvanceSeconds\":\(seconds)}"))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        _ = try await response.body.collect(upTo: 1 << 16)
+        #expect(response.status == .ok)
+    }
+
     // MARK: - Inspection
 
     func count(_ sql: String) async throws -> Int64 {

@@ -31,6 +31,19 @@ struct ReconcilerTests {
                 ),
                 requestID: try RequestID("stranger-\(UUID().uuidString.prefix(8))")
             )
+            // Money we took whose provider transaction is dated two days on (the provider's clock
+            // moved): the provider has none that day.
+            try await world.advanceSandboxClock(seconds: 2 * 86_400)
+            let otherDay = try await world.charge()
+            try await world.advanceSandboxClock(seconds: -2 * 86_400)
+            #expect(otherDay.status == .succeeded)
+            // One of ours whose amount no longer matches the provider's.
+            let amended = try await world.charge(amountMinor: 7_000)
+            #expect(amended.status == .succeeded)
+            let amendedID = try #require(UUID(uuidString: amended.paymentID))
+            try await world.postgres.withConnection { connection in
+                try await connection.execute("UPDATE payments SET amount_minor = 6999 WHERE payment_id = \(amendedID)")
+            }
             // An expired idempotency key for the reaper.
             try await world.postgres.withConnection { connection in
                 try await connection.execute(
@@ -46,13 +59,22 @@ struct ReconcilerTests {
             #expect(kinds[.statusMismatch]?.map(\.paymentID) == [payment.paymentID], "\(report.mismatches)")
             #expect(kinds[.statusMismatch]?.first?.providerTransactionID == transactionID)
             #expect(kinds[.unknownToUs]?.map(\.paymentID) == [stranger], "\(report.mismatches)")
-            #expect(report.mismatches.count == 2)
+            #expect(kinds[.missingAtProvider]?.map(\.paymentID) == [otherDay.paymentID], "\(report.mismatches)")
+            #expect(kinds[.missingAtProvider]?.first?.providerTransactionID == otherDay.providerTransactionID)
+            #expect(kinds[.amountMismatch]?.map(\.paymentID) == [amended.paymentID], "\(report.mismatches)")
+            #expect(kinds[.amountMismatch]?.first?.providerTransactionID == amended.providerTransactionID)
+            #expect(report.mismatches.count == 4)
+            #expect(report.payments == 3, "ours of the day: the unknown one, the amended one, the other day's")
+            // Put the amount back, so that the ledger check at the end sees what really happened.
+            try await world.postgres.withConnection { connection in
+                try await connection.execute("UPDATE payments SET amount_minor = 7000 WHERE payment_id = \(amendedID)")
+            }
 
             #expect(try await reconciler.runUntilSettled(timeoutSeconds: 10) == 0)
             #expect(try await world.payment(payment.paymentID).status == .succeeded)
             #expect(try await world.count("SELECT count(*) FROM idempotency_keys WHERE key = 'old-key'") == 0)
             let after = try await reconciler.reconcileDay(Date())
-            #expect(after.mismatches.map(\.kind) == [.unknownToUs], "\(after.mismatches)")
+            #expect(after.mismatches.map(\.kind) == [.unknownToUs, .missingAtProvider], "\(after.mismatches)")
             #expect(await world.charges(payment.paymentID).count == 1, "the reconciler never charges")
         }
     }

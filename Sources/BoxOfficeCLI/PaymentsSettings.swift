@@ -80,6 +80,18 @@ struct PaymentsSettings: Sendable {
                 reason: "must be positive seconds, comma separated"
             )
         }
+        let notificationMaxAge = try seconds(
+            "payments.notification_max_age_seconds",
+            PaymentsConfiguration.notificationMaxAgeSecondsDefault
+        )
+        // Shorter than the provider's retry span would refuse the provider's own late retries.
+        guard notificationMaxAge > PaymentsConfiguration.providerNotificationRetrySpanSeconds else {
+            throw SettingsError(
+                key: "payments.notification_max_age_seconds",
+                reason: "must be longer than the provider's notification retry span of "
+                    + "\(PaymentsConfiguration.providerNotificationRetrySpanSeconds) seconds"
+            )
+        }
         let idempotencyRetention = try seconds(
             "payments.idempotency_retention_seconds",
             defaults.idempotencyRetentionSeconds
@@ -108,7 +120,8 @@ struct PaymentsSettings: Sendable {
                 "payments.provider_timeout_milliseconds",
                 defaults.providerTimeoutMilliseconds
             ),
-            eventsExchange: reader.string(forKey: "payments.events_exchange", default: settings.eventsExchange)
+            eventsExchange: reader.string(forKey: "payments.events_exchange", default: settings.eventsExchange),
+            notificationMaxAgeSeconds: notificationMaxAge
         )
         self.reconcilerIdleMilliseconds = try seconds(
             "payments.reconciler_idle_milliseconds",

@@ -121,6 +121,11 @@ struct ReconcileCommandTests {
                 #expect(refused.output.contains("--day must be a calendar date YYYY-MM-DD"), "\(refused.output)")
                 #expect(refused.standardOutput.isEmpty)
             }
+            // The replay window of notifications must outlast the provider's retries.
+            let shortWindow = try await #require(throws: ChildProcess.Failure.self) {
+                try await Self.run(["PAYMENTS_NOTIFICATION_MAX_AGE_SECONDS=3600"] + command + [today])
+            }
+            #expect(shortWindow.output.contains("payments.notification_max_age_seconds"), "\(shortWindow.output)")
             #expect(await sandbox.operations().count == 1, "reconciling changes nothing at the provider")
         }
     }

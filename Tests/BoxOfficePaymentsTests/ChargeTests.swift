@@ -31,6 +31,8 @@ struct ChargeTests {
     )
     func testCards(card: String, threeDs: Bool, succeeds: Bool, tokenSucceeds: Bool) async throws {
         try await PaymentsHarness.with { harness in
+            // Card payments and renewals as they ended, for the events that report them.
+            var settled: [Payments_V1_Payment] = []
             for authorizeOnly in [false, true] {
                 var payment = try await harness.charge(card: card, authorizeOnly: authorizeOnly, saveMethod: true)
                 if threeDs {
@@ -66,8 +68,11 @@ struct ChargeTests {
                 let charges = operations.filter { $0.kind == (authorizeOnly ? .cardAuth : .cardCharge) }
                 #expect(charges.count == 1, "exactly one charge: \(operations)")
                 #expect(operations.filter { $0.kind == .post3ds }.count == (threeDs ? 1 : 0))
+                settled.append(payment)
                 if succeeds {
-                    try await Self.chargeToken(harness, payment: payment, card: card, succeeds: tokenSucceeds)
+                    settled.append(
+                        try await Self.chargeToken(harness, payment: payment, card: card, succeeds: tokenSucceeds)
+                    )
                 }
             }
             // The provider issues a token per approved payment: each saved once.
@@ -83,17 +88,41 @@ struct ChargeTests {
                 try await harness.outboxCount("payment.failed") == (succeeds ? 0 : 2)
                     + (tokenSucceeds ? 0 : tokenPayments)
             )
+            // The payloads say which card was saved for renewals and why a payment failed.
+            let saved = try await OutboxPayloads.events(
+                Events_V1_PaymentMethodSaved.self,
+                PaymentEvents.methodSaved,
+                in: harness.postgres
+            )
+            let savers = settled.filter { !$0.recurring && $0.status != .failed }
+            #expect(saved.map(\.paymentID) == savers.map(\.paymentID))
+            for (event, payment) in zip(saved, savers) {
+                OutboxPayloads.expect(event, reports: payment, card: card)
+            }
+            let failed = try await OutboxPayloads.events(
+                Events_V1_PaymentFailed.self,
+                PaymentEvents.failed,
+                in: harness.postgres
+            )
+            let failures = settled.filter { $0.status == .failed }
+            #expect(failed.map(\.paymentID) == failures.map(\.paymentID))
+            for (event, payment) in zip(failed, failures) {
+                OutboxPayloads.expect(event, reports: payment)
+                #expect(event.failureCode == 5051)
+                #expect(event.failureMessage == "InsufficientFunds")
+                #expect(event.amount?.amountMinor == (payment.recurring ? 5_000 : 10_000))
+            }
         }
     }
 
     /// Charges the card `payment` saved by its token (a scheduled renewal) and checks the token
-    /// column of the table: approved, or declined with insufficient funds.
+    /// column of the table: approved, or declined with insufficient funds. Returns the renewal.
     static func chargeToken(
         _ harness: PaymentsHarness,
         payment: Payments_V1_Payment,
         card: String,
         succeeds: Bool
-    ) async throws {
+    ) async throws -> Payments_V1_Payment {
         var request = Payments_V1_ChargeSavedMethodRequest()
         request.userID = harness.userID.uuidString.lowercased()
         request.invoiceID = "renewal-\(UUID().uuidString.prefix(8))"
@@ -112,6 +141,7 @@ struct ChargeTests {
         let operations = await harness.operations(renewal)
         #expect(operations.map(\.kind) == [.tokenCharge], "one token charge: \(operations)")
         #expect(operations.first?.reasonCode == (succeeds ? 0 : 5051))
+        return renewal
     }
 
     @Test("3-D Secure failure on the bank's page fails the payment with 5206; a repeated return calls nothing")
@@ -135,6 +165,17 @@ struct ChargeTests {
             #expect(settled.failureCode == 5206)
             #expect(await harness.operations(payment).filter { $0.kind == .post3ds }.count == 1)
             #expect(try await harness.outboxCount("payment.failed") == 1)
+            let event = try #require(
+                try await OutboxPayloads.events(
+                    Events_V1_PaymentFailed.self,
+                    PaymentEvents.failed,
+                    in: harness.postgres
+                )
+                .first
+            )
+            OutboxPayloads.expect(event, reports: settled)
+            #expect(event.failureCode == 5206)
+            #expect(event.amount?.amountMinor == 10_000 && event.amount?.currency == "RUB")
             #expect(try await harness.count("SELECT count(*) FROM attempts WHERE state IN ('pending','unknown')") == 0)
         }
     }
@@ -179,8 +220,10 @@ struct ChargeTests {
     @Test("each decline family: code, reason and whether a retry is forbidden", arguments: Self.declineCases)
     func declines(amountMinor: Int64, code: Int32, final: Bool) async throws {
         try await PaymentsHarness.with { harness in
+            var declined: [Payments_V1_Payment] = []
             for authorizeOnly in [false, true] {
                 let payment = try await harness.charge(amountMinor: amountMinor, authorizeOnly: authorizeOnly)
+                declined.append(payment)
                 #expect(payment.status == .failed)
                 #expect(payment.failureCode == code)
                 #expect(payment.failureFinal == final)
@@ -188,6 +231,18 @@ struct ChargeTests {
                 #expect(await harness.operations(payment).count == 1)
             }
             #expect(try await harness.outboxCount("payment.failed") == 2)
+            let failed = try await OutboxPayloads.events(
+                Events_V1_PaymentFailed.self,
+                PaymentEvents.failed,
+                in: harness.postgres
+            )
+            #expect(failed.map(\.paymentID) == declined.map(\.paymentID))
+            for (event, payment) in zip(failed, declined) {
+                OutboxPayloads.expect(event, reports: payment)
+                #expect(event.failureCode == code)
+                #expect(event.failureFinal == final)
+                #expect(event.amount?.amountMinor == amountMinor && event.amount?.currency == "RUB")
+            }
             #expect(try await harness.count("SELECT count(*) FROM ledger_entries") == 0)
         }
     }

@@ -103,6 +103,12 @@ struct HoldNotificationTests {
             }
             try await Self.expectOnce(world, kind: "cancel", payment: payment, transactionID: transactionID)
             #expect(try await world.count("SELECT count(*) FROM outbox WHERE routing_key = 'payment.voided'") == 1)
+            let event = try #require(
+                try await OutboxPayloads.events(Events_V1_PaymentVoided.self, PaymentEvents.voided, in: world.postgres)
+                    .first
+            )
+            OutboxPayloads.expect(event, reports: try await world.payment(payment.paymentID))
+            #expect(event.amount?.amountMinor == 10_000 && event.amount?.currency == "RUB")
             #expect(try await world.count("SELECT count(*) FROM outbox WHERE routing_key = 'payment.succeeded'") == 0)
             #expect(try await world.count("SELECT count(*) FROM ledger_entries") == 0, "nothing was taken")
             // A voided payment cannot be captured any more.

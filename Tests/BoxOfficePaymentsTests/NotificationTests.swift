@@ -139,6 +139,22 @@ struct NotificationTests {
             #expect(try await world.payment(payment.paymentID).status == .partiallyRefunded)
             #expect(try await world.count("SELECT count(*) FROM outbox WHERE routing_key = 'payment.succeeded'") == 1)
             #expect(try await world.count("SELECT count(*) FROM outbox WHERE routing_key = 'payment.refunded'") == 1)
+            // The deferred refund's event reports the back-office refund once, against the charge.
+            let event = try #require(
+                try await OutboxPayloads.events(
+                    Events_V1_PaymentRefunded.self,
+                    PaymentEvents.refunded,
+                    in: world.postgres
+                ).first
+            )
+            OutboxPayloads.expect(
+                event,
+                reports: try #require(settled.refunds.first),
+                of: settled,
+                refundedTotalMinor: 3_000
+            )
+            #expect(event.amount?.amountMinor == 3_000 && event.amount?.currency == "RUB")
+            #expect(!event.fullyRefunded)
             #expect(try await world.count("SELECT count(*) FROM ledger_entries") == 4)
             #expect(await world.charges(payment.paymentID).count == 1)
         }

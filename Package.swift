@@ -225,7 +225,10 @@ let package = Package(
 
         .testTarget(
             name: "BoxOfficeCLITests",
-            dependencies: ["BoxOfficeJWT", "BoxOfficeCrypto", "TestSupport"],
+            dependencies: [
+                "BoxOfficeJWT", "BoxOfficeCrypto", "TestSupport", "BoxOfficeCloudPaymentsSandbox",
+                "BoxOfficeCloudPayments", "BoxOfficePayments", "BoxOfficeMessaging", "BoxOfficePostgres", log,
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "BoxOfficeThreadsTests", dependencies: ["BoxOfficeThreads"], swiftSettings: swiftSettings),

@@ -18,7 +18,7 @@ struct PaymentsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "payments",
         abstract: "PaymentService: charges, refunds, provider notifications, reconciliation.",
-        subcommands: [Serve.self],
+        subcommands: [Serve.self, Reconcile.self],
         defaultSubcommand: Serve.self
     )
 

@@ -80,15 +80,35 @@ struct PaymentsSettings: Sendable {
                 reason: "must be positive seconds, comma separated"
             )
         }
+        let notificationMaxAge = try seconds(
+            "payments.notification_max_age_seconds",
+            PaymentsConfiguration.notificationMaxAgeSecondsDefault
+        )
+        // Shorter than the provider's retry span would refuse the provider's own late retries.
+        guard notificationMaxAge > PaymentsConfiguration.providerNotificationRetrySpanSeconds else {
+            throw SettingsError(
+                key: "payments.notification_max_age_seconds",
+                reason: "must be longer than the provider's notification retry span of "
+                    + "\(PaymentsConfiguration.providerNotificationRetrySpanSeconds) seconds"
+            )
+        }
+        let idempotencyRetention = try seconds(
+            "payments.idempotency_retention_seconds",
+            defaults.idempotencyRetentionSeconds
+        )
+        // The contract promises callers that a key is honoured for at least 24 hours.
+        guard idempotencyRetention >= PaymentsConfiguration.idempotencyRetentionSecondsDefault else {
+            throw SettingsError(
+                key: "payments.idempotency_retention_seconds",
+                reason: "must be at least \(PaymentsConfiguration.idempotencyRetentionSecondsDefault) (24 hours)"
+            )
+        }
         self.payments = PaymentsConfiguration(
             cloudPayments: cloudPayments,
             rpcPort: port,
             threeDsTermURL: reader.string(forKey: "payments.three_ds_term_url", default: defaults.threeDsTermURL),
             returnURL: reader.string(forKey: "payments.return_url", default: defaults.returnURL),
-            idempotencyRetentionSeconds: try seconds(
-                "payments.idempotency_retention_seconds",
-                defaults.idempotencyRetentionSeconds
-            ),
+            idempotencyRetentionSeconds: idempotencyRetention,
             idempotencyLockSeconds: try seconds("payments.idempotency_lock_seconds", defaults.idempotencyLockSeconds),
             pendingGraceSeconds: try seconds("payments.pending_grace_seconds", defaults.pendingGraceSeconds),
             reconcileScheduleSeconds: schedule,
@@ -100,7 +120,8 @@ struct PaymentsSettings: Sendable {
                 "payments.provider_timeout_milliseconds",
                 defaults.providerTimeoutMilliseconds
             ),
-            eventsExchange: reader.string(forKey: "payments.events_exchange", default: settings.eventsExchange)
+            eventsExchange: reader.string(forKey: "payments.events_exchange", default: settings.eventsExchange),
+            notificationMaxAgeSeconds: notificationMaxAge
         )
         self.reconcilerIdleMilliseconds = try seconds(
             "payments.reconciler_idle_milliseconds",

@@ -75,6 +75,13 @@ struct Sandbox: AsyncParsableCommand {
         @Option(help: "The expiry, MM/YY.") var exp: String
         @Option(help: "The CVV.") var cvv: String
 
+        func validate() throws {
+            // A past MM/YY is accepted: it is how a test asks the sandbox for 5054 ExpiredCard.
+            guard self.exp.wholeMatch(of: /(0[1-9]|1[0-2])\/[0-9]{2}/) != nil else {
+                throw ValidationError("--exp must be MM/YY with a month 01 to 12, got '\(self.exp.prefix(20))'")
+            }
+        }
+
         func run() async throws {
             print(SandboxCryptogram(cardNumber: card, expiry: exp, cvv: cvv).packet)
         }

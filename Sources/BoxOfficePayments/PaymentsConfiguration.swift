@@ -22,6 +22,13 @@ public struct PaymentsConfiguration: Sendable, CustomStringConvertible {
     public static let providerRequestIDWindowSecondsDefault: Int64 = 3600
     /// The default of each provider call's timeout.
     public static let providerTimeoutMillisecondsDefault: Int64 = 30_000
+    /// How long the provider may keep redelivering one notification (CLOUDPAYMENTS.md: up to 100
+    /// attempts at gaps of 1, 2, 5, 10, then 30 minutes, each waiting up to 30 s for our answer):
+    /// 99 gaps of 2 868 minutes plus 100 answer timeouts.
+    public static let providerNotificationRetrySpanSeconds: Int64 = (1 + 2 + 5 + 10 + 95 * 30) * 60 + 100 * 30
+    /// `payments.notification_max_age_seconds` default: 3 days, well past the provider's retry span,
+    /// so a genuine late retry is never refused.
+    public static let notificationMaxAgeSecondsDefault: Int64 = 3 * 86_400
 
     /// The CloudPayments client's settings (base URL, Public ID, API secret — never logged).
     public var cloudPayments: CloudPaymentsConfiguration
@@ -46,6 +53,10 @@ public struct PaymentsConfiguration: Sendable, CustomStringConvertible {
     public var providerTimeoutMilliseconds: Int64
     /// The RabbitMQ exchange the outbox relay publishes payment events to.
     public var eventsExchange: String
+    /// A notification whose `DateTime` is older than this is a replay (the provider stops
+    /// retrying long before): recorded as rejected and not applied. Must be longer than
+    /// ``providerNotificationRetrySpanSeconds``.
+    public var notificationMaxAgeSeconds: Int64
 
     /// A configuration; the defaults talk to the local sandbox (`http://127.0.0.1:8090`,
     /// `pk_sandbox`).
@@ -64,9 +75,11 @@ public struct PaymentsConfiguration: Sendable, CustomStringConvertible {
         reconcileScheduleSeconds: [Int64] = Self.reconcileScheduleSecondsDefault,
         providerRequestIDWindowSeconds: Int64 = Self.providerRequestIDWindowSecondsDefault,
         providerTimeoutMilliseconds: Int64 = Self.providerTimeoutMillisecondsDefault,
-        eventsExchange: String = "boxoffice.events"
+        eventsExchange: String = "boxoffice.events",
+        notificationMaxAgeSeconds: Int64 = Self.notificationMaxAgeSecondsDefault
     ) {
         precondition(!reconcileScheduleSeconds.isEmpty, "the reconcile schedule needs at least one step")
+        precondition(notificationMaxAgeSeconds > 0, "the notification age limit must be positive")
         self.cloudPayments = cloudPayments
         self.rpcPort = rpcPort
         self.threeDsTermURL = threeDsTermURL
@@ -78,6 +91,7 @@ public struct PaymentsConfiguration: Sendable, CustomStringConvertible {
         self.providerRequestIDWindowSeconds = providerRequestIDWindowSeconds
         self.providerTimeoutMilliseconds = providerTimeoutMilliseconds
         self.eventsExchange = eventsExchange
+        self.notificationMaxAgeSeconds = notificationMaxAgeSeconds
     }
 
     public var description: String {

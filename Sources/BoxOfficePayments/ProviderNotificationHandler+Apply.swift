@@ -14,6 +14,8 @@ extension ProviderNotificationHandler {
         enum Action: Sendable {
             /// Recorded only.
             case ignore
+            /// Older than the replay window: recorded as rejected, not applied.
+            case stale(ageSeconds: Int64)
             /// Pay or Fail: settles the payment's charge.
             case charge(Transaction)
             /// Confirm: the held payment was captured.
@@ -51,6 +53,12 @@ extension ProviderNotificationHandler {
             self.amountMinor = amountMinor
             self.currency = currency
             self.action = action
+        }
+
+        /// Whether it is refused for its age.
+        var isStale: Bool {
+            if case .stale = self.action { return true }
+            return false
         }
 
         init(kind: NotificationKind, transaction: Transaction, action: Action) {
@@ -94,6 +102,8 @@ extension ProviderNotificationHandler {
             var applied = Applied(outcome: .ignored)
             if case .ignore = inbound.action {
                 applied = Applied(outcome: .ignored)
+            } else if case .stale = inbound.action {
+                applied = Applied(outcome: .rejected)
             } else if let payment = try await self.lockPayment(of: inbound, in: connection) {
                 applied = try await self.applySafely(inbound, to: payment, in: connection)
             } else {
@@ -118,6 +128,9 @@ extension ProviderNotificationHandler {
         switch applied.outcome {
         case .unknownPayment:
             self.logger.warning("provider notification for a payment we do not have; recorded", metadata: metadata)
+        case .rejected where inbound.isStale:
+            // Logged at warning with its age when it was refused.
+            self.logger.info("stale provider notification recorded as rejected", metadata: metadata)
         case .rejected:
             metadata["payment"] = "\(applied.paymentID.map { $0.uuidString.lowercased() } ?? "-")"
             self.logger.error(
@@ -199,7 +212,7 @@ extension ProviderNotificationHandler {
         let transactionID: Int64?
         switch inbound.action {
         case .refund(_, let paymentTransactionID, _): transactionID = paymentTransactionID
-        case .ignore: transactionID = nil
+        case .ignore, .stale: transactionID = nil
         case .charge, .confirm, .cancel: transactionID = inbound.transactionID
         }
         guard let transactionID else { return nil }
@@ -265,6 +278,9 @@ extension ProviderNotificationHandler {
         case .ignore:
             applied.outcome = .ignored
             return applied
+        case .stale:
+            applied.outcome = .rejected
+            return applied
         case .charge(let transaction), .confirm(let transaction):
             guard transaction.amount.currency.code == payment.currency,
                 transaction.amount.minorUnits <= payment.requestedMinor
@@ -273,10 +289,21 @@ extension ProviderNotificationHandler {
                 return applied
             }
             var target = attempt(chargeKinds)
-            if case .confirm = inbound.action,
-                let capture = attempts.last(where: { $0.kind == .capture && $0.state.isOpen })
-            {
-                target = capture
+            if case .confirm = inbound.action {
+                if let capture = attempts.last(where: { $0.kind == .capture && $0.state.isOpen }) {
+                    target = capture
+                } else if payment.status == .authorized {
+                    // A capture made at the provider (its back office), maybe of part of the held
+                    // money: recorded as a capture attempt of the amount it took, so that the
+                    // payment and the ledger take that amount, not the whole authorization.
+                    let capture = AttemptRecord(
+                        paymentID: payment.paymentID,
+                        kind: .capture,
+                        amountMinor: transaction.amount.minorUnits
+                    )
+                    try await PaymentStore.insert(capture, in: connection)
+                    target = capture
+                }
             }
             guard let target else {
                 applied.outcome = .rejected

@@ -20,6 +20,10 @@ public import Logging
 /// - A bad or missing HMAC is PERMISSION_DENIED and nothing is recorded or parsed.
 /// - A notification for a payment we do not have is recorded (`unknown_payment`), logged at
 ///   warning and answered 0: the provider would otherwise retry it for days.
+/// - A notification whose `DateTime` is older than
+///   ``PaymentsConfiguration/notificationMaxAgeSeconds`` (a replay: the provider's own retries end
+///   long before) is refused: a Check with 20, any other kind recorded `rejected`, not applied,
+///   and answered 0.
 /// - A duplicate is answered 0 without a second effect; a Refund that arrives before its Pay is
 ///   kept `deferred` and re-applied after the Pay (or by the reconciler once the payment settled);
 ///   an outcome the payment has moved past is `stale`.
@@ -85,22 +89,43 @@ public struct ProviderNotificationHandler: Sendable {
         } catch {
             throw PaymentsError.invalid("rawBody", error.message)
         }
+        if let dateTime = Self.dateTime(of: notification),
+            Date().timeIntervalSince(dateTime) > Double(self.configuration.notificationMaxAgeSeconds)
+        {
+            return try await self.refuseStale(notification, dateTime: dateTime)
+        }
+        if case .check(let payment) = notification {
+            return try await self.check(payment)
+        }
+        _ = try await self.record(Self.inbound(notification))
+        return .accepted
+    }
+
+    /// What the inbox keeps of `notification` (not a Check) and what applying it does.
+    static func inbound(_ notification: CloudPaymentsNotification) -> Inbound {
         switch notification {
         case .check(let payment):
-            return try await self.check(payment)
-        case .recurrent(let recurrent):
-            _ = try await self.record(
-                Inbound(
-                    kind: .recurrent,
-                    dedupeKey: "Recurrent:\(recurrent.id):\(recurrent.status ?? "")",
-                    transactionID: nil,
-                    invoiceID: nil,
-                    status: recurrent.status,
-                    currency: recurrent.amount?.currency.code,
-                    action: .ignore
-                )
+            // Checks are answered, never recorded: only refuseStale reads this one, for its log line.
+            return Inbound(
+                kind: .check,
+                dedupeKey: "Check:\(payment.transactionId)",
+                transactionID: payment.transactionId,
+                invoiceID: payment.invoiceId,
+                status: nil,
+                amountMinor: payment.amount.minorUnits,
+                currency: payment.amount.currency.code,
+                action: .ignore
             )
-            return .accepted
+        case .recurrent(let recurrent):
+            return Inbound(
+                kind: .recurrent,
+                dedupeKey: "Recurrent:\(recurrent.id):\(recurrent.status ?? "")",
+                transactionID: nil,
+                invoiceID: nil,
+                status: recurrent.status,
+                currency: recurrent.amount?.currency.code,
+                action: .ignore
+            )
         case .pay(let pay):
             let transaction = Transaction(
                 transactionId: pay.payment.transactionId,
@@ -115,7 +140,7 @@ public struct ProviderNotificationHandler: Sendable {
                 cardType: pay.payment.cardType,
                 createdDate: pay.payment.dateTime
             )
-            _ = try await self.record(Inbound(kind: .pay, transaction: transaction, action: .charge(transaction)))
+            return Inbound(kind: .pay, transaction: transaction, action: .charge(transaction))
         case .fail(let fail):
             let transaction = Transaction(
                 transactionId: fail.payment.transactionId,
@@ -127,7 +152,7 @@ public struct ProviderNotificationHandler: Sendable {
                 reasonCode: fail.reasonCode,
                 createdDate: fail.payment.dateTime
             )
-            _ = try await self.record(Inbound(kind: .fail, transaction: transaction, action: .charge(transaction)))
+            return Inbound(kind: .fail, transaction: transaction, action: .charge(transaction))
         case .confirm(let confirm):
             let transaction = Transaction(
                 transactionId: confirm.transactionId,
@@ -137,36 +162,66 @@ public struct ProviderNotificationHandler: Sendable {
                 accountId: confirm.accountId,
                 createdDate: confirm.dateTime
             )
-            _ = try await self.record(Inbound(kind: .confirm, transaction: transaction, action: .confirm(transaction)))
+            return Inbound(kind: .confirm, transaction: transaction, action: .confirm(transaction))
         case .cancel(let cancel):
-            _ = try await self.record(
-                Inbound(
-                    kind: .cancel,
-                    dedupeKey: "Cancel:\(cancel.transactionId)",
-                    transactionID: cancel.transactionId,
-                    invoiceID: cancel.invoiceId,
-                    status: TransactionStatus.cancelled.name,
-                    currency: cancel.currency?.code,
-                    action: .cancel(transactionID: cancel.transactionId, amount: cancel.amount)
-                )
+            return Inbound(
+                kind: .cancel,
+                dedupeKey: "Cancel:\(cancel.transactionId)",
+                transactionID: cancel.transactionId,
+                invoiceID: cancel.invoiceId,
+                status: TransactionStatus.cancelled.name,
+                currency: cancel.currency?.code,
+                action: .cancel(transactionID: cancel.transactionId, amount: cancel.amount)
             )
         case .refund(let refund):
-            _ = try await self.record(
-                Inbound(
-                    kind: .refund,
-                    dedupeKey: "Refund:\(refund.transactionId)",
+            return Inbound(
+                kind: .refund,
+                dedupeKey: "Refund:\(refund.transactionId)",
+                transactionID: refund.transactionId,
+                invoiceID: refund.invoiceId,
+                status: TransactionStatus.completed.name,
+                currency: refund.currency?.code,
+                action: .refund(
                     transactionID: refund.transactionId,
-                    invoiceID: refund.invoiceId,
-                    status: TransactionStatus.completed.name,
-                    currency: refund.currency?.code,
-                    action: .refund(
-                        transactionID: refund.transactionId,
-                        paymentTransactionID: refund.paymentTransactionId,
-                        amount: .decimal(refund.amount)
-                    )
+                    paymentTransactionID: refund.paymentTransactionId,
+                    amount: .decimal(refund.amount)
                 )
             )
         }
+    }
+
+    // MARK: - Stale notifications
+
+    /// The notification's `DateTime`; nil for Recurrent, which has none.
+    static func dateTime(of notification: CloudPaymentsNotification) -> Date? {
+        switch notification {
+        case .check(let payment), .confirm(let payment): payment.dateTime
+        case .pay(let pay): pay.payment.dateTime
+        case .fail(let fail): fail.payment.dateTime
+        case .refund(let refund): refund.dateTime
+        case .cancel(let cancel): cancel.dateTime
+        case .recurrent: nil
+        }
+    }
+
+    /// Refuses a notification older than ``PaymentsConfiguration/notificationMaxAgeSeconds``: the
+    /// provider stopped retrying long before, so it is a replay of a signed body. A Check is
+    /// answered 20 (expired), which declines that payment at the provider. Any other kind is
+    /// recorded `rejected` and not applied, and answered 0: the provider retries every other
+    /// answer for days, and a retry can only be older still.
+    func refuseStale(_ notification: CloudPaymentsNotification, dateTime: Date) async throws -> NotificationAnswer {
+        var inbound = Self.inbound(notification)
+        let ageSeconds = Int64(Date().timeIntervalSince(dateTime))
+        self.logger.warning(
+            "provider notification refused: DateTime older than the replay window",
+            metadata: [
+                "kind": "\(inbound.kind.rawValue)", "transaction": "\(inbound.transactionID.map(String.init) ?? "-")",
+                "age_seconds": "\(ageSeconds)", "window_seconds": "\(self.configuration.notificationMaxAgeSeconds)",
+            ]
+        )
+        if case .check = notification { return .expired }
+        inbound.action = .stale(ageSeconds: ageSeconds)
+        _ = try await self.record(inbound)
         return .accepted
     }
 

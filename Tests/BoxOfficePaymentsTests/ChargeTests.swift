@@ -9,18 +9,30 @@ import Testing
 
 @Suite("Charge")
 struct ChargeTests {
-    /// The test cards of CLOUDPAYMENTS.md: number, 3-D Secure, whether a card payment succeeds.
-    static let cards: [(String, Bool, Bool)] = [
-        ("4242424242424242", true, true), ("5555555555554444", true, true), ("2200000000000004", true, true),
-        ("4012888888881881", true, false), ("5105105105105100", true, false), ("2202202202202200", true, false),
-        ("4000000000003055", false, true), ("5205000000003055", false, true), ("2202000000003055", false, true),
-        ("4111111111111111", false, true), ("5200828282828210", false, true), ("2200000022222222", false, true),
-        ("4000056655665556", false, false), ("5404000000000043", false, false), ("2203000000000043", false, false),
+    /// The test cards of CLOUDPAYMENTS.md: number, 3-D Secure, whether a card payment succeeds,
+    /// whether a token payment of its saved card succeeds (the table's token column; "—" rows
+    /// never save a card, so their value is unused).
+    static let cards: [(String, Bool, Bool, Bool)] = [
+        ("4242424242424242", true, true, true), ("5555555555554444", true, true, true),
+        ("2200000000000004", true, true, true),
+        ("4012888888881881", true, false, false), ("5105105105105100", true, false, false),
+        ("2202202202202200", true, false, false),
+        ("4000000000003055", false, true, true), ("5205000000003055", false, true, true),
+        ("2202000000003055", false, true, true),
+        ("4111111111111111", false, true, false), ("5200828282828210", false, true, false),
+        ("2200000022222222", false, true, false),
+        ("4000056655665556", false, false, false), ("5404000000000043", false, false, false),
+        ("2203000000000043", false, false, false),
     ]
 
-    @Test("every test card, one- and two-stage, through 3-D Secure where the card asks", arguments: Self.cards)
-    func testCards(card: String, threeDs: Bool, succeeds: Bool) async throws {
+    @Test(
+        "every test card, one- and two-stage, through 3-D Secure where the card asks; its saved card by token",
+        arguments: Self.cards
+    )
+    func testCards(card: String, threeDs: Bool, succeeds: Bool, tokenSucceeds: Bool) async throws {
         try await PaymentsHarness.with { harness in
+            // Card payments and renewals as they ended, for the events that report them.
+            var settled: [Payments_V1_Payment] = []
             for authorizeOnly in [false, true] {
                 var payment = try await harness.charge(card: card, authorizeOnly: authorizeOnly, saveMethod: true)
                 if threeDs {
@@ -56,14 +68,80 @@ struct ChargeTests {
                 let charges = operations.filter { $0.kind == (authorizeOnly ? .cardAuth : .cardCharge) }
                 #expect(charges.count == 1, "exactly one charge: \(operations)")
                 #expect(operations.filter { $0.kind == .post3ds }.count == (threeDs ? 1 : 0))
+                settled.append(payment)
+                if succeeds {
+                    settled.append(
+                        try await Self.chargeToken(harness, payment: payment, card: card, succeeds: tokenSucceeds)
+                    )
+                }
             }
             // The provider issues a token per approved payment: each saved once.
-            #expect(try await harness.count("SELECT count(*) FROM payments") == 2)
+            let tokenPayments: Int64 = succeeds ? 2 : 0
+            #expect(try await harness.count("SELECT count(*) FROM payments") == 2 + tokenPayments)
             #expect(try await harness.count("SELECT count(*) FROM payment_methods") == (succeeds ? 2 : 0))
             #expect(try await harness.outboxCount("payment_method.saved") == (succeeds ? 2 : 0))
-            #expect(try await harness.outboxCount("payment.succeeded") == (succeeds ? 1 : 0))
-            #expect(try await harness.outboxCount("payment.failed") == (succeeds ? 0 : 2))
+            #expect(
+                try await harness.outboxCount("payment.succeeded")
+                    == (succeeds ? 1 : 0) + (tokenSucceeds ? tokenPayments : 0)
+            )
+            #expect(
+                try await harness.outboxCount("payment.failed") == (succeeds ? 0 : 2)
+                    + (tokenSucceeds ? 0 : tokenPayments)
+            )
+            // The payloads say which card was saved for renewals and why a payment failed.
+            let saved = try await OutboxPayloads.events(
+                Events_V1_PaymentMethodSaved.self,
+                PaymentEvents.methodSaved,
+                in: harness.postgres
+            )
+            let savers = settled.filter { !$0.recurring && $0.status != .failed }
+            #expect(saved.map(\.paymentID) == savers.map(\.paymentID))
+            for (event, payment) in zip(saved, savers) {
+                OutboxPayloads.expect(event, reports: payment, card: card)
+            }
+            let failed = try await OutboxPayloads.events(
+                Events_V1_PaymentFailed.self,
+                PaymentEvents.failed,
+                in: harness.postgres
+            )
+            let failures = settled.filter { $0.status == .failed }
+            #expect(failed.map(\.paymentID) == failures.map(\.paymentID))
+            for (event, payment) in zip(failed, failures) {
+                OutboxPayloads.expect(event, reports: payment)
+                #expect(event.failureCode == 5051)
+                #expect(event.failureMessage == "InsufficientFunds")
+                #expect(event.amount?.amountMinor == (payment.recurring ? 5_000 : 10_000))
+            }
         }
+    }
+
+    /// Charges the card `payment` saved by its token (a scheduled renewal) and checks the token
+    /// column of the table: approved, or declined with insufficient funds. Returns the renewal.
+    static func chargeToken(
+        _ harness: PaymentsHarness,
+        payment: Payments_V1_Payment,
+        card: String,
+        succeeds: Bool
+    ) async throws -> Payments_V1_Payment {
+        var request = Payments_V1_ChargeSavedMethodRequest()
+        request.userID = harness.userID.uuidString.lowercased()
+        request.invoiceID = "renewal-\(UUID().uuidString.prefix(8))"
+        request.amount = PaymentsHarness.money(5_000)
+        request.paymentMethodID = payment.paymentMethodID
+        request.description = "Renewal"
+        let renewal = try await harness.client.chargeSavedMethod(request, options: PaymentsHarness.options())
+        #expect(renewal.status == (succeeds ? .succeeded : .failed), "token of \(card)")
+        #expect(renewal.paymentMethodID == payment.paymentMethodID)
+        #expect(renewal.recurring)
+        if !succeeds {
+            #expect(renewal.failureCode == 5051)
+            #expect(renewal.failureMessage == "InsufficientFunds")
+            #expect(renewal.failureFinal == false)
+        }
+        let operations = await harness.operations(renewal)
+        #expect(operations.map(\.kind) == [.tokenCharge], "one token charge: \(operations)")
+        #expect(operations.first?.reasonCode == (succeeds ? 0 : 5051))
+        return renewal
     }
 
     @Test("3-D Secure failure on the bank's page fails the payment with 5206; a repeated return calls nothing")
@@ -87,6 +165,17 @@ struct ChargeTests {
             #expect(settled.failureCode == 5206)
             #expect(await harness.operations(payment).filter { $0.kind == .post3ds }.count == 1)
             #expect(try await harness.outboxCount("payment.failed") == 1)
+            let event = try #require(
+                try await OutboxPayloads.events(
+                    Events_V1_PaymentFailed.self,
+                    PaymentEvents.failed,
+                    in: harness.postgres
+                )
+                .first
+            )
+            OutboxPayloads.expect(event, reports: settled)
+            #expect(event.failureCode == 5206)
+            #expect(event.amount?.amountMinor == 10_000 && event.amount?.currency == "RUB")
             #expect(try await harness.count("SELECT count(*) FROM attempts WHERE state IN ('pending','unknown')") == 0)
         }
     }
@@ -131,8 +220,10 @@ struct ChargeTests {
     @Test("each decline family: code, reason and whether a retry is forbidden", arguments: Self.declineCases)
     func declines(amountMinor: Int64, code: Int32, final: Bool) async throws {
         try await PaymentsHarness.with { harness in
+            var declined: [Payments_V1_Payment] = []
             for authorizeOnly in [false, true] {
                 let payment = try await harness.charge(amountMinor: amountMinor, authorizeOnly: authorizeOnly)
+                declined.append(payment)
                 #expect(payment.status == .failed)
                 #expect(payment.failureCode == code)
                 #expect(payment.failureFinal == final)
@@ -140,6 +231,18 @@ struct ChargeTests {
                 #expect(await harness.operations(payment).count == 1)
             }
             #expect(try await harness.outboxCount("payment.failed") == 2)
+            let failed = try await OutboxPayloads.events(
+                Events_V1_PaymentFailed.self,
+                PaymentEvents.failed,
+                in: harness.postgres
+            )
+            #expect(failed.map(\.paymentID) == declined.map(\.paymentID))
+            for (event, payment) in zip(failed, declined) {
+                OutboxPayloads.expect(event, reports: payment)
+                #expect(event.failureCode == code)
+                #expect(event.failureFinal == final)
+                #expect(event.amount?.amountMinor == amountMinor && event.amount?.currency == "RUB")
+            }
             #expect(try await harness.count("SELECT count(*) FROM ledger_entries") == 0)
         }
     }

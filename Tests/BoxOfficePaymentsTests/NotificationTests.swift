@@ -139,6 +139,22 @@ struct NotificationTests {
             #expect(try await world.payment(payment.paymentID).status == .partiallyRefunded)
             #expect(try await world.count("SELECT count(*) FROM outbox WHERE routing_key = 'payment.succeeded'") == 1)
             #expect(try await world.count("SELECT count(*) FROM outbox WHERE routing_key = 'payment.refunded'") == 1)
+            // The deferred refund's event reports the back-office refund once, against the charge.
+            let event = try #require(
+                try await OutboxPayloads.events(
+                    Events_V1_PaymentRefunded.self,
+                    PaymentEvents.refunded,
+                    in: world.postgres
+                ).first
+            )
+            OutboxPayloads.expect(
+                event,
+                reports: try #require(settled.refunds.first),
+                of: settled,
+                refundedTotalMinor: 3_000
+            )
+            #expect(event.amount?.amountMinor == 3_000 && event.amount?.currency == "RUB")
+            #expect(!event.fullyRefunded)
             #expect(try await world.count("SELECT count(*) FROM ledger_entries") == 4)
             #expect(await world.charges(payment.paymentID).count == 1)
         }
@@ -237,6 +253,50 @@ struct NotificationTests {
             // Checks are answered, not recorded, and change no payment.
             #expect(try await world.count("SELECT count(*) FROM provider_notifications WHERE kind = 'Check'") == 0)
             #expect(try await world.payment(pending.paymentID).status == .requiresAction)
+        }
+    }
+
+    @Test("a notification whose DateTime is past the replay window: recorded rejected, answered 0, not applied")
+    func staleDateTime() async throws {
+        try await ProviderWorld.with(Self.lostAnswerNoNotifications) { world in
+            let payment = try await world.charge()
+            #expect(payment.status == .unknown)
+            let transactionID = try #require(try await world.chargeOperation(payment.paymentID).transactionID)
+            let window = Double(PaymentsConfiguration.notificationMaxAgeSecondsDefault)
+            #expect(window > Double(PaymentsConfiguration.providerNotificationRetrySpanSeconds))
+            let stale = ProviderWorld.dateTime(Date().addingTimeInterval(-window - 60))
+            func fields(_ dateTime: String, _ extra: [(String, String)]) -> [(String, String)] {
+                world.paymentFields(transactionID: transactionID, invoiceID: payment.paymentID, extra: extra).map {
+                    $0.0 == "DateTime" ? ($0.0, dateTime) : $0
+                }
+            }
+            // A replayed Fail, validly signed: would fail the payment if applied.
+            let fail = fields(stale, [("Reason", "InsufficientFunds"), ("ReasonCode", "5051")])
+            for _ in 0..<2 {
+                let answer = try await world.notify("fail", fail)
+                #expect(answer.status == 200 && answer.body.contains("\"code\":0"), "\(answer)")
+            }
+            #expect(
+                try await world.text("SELECT kind || '=' || outcome FROM provider_notifications") == ["Fail=rejected"]
+            )
+            #expect(try await world.payment(payment.paymentID).status == .unknown)
+            #expect(try await world.count("SELECT count(*) FROM outbox WHERE routing_key = 'payment.failed'") == 0)
+            // A stale Check is refused with 20 (expired) and, like every Check, not recorded.
+            let check = try await world.notify("check", fields(stale, []))
+            #expect(check.status == 200 && check.body.contains("\"code\":20"), "\(check)")
+            // A Pay late by more than the provider's whole retry span, but inside the window, is applied.
+            let late = ProviderWorld.dateTime(
+                Date().addingTimeInterval(-Double(PaymentsConfiguration.providerNotificationRetrySpanSeconds) - 60)
+            )
+            let pay = try await world.notify("pay", fields(late, [("Status", "Completed"), ("AuthCode", "A1B2C3")]))
+            #expect(pay.status == 200 && pay.body.contains("\"code\":0"), "\(pay)")
+            #expect(try await world.payment(payment.paymentID).status == .succeeded)
+            #expect(
+                try await world.text("SELECT kind || '=' || outcome FROM provider_notifications ORDER BY id")
+                    == ["Fail=rejected", "Pay=applied"]
+            )
+            #expect(try await world.count("SELECT count(*) FROM outbox WHERE routing_key = 'payment.succeeded'") == 1)
+            #expect(try await world.count("SELECT count(*) FROM ledger_entries") == 2)
         }
     }
 }

@@ -185,6 +185,11 @@ struct PaymentsHarness: Sendable {
     /// Plays the payer's browser: posts the action's form to the ACS page, picks `choice`
     /// (`success` or `failure`) and returns the body the page would post to the TermUrl.
     func threeDsReturn(_ action: Payments_V1_ThreeDsAction, choice: String) async throws -> [UInt8] {
+        try await Self.threeDsReturn(action, choice: choice)
+    }
+
+    /// ``threeDsReturn(_:choice:)`` for any world: the ACS page is the sandbox's own.
+    static func threeDsReturn(_ action: Payments_V1_ThreeDsAction, choice: String) async throws -> [UInt8] {
         let page = try await Self.postForm(
             action.acsURL,
             [("MD", action.md), ("PaReq", action.paReq), ("TermUrl", action.termURL)]

@@ -27,6 +27,8 @@ import Testing
 struct ProviderWorld: Sendable {
     static let publicID = "pk_world_test"
     static let apiSecret = "world_test_secret"
+    /// The gateway's 3-D Secure return route (CompleteThreeDs), the TermUrl of this world.
+    static let threeDsReturnPath = "/v1/payments/3ds/return"
 
     let postgres: PostgresClient
     let configuration: PaymentsConfiguration
@@ -84,6 +86,8 @@ struct ProviderWorld: Sendable {
                     ),
                     providerTimeoutMilliseconds: tune.timeoutMilliseconds
                 )
+                // The payer's browser comes back through the gateway's route, as in production.
+                configuration.threeDsTermURL = "http://127.0.0.1:\(gatewayPort)\(Self.threeDsReturnPath)"
                 if let schedule = tune.reconcileScheduleSeconds { configuration.reconcileScheduleSeconds = schedule }
                 if let grace = tune.pendingGraceSeconds { configuration.pendingGraceSeconds = grace }
                 if let window = tune.providerRequestIDWindowSeconds {
@@ -292,6 +296,17 @@ struct ProviderWorld: Sendable {
             ("Name", "CARD HOLDER"),
             ("Email", ""), ("IpAddress", "127.0.0.1"), ("Issuer", ""), ("Description", "Subscription"), ("Data", ""),
         ] + extra
+    }
+
+    /// Moves the sandbox's clock by `seconds` (back, for a negative value) through its admin endpoint.
+    func advanceSandboxClock(seconds: Int64) async throws {
+        var request = HTTPClientRequest(url: await self.sandbox.baseURL() + "/sandbox/clock")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: "{\"AdvanceSeconds\":\(seconds)}"))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        _ = try await response.body.collect(upTo: 1 << 16)
+        #expect(response.status == .ok)
     }
 
     // MARK: - Inspection

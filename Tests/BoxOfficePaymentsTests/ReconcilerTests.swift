@@ -31,6 +31,19 @@ struct ReconcilerTests {
                 ),
                 requestID: try RequestID("stranger-\(UUID().uuidString.prefix(8))")
             )
+            // Money we took whose provider transaction is dated two days on (the provider's clock
+            // moved): the provider has none that day.
+            try await world.advanceSandboxClock(seconds: 2 * 86_400)
+            let otherDay = try await world.charge()
+            try await world.advanceSandboxClock(seconds: -2 * 86_400)
+            #expect(otherDay.status == .succeeded)
+            // One of ours whose amount no longer matches the provider's.
+            let amended = try await world.charge(amountMinor: 7_000)
+            #expect(amended.status == .succeeded)
+            let amendedID = try #require(UUID(uuidString: amended.paymentID))
+            try await world.postgres.withConnection { connection in
+                try await connection.execute("UPDATE payments SET amount_minor = 6999 WHERE payment_id = \(amendedID)")
+            }
             // An expired idempotency key for the reaper.
             try await world.postgres.withConnection { connection in
                 try await connection.execute(
@@ -46,13 +59,22 @@ struct ReconcilerTests {
             #expect(kinds[.statusMismatch]?.map(\.paymentID) == [payment.paymentID], "\(report.mismatches)")
             #expect(kinds[.statusMismatch]?.first?.providerTransactionID == transactionID)
             #expect(kinds[.unknownToUs]?.map(\.paymentID) == [stranger], "\(report.mismatches)")
-            #expect(report.mismatches.count == 2)
+            #expect(kinds[.missingAtProvider]?.map(\.paymentID) == [otherDay.paymentID], "\(report.mismatches)")
+            #expect(kinds[.missingAtProvider]?.first?.providerTransactionID == otherDay.providerTransactionID)
+            #expect(kinds[.amountMismatch]?.map(\.paymentID) == [amended.paymentID], "\(report.mismatches)")
+            #expect(kinds[.amountMismatch]?.first?.providerTransactionID == amended.providerTransactionID)
+            #expect(report.mismatches.count == 4)
+            #expect(report.payments == 3, "ours of the day: the unknown one, the amended one, the other day's")
+            // Put the amount back, so that the ledger check at the end sees what really happened.
+            try await world.postgres.withConnection { connection in
+                try await connection.execute("UPDATE payments SET amount_minor = 7000 WHERE payment_id = \(amendedID)")
+            }
 
             #expect(try await reconciler.runUntilSettled(timeoutSeconds: 10) == 0)
             #expect(try await world.payment(payment.paymentID).status == .succeeded)
             #expect(try await world.count("SELECT count(*) FROM idempotency_keys WHERE key = 'old-key'") == 0)
             let after = try await reconciler.reconcileDay(Date())
-            #expect(after.mismatches.map(\.kind) == [.unknownToUs], "\(after.mismatches)")
+            #expect(after.mismatches.map(\.kind) == [.unknownToUs, .missingAtProvider], "\(after.mismatches)")
             #expect(await world.charges(payment.paymentID).count == 1, "the reconciler never charges")
         }
     }
@@ -108,6 +130,97 @@ struct ReconcilerTests {
                 )
                 try await connection.execute("DELETE FROM refunds WHERE provider_transaction_id = 987654321")
             }
+        }
+    }
+
+    @Test("a charge's idempotency key expires at least 24 hours after it was taken; a reaper pass keeps it")
+    func keyRetention() async throws {
+        try await ProviderWorld.with { world in
+            let key = "retained-\(UUID().uuidString.prefix(8))"
+            let request = world.chargeRequest()
+            let payment = try await world.client.charge(request, options: ProviderWorld.options(key: key))
+            #expect(payment.status == .succeeded)
+            let retention = PaymentsConfiguration.idempotencyRetentionSecondsDefault
+            #expect(retention >= 24 * 3600)
+            #expect(
+                try await world.count(
+                    "SELECT extract(epoch FROM expires_at - created_at)::bigint FROM idempotency_keys WHERE key = '\(key)'"
+                ) >= 24 * 3600
+            )
+            #expect(
+                try await world.count(
+                    "SELECT count(*) FROM idempotency_keys WHERE key = '\(key)' AND expires_at >= now() + interval '23 hours 59 minutes'"
+                ) == 1
+            )
+            // Next to it, a key past its expiry: the same pass reaps that one only.
+            try await world.postgres.withConnection { connection in
+                try await connection.execute(
+                    """
+                    INSERT INTO idempotency_keys (caller, key, method, fingerprint, state, locked_until, expires_at)
+                    VALUES ('users', 'expired-key', 'Charge', '\\x00'::bytea, 'done', now(), now() - interval '1 second')
+                    """
+                )
+            }
+            let summary = try await world.reconciler().runPass()
+            #expect(summary.keysReaped == 1)
+            #expect(try await world.count("SELECT count(*) FROM idempotency_keys WHERE key = '\(key)'") == 1)
+            #expect(try await world.count("SELECT count(*) FROM idempotency_keys WHERE key = 'expired-key'") == 0)
+            // The kept key still answers a retry with the first answer, charging nothing.
+            let again = try await world.client.charge(request, options: ProviderWorld.options(key: key))
+            #expect(again.paymentID == payment.paymentID)
+            #expect(await world.charges(payment.paymentID).count == 1)
+        }
+    }
+
+    @Test("an unknown attempt the provider has no record of is looked at after 60 s, 300 s, 3600 s, then daily")
+    func schedule() async throws {
+        // The charge is never processed (held, then dropped): the provider will answer Not found.
+        let tune = ProviderWorld.Tune(
+            timeoutMilliseconds: 2_000,
+            faults: SandboxFaults(scripted: [.timeout], hangMilliseconds: 3_000)
+        )
+        try await ProviderWorld.with(tune) { world in
+            #expect(world.configuration.reconcileScheduleSeconds == [60, 300, 3600, 86_400])
+            let payment = try await world.charge()
+            #expect(payment.status == .unknown)
+            let paymentID = try #require(UUID(uuidString: payment.paymentID))
+            /// Seconds from now to the attempt's next check, and its checks so far.
+            func next() async throws -> (Int64, Int64) {
+                let gap = try await world.count(
+                    "SELECT extract(epoch FROM next_check_at - now())::bigint FROM attempts WHERE payment_id = '\(paymentID)'"
+                )
+                let checks = try await world.count(
+                    "SELECT checks::bigint FROM attempts WHERE payment_id = '\(paymentID)'"
+                )
+                return (gap, checks)
+            }
+            // Tolerance for the time between setting and reading next_check_at on a loaded machine.
+            let slackSeconds: Int64 = 10
+            let first = try await next()
+            #expect(abs(first.0 - 60) <= slackSeconds, "after the charge: \(first)")
+            #expect(first.1 == 0)
+            let reconciler = world.reconciler()
+            for (index, expected) in [300, 3600, 86_400, 86_400].enumerated() {
+                // Due now.
+                try await world.postgres.withConnection { connection in
+                    try await connection.execute(
+                        "UPDATE attempts SET next_check_at = now() - interval '1 second' WHERE payment_id = \(paymentID)"
+                    )
+                }
+                let summary = try await reconciler.runPass()
+                #expect(summary.checked == 1 && summary.settled == 0, "\(summary)")
+                let (gap, checks) = try await next()
+                #expect(abs(gap - Int64(expected)) <= slackSeconds, "check \(index + 1): \(gap) s ahead")
+                #expect(checks == Int64(index + 1))
+                // Not due again in the same breath.
+                #expect(try await reconciler.runPass().checked == 0)
+            }
+            #expect(try await world.payment(payment.paymentID).status == .unknown, "inside the request-id window")
+            #expect(await world.charges(payment.paymentID).isEmpty, "the provider never charged")
+            #expect(
+                await world.sandbox.operations().isEmpty,
+                "the reconciler only asked, it never charged"
+            )
         }
     }
 }

@@ -65,6 +65,20 @@ struct RefundTests {
             let operations = await harness.sandbox.operations().filter { $0.kind == .refund }
             #expect(operations.count == 3, "the refused ones never reached the provider")
             #expect(try await harness.outboxCount("payment.refunded") == 3)
+            // One event per refund, each with its amount, the running total and the reason.
+            let events = try await OutboxPayloads.events(
+                Events_V1_PaymentRefunded.self,
+                PaymentEvents.refunded,
+                in: harness.postgres
+            )
+            #expect(refunded.refunds.map { $0.amount?.amountMinor } == [300, 200, 500])
+            #expect(events.map(\.refundID) == refunded.refunds.map(\.refundID))
+            for (event, (refund, total)) in zip(events, zip(refunded.refunds, [Int64(300), 500, 1_000])) {
+                OutboxPayloads.expect(event, reports: refund, of: refunded, refundedTotalMinor: total)
+                #expect(event.reason == "customer asked")
+                #expect(event.amount?.currency == "RUB")
+            }
+            #expect(events.map(\.fullyRefunded) == [false, false, true])
             #expect(try await harness.count("SELECT count(*) FROM ledger_entries") == 8)
         }
     }
@@ -113,6 +127,16 @@ struct RefundTests {
             #expect(voided.status == .voided)
             #expect(await harness.sandbox.operations().filter { $0.kind == .void }.count == 1)
             #expect(try await harness.outboxCount("payment.voided") == 1)
+            let event = try #require(
+                try await OutboxPayloads.events(
+                    Events_V1_PaymentVoided.self,
+                    PaymentEvents.voided,
+                    in: harness.postgres
+                )
+                .first
+            )
+            OutboxPayloads.expect(event, reports: voided)
+            #expect(event.amount?.amountMinor == 10_000 && event.amount?.currency == "RUB")
             #expect(try await harness.count("SELECT count(*) FROM ledger_entries") == 0)
             let again = await rpcError {
                 _ = try await harness.client.cancelPayment(cancel, options: PaymentsHarness.options())

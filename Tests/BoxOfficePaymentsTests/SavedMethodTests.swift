@@ -45,6 +45,16 @@ struct SavedMethodTests {
                     == 0
             )
             #expect(try await harness.outboxCount("payment_method.saved") == 1)
+            let saved = try #require(
+                try await OutboxPayloads.events(
+                    Events_V1_PaymentMethodSaved.self,
+                    PaymentEvents.methodSaved,
+                    in: harness.postgres
+                ).first
+            )
+            OutboxPayloads.expect(saved, reports: first, card: "4000000000003055")
+            #expect(saved.paymentMethodID == method.paymentMethodID)
+            #expect(saved.lastFour == "3055")
 
             // The payer present pays with the saved card.
             var request = harness.chargeRequest()
@@ -107,6 +117,18 @@ struct SavedMethodTests {
             #expect(renewal.failureCode == 5051)
             #expect(renewal.failureFinal == false)
             #expect(try await harness.outboxCount("payment.failed") == 1)
+            let failed = try #require(
+                try await OutboxPayloads.events(
+                    Events_V1_PaymentFailed.self,
+                    PaymentEvents.failed,
+                    in: harness.postgres
+                )
+                .first
+            )
+            OutboxPayloads.expect(failed, reports: renewal)
+            #expect(failed.failureCode == 5051)
+            #expect(failed.recurring, "a renewal's failure says so, for dunning")
+            #expect(failed.amount?.amountMinor == 5_000 && failed.amount?.currency == "RUB")
         }
     }
 

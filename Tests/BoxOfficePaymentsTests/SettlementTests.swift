@@ -55,6 +55,22 @@ struct SettlementTests {
                 #expect(updated?.refundedMinor == 400)
             }
             #expect(try await harness.outboxCount("payment.refunded") == 1)
+            let refunded = try await harness.client.getPayment(
+                .with(paymentID: payment.paymentID),
+                options: PaymentsHarness.options(key: nil)
+            )
+            let refund = try #require(refunded.refunds.first)
+            #expect(refund.providerTransactionID == 987_654)
+            let event = try #require(
+                try await OutboxPayloads.events(
+                    Events_V1_PaymentRefunded.self,
+                    PaymentEvents.refunded,
+                    in: harness.postgres
+                ).first
+            )
+            OutboxPayloads.expect(event, reports: refund, of: refunded, refundedTotalMinor: 400)
+            #expect(event.amount?.amountMinor == 400 && event.amount?.currency == "RUB")
+            #expect(!event.fullyRefunded)
             let over = await #expect(throws: PaymentsError.self) {
                 try await harness.postgres.withTransaction { connection in
                     try await PaymentSettlement.recordRefund(

@@ -8,6 +8,8 @@ public enum ChildProcess {
         public var status: Int32
         /// What the program wrote to standard error.
         public var output: String
+        /// What the program wrote to standard output (a report a failing exit status goes with).
+        public var standardOutput: String = ""
         public var description: String { "\(command.joined(separator: " ")) exited with \(status): \(output)" }
     }
 
@@ -45,7 +47,8 @@ public enum ChildProcess {
             throw Failure(
                 command: command,
                 status: process.terminationStatus,
-                output: String(decoding: errors, as: UTF8.self)
+                output: String(decoding: errors, as: UTF8.self),
+                standardOutput: String(decoding: output, as: UTF8.self)
             )
         }
         return [UInt8](output)

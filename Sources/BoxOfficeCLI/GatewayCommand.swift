@@ -52,7 +52,10 @@ struct GatewayCommand: AsyncParsableCommand {
         var upstreams: [String: any RPCClientTransport] = [:]
         // Upstream calls get their own log lines and timers; the per-request access log is the
         // gateway's and stays as it is.
-        let interceptors = RPCObservability.clientInterceptors(label: "boxoffice.gateway.rpc")
+        let interceptors = RPCObservability.clientInterceptors(
+            label: "boxoffice.gateway.rpc",
+            quietMethods: [Gateway.readinessProbeMethod.id]
+        )
         for (service, address) in configuration.upstreams {
             let transport =
                 transports[address]

@@ -10,8 +10,16 @@ enum RPCObservability {
         [RPCTraceInterceptor(), RPCMetricsInterceptor(), RPCLoggingInterceptor(logger: Logger(label: label))]
     }
 
-    /// Around every call a client makes.
-    static func clientInterceptors(label: String) -> [any ClientInterceptor] {
-        [RPCTraceInterceptor(), RPCMetricsInterceptor(), RPCLoggingInterceptor(logger: Logger(label: label))]
+    /// Around every call a client makes, except calls of `quietMethods` (health probes), which
+    /// get no log line and no timer.
+    static func clientInterceptors(
+        label: String,
+        quietMethods: Set<UInt32> = []
+    ) -> [any ClientInterceptor] {
+        let observing: [any ClientInterceptor] = [
+            RPCMetricsInterceptor(), RPCLoggingInterceptor(logger: Logger(label: label)),
+        ]
+        return [RPCTraceInterceptor()]
+            + observing.map { $0.skipping(quietMethods) }
     }
 }

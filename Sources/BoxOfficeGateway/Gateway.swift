@@ -25,6 +25,11 @@ public import ServiceLifecycle
 /// and `/openapi.json` (``OpenAPIDocument``). Run it in a `ServiceGroup`: ``run()`` serves until
 /// graceful shutdown.
 public final class Gateway: Service, Sendable {
+    /// The method `/readyz` calls on every upstream to see that it answers (no service has it, so
+    /// a live server answers `UNIMPLEMENTED`). Client interceptors that log or time calls can
+    /// leave it out: a probe every few seconds is not traffic.
+    public static var readinessProbeMethod: MethodDescriptor { ReadinessProbe.probeMethod }
+
     private let configuration: GatewayConfiguration
     private let responder: GatewayResponder
     private let logger: Logger

@@ -84,3 +84,27 @@ struct InterceptedTransport: RPCClientTransport {
         }
     }
 }
+
+extension ClientInterceptor {
+    /// This interceptor for every method but those whose ids are in `methodIDs`: their calls go
+    /// straight on (a health probe every few seconds needs no log line or timer).
+    public func skipping(_ methodIDs: Set<UInt32>) -> any ClientInterceptor {
+        methodIDs.isEmpty ? self : SkippingClientInterceptor(base: self, skipped: methodIDs)
+    }
+}
+
+/// Runs `base` for every method but the `skipped` ones.
+struct SkippingClientInterceptor: ClientInterceptor {
+    let base: any ClientInterceptor
+    let skipped: Set<UInt32>
+
+    func intercept(
+        method: MethodDescriptor,
+        request: [UInt8],
+        options: CallOptions,
+        next: (MethodDescriptor, [UInt8], CallOptions) async throws(RPCError) -> [UInt8]
+    ) async throws(RPCError) -> [UInt8] {
+        if self.skipped.contains(method.id) { return try await next(method, request, options) }
+        return try await self.base.intercept(method: method, request: request, options: options, next: next)
+    }
+}

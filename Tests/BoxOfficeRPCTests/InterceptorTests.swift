@@ -73,6 +73,29 @@ struct InterceptorTests {
         )
     }
 
+    @Test("a skipping interceptor lets the skipped methods' calls past it and sees the others")
+    func skipping() async throws {
+        let journal = Journal()
+        let probe = MethodDescriptor(service: "test.Service", method: "Probe", id: 43)
+        var router = RPCRouter()
+        router.register(Self.method) { (request: Text, _) in request }
+        router.register(probe) { (request: Text, _) in request }
+        let transport = InProcessTransport(router: router).intercepted(by: [
+            NamedClientInterceptor(name: "all", journal: journal),
+            NamedClientInterceptor(name: "quiet", journal: journal).skipping([probe.id]),
+        ])
+        let client = RPCClient(transport: transport)
+        let traced: Text = try await client.unary(Self.method, Text("a"))
+        let probed: Text = try await client.unary(probe, Text("b"))
+        #expect(traced == Text("a") && probed == Text("b"))
+        #expect(
+            journal.entries.withLock { $0 } == [
+                "client all in", "client quiet in", "client quiet out", "client all out",
+                "client all in", "client all out",
+            ]
+        )
+    }
+
     @Test("the trace id of a served call flows into the calls its handler makes")
     func tracePropagation() async throws {
         var downstreamRouter = RPCRouter()

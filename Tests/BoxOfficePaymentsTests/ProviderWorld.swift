@@ -13,6 +13,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import Prometheus
+import Synchronization
 import TestSupport
 import Testing
 
@@ -50,9 +51,37 @@ struct ProviderWorld: Sendable {
         var faults = SandboxFaults()
     }
 
+    /// How many times a world is built on a fresh gateway port when the one picked was taken.
+    static let gatewayPortAttemptsMax = 3
+
     static func with(
         _ tune: Tune = Tune(),
         notifications: Bool = true,
+        _ body: (ProviderWorld) async throws -> Void
+    ) async throws {
+        // The gateway's port is picked before anything binds it (the sandbox and the service must
+        // know it first), so another process on the machine may take it in between: then the world
+        // is built again on another port. Only before `body` ran, so no test step runs twice.
+        for attempt in 1...Self.gatewayPortAttemptsMax {
+            let started = Mutex(false)
+            do {
+                try await Self.withOnce(tune, notifications: notifications) { world in
+                    started.withLock { $0 = true }
+                    try await body(world)
+                }
+                return
+            } catch let error as IOError
+                where error.errnoCode == EADDRINUSE && !started.withLock({ $0 })
+                && attempt < Self.gatewayPortAttemptsMax
+            {
+                continue
+            }
+        }
+    }
+
+    private static func withOnce(
+        _ tune: Tune,
+        notifications: Bool,
         _ body: (ProviderWorld) async throws -> Void
     ) async throws {
         var logger = Logger(label: "test.world")

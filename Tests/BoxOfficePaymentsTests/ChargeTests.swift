@@ -251,12 +251,7 @@ struct ChargeTests {
     func hostedPage() async throws {
         try await PaymentsHarness.with { harness in
             var request = harness.chargeRequest()
-            var page = Payments_V1_HostedPage()
-            page.successURL = "https://app.example.com/ok"
-            page.failURL = "https://app.example.com/fail"
-            var source = Payments_V1_PaymentSource()
-            source.method = .hostedPage(page)
-            request.source = source
+            request.source = .testHostedPage
             let payment = try await harness.client.charge(request, options: PaymentsHarness.options())
             #expect(payment.status == .requiresAction)
             guard case .redirect(let redirect)? = payment.action?.kind else {

@@ -59,12 +59,7 @@ struct HostedPageTests {
     /// charge answered it.
     static func payOrderPage(_ world: ProviderWorld) async throws -> Payments_V1_Payment {
         var request = world.chargeRequest(amountMinor: 12_345)
-        var page = Payments_V1_HostedPage()
-        page.successURL = "https://app.example.com/ok"
-        page.failURL = "https://app.example.com/fail"
-        var source = Payments_V1_PaymentSource()
-        source.method = .hostedPage(page)
-        request.source = source
+        request.source = .testHostedPage
         let payment = try await world.client.charge(request, options: ProviderWorld.options())
         #expect(payment.status == .requiresAction)
         guard case .redirect(let redirect)? = payment.action?.kind else {

@@ -207,12 +207,7 @@ struct NotificationTests {
     func checkCodes() async throws {
         try await ProviderWorld.with { world in
             var hosted = world.chargeRequest(amountMinor: 25_000)
-            var page = Payments_V1_HostedPage()
-            page.successURL = "https://app.example/ok"
-            page.failURL = "https://app.example/fail"
-            var source = Payments_V1_PaymentSource()
-            source.method = .hostedPage(page)
-            hosted.source = source
+            hosted.source = .testHostedPage
             let pending = try await world.client.charge(hosted, options: ProviderWorld.options())
             #expect(pending.status == .requiresAction)
             let paid = try await world.charge()

@@ -30,6 +30,15 @@ let package = Package(
     ],
     targets: [
         .target(name: "BenchmarkSupport", swiftSettings: swiftSettings),
+        // Default answers of the test contract's service for the benchmarks that serve it.
+        .target(
+            name: "BenchmarkTestService",
+            dependencies: [
+                .product(name: "BoxOfficeRPC", package: root),
+                .product(name: "TestContracts", package: root),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "postgres",
             dependencies: [
@@ -79,6 +88,7 @@ let package = Package(
             name: "fuzz",
             dependencies: [
                 "BenchmarkSupport",
+                "BenchmarkTestService",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -109,6 +119,7 @@ let package = Package(
             name: "gateway",
             dependencies: [
                 "BenchmarkSupport",
+                "BenchmarkTestService",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

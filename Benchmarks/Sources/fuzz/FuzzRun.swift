@@ -1,4 +1,5 @@
 import BenchmarkSupport
+import BenchmarkTestService
 import BoxOfficeRPC
 @_spi(Fuzzing) import BoxOfficeRPCNIO
 import Foundation
@@ -195,56 +196,12 @@ struct FuzzInvoiceService: Codegentest_V1_InvoiceServiceProtocol {
         Codegentest_V1_Invoice()
     }
 
-    func createInvoice(
-        _ request: Codegentest_V1_CreateInvoiceRequest,
-        context: ServerContext
-    ) async throws -> Codegentest_V1_Invoice {
-        Codegentest_V1_Invoice()
-    }
-
-    func listInvoices(
-        _ request: Codegentest_V1_ListInvoicesRequest,
-        context: ServerContext
-    ) async throws -> Codegentest_V1_ListInvoicesResponse {
-        Codegentest_V1_ListInvoicesResponse()
-    }
-
     func ping(_ request: Codegentest_V1_PingRequest, context: ServerContext) async throws -> Codegentest_V1_PingResponse
     {
         var response = Codegentest_V1_PingResponse()
         response.text = request.text
         return response
     }
-
-    func searchInvoices(
-        _ request: Codegentest_V1_SearchInvoicesRequest,
-        context: ServerContext
-    ) async throws -> Codegentest_V1_ListInvoicesResponse { Codegentest_V1_ListInvoicesResponse() }
-
-    func payInvoice(
-        _ request: Codegentest_V1_PayInvoiceRequest,
-        context: ServerContext
-    ) async throws -> Codegentest_V1_Invoice { Codegentest_V1_Invoice() }
-
-    func deleteInvoice(
-        _ request: Codegentest_V1_DeleteInvoiceRequest,
-        context: ServerContext
-    ) async throws -> Codegentest_V1_Empty { Codegentest_V1_Empty() }
-
-    func receiveWebhook(
-        _ request: Codegentest_V1_WebhookRequest,
-        context: ServerContext
-    ) async throws -> Codegentest_V1_WebhookResponse { Codegentest_V1_WebhookResponse() }
-
-    func completeReturn(
-        _ request: Codegentest_V1_ReturnRequest,
-        context: ServerContext
-    ) async throws -> Codegentest_V1_ReturnResponse { Codegentest_V1_ReturnResponse() }
-
-    func exportInvoice(
-        _ request: Codegentest_V1_ExportInvoiceRequest,
-        context: ServerContext
-    ) async throws -> Codegentest_V1_InvoiceExport { Codegentest_V1_InvoiceExport() }
 }
 
 extension Codegentest_V1_PingRequest {

@@ -1,4 +1,5 @@
 import BenchmarkSupport
+import BenchmarkTestService
 import BoxOfficeGateway
 import BoxOfficeRPC
 import BoxOfficeRPCNIO
@@ -67,50 +68,12 @@ struct BenchInvoiceService: Codegentest_V1_InvoiceServiceProtocol {
         -> Codegentest_V1_Invoice
     { request.invoice ?? Codegentest_V1_Invoice() }
 
-    func listInvoices(
-        _ request: Codegentest_V1_ListInvoicesRequest,
-        context: ServerContext
-    ) async throws
-        -> Codegentest_V1_ListInvoicesResponse
-    { Codegentest_V1_ListInvoicesResponse() }
-
     func ping(
         _ request: Codegentest_V1_PingRequest,
         context: ServerContext
     ) async throws
         -> Codegentest_V1_PingResponse
     { Codegentest_V1_PingResponse() }
-
-    // Not on the measured route.
-    func searchInvoices(
-        _ request: Codegentest_V1_SearchInvoicesRequest,
-        context: ServerContext
-    ) async throws -> Codegentest_V1_ListInvoicesResponse { Codegentest_V1_ListInvoicesResponse() }
-
-    func payInvoice(
-        _ request: Codegentest_V1_PayInvoiceRequest,
-        context: ServerContext
-    ) async throws -> Codegentest_V1_Invoice { Codegentest_V1_Invoice() }
-
-    func deleteInvoice(
-        _ request: Codegentest_V1_DeleteInvoiceRequest,
-        context: ServerContext
-    ) async throws -> Codegentest_V1_Empty { Codegentest_V1_Empty() }
-
-    func receiveWebhook(
-        _ request: Codegentest_V1_WebhookRequest,
-        context: ServerContext
-    ) async throws -> Codegentest_V1_WebhookResponse { Codegentest_V1_WebhookResponse() }
-
-    func completeReturn(
-        _ request: Codegentest_V1_ReturnRequest,
-        context: ServerContext
-    ) async throws -> Codegentest_V1_ReturnResponse { Codegentest_V1_ReturnResponse() }
-
-    func exportInvoice(
-        _ request: Codegentest_V1_ExportInvoiceRequest,
-        context: ServerContext
-    ) async throws -> Codegentest_V1_InvoiceExport { Codegentest_V1_InvoiceExport() }
 }
 
 /// What one wrk run against a server measured.

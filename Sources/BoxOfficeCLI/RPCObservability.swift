@@ -7,7 +7,7 @@ import Logging
 enum RPCObservability {
     /// Around every handler a server serves.
     static func serverInterceptors(label: String) -> [any ServerInterceptor] {
-        [RPCTraceInterceptor(), RPCMetricsInterceptor(), RPCLoggingInterceptor(logger: Logger(label: label))]
+        [RPCMetricsInterceptor(), RPCLoggingInterceptor(logger: Logger(label: label))]
     }
 
     /// Around every call a client makes, except calls of `quietMethods` (health probes), which

@@ -9,9 +9,6 @@ public struct RPCRouter: Sendable {
     public init() {}
 
     /// Registers a typed handler. Registering two methods with one id is a programmer error.
-    ///
-    /// While `handler` runs, ``RPCDeadline/current`` is the call's deadline and
-    /// ``RPCTrace/current`` its trace id.
     public mutating func register<Request: RPCMessage, Response: RPCMessage>(
         _ method: MethodDescriptor,
         _ handler: @escaping @Sendable (Request, ServerContext) async throws -> Response
@@ -23,19 +20,35 @@ public struct RPCRouter: Sendable {
                 let request = try Request(rpcBytes: bytes)
                 let response: Response
                 do {
-                    // The served call's deadline and trace id become the handler's task-locals, so
-                    // that the calls it makes inherit them (see RPCDeadline and RPCTrace).
-                    response = try await RPCDeadline.$current.withValue(context.deadline) {
-                        try await RPCTrace.$current.withValue(context.metadata.traceID) {
-                            try await handler(request, context)
-                        }
-                    }
+                    response = try await handler(request, context)
                 } catch {
                     throw RPCError(unexpected: error)
                 }
                 return try response.serializedBytes()
             }
         )
+    }
+
+    /// Runs a route's `handler` (interceptors included) for one served call: transports call this
+    /// rather than the handler. While it runs, ``RPCDeadline/current`` is the call's deadline and
+    /// ``RPCTrace/current`` its trace id, so server interceptors see them and the calls the
+    /// handler makes inherit them.
+    public static func serve(
+        _ handler: Handler,
+        _ request: UnsafeRawBufferPointer,
+        _ context: ServerContext
+    ) async throws(RPCError) -> [UInt8] {
+        // `withValue` rethrows untyped errors; the body only throws RPCError.
+        let result: Result<[UInt8], RPCError> = await RPCDeadline.$current.withValue(context.deadline) {
+            await RPCTrace.$current.withValue(context.metadata.traceID) {
+                do throws(RPCError) {
+                    return .success(try await handler(request, context))
+                } catch {
+                    return .failure(error)
+                }
+            }
+        }
+        return try result.get()
     }
 
     /// Swaps the handler of a registered method (used to wrap handlers in interceptors).

@@ -67,7 +67,9 @@ public struct InProcessTransport: RPCClientTransport {
         defer { bytes.deallocate() }
         request.withUnsafeBytes { bytes.copyMemory(from: $0) }
         do throws(RPCError) {
-            return .success(try await handler(UnsafeRawBufferPointer(rebasing: bytes[0..<request.count]), context))
+            return .success(
+                try await RPCRouter.serve(handler, UnsafeRawBufferPointer(rebasing: bytes[0..<request.count]), context)
+            )
         } catch {
             // What crosses to the caller is what the TCP transport would send: never the underlying error.
             return .failure(RPCError(code: error.code, message: error.message, details: error.details))

@@ -108,7 +108,7 @@ struct InterceptorTests {
         router.register(Self.method) { (_: Text, _) -> Text in
             try await downstream.unary(Self.method, Text(""))
         }
-        router = router.intercepted(by: [RPCTraceInterceptor(), RPCMetricsInterceptor()])
+        router = router.intercepted(by: [RPCMetricsInterceptor()])
         let client = RPCClient(transport: InProcessTransport(router: router))
         let response: Text = try await client.unary(
             Self.method,

@@ -172,7 +172,11 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             message.withUnsafeReadableBytes { bytes.copyMemory(from: $0) }
             do throws(RPCError) {
                 outcome = .success(
-                    try await handler(UnsafeRawBufferPointer(rebasing: bytes[0..<length]), serverContext)
+                    try await RPCRouter.serve(
+                        handler,
+                        UnsafeRawBufferPointer(rebasing: bytes[0..<length]),
+                        serverContext
+                    )
                 )
             } catch {
                 outcome = .failure(error)
